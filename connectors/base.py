@@ -1,0 +1,259 @@
+"""The one shape every connector returns: an Extract of records, interactions and rejects.
+
+Connectors fill an ExtractBuilder while they read; it assigns deterministic ids,
+keeps the per-item accounting (read = accepted + skipped + rejected) and builds
+typed Arrow-backed DataFrames against warehouse.schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from warehouse import schema
+
+EXCERPT_CHARS = 120
+
+
+class UnreadableInput(Exception):
+    """A whole file cannot be read as the kind it claims to be; the message names it."""
+
+
+class AccountingError(AssertionError):
+    """A connector lost track of items: read != accepted + skipped + rejected."""
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What a connector needs to know beyond the file itself.
+
+    Attributes:
+        me: the user's own identifiers (lower-cased mail addresses, LinkedIn profile
+            URLs); messages from them are outbound and they never become contacts.
+        default_region: ISO country used to read phone numbers written without +CC.
+    """
+
+    me: frozenset[str] = frozenset()
+    default_region: str = "US"
+
+
+@dataclass
+class Extract:
+    """What one connector read from one input.
+
+    Attributes:
+        connector: the connector's name (``linkedin``, ``vcard``, ``mail``).
+        source_file: the input as the user named it.
+        records: one row per mention of a person (schema.RECORDS).
+        interactions: one row per dated exchange (schema.INTERACTIONS).
+        rejects: one row per input item refused, with the reason (schema.REJECTS).
+        items_read, items_accepted, items_rejected: item counts.
+        skip_reasons: items deliberately left out, counted by reason.
+        me_hints: identifiers of the user found in the input (LinkedIn profile, the
+            most frequent sender of a mailbox), used when --me is not given.
+    """
+
+    connector: str
+    source_file: str
+    records: pd.DataFrame
+    interactions: pd.DataFrame
+    rejects: pd.DataFrame
+    items_read: int = 0
+    items_accepted: int = 0
+    items_rejected: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    me_hints: list[str] = field(default_factory=list)
+
+    @property
+    def items_skipped(self) -> int:
+        return sum(self.skip_reasons.values())
+
+    def check_accounting(self) -> None:
+        total = self.items_accepted + self.items_skipped + self.items_rejected
+        if total != self.items_read:
+            raise AccountingError(
+                f"{self.source_file}: read {self.items_read} but accepted "
+                f"{self.items_accepted} + skipped {self.items_skipped} + rejected "
+                f"{self.items_rejected} = {total}"
+            )
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A short deterministic id from the parts (None and '' are distinct)."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(b"\x1f" if p is None else str(p).encode("utf-8", "surrogatepass") + b"\x1e")
+    return h.hexdigest()[:length]
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """Timezone-aware UTC; a naive datetime is taken to be UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def excerpt(text: str | bytes | None) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def empty_frame(arrow_schema: pa.Schema) -> pd.DataFrame:
+    return arrow_schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def frame_from_rows(rows: list[dict], arrow_schema: pa.Schema) -> pd.DataFrame:
+    """Rows (dicts keyed by column) to a DataFrame typed by the Arrow schema."""
+    table = pa.Table.from_pylist(rows, schema=arrow_schema) if rows else arrow_schema.empty_table()
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+class ExtractBuilder:
+    """Collects a connector's output with ids and accounting done the same way everywhere.
+
+    Count every item once with ``count_read`` when it is seen, then exactly once as
+    ``accepted``, ``skipped(reason)`` or ``reject(...)``. ``build`` checks the sum.
+    """
+
+    def __init__(self, connector: str, source: str, source_file: str | Path):
+        self.connector = connector
+        self.source = source
+        self.source_file = str(source_file)
+        self._records: dict[str, dict] = {}
+        self._interactions: dict[str, dict] = {}
+        self._rejects: list[dict] = []
+        self.items_read = 0
+        self.items_accepted = 0
+        self._skips: Counter[str] = Counter()
+        self.me_hints: list[str] = []
+
+    # -- accounting ------------------------------------------------------------------
+    def count_read(self, n: int = 1) -> None:
+        self.items_read += n
+
+    def accepted(self, n: int = 1) -> None:
+        self.items_accepted += n
+
+    def skipped(self, reason: str, n: int = 1) -> None:
+        self._skips[reason] += n
+
+    def reject(self, locator: str, reason: str, excerpt_text: str | bytes | None = None) -> None:
+        self._rejects.append(
+            {
+                "source": self.source,
+                "source_file": self.source_file,
+                "locator": locator,
+                "reason": reason,
+                "excerpt": excerpt(excerpt_text),
+            }
+        )
+
+    # -- rows ------------------------------------------------------------------------
+    def record(
+        self,
+        source_key: str,
+        *,
+        locator: str = "",
+        name: str | None = None,
+        given_name: str | None = None,
+        family_name: str | None = None,
+        emails: list[str] | None = None,
+        phones: list[str] | None = None,
+        linkedin_url: str | None = None,
+        company: str | None = None,
+        title: str | None = None,
+        observed_at: datetime | None = None,
+    ) -> str:
+        """Add (or complete) the record for source_key and return its record_id.
+
+        A key seen again in the same file fills the fields that are still empty, so a
+        mail address seen in a thousand headers is one record.
+        """
+        record_id = stable_id(self.source, self.source_file, source_key)
+        row = {
+            "record_id": record_id,
+            "source": self.source,
+            "source_file": self.source_file,
+            "source_key": source_key,
+            "locator": locator,
+            "name_raw": name or None,
+            "given_name_raw": given_name or None,
+            "family_name_raw": family_name or None,
+            "emails_raw": list(emails or []),
+            "phones_raw": list(phones or []),
+            "linkedin_url_raw": linkedin_url or None,
+            "company_raw": company or None,
+            "title_raw": title or None,
+            "observed_at": to_utc(observed_at),
+        }
+        old = self._records.get(record_id)
+        if old is None:
+            self._records[record_id] = row
+        else:
+            for k, v in row.items():
+                if k in ("emails_raw", "phones_raw"):
+                    old[k] = old[k] + [x for x in v if x not in old[k]]
+                elif not old.get(k) and v:
+                    old[k] = v
+        return record_id
+
+    def interaction(
+        self,
+        record_id: str,
+        *,
+        occurred_at: datetime,
+        channel: str,
+        direction: str,
+        identity: tuple,
+        thread_key: str | None = None,
+    ) -> str:
+        """Add one dated exchange with the counterpart record; returns interaction_id.
+
+        ``identity`` is what makes the exchange the same wherever it is read again
+        (a Message-ID and the counterpart; a LinkedIn URL, time and direction), so a
+        duplicate copy of it yields the same id and is kept once.
+        """
+        assert channel in schema.CHANNELS, channel
+        assert direction in schema.DIRECTIONS, direction
+        interaction_id = stable_id(channel, direction, *identity)
+        self._interactions.setdefault(
+            interaction_id,
+            {
+                "interaction_id": interaction_id,
+                "record_id": record_id,
+                "occurred_at": to_utc(occurred_at),
+                "channel": channel,
+                "direction": direction,
+                "source_file": self.source_file,
+                "thread_key": thread_key,
+            },
+        )
+        return interaction_id
+
+    def build(self) -> Extract:
+        extract = Extract(
+            connector=self.connector,
+            source_file=self.source_file,
+            records=frame_from_rows(list(self._records.values()), schema.RECORDS),
+            interactions=frame_from_rows(list(self._interactions.values()), schema.INTERACTIONS),
+            rejects=frame_from_rows(self._rejects, schema.REJECTS),
+            items_read=self.items_read,
+            items_accepted=self.items_accepted,
+            items_rejected=len(self._rejects),
+            skip_reasons=dict(sorted(self._skips.items())),
+            me_hints=list(dict.fromkeys(self.me_hints)),
+        )
+        extract.check_accounting()
+        return extract

@@ -1,0 +1,132 @@
+"""Which connector reads which input: discovery of files, folders and zips by content.
+
+Adding a source is adding one module with ``sniff`` and ``read`` and one line in
+CONNECTORS.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connectors.base import Extract, ReadOptions
+
+# Order matters: the first connector whose sniff accepts a file reads it.
+CONNECTORS: dict[str, str] = {
+    "linkedin": "connectors.linkedin",
+    "vcard": "connectors.vcard",
+    "mail": "connectors.mail",
+}
+HEAD_BYTES = 64 * 1024
+_LINKEDIN_FOLDER_MARKERS = {"connections.csv", "messages.csv", "invitations.csv"}
+
+
+@dataclass(frozen=True)
+class Input:
+    """One unit of extraction: a file, or a folder a connector reads as a whole."""
+
+    path: Path
+    connector: str
+
+
+@dataclass
+class Discovery:
+    inputs: list[Input] = field(default_factory=list)
+    unknown: list[tuple[Path, str]] = field(default_factory=list)  # (path, why not read)
+
+
+def reader(connector: str) -> Callable[[Path, ReadOptions], Extract]:
+    return importlib.import_module(CONNECTORS[connector]).read
+
+
+def _loose(name: str) -> str:
+    return name.casefold().replace(" ", "").replace("_", "")
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def _is_linkedin_folder(path: Path) -> bool:
+    try:
+        return any(_loose(p.name) in _LINKEDIN_FOLDER_MARKERS for p in path.iterdir()
+                   if p.is_file())
+    except OSError:
+        return False
+
+
+def detect_file(path: Path) -> str | None:
+    """The connector that reads this file, judged by its first bytes, or None."""
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+    for name, module in CONNECTORS.items():
+        if importlib.import_module(module).sniff(path, head):
+            return name
+    return None
+
+
+def _why_unknown(path: Path) -> str:
+    if path.suffix.lower() in (".pst", ".ost", ".msg"):
+        return "Outlook PST/MSG files are not supported; export the mailbox as mbox or .eml"
+    if path.suffix.lower() == ".zip":
+        return "a zip without a LinkedIn export inside"
+    return "not a LinkedIn export, vCard or mail file (judged by content)"
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> Discovery:
+    """Expand the user's paths into inputs, each with the connector that reads it.
+
+    A Maildir and an unpacked LinkedIn export are one input each; other folders are
+    walked (hidden entries skipped). Files no connector recognises are listed in
+    ``unknown`` with the reason, never silently dropped.
+
+    Raises:
+        FileNotFoundError: a named path does not exist.
+    """
+    found = Discovery()
+    seen: set[Path] = set()
+
+    def visit(path: Path, named: bool) -> None:
+        path = path.resolve()
+        if path in seen:
+            return
+        seen.add(path)
+        if path.is_dir():
+            if _is_maildir(path):
+                found.inputs.append(Input(path, "mail"))
+                for child in sorted(path.iterdir()):  # Maildir++ sub-folders: .Sent, .Archive
+                    if child.is_dir() and child.name.startswith(".") and _is_maildir(child):
+                        visit(child, False)
+                return
+            linkedin = _is_linkedin_folder(path)
+            if linkedin:
+                found.inputs.append(Input(path, "linkedin"))
+            for child in sorted(path.iterdir()):
+                if child.name.startswith("."):
+                    continue
+                if linkedin and child.is_file() and child.suffix.lower() == ".csv":
+                    continue  # read as part of the export folder
+                visit(child, False)
+            return
+        if not path.is_file():
+            found.unknown.append((path, "not a regular file"))
+            return
+        try:
+            connector = detect_file(path)
+        except OSError as exc:
+            found.unknown.append((path, f"cannot be read: {exc.strerror or exc}"))
+            return
+        if connector is None:
+            found.unknown.append((path, _why_unknown(path)))
+        else:
+            found.inputs.append(Input(path, connector))
+
+    for p in paths:
+        path = Path(p).expanduser()
+        if not path.exists():
+            raise FileNotFoundError(f"{p}: no such file or folder")
+        visit(path, True)
+    return found

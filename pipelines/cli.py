@@ -1,0 +1,140 @@
+"""The `ties` command line: import, backfill, query, demo.
+
+Errors end with a one-line reason and a non-zero exit status, never a traceback
+(set TIES_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipelines.settings import ConfigError, load_settings
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io",
+           "https://www.linkedin.com/in/alexmorgan"]
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ties", description=(
+        "Turn LinkedIn exports, vCards and mail archives into one contact warehouse."))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add_run(name: str, help_: str) -> None:
+        s = sub.add_parser(name, help=help_, description=help_)
+        s.add_argument("paths", nargs="*", metavar="PATH",
+                       help="files, folders or zips (default: `inputs` from the config)")
+        s.add_argument("--warehouse", help="warehouse directory "
+                       "(default: $TIES_WAREHOUSE, else ./ties-warehouse)")
+        s.add_argument("--me", action="append", metavar="ADDRESS",
+                       help="your own e-mail address or LinkedIn URL (repeatable)")
+        s.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+        s.add_argument("--json", action="store_true", help="print the run summary as JSON")
+
+    add_run("import", "Incremental import: read new and changed inputs into the warehouse.")
+    add_run("backfill", "Rebuild the warehouse from exactly these inputs, ignoring caches.")
+    q = sub.add_parser("query", help="Run SQL over the warehouse tables (DuckDB).")
+    q.add_argument("sql")
+    q.add_argument("--warehouse")
+    q.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    d = sub.add_parser("demo", help="Import the bundled examples/ into ./demo-warehouse.")
+    d.add_argument("--warehouse", default="demo-warehouse")
+    d.add_argument("-v", "--verbose", action="store_true")
+    d.add_argument("--json", action="store_true")
+    return p
+
+
+def _run_flow(kind: str, paths: list[str], warehouse: str | None, me: list[str] | None,
+              verbose: bool, as_json: bool) -> int:
+    settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(paths))
+    if not settings.inputs:
+        raise CliError("nothing to import: name files or folders, or set `inputs` in the config")
+    for p in settings.inputs:
+        if not Path(p).expanduser().exists():
+            raise CliError(f"{p}: no such file or folder")
+    from pipelines.prefect_env import configure_prefect
+
+    configure_prefect(settings.warehouse, verbose)
+    print(f"ties {kind}: {len(settings.inputs)} path(s) -> {settings.warehouse.resolve()} "
+          "(starting Prefect...)", file=sys.stderr, flush=True)
+    from pipelines.flows import backfill, import_contacts
+    from pipelines.summary import summary_lines
+
+    flow = import_contacts if kind == "import" else backfill
+    summary = flow(inputs=list(settings.inputs), warehouse=str(settings.warehouse),
+                   me=list(settings.me))
+    if as_json:
+        print(json.dumps(summary, indent=2, default=str))
+    else:
+        print("\n".join(summary_lines(summary)))
+    return 0
+
+
+def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
+    import duckdb
+
+    from warehouse.read import NoSnapshot, connect
+
+    settings = load_settings(warehouse=warehouse)
+    try:
+        con = connect(settings.warehouse, as_of)
+    except NoSnapshot as exc:
+        raise CliError(str(exc)) from None
+    try:
+        rel = con.sql(sql)
+        if rel is None:
+            return 0
+        if fmt == "table":
+            rel.show(max_rows=200, max_width=200)
+            return 0
+        df = rel.df()
+    except duckdb.Error as exc:
+        raise CliError(f"query failed: {str(exc).splitlines()[0]}") from None
+    if fmt == "csv":
+        df.to_csv(sys.stdout, index=False)
+    else:
+        print(df.to_json(orient="records", date_format="iso", indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command in ("import", "backfill"):
+            return _run_flow(args.command, args.paths, args.warehouse, args.me, args.verbose,
+                             args.json)
+        if args.command == "query":
+            return _query(args.sql, args.warehouse, args.as_of, args.format)
+        if args.command == "demo":
+            return _run_flow("import", [str(EXAMPLES)], args.warehouse, DEMO_ME,
+                             args.verbose, args.json)
+    except KeyboardInterrupt:
+        print("ties: interrupted; the warehouse keeps its previous snapshot", file=sys.stderr)
+        return 130
+    except (CliError, ConfigError, FileNotFoundError, ValueError) as exc:
+        print(f"ties: error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the user gets one line; TIES_DEBUG shows the traceback
+        if os.environ.get("TIES_DEBUG"):
+            raise
+        from warehouse.lock import WarehouseBusy
+
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if not isinstance(exc, WarehouseBusy):
+            reason = f"{type(exc).__name__}: {reason} (TIES_DEBUG=1 shows details)"
+        print(f"ties: error: {reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

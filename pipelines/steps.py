@@ -1,0 +1,332 @@
+"""The import as plain functions: plan the inputs, extract one input, build and commit a snapshot.
+
+Prefect tasks in pipelines.flows call these; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from connectors.base import AccountingError, ReadOptions, UnreadableInput, frame_from_rows
+from connectors.registry import Input, discover, reader
+from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
+from transforms.contact_ids import assign_contact_ids
+from transforms.golden import build_golden
+from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
+from transforms.relationship import relationship_signals
+from transforms.resolve import resolve
+from warehouse import schema
+from warehouse.extract_store import is_complete, load_extract, save_extract
+from warehouse.read import NoSnapshot, read_table
+from warehouse.snapshot import commit_snapshot
+
+log = logging.getLogger("ties")
+
+
+@dataclass
+class PlannedInput:
+    """An input of this run: where it is, who reads it, and whether its cache is fresh."""
+
+    path: str
+    connector: str
+    fingerprint: str
+    extract_key: str
+    cached: bool
+
+
+@dataclass
+class InputResult:
+    """What extracting one input gave: counts and where the extract was cached."""
+
+    path: str
+    connector: str
+    fingerprint: str
+    extract_key: str
+    from_cache: bool
+    error: str | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Plan:
+    inputs: list[PlannedInput]
+    unknown: list[tuple[str, str]]
+    # Inputs of earlier runs that were not named again: kept from their cached extract.
+    carried: list[PlannedInput] = field(default_factory=list)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def extracts_dir(warehouse: Path) -> Path:
+    return warehouse / "state" / "extracts"
+
+
+def plan_inputs(paths: list[str], warehouse: Path, incremental: bool) -> Plan:
+    """Discover the inputs and decide which can be taken from the cache.
+
+    Incremental runs keep every input imported before (a removed file keeps its last
+    extract until a backfill) and re-read only new or changed ones; backfills read
+    exactly the given inputs, ignoring caches.
+    """
+    found = discover(paths)
+    previous = load_state(warehouse / "state") if incremental else {}
+    cache = extracts_dir(warehouse)
+    planned: list[PlannedInput] = []
+    for item in found.inputs:
+        fp = fingerprint(item.path)
+        key = extract_key(item.path, item.connector, fp)
+        old = previous.get(str(item.path))
+        cached = (incremental and old is not None and old.fingerprint == fp
+                  and is_complete(cache / key))
+        planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached))
+    named = {p.path for p in planned}
+    carried = [
+        PlannedInput(path, st.connector, st.fingerprint, st.extract_key, True)
+        for path, st in sorted(previous.items())
+        if path not in named and is_complete(cache / st.extract_key)
+    ]
+    unknown = [(str(p), why) for p, why in found.unknown]
+    return Plan(inputs=planned, unknown=unknown, carried=carried)
+
+
+def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:
+    """Read one input with its connector and cache the extract; never raises for bad data.
+
+    A file no connector can read, or a connector bug, becomes an error result that
+    names the file; the rest of the run goes on.
+    """
+    started = time.perf_counter()
+    result = InputResult(item.path, item.connector, item.fingerprint, item.extract_key,
+                         from_cache=item.cached)
+    if item.cached:
+        return result
+    try:
+        extract = reader(item.connector)(Path(item.path), options)
+        save_extract(extract, extracts_dir(warehouse) / item.extract_key)
+    except UnreadableInput as exc:
+        result.error = str(exc)
+    except AccountingError as exc:
+        result.error = f"internal error, items not accounted for: {exc}"
+    except OSError as exc:
+        result.error = f"{item.path}: cannot be read: {exc.strerror or exc}"
+    except Exception as exc:  # a connector bug must not take the run down with it
+        log.debug("connector failure on %s\n%s", item.path, traceback.format_exc())
+        result.error = f"{item.path}: internal error in the {item.connector} connector: " \
+                       f"{type(exc).__name__}: {exc}"
+    result.seconds = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _me_identifiers(settings_me: tuple[str, ...], hints: list[str]) -> set[str]:
+    """The user's own addresses and profile URLs, normalised; hints only without --me."""
+    raw = list(settings_me) if settings_me else hints
+    out = set()
+    for value in raw:
+        out.add(value.strip().lower())
+        if email := normalise_email(value):
+            out.add(email)
+        if url := normalise_linkedin_url(value):
+            out.add(url)
+    return out
+
+
+def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
+    """record->contact ids, contact->created run, contact_id_map and runs of `current`."""
+    try:
+        recs = read_table(warehouse, "source_records").select(["record_id", "contact_id"])
+        contacts = read_table(warehouse, "contacts").select(["contact_id", "created_run_id"])
+        id_map = read_table(warehouse, "contact_id_map").to_pandas()
+        runs = read_table(warehouse, "runs").to_pylist()
+    except (NoSnapshot, FileNotFoundError):
+        return {}, {}, pd.DataFrame(columns=["old_contact_id", "contact_id", "run_id"]), []
+    contact_of = dict(zip(recs.column("record_id").to_pylist(),
+                          recs.column("contact_id").to_pylist(), strict=True))
+    created = dict(zip(contacts.column("contact_id").to_pylist(),
+                       contacts.column("created_run_id").to_pylist(), strict=True))
+    return contact_of, created, id_map, runs
+
+
+def _to_arrow(frame: pd.DataFrame, arrow_schema: pa.Schema) -> pa.Table:
+    columns = [f.name for f in arrow_schema if f.name in frame.columns]
+    return pa.Table.from_pandas(frame[columns], preserve_index=False)
+
+
+def build_snapshot(
+    *,
+    warehouse: Path,
+    run_id: str,
+    flow: str,
+    started_at: datetime,
+    results: list[InputResult],
+    unknown: list[tuple[str, str]],
+    me: tuple[str, ...],
+    default_region: str,
+    keep_snapshots: int,
+    as_of: datetime | None,
+) -> dict:
+    """Combine the extracts, resolve people, enrich, and commit one snapshot.
+
+    Returns:
+        The run summary (counts per table and per input) as a plain dict.
+    """
+    ok = [r for r in results if r.error is None]
+    extracts = [load_extract(extracts_dir(warehouse) / r.extract_key) for r in ok]
+    hints = [h for e in extracts for h in e.me_hints]
+    me_ids = _me_identifiers(me, hints)
+
+    records = pd.concat([e.records for e in extracts], ignore_index=True) if extracts else \
+        frame_from_rows([], schema.RECORDS)
+    interactions = pd.concat([e.interactions for e in extracts], ignore_index=True) \
+        if extracts else frame_from_rows([], schema.INTERACTIONS)
+    reject_rows = [
+        {"source": r.connector, "source_file": r.path, "locator": "file", "reason": r.error,
+         "excerpt": ""} for r in results if r.error is not None
+    ] + [
+        {"source": "unknown", "source_file": p, "locator": "file", "reason": why,
+         "excerpt": ""} for p, why in unknown
+    ]
+    rejects = pd.concat([*(e.rejects for e in extracts),
+                         frame_from_rows(reject_rows, schema.REJECTS)], ignore_index=True)
+
+    records = normalise_records(records, default_region)
+    # The user is never a contact, whatever source mentions them.
+    is_me = [
+        bool(me_ids & ({u} if isinstance(u, str) else set()) | (me_ids & set(es or [])))
+        for u, es in zip(records["linkedin_url"].tolist(), records["emails"].tolist(),
+                         strict=True)
+    ]
+    records = records[~pd.Series(is_me, index=records.index)].reset_index(drop=True)
+    records = records.sort_values("record_id", kind="stable").reset_index(drop=True)
+
+    resolution = resolve(records)
+    prev_contact_of, prev_created, prev_map, prev_runs = _previous(warehouse)
+    ids = assign_contact_ids(resolution.clusters(), prev_contact_of, prev_created, run_id)
+    records["contact_id"] = records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
+
+    interactions = interactions.assign(
+        contact_id=interactions["record_id"].map(ids.contact_of))
+    interactions = interactions[interactions["contact_id"].notna()]
+    interactions = (interactions.sort_values(["interaction_id", "source_file"], kind="stable")
+                    .drop_duplicates("interaction_id")
+                    .sort_values(["occurred_at", "interaction_id"], kind="stable")
+                    .reset_index(drop=True))
+
+    golden = build_golden(records)
+    rel = relationship_signals(interactions, as_of or started_at)
+    contacts = golden.merge(rel, on="contact_id", how="left")
+    contacts["display_name"] = [
+        n if isinstance(n, str) else (es[0] if len(es) else u)
+        for n, es, u in zip(contacts["display_name"], contacts["emails"],
+                            contacts["linkedin_url"], strict=True)
+    ]
+    contacts["n_interactions"] = contacts["n_interactions"].fillna(0).astype("int64")
+    contacts["n_inbound"] = contacts["n_inbound"].fillna(0).astype("int64")
+    contacts["n_outbound"] = contacts["n_outbound"].fillna(0).astype("int64")
+    contacts["reconnect_due"] = contacts["reconnect_due"].fillna(False).astype(bool)
+    contacts["created_run_id"] = contacts["contact_id"].map(ids.created_run)
+    contacts = contacts.sort_values("contact_id").reset_index(drop=True)
+
+    retired = dict(ids.retired)
+    id_map_rows = [
+        {"old_contact_id": row.old_contact_id,
+         "contact_id": retired.get(row.contact_id, row.contact_id), "run_id": row.run_id}
+        for row in prev_map.itertuples()
+    ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id}
+         for old, new in ids.retired]
+
+    finished_at = datetime.now(UTC)
+    inputs_rows = _inputs_rows(run_id, results, extracts, unknown)
+    counts = {
+        "inputs": len(inputs_rows),
+        "inputs_failed": sum(1 for r in results if r.error) + len(unknown),
+        "items_read": sum(r["items_read"] for r in inputs_rows),
+        "items_accepted": sum(r["items_accepted"] for r in inputs_rows),
+        "items_skipped": sum(r["items_skipped"] for r in inputs_rows),
+        "items_rejected": sum(r["items_rejected"] for r in inputs_rows),
+        "source_records": len(records),
+        "contacts": len(contacts),
+        "interactions": len(interactions),
+        "rejects": len(rejects),
+        "merged_ids": len(ids.retired),
+    }
+    runs_rows = [*prev_runs, {
+        "run_id": run_id, "flow": flow, "started_at": started_at, "finished_at": finished_at,
+        "status": "completed", "counts": list(counts.items()),
+        "schema_version": schema.SCHEMA_VERSION,
+    }]
+    tables = {
+        "contacts": _to_arrow(contacts, schema.CONTACTS),
+        "source_records": _to_arrow(records, schema.SOURCE_RECORDS),
+        "interactions": _to_arrow(interactions, schema.WAREHOUSE_INTERACTIONS),
+        "matches": _to_arrow(resolution.matches, schema.MATCHES),
+        "contact_id_map": pa.Table.from_pylist(id_map_rows, schema=schema.CONTACT_ID_MAP),
+        "rejects": _to_arrow(rejects, schema.REJECTS),
+        "inputs": pa.Table.from_pylist(inputs_rows, schema=schema.INPUTS),
+        "runs": pa.Table.from_pylist(runs_rows, schema=schema.RUNS),
+    }
+    snapshot = commit_snapshot(warehouse, run_id, tables, keep=keep_snapshots)
+    save_state(warehouse / "state", {
+        r.path: InputState(r.connector, r.fingerprint, r.extract_key) for r in ok
+    })
+    _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
+
+    sources = records.groupby("source")["contact_id"].nunique().to_dict() if len(records) else {}
+    return {
+        "run_id": run_id,
+        "flow": flow,
+        "warehouse": str(warehouse),
+        "snapshot": str(snapshot),
+        "seconds": round((finished_at - started_at).total_seconds(), 2),
+        "counts": counts,
+        "people_by_source": {k: int(v) for k, v in sorted(sources.items())},
+        "inputs": inputs_rows,
+        "errors": [r.error for r in results if r.error] + [f"{p}: {w}" for p, w in unknown],
+        "me": sorted(me_ids),
+    }
+
+
+def _inputs_rows(run_id, results, extracts, unknown) -> list[dict]:
+    by_path = {e.source_file: e for e in extracts}
+    rows = []
+    for r in results:
+        e = by_path.get(r.path)
+        rows.append({
+            "run_id": run_id, "source_file": r.path, "connector": r.connector,
+            "fingerprint": r.fingerprint,
+            "items_read": e.items_read if e else 0,
+            "items_accepted": e.items_accepted if e else 0,
+            "items_skipped": e.items_skipped if e else 0,
+            "items_rejected": e.items_rejected if e else 0,
+            "skip_reasons": list((e.skip_reasons if e else {}).items()),
+            "from_cache": r.from_cache,
+            "error": r.error,
+        })
+    rows += [{"run_id": run_id, "source_file": p, "connector": "unknown", "fingerprint": None,
+              "items_read": 0, "items_accepted": 0, "items_skipped": 0, "items_rejected": 0,
+              "skip_reasons": [], "from_cache": False, "error": why} for p, why in unknown]
+    return sorted(rows, key=lambda r: r["source_file"])
+
+
+def _drop_unused_extracts(warehouse: Path, keep: set[str]) -> None:
+    cache = extracts_dir(warehouse)
+    if not cache.is_dir():
+        return
+    for child in cache.iterdir():
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def result_as_dict(result: InputResult) -> dict:
+    return asdict(result)

@@ -1,0 +1,73 @@
+"""Stable contact_ids: an unchanged person keeps its id across runs and backfills.
+
+A cluster inherits the id its records had in the previous snapshot; when clusters
+merge, the oldest id survives and the others are retired into contact_id_map; a new
+person gets an id derived from its smallest record_id, so the same inputs always
+give the same ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.base import stable_id
+
+
+@dataclass
+class ContactIds:
+    """Attributes:
+    contact_of: record_id -> contact_id.
+    created_run: contact_id -> run that minted it.
+    retired: (old_contact_id, contact_id) pairs retired in this run.
+    """
+
+    contact_of: dict[str, str]
+    created_run: dict[str, str]
+    retired: list[tuple[str, str]]
+
+
+def new_contact_id(record_ids: list[str]) -> str:
+    return "c_" + stable_id("contact", min(record_ids))
+
+
+def assign_contact_ids(
+    clusters: dict[str, list[str]],
+    previous_contact_of: dict[str, str],
+    previous_created_run: dict[str, str],
+    run_id: str,
+) -> ContactIds:
+    """Give each cluster a contact_id, reusing the previous run's where possible.
+
+    Args:
+        clusters: representative -> member record_ids.
+        previous_contact_of: record_id -> contact_id in the previous snapshot.
+        previous_created_run: contact_id -> run_id that created it (for "oldest wins").
+        run_id: this run, recorded for ids minted now.
+
+    Returns:
+        The assignment, the creation run of every id, and the ids retired by merges.
+    """
+    # Visit bigger clusters first so that when a person is split, the larger part
+    # keeps the old id; sort keys make the order deterministic.
+    order = sorted(clusters.values(), key=lambda m: (-len(m), m[0]))
+    taken: set[str] = set()
+    contact_of: dict[str, str] = {}
+    created_run: dict[str, str] = {}
+    retired: list[tuple[str, str]] = []
+    for members in order:
+        old_ids = sorted(
+            {previous_contact_of[r] for r in members if r in previous_contact_of} - taken,
+            key=lambda cid: (previous_created_run.get(cid, ""), cid),
+        )
+        if old_ids:
+            contact_id = old_ids[0]
+            created_run[contact_id] = previous_created_run.get(contact_id, run_id)
+            retired.extend((old, contact_id) for old in old_ids[1:])
+            taken.update(old_ids)
+        else:
+            contact_id = new_contact_id(members)
+            created_run[contact_id] = run_id
+            taken.add(contact_id)
+        for r in members:
+            contact_of[r] = contact_id
+    return ContactIds(contact_of=contact_of, created_run=created_run, retired=retired)

@@ -1,0 +1,59 @@
+"""Per-input extracts cached under <warehouse>/state/extracts/, so unchanged inputs are not re-read."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from connectors.base import Extract
+from warehouse import schema
+
+_TABLES = {"records": schema.RECORDS, "interactions": schema.INTERACTIONS,
+           "rejects": schema.REJECTS}
+_META = "extract.json"
+
+
+def save_extract(extract: Extract, directory: Path) -> Path:
+    """Write the extract atomically (temp dir, then rename) and return its directory."""
+    tmp = directory.with_name(directory.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True, mode=0o700)
+    for name, arrow_schema in _TABLES.items():
+        frame: pd.DataFrame = getattr(extract, name)
+        table = pa.Table.from_pandas(frame, schema=arrow_schema, preserve_index=False)
+        pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+    meta = {
+        "connector": extract.connector,
+        "source_file": extract.source_file,
+        "items_read": extract.items_read,
+        "items_accepted": extract.items_accepted,
+        "items_rejected": extract.items_rejected,
+        "skip_reasons": extract.skip_reasons,
+        "me_hints": extract.me_hints,
+    }
+    (tmp / _META).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    if directory.exists():
+        shutil.rmtree(directory)
+    os.rename(tmp, directory)
+    return directory
+
+
+def load_extract(directory: Path) -> Extract:
+    meta = json.loads((directory / _META).read_text())
+    frames = {
+        name: pq.read_table(directory / f"{name}.parquet", schema=arrow_schema).to_pandas(
+            types_mapper=pd.ArrowDtype)
+        for name, arrow_schema in _TABLES.items()
+    }
+    return Extract(**meta, **frames)
+
+
+def is_complete(directory: Path) -> bool:
+    return (directory / _META).exists()

@@ -1,0 +1,178 @@
+"""Arrow schemas of the extract tables and of every warehouse table, declared once.
+
+Connectors build their rows against the extract schemas; the commit writes the
+warehouse schemas. Columns named in DESIGN.md are a contract: add, never rename.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+STR_LIST = pa.list_(pa.string())
+
+SOURCES = ("linkedin", "vcard", "mail")
+CHANNELS = ("email", "linkedin_message", "linkedin_connection", "linkedin_invitation")
+DIRECTIONS = ("inbound", "outbound")
+
+# --- extract tables (what a connector returns) -----------------------------------------
+
+RECORDS = pa.schema(
+    [
+        ("record_id", pa.string()),  # deterministic: hash(source, source_file, source_key)
+        ("source", pa.string()),  # linkedin | vcard | mail
+        ("source_file", pa.string()),
+        ("source_key", pa.string()),  # vCard UID, LinkedIn profile URL, or mail address
+        ("locator", pa.string()),  # where in the file: row 12, card 3, byte 1024
+        ("name_raw", pa.string()),
+        ("given_name_raw", pa.string()),
+        ("family_name_raw", pa.string()),
+        ("emails_raw", STR_LIST),
+        ("phones_raw", STR_LIST),
+        ("linkedin_url_raw", pa.string()),
+        ("company_raw", pa.string()),
+        ("title_raw", pa.string()),
+        ("observed_at", UTC_TS),  # when the source says it saw this person (connected on, REV)
+    ]
+)
+
+INTERACTIONS = pa.schema(
+    [
+        ("interaction_id", pa.string()),  # deterministic: same exchange imported twice = one row
+        ("record_id", pa.string()),  # the counterpart's record in the same extract
+        ("occurred_at", UTC_TS),
+        ("channel", pa.string()),
+        ("direction", pa.string()),
+        ("source_file", pa.string()),
+        ("thread_key", pa.string()),  # Message-ID / conversation id, for later threading
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("source_file", pa.string()),
+        ("locator", pa.string()),
+        ("reason", pa.string()),
+        ("excerpt", pa.string()),
+    ]
+)
+
+# --- warehouse tables -----------------------------------------------------------------
+
+SOURCE_RECORDS = pa.schema(
+    list(RECORDS)
+    + [
+        ("contact_id", pa.string()),
+        ("display_name", pa.string()),
+        ("given_name", pa.string()),
+        ("family_name", pa.string()),
+        ("name_key", pa.string()),  # folded, for matching only
+        ("emails", STR_LIST),  # normalised
+        ("phones", STR_LIST),  # E.164
+        ("linkedin_url", pa.string()),
+        ("company", pa.string()),
+        ("company_key", pa.string()),
+        ("title", pa.string()),
+    ]
+)
+
+CONTACTS = pa.schema(
+    [
+        ("contact_id", pa.string()),
+        ("display_name", pa.string()),
+        ("given_name", pa.string()),
+        ("family_name", pa.string()),
+        ("emails", STR_LIST),
+        ("phones", STR_LIST),
+        ("linkedin_url", pa.string()),
+        ("company", pa.string()),
+        ("title", pa.string()),
+        ("sources", STR_LIST),
+        ("n_records", pa.int64()),
+        ("first_contact_at", UTC_TS),
+        ("last_contact_at", UTC_TS),
+        ("last_contact_channel", pa.string()),
+        ("last_inbound_at", UTC_TS),
+        ("last_outbound_at", UTC_TS),
+        ("n_interactions", pa.int64()),
+        ("n_inbound", pa.int64()),
+        ("n_outbound", pa.int64()),
+        ("tie_strength", pa.float64()),
+        ("reconnect_due", pa.bool_()),
+        ("created_run_id", pa.string()),  # the run that minted contact_id
+    ]
+)
+
+WAREHOUSE_INTERACTIONS = pa.schema(
+    [
+        ("interaction_id", pa.string()),
+        ("contact_id", pa.string()),
+        ("record_id", pa.string()),
+        ("occurred_at", UTC_TS),
+        ("channel", pa.string()),
+        ("direction", pa.string()),
+        ("source_file", pa.string()),
+        ("thread_key", pa.string()),
+    ]
+)
+
+MATCHES = pa.schema(
+    [
+        ("record_id_a", pa.string()),
+        ("record_id_b", pa.string()),
+        ("score", pa.float64()),
+        ("decision", pa.string()),  # merge | keep_apart
+        ("rule", pa.string()),  # which rule decided
+        ("evidence", pa.map_(pa.string(), pa.float64())),
+    ]
+)
+
+CONTACT_ID_MAP = pa.schema(
+    [
+        ("old_contact_id", pa.string()),
+        ("contact_id", pa.string()),
+        ("run_id", pa.string()),
+    ]
+)
+
+INPUTS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("source_file", pa.string()),
+        ("connector", pa.string()),
+        ("fingerprint", pa.string()),
+        ("items_read", pa.int64()),
+        ("items_accepted", pa.int64()),
+        ("items_skipped", pa.int64()),
+        ("items_rejected", pa.int64()),
+        ("skip_reasons", pa.map_(pa.string(), pa.int64())),
+        ("from_cache", pa.bool_()),
+        ("error", pa.string()),  # why a whole input could not be read
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("flow", pa.string()),
+        ("started_at", UTC_TS),
+        ("finished_at", UTC_TS),
+        ("status", pa.string()),
+        ("counts", pa.map_(pa.string(), pa.int64())),
+        ("schema_version", pa.int64()),
+    ]
+)
+
+WAREHOUSE_TABLES: dict[str, pa.Schema] = {
+    "contacts": CONTACTS,
+    "source_records": SOURCE_RECORDS,
+    "interactions": WAREHOUSE_INTERACTIONS,
+    "matches": MATCHES,
+    "contact_id_map": CONTACT_ID_MAP,
+    "rejects": REJECTS,
+    "inputs": INPUTS,
+    "runs": RUNS,
+}

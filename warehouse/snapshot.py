@@ -1,0 +1,130 @@
+"""The atomic commit: write every table into a new snapshot, then switch `current` to it.
+
+A snapshot is written under a temporary name, fsynced, renamed into snapshots/, and
+only then is the `current` symlink replaced (rename is atomic on POSIX). A run killed
+at any point leaves the previous snapshot as `current`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse import schema
+
+CURRENT = "current"
+SNAPSHOTS = "snapshots"
+MANIFEST = "_manifest.json"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd")
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+    os.chmod(path, 0o600)
+
+
+def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
+    """The table with exactly the schema's columns first (extra columns kept after)."""
+    if isinstance(table, list):
+        return pa.Table.from_pylist(table, schema=arrow_schema)
+    columns, fields = [], []
+    for f in arrow_schema:
+        col = table.column(f.name) if f.name in table.column_names else pa.nulls(
+            table.num_rows, f.type)
+        columns.append(col.cast(f.type))
+        fields.append(f)
+    for name in table.column_names:
+        if name not in arrow_schema.names:
+            columns.append(table.column(name))
+            fields.append(table.schema.field(name))
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields))
+
+
+def commit_snapshot(warehouse: Path, run_id: str, tables: dict[str, pa.Table],
+                    keep: int = 5) -> Path:
+    """Write a complete snapshot and make it `current`.
+
+    Args:
+        warehouse: the warehouse directory (created owner-only if missing).
+        run_id: names the snapshot directory.
+        tables: every table of schema.WAREHOUSE_TABLES.
+        keep: how many snapshots to keep (older ones are deleted after the switch).
+
+    Returns:
+        The new snapshot's directory.
+    """
+    missing = set(schema.WAREHOUSE_TABLES) - set(tables)
+    if missing:
+        raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
+    old_umask = os.umask(0o077)
+    try:
+        warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
+        snapshots = warehouse / SNAPSHOTS
+        snapshots.mkdir(exist_ok=True, mode=0o700)
+        final = snapshots / run_id
+        tmp = snapshots / f".{run_id}.partial"
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(mode=0o700)
+        counts = {}
+        for name, table in tables.items():
+            table = conform(table, schema.WAREHOUSE_TABLES[name])
+            _write_table(table, tmp / f"{name}.parquet")
+            counts[name] = table.num_rows
+        manifest = {"run_id": run_id, "schema_version": schema.SCHEMA_VERSION, "rows": counts}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        _fsync_dir(tmp)
+        os.rename(tmp, final)
+        _fsync_dir(snapshots)
+
+        link_tmp = warehouse / f".{CURRENT}.{os.getpid()}"
+        if link_tmp.is_symlink() or link_tmp.exists():
+            link_tmp.unlink()
+        os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
+        os.replace(link_tmp, warehouse / CURRENT)
+        _fsync_dir(warehouse)
+    finally:
+        os.umask(old_umask)
+    prune_snapshots(warehouse, keep)
+    return final
+
+
+def list_snapshots(warehouse: Path) -> list[str]:
+    """Complete snapshots, oldest first (run ids sort by time)."""
+    snapshots = warehouse / SNAPSHOTS
+    if not snapshots.is_dir():
+        return []
+    return sorted(p.name for p in snapshots.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
+
+
+def prune_snapshots(warehouse: Path, keep: int) -> None:
+    current = current_snapshot(warehouse)
+    snapshots = warehouse / SNAPSHOTS
+    for leftover in snapshots.glob(".*.partial"):
+        shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
+    for run_id in list_snapshots(warehouse)[:-keep] if keep > 0 else []:
+        if current is None or run_id != current.name:
+            shutil.rmtree(snapshots / run_id, ignore_errors=True)
+
+
+def current_snapshot(warehouse: Path) -> Path | None:
+    """The snapshot `current` points at, or None for a warehouse never committed."""
+    link = warehouse / CURRENT
+    if not link.exists():
+        return None
+    return link.resolve()
