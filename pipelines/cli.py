@@ -15,6 +15,7 @@ from pathlib import Path
 from pipelines.settings import ConfigError, load_settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
 DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io",
            "https://www.linkedin.com/in/alexmorgan"]
 
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "query":
             return _query(args.sql, args.warehouse, args.as_of, args.format)
         if args.command == "demo":
-            return _run_flow("import", [str(EXAMPLES)], args.warehouse, DEMO_ME,
+            return _run_flow("import", [str(p) for p in DEMO_INPUTS], args.warehouse, DEMO_ME,
                              args.verbose, args.json)
     except KeyboardInterrupt:
         print("ties: interrupted; the warehouse keeps its previous snapshot", file=sys.stderr)

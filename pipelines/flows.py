@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -59,8 +59,8 @@ def _run(flow_name: str, inputs: list[str] | None, warehouse: str | None,
                     len(plan.inputs) + len(plan.carried), len(todo),
                     len(plan.inputs) - len(todo) + len(plan.carried), len(plan.unknown))
         futures = extract_input_task.map(
-            plan.inputs + plan.carried, warehouse=str(wh), me=settings.me,
-            default_region=settings.default_region)
+            plan.inputs + plan.carried, warehouse=unmapped(str(wh)), me=unmapped(settings.me),
+            default_region=unmapped(settings.default_region))
         results = [f.result() for f in futures]
         summary = commit_task(
             warehouse=wh, run_id=run_id, flow=flow_name, started_at=started_at,

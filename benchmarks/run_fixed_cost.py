@@ -1,0 +1,86 @@
+"""Fixed cost of a run: `ties import` of one tiny file, against the same work without Prefect.
+
+Measures, in one run on this machine:
+  - the CLI end to end (cold: a new warehouse and Prefect home; warm: again, cached input)
+  - the same plan + extract + build/commit as plain function calls (no Prefect)
+The difference is the fixed cost: interpreter and imports, Prefect's ephemeral server,
+flow/task bookkeeping. Usage: python benchmarks/run_fixed_cost.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+TIES = [sys.executable, "-m", "pipelines.cli"]
+CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nEND:VCARD\r\n"
+
+
+def _cli(args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(TIES + args, check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _plain(inputs: Path, warehouse: Path) -> float:
+    from connectors.base import ReadOptions
+    from pipelines import steps
+
+    start = time.perf_counter()
+    plan = steps.plan_inputs([str(inputs)], warehouse, incremental=False)
+    results = [steps.extract_input(p, warehouse, ReadOptions()) for p in plan.inputs]
+    now = datetime.now(UTC)
+    steps.build_snapshot(warehouse=warehouse, run_id=steps.new_run_id(now), flow="plain",
+                         started_at=now, results=results, unknown=plan.unknown, me=(),
+                         default_region="US", keep_snapshots=5, as_of=None)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    cold, warm, plain, imports = [], [], [], []
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            card = tmp / "one.vcf"
+            card.write_text(CARD)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+            env["HOME"] = str(tmp)
+            wh = tmp / "wh"
+            cold.append(_cli(["import", str(card), "--warehouse", str(wh)], env))
+            warm.append(_cli(["import", str(card), "--warehouse", str(wh)], env))
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import pipelines.flows"], check=True,
+                           cwd=REPO, env=env)
+            imports.append(time.perf_counter() - start)
+            plain.append(_plain(card, tmp / "wh-plain"))
+
+    def fmt(xs):
+        return f"{statistics.median(xs):6.2f} s (min {min(xs):.2f}, max {max(xs):.2f})"
+
+    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}")
+    print(f"runs: {args.repeat}")
+    print(f"ties import, cold (new warehouse, new Prefect home): {fmt(cold)}")
+    print(f"ties import, warm (same warehouse, input cached):   {fmt(warm)}")
+    print(f"python -c 'import pipelines.flows':                 {fmt(imports)}")
+    print(f"same work as plain function calls (baseline):       {fmt(plain)}")
+    print(f"fixed cost, warm = warm CLI - baseline:             "
+          f"{statistics.median(warm) - statistics.median(plain):6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
