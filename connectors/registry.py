@@ -52,8 +52,9 @@ def _is_maildir(path: Path) -> bool:
 
 def _is_linkedin_folder(path: Path) -> bool:
     try:
-        return any(_loose(p.name) in _LINKEDIN_FOLDER_MARKERS for p in path.iterdir()
-                   if p.is_file())
+        return any(
+            _loose(p.name) in _LINKEDIN_FOLDER_MARKERS for p in path.iterdir() if p.is_file()
+        )
     except OSError:
         return False
 

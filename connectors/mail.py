@@ -1,0 +1,358 @@
+"""Mail connector: an mbox file, a single .eml message or a Maildir folder, read from headers
+only, to one record per correspondent address and one interaction per message and counterpart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
+from connectors.mail_headers import HEADER_LINE_RE, MessageSummary, summarize
+from connectors.mail_mbox import (
+    BOM,
+    MAX_HEADER_BYTES,
+    data_start,
+    looks_like_mbox,
+    scan_mbox,
+    separator_date,
+)
+
+CONNECTOR = "mail"
+SOURCE = "mail"
+HEAD_BYTES = 64 << 10
+
+# Outlook's binary formats: an OLE compound file (.msg) and a PST/OST store.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PST_MAGIC = b"!BDN"
+_OUTLOOK_SUFFIXES = frozenset({".msg", ".pst", ".ost"})
+
+_FIELD_NAME_RE = re.compile(rb"(?m)^([!-9;-~]{1,100})[ \t]*:")
+_MAIL_FIELDS = frozenset(
+    {
+        b"from",
+        b"to",
+        b"cc",
+        b"subject",
+        b"date",
+        b"received",
+        b"message-id",
+        b"return-path",
+        b"mime-version",
+        b"delivered-to",
+        b"sender",
+        b"reply-to",
+        b"in-reply-to",
+        b"references",
+        b"x-mailer",
+        b"user-agent",
+        b"content-type",
+        b"newsgroups",
+    }
+)
+_CORE_FIELDS = frozenset(
+    {b"from", b"to", b"received", b"message-id", b"return-path", b"delivered-to"}
+)
+_MAILDIR_TIME_RE = re.compile(r"^(\d{9,10})[.\d]*\.")
+
+
+# -- public surface ----------------------------------------------------------------------
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """Whether this connector reads the file: an mbox or a single RFC 822 message.
+
+    Judged by content: an mbox starts with a ``From `` separator line followed by a
+    header; a message starts with header lines that include mail fields. Outlook
+    ``.msg``/``.pst`` files are not read.
+
+    Args:
+        path: the file (only its suffix is looked at).
+        head: its first 64 KiB.
+
+    Returns:
+        True if ``read`` should be given this file.
+    """
+    if Path(path).suffix.lower() in _OUTLOOK_SUFFIXES or _is_outlook(head):
+        return False
+    if looks_like_mbox(head):
+        return True
+    block = _header_block(head[data_start(head) :])
+    if not HEADER_LINE_RE.match(block) or b"\0" in block:
+        return False
+    names = {m.group(1).lower() for m in _FIELD_NAME_RE.finditer(block)}
+    return len(names & _MAIL_FIELDS) >= 2 and bool(names & _CORE_FIELDS)
+
+
+def read(path: Path, options: ReadOptions) -> Extract:
+    """Read one mbox file, .eml file or Maildir folder into an Extract.
+
+    Each message is one item: a direct exchange becomes one interaction per counterpart
+    (each counterpart a record); drafts, spam, mailing-list posts, automated mail and
+    notes to self are skipped by reason; a message without a usable From address or
+    any date is rejected. The user's addresses come from ``options.me``, else from
+    Gmail's ``Sent`` label, else the address taking part in most direct messages.
+
+    Args:
+        path: an mbox or .eml file, or a Maildir folder (with cur/ and new/).
+        options: the user's own addresses (``me``) if known.
+
+    Returns:
+        The Extract, with ``me_hints`` naming the addresses taken as the user's.
+
+    Raises:
+        UnreadableInput: the file is not mail (nor an mbox, a message or a Maildir).
+    """
+    path = Path(path)
+    try:
+        summaries = summarize_maildir(path) if path.is_dir() else summarize_file(path)
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return build_extract(path, summaries, options)
+
+
+# -- pass 1: summaries -------------------------------------------------------------------
+
+
+def summarize_file(path: Path) -> list[MessageSummary]:
+    """Summaries of every message of an mbox or .eml file, in file order.
+
+    Raises:
+        UnreadableInput: the file cannot be opened or is not mail.
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(HEAD_BYTES)
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot be opened ({exc.strerror or exc})") from exc
+    if _is_outlook(head):
+        raise UnreadableInput(
+            f"{path}: an Outlook .msg/.pst file, which ties does not read; "
+            "export the mail as mbox or .eml"
+        )
+    start = data_start(head)
+    if not head[start:].strip():
+        return []
+    if looks_like_mbox(head):
+        return summarize_mbox_range(path, 0, None)
+    block = _header_block(_read_header_bytes(path, start))
+    if not HEADER_LINE_RE.match(block) or b"\0" in block:
+        raise UnreadableInput(
+            f"{path}: not mail: expected an mbox file (starting with a 'From ' line) "
+            "or a single .eml message (starting with header lines)"
+        )
+    return [_summarize_safely(block, f"byte {start}")]
+
+
+def summarize_mbox_range(
+    path: Path, start: int = 0, end: int | None = None
+) -> list[MessageSummary]:
+    """Summaries of the messages of an mbox whose separator starts in [start, end).
+
+    The unit a parallel reader runs per shard (see ``mail_mbox.shard_ranges``): shards
+    of one file concatenate to the summaries of the whole file.
+    """
+    out = []
+    for raw in scan_mbox(path, start, end):
+        sep = raw.separator
+        out.append(
+            _summarize_safely(
+                raw.header,
+                f"byte {raw.offset}",
+                fallback_date=lambda sep=sep: separator_date(sep),
+            )
+        )
+    return out
+
+
+def summarize_maildir(path: Path) -> list[MessageSummary]:
+    """Summaries of every message file in a Maildir's cur/ and new/ (and Maildir++
+    ``.Folder`` subfolders), sorted by relative file name.
+
+    Raises:
+        UnreadableInput: the folder has neither cur/ nor new/.
+    """
+    folders = [path] + sorted(
+        (p for p in path.iterdir() if p.name.startswith(".") and p.is_dir()),
+        key=lambda p: p.name,
+    )
+    folders = [f for f in folders if (f / "cur").is_dir() or (f / "new").is_dir()]
+    if not folders:
+        raise UnreadableInput(
+            f"{path}: a folder but not a Maildir: expected cur/ and new/ subfolders "
+            "(or give an mbox or .eml file)"
+        )
+    files = []
+    for folder in folders:
+        for sub in ("cur", "new"):
+            d = folder / sub
+            if d.is_dir():
+                files.extend(p for p in d.iterdir() if p.is_file() and not p.name.startswith("."))
+    files.sort(key=lambda p: p.relative_to(path).as_posix())
+    return [_summarize_maildir_file(path, p) for p in files]
+
+
+# -- pass 2: who is me, then records and interactions ------------------------------------
+
+
+def infer_me(summaries: Iterable[MessageSummary]) -> set[str]:
+    """The user's addresses as the messages show them.
+
+    Gmail Takeout marks the user's own messages with the ``Sent`` label; without it the
+    user is the address taking part (as sender or recipient) in most direct messages,
+    ties going to the more frequent sender. That holds for a Sent folder as well as an
+    Inbox, where the most frequent sender is a correspondent. One message alone proves
+    nothing, so an address seen in fewer than two messages is not taken.
+    """
+    direct = [s for s in summaries if s.status == "direct"]
+    sent = {s.sender.key for s in direct if s.gmail_sent and s.sender is not None}
+    if sent:
+        return sent
+    taking_part: Counter[str] = Counter()
+    sending: Counter[str] = Counter()
+    for s in direct:
+        taking_part.update({s.sender.key, *(r.key for r in s.recipients)})
+        sending[s.sender.key] += 1
+    if not taking_part:
+        return set()
+    best = min(taking_part, key=lambda k: (-taking_part[k], -sending[k], k))
+    return {best} if taking_part[best] >= 2 else set()
+
+
+def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOptions) -> Extract:
+    """Decide the user's addresses, then turn the summaries into an Extract."""
+    builder = ExtractBuilder(CONNECTOR, SOURCE, path)
+    if options.me:
+        me = {a.lower() for a in options.me}
+        seen = set()
+        for s in summaries:
+            if s.status == "direct":
+                seen.add(s.sender.key)
+                seen.update(r.key for r in s.recipients)
+        builder.me_hints.extend(sorted(me & seen))
+    else:
+        me = infer_me(summaries)
+        builder.me_hints.extend(sorted(me))
+
+    seen_interactions: set[str] = set()
+    for s in summaries:
+        builder.count_read()
+        if s.status == "reject":
+            builder.reject(s.locator, s.reason, s.excerpt)
+            continue
+        if s.status == "skip":
+            builder.skipped(s.reason)
+            continue
+        if s.sender.key in me:
+            direction = "outbound"
+            counterparts = list({r.key: r for r in s.recipients if r.key not in me}.values())
+            if not counterparts:
+                builder.skipped("to_self" if s.recipients else "no_recipients")
+                continue
+        else:
+            direction = "inbound"
+            counterparts = [s.sender]
+        new = False
+        for c in counterparts:
+            record_id = builder.record(c.key, locator=s.locator, name=c.name, emails=[c.key])
+            interaction_id = builder.interaction(
+                record_id,
+                occurred_at=s.occurred_at,
+                channel="email",
+                direction=direction,
+                identity=(s.identity_key, c.key),
+                thread_key=s.thread_key,
+            )
+            if interaction_id not in seen_interactions:
+                seen_interactions.add(interaction_id)
+                new = True
+        if new:
+            builder.accepted()
+        else:
+            builder.skipped("duplicate")
+    return builder.build()
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _is_outlook(head: bytes) -> bool:
+    return head.startswith(_OLE_MAGIC) or head.startswith(_PST_MAGIC)
+
+
+def _header_block(data: bytes) -> bytes:
+    """The header block of a single message: everything before the first blank line."""
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    ends = [i for i in (data.find(b"\n\n"), data.find(b"\n\r\n")) if i >= 0]
+    if ends:
+        return data[: min(ends) + 1]
+    if data[:1] in (b"\n", b"\r"):
+        return b""
+    return data[:MAX_HEADER_BYTES]
+
+
+def _read_header_bytes(path: Path, start: int = 0) -> bytes:
+    """The start of a message file, enough to hold its header block (bodies stay unread)."""
+    chunks = []
+    size = 0
+    with open(path, "rb") as f:
+        f.seek(start)
+        while size < MAX_HEADER_BYTES:
+            chunk = f.read(HEAD_BYTES)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if b"\n\n" in chunk or b"\n\r\n" in chunk:
+                break
+    return b"".join(chunks)
+
+
+def _summarize_safely(block: bytes, locator: str, **kwargs) -> MessageSummary:
+    try:
+        return summarize(block, locator, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the file
+        return MessageSummary(
+            locator,
+            "reject",
+            f"unreadable headers ({type(exc).__name__})",
+            block[:200].decode("utf-8", "replace"),
+        )
+
+
+def _summarize_maildir_file(root: Path, file: Path) -> MessageSummary:
+    # A file name that is not UTF-8 must still make a valid locator string.
+    locator = file.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+    locator = locator.decode("utf-8", "replace")
+    try:
+        data = _read_header_bytes(file)
+    except OSError as exc:
+        return MessageSummary(locator, "reject", f"cannot be opened ({exc.strerror or exc})")
+    if not data.strip():
+        return MessageSummary(locator, "reject", "empty message file")
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+    separator = b""
+    # Some tools store a message with its mbox "From " line; it is no header.
+    if data.startswith(b"From "):
+        le = data.find(b"\n")
+        separator, data = data[5:le].strip(), data[le + 1 :] if le >= 0 else b""
+    # Maildir names start with the delivery time and carry flags after ":2," (D = draft).
+    name = file.name
+    flags = name.rsplit(":2,", 1)[1] if ":2," in name else ""
+
+    def fallback() -> datetime | None:
+        if separator:
+            found = separator_date(separator)
+            if found is not None:
+                return found
+        m = _MAILDIR_TIME_RE.match(name)
+        return datetime.fromtimestamp(int(m.group(1)), UTC) if m else None
+
+    return _summarize_safely(
+        _header_block(data), locator, fallback_date=fallback, draft="D" in flags
+    )

@@ -1,0 +1,755 @@
+"""Tests of the mail connector: mbox variants, .eml, Maildir, classification and "me"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from connectors import mail, mail_mbox
+from connectors.base import ReadOptions, UnreadableInput
+from connectors.mail_headers import decode_words, parse_addresses, parse_date
+
+# The shared samples live next to the repository (../shared/samples); never copied in.
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "mail"
+NO_ME = ReadOptions()
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def message(
+    frm: str,
+    to: str,
+    *,
+    date: str | None = "Mon, 01 Jan 2024 10:00:00 +0000",
+    msgid: str | None = None,
+    extra: str = "",
+    body: str = "Hello.\n",
+    cc: str | None = None,
+) -> str:
+    lines = [f"From: {frm}", f"To: {to}"]
+    if cc:
+        lines.append(f"Cc: {cc}")
+    if date:
+        lines.append(f"Date: {date}")
+    if msgid:
+        lines.append(f"Message-ID: {msgid}")
+    lines.append("Subject: hi")
+    text = "\n".join(lines) + "\n" + extra
+    return text + "\n" + body
+
+
+def mbox(
+    *messages: str, separator: str = "From someone@example.com Mon Jan  1 10:00:00 2024"
+) -> str:
+    return "".join(f"{separator}\n{m}\n" for m in messages)
+
+
+def interactions_by_key(extract) -> dict[str, list[dict]]:
+    recs = dict(zip(extract.records["record_id"], extract.records["source_key"], strict=True))
+    out: dict[str, list[dict]] = {}
+    for row in extract.interactions.to_dict("records"):
+        out.setdefault(recs[row["record_id"]], []).append(row)
+    return out
+
+
+def names(extract) -> dict[str, str | None]:
+    return {
+        k: (None if pd.isna(n) else n)
+        for k, n in zip(extract.records["source_key"], extract.records["name_raw"], strict=True)
+    }
+
+
+# -- sniff -----------------------------------------------------------------------------------
+
+
+def test_sniff_accepts_mbox_and_eml_and_refuses_others(tmp_path: Path) -> None:
+    assert mail.sniff(tmp_path / "a", b"From - \nFrom: a@b.c\n\nbody\n")
+    assert mail.sniff(tmp_path / "a", b"\xef\xbb\xbfFrom 1@xxx\nSubject: x\n\n")
+    assert mail.sniff(tmp_path / "a.eml", b"Return-Path: <a@b.c>\nFrom: a@b.c\nTo: d@e.f\n\nhi")
+    assert mail.sniff(tmp_path / "a.eml", b"\xef\xbb\xbfFrom: <a@b.c>\r\nDate: x\r\n\r\nhi")
+    assert not mail.sniff(tmp_path / "c.vcf", b"BEGIN:VCARD\nVERSION:3.0\nFN:Jo\nEND:VCARD\n")
+    assert not mail.sniff(tmp_path / "c.csv", b'Notes:\n"When exporting"\n\nFirst Name,Last Name\n')
+    assert not mail.sniff(tmp_path / "t.txt", b"From here to eternity\nis a film.\n")
+    assert not mail.sniff(tmp_path / "x.bin", bytes(range(256)))
+    assert not mail.sniff(tmp_path / "e", b"")
+    assert not mail.sniff(tmp_path / "m.msg", b"From: a@b.c\nTo: d@e.f\n\n")
+    assert not mail.sniff(tmp_path / "m", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    assert not mail.sniff(tmp_path / "m", b"!BDN" + b"\0" * 100)
+
+
+# -- real samples ----------------------------------------------------------------------------
+
+
+def sample(rel: str) -> Path:
+    path = SAMPLES / rel
+    if not path.exists():
+        pytest.skip(f"sample {rel} not available")
+    return path
+
+
+def test_sample_heads_are_sniffed_as_this_connector_reads_them() -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip("samples not available")
+    files = sorted(p for p in SAMPLES.rglob("*") if p.is_file())
+    for path in files:
+        head = path.read_bytes()[:65536]
+        expected = path.suffix not in (".msg", ".pst")
+        assert mail.sniff(path, head) is expected, path.name
+
+
+def test_netscape_content_length_mbox_reads_29_messages() -> None:
+    ex = mail.read(sample("mimekit/mbox_content-length.mbox.txt"), NO_ME)
+    assert ex.items_read == 29
+    assert ex.items_accepted == 15
+    # Return-Path: <> and a multipart/report from the post office; Precedence: bulk list
+    # mail; the mailbox owner's notes to himself.
+    assert ex.skip_reasons == {"automated": 2, "mailing_list": 6, "to_self": 5}
+    assert ex.rejects[["locator", "reason"]].values.tolist() == [
+        ["byte 818963", "no usable From address"]
+    ]
+    assert "develop!nextmime@ebony@sblab.att.com" in ex.rejects["excerpt"][0]
+    assert ex.me_hints == ["jwz@netscape.com"]
+    assert "jwz@netscape.com" not in set(ex.records["source_key"])
+    got = interactions_by_key(ex)
+    chuck = got["chrlsim@futureone.com"]
+    assert [(r["occurred_at"], r["direction"]) for r in chuck] == [
+        (utc(1997, 8, 19, 4, 7, 7), "inbound")
+    ]
+    assert chuck[0]["thread_key"] == "<33F91BEB.10E2A9D5@futureone.com>"
+    assert names(ex)["chrlsim@futureone.com"] == "Chuck Simmons"
+    # "izzy@scr.atm.com (Dr. Mark K. Joseph)": the comment is the name.
+    assert names(ex)["izzy@scr.atm.com"] == "Dr. Mark K. Joseph"
+    # jwz writing to his other address is outbound; the inference knows one address only.
+    assert [r["direction"] for r in got["jwz@urchin.mcom.com"]] == ["outbound"]
+    # "Tue, 28 May 1996 12:24:23 cst" is a US zone name.
+    assert got["ray2@frontiertech.com"][0]["occurred_at"] == utc(1996, 5, 28, 18, 24, 23)
+
+
+def test_gmail_style_from_id_lines_without_dates() -> None:
+    ex = mail.read(sample("mimekit/mbox_issue1189.mbox.txt"), NO_ME)
+    assert ex.items_read == 4 and ex.items_accepted == 4
+    assert ex.me_hints == ["sender@example.com"]
+    assert ex.records["source_key"].tolist() == ["recipient@example.com"]
+    assert ex.records["name_raw"].tolist() == ["Recipient"]
+    rows = ex.interactions.sort_values("occurred_at")
+    assert set(rows["direction"]) == {"outbound"}
+    assert rows["occurred_at"].tolist()[0] == utc(2025, 9, 26, 17, 18, 40)
+    assert rows["thread_key"].tolist()[1] == "<fb45a588-31d2-48f4-abec-9f0f2accfee7@example.com>"
+
+
+def test_unmunged_from_lines_in_bodies_do_not_split_messages() -> None:
+    path = sample("mimekit/mbox_unmunged.mbox.txt")
+    raws = list(mail_mbox.scan_mbox(path))
+    # BOM skipped; "From Russia with love" (twice) stays in the bodies.
+    assert [r.offset for r in raws] == [3, 245]
+    ex = mail.read(path, NO_ME)
+    assert ex.items_read == 2
+    # Neither message has a Date or Received header and "From -" carries no date.
+    assert ex.rejects["reason"].tolist() == ["no Date header", "no Date header"]
+    assert ex.rejects["locator"].tolist() == ["byte 3", "byte 245"]
+
+
+def test_simple_mbox_notes_to_self() -> None:
+    ex = mail.read(sample("mimekit/mbox_simple.mbox.txt"), NO_ME)
+    assert ex.items_read == 3
+    assert ex.skip_reasons == {"to_self": 3}
+    assert ex.me_hints == ["fejj@gnome.org"]
+    assert ex.records.empty
+
+
+@pytest.mark.parametrize(
+    ("rel", "reason"),
+    [
+        ("mimekit/messages_delivery-status.txt", "automated"),
+        ("mimekit/messages_delivery-status2.txt", "automated"),
+        ("mimekit/messages_disposition-notification.txt", "automated"),
+        ("mimekit/messages_feedback-report.txt", "automated"),
+        ("mimekit/messages_bounce.txt", "automated"),
+        ("mimekit/messages_epilogue.txt", "mailing_list"),
+        ("mail-parser/mail_malformed_2.eml", "automated"),
+        ("mail-parser/mail_test_6.eml", "automated"),
+        ("mail-parser/mail_test_15.eml", "automated"),
+        ("mail-parser/mail_test_13.eml", "mailing_list"),
+        ("mail-parser/mail_test_5.eml", "mailing_list"),
+        ("mail-parser/mail_test_16.eml", "mailing_list"),
+    ],
+)
+def test_sample_reports_bounces_and_lists_are_skipped(rel: str, reason: str) -> None:
+    ex = mail.read(sample(rel), NO_ME)
+    assert ex.items_read == 1
+    assert ex.skip_reasons == {reason: 1}
+    assert ex.records.empty and ex.interactions.empty
+
+
+def test_sample_eml_encoded_names_and_8bit_headers() -> None:
+    ex = mail.read(sample("mail-parser/mail_test_12.eml"), NO_ME)
+    assert names(ex) == {"baoguan@hotmail.com": "张先生"}  # =?GB2312?B?...?=
+    assert ex.interactions["occurred_at"].tolist() == [utc(2018, 5, 13, 4, 32, 22)]
+    assert ex.interactions["direction"].tolist() == ["inbound"]
+
+    ex = mail.read(sample("mail-parser/mail_test_1.eml"), NO_ME)
+    assert names(ex) == {"suvorov.s@nalg.ru": "служба ФНС Даниил Суворов"}
+    # No Date header: the first Received header's date.
+    assert ex.interactions["occurred_at"].tolist() == [utc(2016, 8, 22, 14, 23, 1)]
+
+
+def test_sample_address_as_display_name_and_comma_names() -> None:
+    ex = mail.read(sample("mail-parser/mail_test_19.eml"), NO_ME)
+    # "alice@example.com <bob@example.com>" is bob, and "alice@..." is no name.
+    assert names(ex) == {"bob@example.com": None}
+    assert ex.interactions["thread_key"].tolist() == ["<test-email-as-name@example.com>"]
+
+    me = ReadOptions(me=frozenset({"comma.name@example.com"}))
+    ex = mail.read(sample("mail-parser/mail_test_18.eml"), me)
+    assert ex.me_hints == ["comma.name@example.com"]
+    assert names(ex) == {
+        "tony.stark@example.com": None,  # its encoded name is just the address
+        "simple@example.net": None,
+        "john.doe@example.com": 'John "Johnny" Doe',
+    }
+    assert set(ex.interactions["direction"]) == {"outbound"}
+    ex = mail.read(sample("mail-parser/mail_test_18.eml"), NO_ME)
+    assert names(ex) == {"comma.name@example.com": "LastßlName, FirstName"}
+
+
+def test_sample_encoded_word_address_and_undisclosed_recipients() -> None:
+    ex = mail.read(sample("mail-parser/mail_test_17.eml"), NO_ME)
+    assert ex.records["source_key"].tolist() == ["notificaccion-clientes@bbva.mx"]
+    assert parse_addresses("Undisclosed-Recipients:;") == []
+    assert parse_addresses("unlisted-recipients:; (no To-header on input)") == []
+
+
+def test_sample_without_any_date_is_rejected() -> None:
+    ex = mail.read(sample("mimekit/messages_rfc2060.txt"), NO_ME)
+    assert ex.items_read == 1 and ex.items_rejected == 1
+    assert ex.rejects["reason"].tolist() == ["no Date header"]
+    assert ex.rejects["locator"].tolist() == ["byte 0"]
+
+
+@pytest.mark.parametrize("rel", ["mail-parser/mail_outlook_1.msg", "pst/dist-list.pst"])
+def test_outlook_files_are_unreadable_with_a_clear_message(rel: str) -> None:
+    path = sample(rel)
+    with pytest.raises(UnreadableInput, match="mbox") as info:
+        mail.read(path, NO_ME)
+    assert str(path) in str(info.value)
+
+
+# -- mbox variants -----------------------------------------------------------------------------
+
+
+TAKEOUT = (
+    "From 1780000000000000001@xxx Mon Jan 01 09:00:00 +0000 2024\n"
+    "X-GM-THRID: 1\nX-Gmail-Labels: Inbox,Opened\n"
+    + message("Ann Other <ann@example.com>", "Me <me@gmail.com>", msgid="<a1@x>")
+    + "\nFrom 1780000000000000002@xxx Mon Jan 01 10:00:00 +0000 2024\n"
+    "X-GM-THRID: 1\nX-Gmail-Labels: Sent\n"
+    + message(
+        "Me <me@gmail.com>",
+        "Ann Other <ann@example.com>, bob@example.com",
+        cc='"Smith, John" <john@example.com>',
+        msgid="<a2@x>",
+        extra="Bcc: hidden@example.com\n",
+    )
+    + "\nFrom 1780000000000000003@xxx Mon Jan 01 11:00:00 +0000 2024\n"
+    "X-Gmail-Labels: Drafts\n"
+    + message("Me <me@gmail.com>", "ann@example.com", msgid="<a3@x>")
+    + "\nFrom 1780000000000000004@xxx Mon Jan 01 12:00:00 +0000 2024\n"
+    "X-Gmail-Labels: Spam,Unread\n"
+    + message("Win <win@lottery.example>", "me@gmail.com", msgid="<a4@x>")
+    + "\nFrom 1780000000000000005@xxx Mon Jan 01 13:00:00 +0000 2024\n"
+    "X-Gmail-Labels: Inbox,Category Updates\n"
+    + message(
+        "News <news@example.org>",
+        "me@gmail.com",
+        msgid="<a5@x>",
+        extra="List-Unsubscribe: <mailto:u@example.org>\n",
+    )
+    + "\nFrom 1780000000000000006@xxx Mon Jan 01 14:00:00 +0000 2024\n"
+    "X-Gmail-Labels: Inbox\n"
+    + message(
+        "Carol <carol@example.com>",
+        "ann@example.com, bob@example.com, dave@example.com",
+        msgid="<a6@x>",
+    )
+)
+
+
+def test_takeout_mbox_labels_decide_me_drafts_and_spam(tmp_path: Path) -> None:
+    ex = mail.read(write(tmp_path, "All mail.mbox", TAKEOUT), NO_ME)
+    assert ex.items_read == 6
+    assert ex.skip_reasons == {"draft": 1, "mailing_list": 1, "spam": 1}
+    assert ex.items_accepted == 3
+    # ann@ takes part in more messages than me@, but Gmail's Sent label names the user.
+    assert ex.me_hints == ["me@gmail.com"]
+    got = interactions_by_key(ex)
+    assert sorted(got) == [
+        "ann@example.com",
+        "bob@example.com",
+        "carol@example.com",
+        "hidden@example.com",
+        "john@example.com",
+    ]
+    assert sorted(r["direction"] for r in got["ann@example.com"]) == ["inbound", "outbound"]
+    assert [r["direction"] for r in got["hidden@example.com"]] == ["outbound"]
+    # Carol wrote to others only; it is still in the user's mailbox, so inbound.
+    assert [r["direction"] for r in got["carol@example.com"]] == ["inbound"]
+    assert names(ex)["john@example.com"] == "Smith, John"
+    assert names(ex)["ann@example.com"] == "Ann Other"
+    assert "me@gmail.com" not in names(ex) and "win@lottery.example" not in names(ex)
+    assert "news@example.org" not in names(ex)
+    assert {r["thread_key"] for r in got["bob@example.com"]} == {"<a2@x>"}
+    assert ex.records["emails_raw"].tolist()[0] == ["ann@example.com"]
+
+
+def test_read_is_deterministic(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.mbox", TAKEOUT)
+    a, b = mail.read(path, NO_ME), mail.read(path, NO_ME)
+    assert a.records.equals(b.records) and a.interactions.equals(b.interactions)
+    assert sorted(a.interactions["interaction_id"]) == sorted(b.interactions["interaction_id"])
+
+
+def test_mboxrd_escaped_from_lines_stay_in_bodies(tmp_path: Path) -> None:
+    body = (
+        "Quoting:\n\n>From the archive\n>>From deeper\n\n"
+        ">From x@y.z Mon Jan  1 00:00:00 2024\nA: b\n"
+    )
+    text = mbox(
+        message("a@example.com", "me@example.com", msgid="<1@x>", body=body),
+        message("b@example.com", "me@example.com", msgid="<2@x>", body=body),
+    )
+    ex = mail.read(write(tmp_path, "rd.mbox", text), NO_ME)
+    assert ex.items_read == 2 and ex.items_accepted == 2
+    assert ex.me_hints == ["me@example.com"]
+    assert sorted(ex.records["source_key"]) == ["a@example.com", "b@example.com"]
+
+
+def test_unescaped_from_lines_in_bodies(tmp_path: Path) -> None:
+    body = (
+        "Some text.\n\nFrom Russia with love\nYear: 1963\n\n"
+        "From me@example.com: see below\n\nFrom here on\n"
+        "From 10:30 to 12:00 in 2024\nRoom: 5\n"
+    )
+    text = mbox(
+        message("a@example.com", "me@example.com", msgid="<1@x>", body=body),
+        message("b@example.com", "me@example.com", msgid="<2@x>"),
+        separator="From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+    )
+    path = write(tmp_path, "o.mbox", text)
+    assert len(list(mail_mbox.scan_mbox(path))) == 2
+    assert mail.read(path, NO_ME).items_accepted == 2
+
+
+def test_separators_without_blank_line_and_weak_separators(tmp_path: Path) -> None:
+    m1 = message("a@example.com", "me@example.com", msgid="<1@x>", body="no trailing blank\n")
+    m2 = message("b@example.com", "me@example.com", msgid="<2@x>")
+    m3 = message("c@example.com", "me@example.com", msgid="<3@x>")
+    # Thunderbird's "From - " and a dated line split even right after a body line; the
+    # date-less "From id@xxx" only after a blank line.
+    text = (
+        "From - Mon Jun  3 12:50:27 1996\n" + m1
+        + "From x@y Tue Jan  2 10:00:00 2024\n" + m2
+        + "From 123@xxx\n" + m3
+        + "\nFrom 456@xxx\n" + m3.replace("<3@x>", "<4@x>")
+    )  # fmt: skip
+    raws = list(mail_mbox.scan_mbox(write(tmp_path, "t.mbox", text)))
+    assert [r.separator for r in raws] == [
+        b"- Mon Jun  3 12:50:27 1996",
+        b"x@y Tue Jan  2 10:00:00 2024",
+        b"456@xxx",
+    ]
+    assert b"From: c@example.com" not in raws[1].header  # stayed in message 2's body
+
+
+def test_message_without_body_before_next_separator(tmp_path: Path) -> None:
+    text = (
+        "From - \nFrom: a@example.com\nTo: me@example.com\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+        "From - \nFrom: b@example.com\nTo: me@example.com\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n"
+    )
+    raws = list(mail_mbox.scan_mbox(write(tmp_path, "nb.mbox", text)))
+    assert [r.header.splitlines()[0] for r in raws] == [
+        b"From: a@example.com",
+        b"From: b@example.com",
+    ]
+
+
+def test_crlf_mbox_with_bom(tmp_path: Path) -> None:
+    text = "\ufeff" + mbox(
+        message("Ann <ann@example.com>", "me@example.com", msgid="<1@x>"),
+        message("Bob <bob@example.com>", "me@example.com", msgid="<2@x>"),
+        message("me@example.com", "Ann <ann@example.com>", msgid="<3@x>"),
+    )
+    path = write(tmp_path, "crlf.mbox", text.replace("\n", "\r\n"))
+    ex = mail.read(path, NO_ME)
+    assert ex.items_read == 3 and ex.items_accepted == 3
+    assert ex.me_hints == ["me@example.com"]
+    assert names(ex) == {"ann@example.com": "Ann", "bob@example.com": "Bob"}
+    second = path.read_bytes().index(b"\r\nFrom someone") + 2
+    assert ex.records["locator"].tolist() == ["byte 3", f"byte {second}"]
+
+
+def test_offsets_after_bom_and_leading_blank_lines(tmp_path: Path) -> None:
+    one = message("a@example.com", "me@example.com", msgid="<1@x>")
+    path = write(tmp_path, "b.mbox", "\ufeff\n\n" + mbox(one, one.replace("<1@x>", "<2@x>")))
+    data = path.read_bytes()
+    offsets = [r.offset for r in mail_mbox.scan_mbox(path)]
+    assert offsets == [5, data.index(b"\nFrom someone", 6) + 1]
+    assert all(data[o : o + 5] == b"From " for o in offsets)
+
+
+def test_dates_from_received_and_separator_and_timezones(tmp_path: Path) -> None:
+    received = "Received: from mx by host; Tue, 2 Jan 2024 08:30:00 +0200 (EET)\n"
+    text = mbox(
+        message("a@example.com", "me@example.com", date=None, msgid="<1@x>", extra=received),
+        message("b@example.com", "me@example.com", date=None, msgid="<2@x>"),
+        message("c@example.com", "me@example.com", date="3 Jan 2024 10:00:00", msgid="<3@x>"),
+        message("d@example.com", "me@example.com", date="garbage", msgid="<4@x>"),
+        separator="From someone@example.com Fri Jul  8 12:08:34 2011",
+    )
+    ex = mail.read(write(tmp_path, "d.mbox", text), NO_ME)
+    when = {k: v[0]["occurred_at"] for k, v in interactions_by_key(ex).items()}
+    assert when == {
+        "a@example.com": utc(2024, 1, 2, 6, 30),
+        "b@example.com": utc(2011, 7, 8, 12, 8, 34),
+        "c@example.com": utc(2024, 1, 3, 10, 0),  # naive -> UTC
+        "d@example.com": utc(2011, 7, 8, 12, 8, 34),
+    }
+    assert all(ts.tzinfo is not None for ts in ex.interactions["occurred_at"])
+
+
+def test_message_without_any_date_is_rejected(tmp_path: Path) -> None:
+    text = mbox(
+        message("a@example.com", "me@example.com", date=None, msgid="<1@x>"),
+        message("b@example.com", "me@example.com", date="not a date", msgid="<2@x>"),
+        message("c@example.com", "me@example.com", msgid="<3@x>"),
+        separator="From -",
+    )
+    ex = mail.read(write(tmp_path, "nd.mbox", text), NO_ME)
+    assert ex.items_read == 3 and ex.items_accepted == 1
+    assert ex.rejects["reason"].tolist() == ["no Date header", "unparseable Date header"]
+    assert "Date: not a date" in ex.rejects["excerpt"].tolist()[1]
+
+
+def test_garbage_messages_are_rejects_and_the_file_goes_on(tmp_path: Path) -> None:
+    text = (
+        "From - \nX-Junk: \x01\x02\xff\xfe\nnothing useful\n\n\x00\x00binary\n"
+        "\nFrom - \nFrom: <>\nTo: me@example.com\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\n"
+        "\nFrom - \nTo: me@example.com\n\n"
+        "\nFrom - \n" + message("a@example.com", "me@example.com", msgid="<1@x>")
+    )
+    ex = mail.read(write(tmp_path, "g.mbox", text.encode("latin-1")), NO_ME)
+    assert ex.items_read == 4 and ex.items_accepted == 1
+    assert ex.rejects["reason"].tolist() == [
+        "no From header",
+        "no usable From address",
+        "no From header",
+    ]
+    assert ex.rejects["locator"].tolist()[0] == "byte 0"
+    assert "From: <>" in ex.rejects["excerpt"].tolist()[1]
+
+
+def test_not_mail_and_empty_files(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInput, match=r"notmail\.bin.*expected an mbox"):
+        mail.read(write(tmp_path, "notmail.bin", bytes(range(256)) * 10), NO_ME)
+    with pytest.raises(UnreadableInput, match="expected an mbox"):
+        mail.read(write(tmp_path, "story.txt", "Once upon a time\nthere was mail.\n"), NO_ME)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(UnreadableInput, match="not a Maildir"):
+        mail.read(tmp_path / "folder", NO_ME)
+    ex = mail.read(write(tmp_path, "empty.mbox", b""), NO_ME)
+    assert ex.items_read == 0 and ex.records.empty and ex.interactions.empty
+
+
+# -- classification ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frm", "extra", "reason"),
+    [
+        ("a@example.com", "List-Id: <dev.lists.example.com>\n", "mailing_list"),
+        ("a@example.com", "List-Unsubscribe: <https://u.example>\n", "mailing_list"),
+        ("a@example.com", "Precedence: bulk\n", "mailing_list"),
+        ("a@example.com", "Precedence: list\n", "mailing_list"),
+        ("a@example.com", "Sender: owner-dev@lists.example.com\n", "mailing_list"),
+        (
+            "a@example.com",
+            "Return-Path: <dev-bounces+me=example.com@lists.example>\n",
+            "mailing_list",
+        ),
+        ("a@example.com", "Auto-Submitted: auto-replied\n", "automated"),
+        ("a@example.com", "Return-Path: <>\n", "automated"),
+        (
+            "a@example.com",
+            "Content-Type: multipart/report; report-type=delivery-status\n",
+            "automated",
+        ),
+        ("a@example.com", "Precedence: auto_reply\n", "automated"),
+        ("Shop <no-reply@shop.example>", "", "automated"),
+        ("noreply@github.example", "", "automated"),
+        ("DoNotReply@bank.example", "", "automated"),
+        ("MAILER-DAEMON@mx.example", "", "automated"),
+        ("notifications@service.example", "", "automated"),
+        ("bounce-123@esp.example", "", "automated"),
+        ("a@example.com", "X-Gmail-Labels: Draft\n", "draft"),
+        ("a@example.com", "X-Uniform-Type-Identifier: com.apple.mail-draft\n", "draft"),
+    ],
+)
+def test_classification(tmp_path: Path, frm: str, extra: str, reason: str) -> None:
+    ex = mail.read(write(tmp_path, "m.eml", message(frm, "me@example.com", extra=extra)), NO_ME)
+    assert ex.skip_reasons == {reason: 1}
+    assert ex.records.empty
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ["Auto-Submitted: no\n", "Precedence: first-class\n", "Return-Path: <a@example.com>\n"],
+)
+def test_direct_messages_stay_direct(tmp_path: Path, extra: str) -> None:
+    text = message("Noreen Replyman <noreen@example.com>", "me@example.com", extra=extra)
+    ex = mail.read(write(tmp_path, "m.eml", text), NO_ME)
+    assert ex.items_accepted == 1
+    assert names(ex) == {"noreen@example.com": "Noreen Replyman"}
+
+
+# -- names and addresses -------------------------------------------------------------------------
+
+
+def test_encoded_name_with_comma_is_one_address(tmp_path: Path) -> None:
+    text = message("=?utf-8?q?Smith=2C_John?= <js@example.com>", "me@example.com", msgid="<1@x>")
+    ex = mail.read(write(tmp_path, "m.eml", text), NO_ME)
+    assert names(ex) == {"js@example.com": "Smith, John"}
+    got = parse_addresses('=?utf-8?Q?Smith, John?= <sj@x.com>, "Doe, Jane" <jd@x.org>, z@x.net')
+    assert [(a.key, a.name) for a in got] == [
+        ("sj@x.com", "Smith, John"),
+        ("jd@x.org", "Doe, Jane"),
+        ("z@x.net", None),
+    ]
+
+
+def test_raw_8bit_names_and_unknown_charsets(tmp_path: Path) -> None:
+    head = b"From: J\xc3\xbcrgen M\xc3\xbcller <jm@example.de>\nTo: me@example.com\n"
+    latin = b"From: Fran\xe7ois <fr@example.fr>\nTo: me@example.com\n"
+    date = b"Date: Mon, 1 Jan 2024 00:00:00 +0000\n\nbody\n"
+    assert names(mail.read(write(tmp_path, "u.eml", head + date), NO_ME)) == {
+        "jm@example.de": "Jürgen Müller"
+    }
+    assert names(mail.read(write(tmp_path, "l.eml", latin + date), NO_ME)) == {
+        "fr@example.fr": "François"
+    }
+    assert decode_words("=?x-made-up?q?Ann?=") == "Ann"
+    assert decode_words("=?utf-8?b?QW5u?= =?utf-8?q?_Lee?=") == "Ann Lee"
+    assert decode_words("=?utf-8?b?!!!?=") in ("", "=?utf-8?b?!!!?=")
+
+
+def test_name_that_is_the_address_is_dropped_and_first_name_wins(tmp_path: Path) -> None:
+    text = mbox(
+        message('"ann@example.com" <ann@example.com>', "me@example.com", msgid="<1@x>"),
+        message("Ann Example <ANN@example.com>", "me@example.com", msgid="<2@x>"),
+        message("Annie <ann@example.com>", "me@example.com", msgid="<3@x>"),
+    )
+    ex = mail.read(write(tmp_path, "n.mbox", text), ReadOptions(me=frozenset({"me@example.com"})))
+    assert names(ex) == {"ann@example.com": "Ann Example"}
+    assert len(ex.interactions) == 3
+
+
+def test_parse_date_forms() -> None:
+    assert parse_date("Mon, 1 Jan 2024 10:00:00 -0800") == utc(2024, 1, 1, 18)
+    assert parse_date("Wed, 20 Sep 1995 00:19:00 (EDT) -0400") == utc(1995, 9, 20, 4, 19)
+    assert parse_date("Sun, 7 May 95 16:21:03 GMT") == utc(1995, 5, 7, 16, 21, 3)
+    assert parse_date("Mon Jun  3 12:50:27 1996") == utc(1996, 6, 3, 12, 50, 27)
+    assert parse_date("Mon, 31 Feb 2024 10:00:00 +0000") is None
+    assert parse_date("Thu, 01 Jan 1970 00:00:00 +0000") is None  # an unset clock
+    assert parse_date("") is None
+
+
+# -- the user ("me") ------------------------------------------------------------------------------
+
+
+def test_me_from_options_and_notes_to_self(tmp_path: Path) -> None:
+    text = mbox(
+        message("Me <ME@example.com>", "me@example.com", msgid="<1@x>"),
+        message("me@example.com", "ann@example.com, me@example.com", msgid="<2@x>"),
+        message("ann@example.com", "other@example.com", msgid="<3@x>"),
+        message("me@example.com", "undisclosed-recipients:;", msgid="<4@x>"),
+    )
+    opts = ReadOptions(me=frozenset({"me@example.com", "me@elsewhere.example"}))
+    ex = mail.read(write(tmp_path, "me.mbox", text), opts)
+    assert ex.me_hints == ["me@example.com"]
+    assert ex.skip_reasons == {"no_recipients": 1, "to_self": 1}
+    got = interactions_by_key(ex)
+    assert sorted(r["direction"] for r in got["ann@example.com"]) == ["inbound", "outbound"]
+    assert list(got) == ["ann@example.com"]
+
+
+def test_me_inferred_from_participation_in_an_inbox(tmp_path: Path) -> None:
+    # An Inbox: Ann writes most, but the user is in every message.
+    text = mbox(
+        message("ann@example.com", "me@example.com", msgid="<1@x>"),
+        message("ann@example.com", "me@example.com", msgid="<2@x>"),
+        message("ann@example.com", "me@example.com", msgid="<3@x>"),
+        message("bob@example.com", "me@example.com", msgid="<4@x>"),
+        message("me@example.com", "bob@example.com", msgid="<5@x>"),
+    )
+    ex = mail.read(write(tmp_path, "inbox.mbox", text), NO_ME)
+    assert ex.me_hints == ["me@example.com"]
+    assert sorted(ex.records["source_key"]) == ["ann@example.com", "bob@example.com"]
+
+
+def test_single_message_infers_no_me(tmp_path: Path) -> None:
+    ex = mail.read(write(tmp_path, "one.eml", message("a@example.com", "b@example.com")), NO_ME)
+    assert ex.me_hints == []
+    assert ex.records["source_key"].tolist() == ["a@example.com"]
+    assert ex.interactions["direction"].tolist() == ["inbound"]
+
+
+def test_duplicate_copies_and_missing_message_ids(tmp_path: Path) -> None:
+    dup = message("ann@example.com", "me@example.com", msgid="<same@x>")
+    no_id = message("bob@example.com", "me@example.com")
+    text = mbox(dup, dup, no_id, no_id, message("me@example.com", "bob@example.com"))
+    ex = mail.read(write(tmp_path, "dup.mbox", text), NO_ME)
+    assert ex.items_read == 5
+    assert ex.skip_reasons == {"duplicate": 2}
+    assert len(ex.interactions) == 3
+    got = interactions_by_key(ex)
+    assert [r["thread_key"] for r in got["ann@example.com"]] == ["<same@x>"]
+    assert sorted(r["direction"] for r in got["bob@example.com"]) == ["inbound", "outbound"]
+
+
+# -- Maildir ---------------------------------------------------------------------------------
+
+
+def test_maildir(tmp_path: Path) -> None:
+    root = tmp_path / "Mail"
+    for sub in ("cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"):
+        (root / sub).mkdir(parents=True)
+    (root / "cur" / "1700000001.M1P1.host:2,S").write_text(
+        message("Ann <ann@example.com>", "me@example.com", msgid="<1@x>")
+    )
+    (root / "new" / "1700000000.M2P2.host").write_text(
+        message("bob@example.com", "me@example.com", date=None, msgid="<2@x>")
+    )
+    (root / "cur" / "1700000002.M3P3.host:2,DS").write_text(
+        message("me@example.com", "carol@example.com", msgid="<3@x>")
+    )
+    (root / ".Sent" / "cur" / "1700000003.M4P4.host:2,S").write_text(
+        message("me@example.com", "Carol <carol@example.com>", msgid="<4@x>")
+    )
+    (root / "cur" / ".hidden").write_text("not a message")
+    (root / "tmp" / "1700000009.M9P9.host").write_text(message("zed@example.com", "me@x"))
+    (root / "cur" / "1700000004.M5P5.host:2,").write_bytes(b"")
+    ex = mail.read(root, NO_ME)
+    assert ex.items_read == 5
+    assert ex.skip_reasons == {"draft": 1}
+    assert ex.rejects[["locator", "reason"]].values.tolist() == [
+        ["cur/1700000004.M5P5.host:2,", "empty message file"]
+    ]
+    assert ex.me_hints == ["me@example.com"]
+    locators = dict(zip(ex.records["source_key"], ex.records["locator"], strict=True))
+    assert locators == {
+        "carol@example.com": ".Sent/cur/1700000003.M4P4.host:2,S",
+        "ann@example.com": "cur/1700000001.M1P1.host:2,S",
+        "bob@example.com": "new/1700000000.M2P2.host",
+    }
+    got = interactions_by_key(ex)
+    # No Date header: the delivery time in the Maildir file name.
+    assert got["bob@example.com"][0]["occurred_at"] == utc(2023, 11, 14, 22, 13, 20)
+    assert got["carol@example.com"][0]["direction"] == "outbound"
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_LINES = [
+    b"From - ",
+    b"From -",
+    b"From a@b.c Mon Jan  1 00:00:00 2024",
+    b"From 123@xxx",
+    b"From Russia with love",
+    b">From x",
+    b"From: Ann <ann@example.com>",
+    b"To: me@example.com",
+    b"Date: Mon, 1 Jan 2024 00:00:00 +0000",
+    b"Subject: =?utf-8?q?hi?=",
+    b"List-Id: <x>",
+    b" folded",
+    b"",
+    b"",
+    b"body text",
+    b"\xff\xfe\x00",
+]
+_lines = st.lists(st.sampled_from(_LINES), max_size=40)
+
+
+def _mbox_bytes(lines: list[bytes], crlf: bool) -> bytes:
+    return (b"\r\n" if crlf else b"\n").join(lines)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=_lines,
+    crlf=st.booleans(),
+    prefix=st.sampled_from([b"", b"\xef\xbb\xbf", b"\n\n"]),
+    max_header=st.sampled_from([mail_mbox.MAX_HEADER_BYTES, 40]),
+    cuts=st.lists(st.integers(0, 2000), max_size=4),
+)
+# Found by this test: a BOM and a blank line before the first separator; a header block
+# cut by the size limit just before a separator line.
+@example(lines=[b"", b"From - "], crlf=True, prefix=b"\xef\xbb\xbf", max_header=1 << 19, cuts=[200])
+@example(
+    lines=[b"From - ", b"From 123@xxx", b"From Russia with love", b"From - ", b"From: A <a@b.c>"],
+    crlf=False,
+    prefix=b"",
+    max_header=40,
+    cuts=[1],
+)
+def test_byte_range_shards_concatenate_to_the_whole(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lines: list[bytes],
+    crlf: bool,
+    prefix: bytes,
+    max_header: int,
+    cuts: list[int],
+) -> None:
+    data = prefix + _mbox_bytes(lines, crlf)
+    path = tmp_path / "p.mbox"
+    path.write_bytes(data)
+    monkeypatch.setattr(mail_mbox, "MAX_HEADER_BYTES", max_header)
+    whole = list(mail_mbox.scan_mbox(path))
+    bounds = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
+    monkeypatch.setattr(mail_mbox, "BLOCK_SIZE", 7)  # many refills inside lines
+    parts = [
+        m for a, b in zip(bounds, bounds[1:], strict=False) for m in mail_mbox.scan_mbox(path, a, b)
+    ]
+    assert parts == whole
+    assert [m.offset for m in whole] == sorted({m.offset for m in whole})
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.one_of(st.binary(max_size=600), _lines.map(lambda ls: _mbox_bytes(ls, False))))
+def test_read_never_fails_on_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "any.mbox"
+    path.write_bytes(data)
+    try:
+        ex = mail.read(path, NO_ME)
+    except UnreadableInput as exc:
+        assert str(path) in str(exc)
+        return
+    ex.check_accounting()
+    assert len(ex.rejects) == ex.items_rejected
+    assert ex.interactions["record_id"].isin(ex.records["record_id"]).all()
