@@ -28,8 +28,14 @@ CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r
 
 def _cli(args: list[str], env: dict) -> float:
     start = time.perf_counter()
-    subprocess.run(TIES + args, check=True, env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        TIES + args,
+        check=True,
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -41,9 +47,18 @@ def _plain(inputs: Path, warehouse: Path) -> float:
     plan = steps.plan_inputs([str(inputs)], warehouse, incremental=False)
     results = [steps.extract_input(p, warehouse, ReadOptions()) for p in plan.inputs]
     now = datetime.now(UTC)
-    steps.build_snapshot(warehouse=warehouse, run_id=steps.new_run_id(now), flow="plain",
-                         started_at=now, results=results, unknown=plan.unknown, me=(),
-                         default_region="US", keep_snapshots=5, as_of=None)
+    steps.build_snapshot(
+        warehouse=warehouse,
+        run_id=steps.new_run_id(now),
+        flow="plain",
+        started_at=now,
+        results=results,
+        unknown=plan.unknown,
+        me=(),
+        default_region="US",
+        keep_snapshots=5,
+        as_of=None,
+    )
     return time.perf_counter() - start
 
 
@@ -63,23 +78,28 @@ def main() -> None:
             cold.append(_cli(["import", str(card), "--warehouse", str(wh)], env))
             warm.append(_cli(["import", str(card), "--warehouse", str(wh)], env))
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "import pipelines.flows"], check=True,
-                           cwd=REPO, env=env)
+            subprocess.run(
+                [sys.executable, "-c", "import pipelines.flows"], check=True, cwd=REPO, env=env
+            )
             imports.append(time.perf_counter() - start)
             plain.append(_plain(card, tmp / "wh-plain"))
 
     def fmt(xs):
         return f"{statistics.median(xs):6.2f} s (min {min(xs):.2f}, max {max(xs):.2f})"
 
-    print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}")
+    print(
+        f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d}"
+    )
     print(f"runs: {args.repeat}")
     print(f"ties import, cold (new warehouse, new Prefect home): {fmt(cold)}")
     print(f"ties import, warm (same warehouse, input cached):   {fmt(warm)}")
     print(f"python -c 'import pipelines.flows':                 {fmt(imports)}")
     print(f"same work as plain function calls (baseline):       {fmt(plain)}")
-    print(f"fixed cost, warm = warm CLI - baseline:             "
-          f"{statistics.median(warm) - statistics.median(plain):6.2f} s")
+    print(
+        f"fixed cost, warm = warm CLI - baseline:             "
+        f"{statistics.median(warm) - statistics.median(plain):6.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,7 @@ from pipelines.settings import ConfigError, load_settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
-DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io",
-           "https://www.linkedin.com/in/alexmorgan"]
+DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"]
 
 
 class CliError(Exception):
@@ -25,18 +24,30 @@ class CliError(Exception):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ties", description=(
-        "Turn LinkedIn exports, vCards and mail archives into one contact warehouse."))
+    p = argparse.ArgumentParser(
+        prog="ties",
+        description=("Turn LinkedIn exports, vCards and mail archives into one contact warehouse."),
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def add_run(name: str, help_: str) -> None:
         s = sub.add_parser(name, help=help_, description=help_)
-        s.add_argument("paths", nargs="*", metavar="PATH",
-                       help="files, folders or zips (default: `inputs` from the config)")
-        s.add_argument("--warehouse", help="warehouse directory "
-                       "(default: $TIES_WAREHOUSE, else ./ties-warehouse)")
-        s.add_argument("--me", action="append", metavar="ADDRESS",
-                       help="your own e-mail address or LinkedIn URL (repeatable)")
+        s.add_argument(
+            "paths",
+            nargs="*",
+            metavar="PATH",
+            help="files, folders or zips (default: `inputs` from the config)",
+        )
+        s.add_argument(
+            "--warehouse",
+            help="warehouse directory (default: $TIES_WAREHOUSE, else ./ties-warehouse)",
+        )
+        s.add_argument(
+            "--me",
+            action="append",
+            metavar="ADDRESS",
+            help="your own e-mail address or LinkedIn URL (repeatable)",
+        )
         s.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
         s.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -54,8 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _run_flow(kind: str, paths: list[str], warehouse: str | None, me: list[str] | None,
-              verbose: bool, as_json: bool) -> int:
+def _run_flow(
+    kind: str,
+    paths: list[str],
+    warehouse: str | None,
+    me: list[str] | None,
+    verbose: bool,
+    as_json: bool,
+) -> int:
     settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(paths))
     if not settings.inputs:
         raise CliError("nothing to import: name files or folders, or set `inputs` in the config")
@@ -65,14 +82,19 @@ def _run_flow(kind: str, paths: list[str], warehouse: str | None, me: list[str] 
     from pipelines.prefect_env import configure_prefect
 
     configure_prefect(settings.warehouse, verbose)
-    print(f"ties {kind}: {len(settings.inputs)} path(s) -> {settings.warehouse.resolve()} "
-          "(starting Prefect...)", file=sys.stderr, flush=True)
+    print(
+        f"ties {kind}: {len(settings.inputs)} path(s) -> {settings.warehouse.resolve()} "
+        "(starting Prefect...)",
+        file=sys.stderr,
+        flush=True,
+    )
     from pipelines.flows import backfill, import_contacts
     from pipelines.summary import summary_lines
 
     flow = import_contacts if kind == "import" else backfill
-    summary = flow(inputs=list(settings.inputs), warehouse=str(settings.warehouse),
-                   me=list(settings.me))
+    summary = flow(
+        inputs=list(settings.inputs), warehouse=str(settings.warehouse), me=list(settings.me)
+    )
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -111,13 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command in ("import", "backfill"):
-            return _run_flow(args.command, args.paths, args.warehouse, args.me, args.verbose,
-                             args.json)
+            return _run_flow(
+                args.command, args.paths, args.warehouse, args.me, args.verbose, args.json
+            )
         if args.command == "query":
             return _query(args.sql, args.warehouse, args.as_of, args.format)
         if args.command == "demo":
-            return _run_flow("import", [str(p) for p in DEMO_INPUTS], args.warehouse, DEMO_ME,
-                             args.verbose, args.json)
+            return _run_flow(
+                "import",
+                [str(p) for p in DEMO_INPUTS],
+                args.warehouse,
+                DEMO_ME,
+                args.verbose,
+                args.json,
+            )
     except KeyboardInterrupt:
         print("ties: interrupted; the warehouse keeps its previous snapshot", file=sys.stderr)
         return 130

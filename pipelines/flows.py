@@ -24,8 +24,9 @@ from warehouse.lock import warehouse_lock
 
 
 @task(name="extract-input", task_run_name="extract {item.connector}: {item.path}")
-def extract_input_task(item: steps.PlannedInput, warehouse: str, me: tuple[str, ...],
-                       default_region: str) -> dict:
+def extract_input_task(
+    item: steps.PlannedInput, warehouse: str, me: tuple[str, ...], default_region: str
+) -> dict:
     options = ReadOptions(me=frozenset(m.lower() for m in me), default_region=default_region)
     result = steps.extract_input(item, Path(warehouse), options)
     logger = get_run_logger()
@@ -42,10 +43,14 @@ def commit_task(**kwargs) -> dict:
     return steps.build_snapshot(**kwargs)
 
 
-def _run(flow_name: str, inputs: list[str] | None, warehouse: str | None,
-         me: list[str] | None, incremental: bool) -> dict:
-    settings = load_settings(warehouse=warehouse, me=tuple(me or ()),
-                             inputs=tuple(inputs or ()))
+def _run(
+    flow_name: str,
+    inputs: list[str] | None,
+    warehouse: str | None,
+    me: list[str] | None,
+    incremental: bool,
+) -> dict:
+    settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ()))
     if not settings.inputs:
         raise ValueError("no inputs given: name files or folders, or set `inputs` in config")
     started_at = datetime.now(UTC)
@@ -55,26 +60,56 @@ def _run(flow_name: str, inputs: list[str] | None, warehouse: str | None,
     with warehouse_lock(wh, settings.lock_wait_seconds):
         plan = steps.plan_inputs(list(settings.inputs), wh, incremental=incremental)
         todo = [p for p in plan.inputs if not p.cached]
-        logger.info("%d inputs (%d to read, %d unchanged), %d unknown files",
-                    len(plan.inputs) + len(plan.carried), len(todo),
-                    len(plan.inputs) - len(todo) + len(plan.carried), len(plan.unknown))
+        logger.info(
+            "%d inputs (%d to read, %d unchanged), %d unknown files",
+            len(plan.inputs) + len(plan.carried),
+            len(todo),
+            len(plan.inputs) - len(todo) + len(plan.carried),
+            len(plan.unknown),
+        )
         futures = extract_input_task.map(
-            plan.inputs + plan.carried, warehouse=unmapped(str(wh)), me=unmapped(settings.me),
-            default_region=unmapped(settings.default_region))
+            plan.inputs + plan.carried,
+            warehouse=unmapped(str(wh)),
+            me=unmapped(settings.me),
+            default_region=unmapped(settings.default_region),
+        )
         results = [f.result() for f in futures]
         summary = commit_task(
-            warehouse=wh, run_id=run_id, flow=flow_name, started_at=started_at,
-            results=results, unknown=plan.unknown, me=settings.me,
-            default_region=settings.default_region, keep_snapshots=settings.keep_snapshots,
+            warehouse=wh,
+            run_id=run_id,
+            flow=flow_name,
+            started_at=started_at,
+            results=results,
+            unknown=plan.unknown,
+            me=settings.me,
+            default_region=settings.default_region,
+            keep_snapshots=settings.keep_snapshots,
             as_of=settings.as_of,
         )
-    create_markdown_artifact(summary_markdown(summary), key="ties-run-summary",
-                             description=f"ties {flow_name} run {run_id}")
+    create_markdown_artifact(
+        summary_markdown(summary),
+        key="ties-run-summary",
+        description=f"ties {flow_name} run {run_id}",
+    )
     create_table_artifact(
-        [{k: r[k] for k in ("source_file", "connector", "items_read", "items_accepted",
-                            "items_skipped", "items_rejected", "from_cache")}
-         for r in summary["inputs"]],
-        key="ties-inputs", description="items per input")
+        [
+            {
+                k: r[k]
+                for k in (
+                    "source_file",
+                    "connector",
+                    "items_read",
+                    "items_accepted",
+                    "items_skipped",
+                    "items_rejected",
+                    "from_cache",
+                )
+            }
+            for r in summary["inputs"]
+        ],
+        key="ties-inputs",
+        description="items per input",
+    )
     return summary
 
 
@@ -83,14 +118,16 @@ def _task_runner() -> ThreadPoolTaskRunner:
 
 
 @flow(name="import_contacts", task_runner=_task_runner(), log_prints=True)
-def import_contacts(inputs: list[str] | None = None, warehouse: str | None = None,
-                    me: list[str] | None = None) -> dict:
+def import_contacts(
+    inputs: list[str] | None = None, warehouse: str | None = None, me: list[str] | None = None
+) -> dict:
     """Incremental import: new and changed inputs are read, unchanged ones come from cache."""
     return _run("import_contacts", inputs, warehouse, me, incremental=True)
 
 
 @flow(name="backfill", task_runner=_task_runner(), log_prints=True)
-def backfill(inputs: list[str] | None = None, warehouse: str | None = None,
-             me: list[str] | None = None) -> dict:
+def backfill(
+    inputs: list[str] | None = None, warehouse: str | None = None, me: list[str] | None = None
+) -> dict:
     """Rebuild the warehouse from exactly these inputs, ignoring caches; ids are kept."""
     return _run("backfill", inputs, warehouse, me, incremental=False)

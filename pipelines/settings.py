@@ -1,4 +1,6 @@
-"""Settings for a run, in one typed object: defaults, then config file, then environment, then flags.
+"""Settings for a run in one typed object.
+
+Precedence: defaults, then the config file, then TIES_* variables, then flags.
 
 Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
 
@@ -84,8 +86,9 @@ def load_settings(**overrides) -> Settings:
             raise ConfigError(f"{path}: cannot read config: {exc}") from None
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"{path}: unknown setting(s) {sorted(unknown)}; known: "
-                              f"{sorted(known)}")
+            raise ConfigError(
+                f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
         values.update(data)
     for name in known:
         env = os.environ.get(f"TIES_{name.upper()}")

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from connectors.base import AccountingError, ReadOptions, UnreadableInput, frame_from_rows
-from connectors.registry import Input, discover, reader
+from connectors.registry import discover, reader
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
@@ -88,8 +88,9 @@ def plan_inputs(paths: list[str], warehouse: Path, incremental: bool) -> Plan:
         fp = fingerprint(item.path)
         key = extract_key(item.path, item.connector, fp)
         old = previous.get(str(item.path))
-        cached = (incremental and old is not None and old.fingerprint == fp
-                  and is_complete(cache / key))
+        cached = (
+            incremental and old is not None and old.fingerprint == fp and is_complete(cache / key)
+        )
         planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached))
     named = {p.path for p in planned}
     carried = [
@@ -108,8 +109,9 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
     names the file; the rest of the run goes on.
     """
     started = time.perf_counter()
-    result = InputResult(item.path, item.connector, item.fingerprint, item.extract_key,
-                         from_cache=item.cached)
+    result = InputResult(
+        item.path, item.connector, item.fingerprint, item.extract_key, from_cache=item.cached
+    )
     if item.cached:
         return result
     try:
@@ -123,8 +125,10 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         result.error = f"{item.path}: cannot be read: {exc.strerror or exc}"
     except Exception as exc:  # a connector bug must not take the run down with it
         log.debug("connector failure on %s\n%s", item.path, traceback.format_exc())
-        result.error = f"{item.path}: internal error in the {item.connector} connector: " \
-                       f"{type(exc).__name__}: {exc}"
+        result.error = (
+            f"{item.path}: internal error in the {item.connector} connector: "
+            f"{type(exc).__name__}: {exc}"
+        )
     result.seconds = round(time.perf_counter() - started, 3)
     return result
 
@@ -151,10 +155,18 @@ def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
         runs = read_table(warehouse, "runs").to_pylist()
     except (NoSnapshot, FileNotFoundError):
         return {}, {}, pd.DataFrame(columns=["old_contact_id", "contact_id", "run_id"]), []
-    contact_of = dict(zip(recs.column("record_id").to_pylist(),
-                          recs.column("contact_id").to_pylist(), strict=True))
-    created = dict(zip(contacts.column("contact_id").to_pylist(),
-                       contacts.column("created_run_id").to_pylist(), strict=True))
+    contact_of = dict(
+        zip(
+            recs.column("record_id").to_pylist(), recs.column("contact_id").to_pylist(), strict=True
+        )
+    )
+    created = dict(
+        zip(
+            contacts.column("contact_id").to_pylist(),
+            contacts.column("created_run_id").to_pylist(),
+            strict=True,
+        )
+    )
     return contact_of, created, id_map, runs
 
 
@@ -186,26 +198,40 @@ def build_snapshot(
     hints = [h for e in extracts for h in e.me_hints]
     me_ids = _me_identifiers(me, hints)
 
-    records = pd.concat([e.records for e in extracts], ignore_index=True) if extracts else \
-        frame_from_rows([], schema.RECORDS)
-    interactions = pd.concat([e.interactions for e in extracts], ignore_index=True) \
-        if extracts else frame_from_rows([], schema.INTERACTIONS)
+    records = (
+        pd.concat([e.records for e in extracts], ignore_index=True)
+        if extracts
+        else frame_from_rows([], schema.RECORDS)
+    )
+    interactions = (
+        pd.concat([e.interactions for e in extracts], ignore_index=True)
+        if extracts
+        else frame_from_rows([], schema.INTERACTIONS)
+    )
     reject_rows = [
-        {"source": r.connector, "source_file": r.path, "locator": "file", "reason": r.error,
-         "excerpt": ""} for r in results if r.error is not None
+        {
+            "source": r.connector,
+            "source_file": r.path,
+            "locator": "file",
+            "reason": r.error,
+            "excerpt": "",
+        }
+        for r in results
+        if r.error is not None
     ] + [
-        {"source": "unknown", "source_file": p, "locator": "file", "reason": why,
-         "excerpt": ""} for p, why in unknown
+        {"source": "unknown", "source_file": p, "locator": "file", "reason": why, "excerpt": ""}
+        for p, why in unknown
     ]
-    rejects = pd.concat([*(e.rejects for e in extracts),
-                         frame_from_rows(reject_rows, schema.REJECTS)], ignore_index=True)
+    rejects = pd.concat(
+        [*(e.rejects for e in extracts), frame_from_rows(reject_rows, schema.REJECTS)],
+        ignore_index=True,
+    )
 
     records = normalise_records(records, default_region)
     # The user is never a contact, whatever source mentions them.
     is_me = [
         bool(me_ids & ({u} if isinstance(u, str) else set()) | (me_ids & set(es or [])))
-        for u, es in zip(records["linkedin_url"].tolist(), records["emails"].tolist(),
-                         strict=True)
+        for u, es in zip(records["linkedin_url"].tolist(), records["emails"].tolist(), strict=True)
     ]
     records = records[~pd.Series(is_me, index=records.index)].reset_index(drop=True)
     records = records.sort_values("record_id", kind="stable").reset_index(drop=True)
@@ -215,21 +241,23 @@ def build_snapshot(
     ids = assign_contact_ids(resolution.clusters(), prev_contact_of, prev_created, run_id)
     records["contact_id"] = records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
 
-    interactions = interactions.assign(
-        contact_id=interactions["record_id"].map(ids.contact_of))
+    interactions = interactions.assign(contact_id=interactions["record_id"].map(ids.contact_of))
     interactions = interactions[interactions["contact_id"].notna()]
-    interactions = (interactions.sort_values(["interaction_id", "source_file"], kind="stable")
-                    .drop_duplicates("interaction_id")
-                    .sort_values(["occurred_at", "interaction_id"], kind="stable")
-                    .reset_index(drop=True))
+    interactions = (
+        interactions.sort_values(["interaction_id", "source_file"], kind="stable")
+        .drop_duplicates("interaction_id")
+        .sort_values(["occurred_at", "interaction_id"], kind="stable")
+        .reset_index(drop=True)
+    )
 
     golden = build_golden(records)
     rel = relationship_signals(interactions, as_of or started_at)
     contacts = golden.merge(rel, on="contact_id", how="left")
     contacts["display_name"] = [
         n if isinstance(n, str) else (es[0] if len(es) else u)
-        for n, es, u in zip(contacts["display_name"], contacts["emails"],
-                            contacts["linkedin_url"], strict=True)
+        for n, es, u in zip(
+            contacts["display_name"], contacts["emails"], contacts["linkedin_url"], strict=True
+        )
     ]
     contacts["n_interactions"] = contacts["n_interactions"].fillna(0).astype("int64")
     contacts["n_inbound"] = contacts["n_inbound"].fillna(0).astype("int64")
@@ -240,11 +268,13 @@ def build_snapshot(
 
     retired = dict(ids.retired)
     id_map_rows = [
-        {"old_contact_id": row.old_contact_id,
-         "contact_id": retired.get(row.contact_id, row.contact_id), "run_id": row.run_id}
+        {
+            "old_contact_id": row.old_contact_id,
+            "contact_id": retired.get(row.contact_id, row.contact_id),
+            "run_id": row.run_id,
+        }
         for row in prev_map.itertuples()
-    ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id}
-         for old, new in ids.retired]
+    ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id} for old, new in ids.retired]
 
     finished_at = datetime.now(UTC)
     inputs_rows = _inputs_rows(run_id, results, extracts, unknown)
@@ -261,11 +291,18 @@ def build_snapshot(
         "rejects": len(rejects),
         "merged_ids": len(ids.retired),
     }
-    runs_rows = [*prev_runs, {
-        "run_id": run_id, "flow": flow, "started_at": started_at, "finished_at": finished_at,
-        "status": "completed", "counts": list(counts.items()),
-        "schema_version": schema.SCHEMA_VERSION,
-    }]
+    runs_rows = [
+        *prev_runs,
+        {
+            "run_id": run_id,
+            "flow": flow,
+            "started_at": started_at,
+            "finished_at": finished_at,
+            "status": "completed",
+            "counts": list(counts.items()),
+            "schema_version": schema.SCHEMA_VERSION,
+        },
+    ]
     tables = {
         "contacts": _to_arrow(contacts, schema.CONTACTS),
         "source_records": _to_arrow(records, schema.SOURCE_RECORDS),
@@ -277,9 +314,10 @@ def build_snapshot(
         "runs": pa.Table.from_pylist(runs_rows, schema=schema.RUNS),
     }
     snapshot = commit_snapshot(warehouse, run_id, tables, keep=keep_snapshots)
-    save_state(warehouse / "state", {
-        r.path: InputState(r.connector, r.fingerprint, r.extract_key) for r in ok
-    })
+    save_state(
+        warehouse / "state",
+        {r.path: InputState(r.connector, r.fingerprint, r.extract_key) for r in ok},
+    )
     _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
 
     sources = records.groupby("source")["contact_id"].nunique().to_dict() if len(records) else {}
@@ -302,20 +340,37 @@ def _inputs_rows(run_id, results, extracts, unknown) -> list[dict]:
     rows = []
     for r in results:
         e = by_path.get(r.path)
-        rows.append({
-            "run_id": run_id, "source_file": r.path, "connector": r.connector,
-            "fingerprint": r.fingerprint,
-            "items_read": e.items_read if e else 0,
-            "items_accepted": e.items_accepted if e else 0,
-            "items_skipped": e.items_skipped if e else 0,
-            "items_rejected": e.items_rejected if e else 0,
-            "skip_reasons": list((e.skip_reasons if e else {}).items()),
-            "from_cache": r.from_cache,
-            "error": r.error,
-        })
-    rows += [{"run_id": run_id, "source_file": p, "connector": "unknown", "fingerprint": None,
-              "items_read": 0, "items_accepted": 0, "items_skipped": 0, "items_rejected": 0,
-              "skip_reasons": [], "from_cache": False, "error": why} for p, why in unknown]
+        rows.append(
+            {
+                "run_id": run_id,
+                "source_file": r.path,
+                "connector": r.connector,
+                "fingerprint": r.fingerprint,
+                "items_read": e.items_read if e else 0,
+                "items_accepted": e.items_accepted if e else 0,
+                "items_skipped": e.items_skipped if e else 0,
+                "items_rejected": e.items_rejected if e else 0,
+                "skip_reasons": list((e.skip_reasons if e else {}).items()),
+                "from_cache": r.from_cache,
+                "error": r.error,
+            }
+        )
+    rows += [
+        {
+            "run_id": run_id,
+            "source_file": p,
+            "connector": "unknown",
+            "fingerprint": None,
+            "items_read": 0,
+            "items_accepted": 0,
+            "items_skipped": 0,
+            "items_rejected": 0,
+            "skip_reasons": [],
+            "from_cache": False,
+            "error": why,
+        }
+        for p, why in unknown
+    ]
     return sorted(rows, key=lambda r: r["source_file"])
 
 

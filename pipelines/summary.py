@@ -7,8 +7,7 @@ def summary_lines(summary: dict) -> list[str]:
     c = summary["counts"]
     by_source = ", ".join(f"{k} {v}" for k, v in summary["people_by_source"].items()) or "none"
     lines = [
-        f"warehouse: {summary['warehouse']}  (run {summary['run_id']}, "
-        f"{summary['seconds']:.1f}s)",
+        f"warehouse: {summary['warehouse']}  (run {summary['run_id']}, {summary['seconds']:.1f}s)",
         f"people:       {c['contacts']}  (known from: {by_source})",
         f"interactions: {c['interactions']}",
         f"inputs:       {c['inputs']} files; items read {c['items_read']} = accepted "

@@ -48,10 +48,16 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
     df["_observed"] = df["observed_at"].astype("datetime64[us, UTC]")
     rows = []
     for contact_id, group in df.groupby("contact_id", sort=True):
-        by_name = group.sort_values(["_name_rank", "_observed", "record_id"],
-                                    ascending=[True, False, True], na_position="last")
-        by_job = group.sort_values(["_job_rank", "_observed", "record_id"],
-                                   ascending=[True, False, True], na_position="last")
+        by_name = group.sort_values(
+            ["_name_rank", "_observed", "record_id"],
+            ascending=[True, False, True],
+            na_position="last",
+        )
+        by_job = group.sort_values(
+            ["_job_rank", "_observed", "record_id"],
+            ascending=[True, False, True],
+            na_position="last",
+        )
         named = by_name[by_name["display_name"].notna()]
         best = named.iloc[0] if len(named) else None
         # An address seen in more records is more likely the one in use: rank by count,
@@ -61,19 +67,23 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
             for k, e in enumerate(emails if emails is not None else []):
                 entry = email_counts.setdefault(e, [0, pos, k])
                 entry[0] += 1
-        emails = sorted(email_counts, key=lambda e: (-email_counts[e][0], email_counts[e][1],
-                                                     email_counts[e][2]))
-        rows.append({
-            "contact_id": contact_id,
-            "display_name": None if best is None else best["display_name"],
-            "given_name": None if best is None else best["given_name"],
-            "family_name": None if best is None else best["family_name"],
-            "emails": emails,
-            "phones": _merged_list(by_name["phones"].tolist()),
-            "linkedin_url": _first(by_job["linkedin_url"].tolist()),
-            "company": _first(by_job["company"].tolist()),
-            "title": _first(by_job["title"].tolist()),
-            "sources": sorted(set(group["source"].tolist())),
-            "n_records": len(group),
-        })
+        emails = sorted(
+            email_counts,
+            key=lambda e: (-email_counts[e][0], email_counts[e][1], email_counts[e][2]),
+        )
+        rows.append(
+            {
+                "contact_id": contact_id,
+                "display_name": None if best is None else best["display_name"],
+                "given_name": None if best is None else best["given_name"],
+                "family_name": None if best is None else best["family_name"],
+                "emails": emails,
+                "phones": _merged_list(by_name["phones"].tolist()),
+                "linkedin_url": _first(by_job["linkedin_url"].tolist()),
+                "company": _first(by_job["company"].tolist()),
+                "title": _first(by_job["title"].tolist()),
+                "sources": sorted(set(group["source"].tolist())),
+                "n_records": len(group),
+            }
+        )
     return pd.DataFrame(rows)

@@ -17,15 +17,74 @@ from email_validator import EmailNotValidError, validate_email
 
 # Credentials and generational suffixes that decorate names in signatures and LinkedIn.
 _NAME_DECORATIONS = {
-    "phd", "ph.d", "ph.d.", "mba", "md", "m.d.", "cpa", "pe", "pmp", "cfa", "esq", "jr",
-    "jr.", "sr", "sr.", "ii", "iii", "iv", "msc", "bsc", "ma", "ba", "mph", "rn", "dds",
-    "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof.", "(he/him)",
-    "(she/her)", "(they/them)",
+    "phd",
+    "ph.d",
+    "ph.d.",
+    "mba",
+    "md",
+    "m.d.",
+    "cpa",
+    "pe",
+    "pmp",
+    "cfa",
+    "esq",
+    "jr",
+    "jr.",
+    "sr",
+    "sr.",
+    "ii",
+    "iii",
+    "iv",
+    "msc",
+    "bsc",
+    "ma",
+    "ba",
+    "mph",
+    "rn",
+    "dds",
+    "dr",
+    "dr.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "prof",
+    "prof.",
+    "(he/him)",
+    "(she/her)",
+    "(they/them)",
 }
 _LEGAL_SUFFIXES = {
-    "inc", "incorporated", "corp", "corporation", "co", "company", "llc", "llp", "ltd",
-    "limited", "plc", "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "ab", "as", "oy",
-    "spa", "srl", "pty", "kk", "lp", "pllc", "se",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "llc",
+    "llp",
+    "ltd",
+    "limited",
+    "plc",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "sarl",
+    "bv",
+    "nv",
+    "ab",
+    "as",
+    "oy",
+    "spa",
+    "srl",
+    "pty",
+    "kk",
+    "lp",
+    "pllc",
+    "se",
 }
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
@@ -201,9 +260,7 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     out["given_name"] = pd.array(given, dtype="string[pyarrow]")
     out["family_name"] = pd.array(family, dtype="string[pyarrow]")
     out["name_key"] = pd.array([name_key(n) for n in names], dtype="string[pyarrow]")
-    out["emails"] = [
-        _unique(normalise_email(e) for e in v) for v in _lists(out["emails_raw"])
-    ]
+    out["emails"] = [_unique(normalise_email(e) for e in v) for v in _lists(out["emails_raw"])]
     out["phones"] = [
         _unique(normalise_phone(p, default_region) for p in v) for v in _lists(out["phones_raw"])
     ]

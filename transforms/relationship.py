@@ -18,8 +18,15 @@ RECONNECT_AFTER = timedelta(days=180)
 WEIGHTS = {"recency": 0.5, "frequency": 0.3, "reciprocity": 0.2}
 
 RELATIONSHIP_COLUMNS = [
-    "first_contact_at", "last_contact_at", "last_contact_channel", "last_inbound_at",
-    "last_outbound_at", "n_interactions", "n_inbound", "n_outbound", "tie_strength",
+    "first_contact_at",
+    "last_contact_at",
+    "last_contact_channel",
+    "last_inbound_at",
+    "last_outbound_at",
+    "n_interactions",
+    "n_inbound",
+    "n_outbound",
+    "tie_strength",
     "reconnect_due",
 ]
 
@@ -62,7 +69,7 @@ def relationship_signals(interactions: pd.DataFrame, as_of: datetime) -> pd.Data
         + WEIGHTS["frequency"] * frequency
         + WEIGHTS["reciprocity"] * reciprocity
     ).round(4)
-    out["reconnect_due"] = (reciprocity > 0) & (out["n_interactions"] >= 3) & (
-        days_quiet > RECONNECT_AFTER.days
+    out["reconnect_due"] = (
+        (reciprocity > 0) & (out["n_interactions"] >= 3) & (days_quiet > RECONNECT_AFTER.days)
     )
     return out.reset_index()[["contact_id", *RELATIONSHIP_COLUMNS]]

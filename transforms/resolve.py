@@ -25,8 +25,11 @@ COMPANY_SIMILARITY_MIN = 0.90
 MAX_NAME_BLOCK = 200
 
 # Identifier rules in the order they are applied: the most specific first.
-IDENTIFIER_RULES = (("linkedin_url", "same_linkedin_url"), ("emails", "same_email"),
-                    ("phones", "same_phone"))
+IDENTIFIER_RULES = (
+    ("linkedin_url", "same_linkedin_url"),
+    ("emails", "same_email"),
+    ("phones", "same_phone"),
+)
 
 
 @dataclass
@@ -106,10 +109,16 @@ def resolve(records: pd.DataFrame) -> Resolution:
         else:
             decision = "merge"
             clusters.union(a, b)
-        matches.append({
-            "record_id_a": ids[a], "record_id_b": ids[b], "score": score,
-            "decision": decision, "rule": rule, "evidence": list(evidence.items()),
-        })
+        matches.append(
+            {
+                "record_id_a": ids[a],
+                "record_id_b": ids[b],
+                "score": score,
+                "decision": decision,
+                "rule": rule,
+                "evidence": list(evidence.items()),
+            }
+        )
 
     for column, rule in IDENTIFIER_RULES:
         first_with: dict[str, int] = {}
@@ -143,11 +152,16 @@ def resolve(records: pd.DataFrame) -> Resolution:
                 if name_sim >= NAME_SIMILARITY_MIN and company_sim >= COMPANY_SIMILARITY_MIN:
                     decide(a, b, "similar_name_same_company", score, evidence)
                 else:
-                    matches.append({
-                        "record_id_a": ids[a], "record_id_b": ids[b], "score": score,
-                        "decision": "keep_apart", "rule": "name_company_below_threshold",
-                        "evidence": list(evidence.items()),
-                    })
+                    matches.append(
+                        {
+                            "record_id_a": ids[a],
+                            "record_id_b": ids[b],
+                            "score": score,
+                            "decision": "keep_apart",
+                            "rule": "name_company_below_threshold",
+                            "evidence": list(evidence.items()),
+                        }
+                    )
 
     cluster_of = {ids[i]: ids[clusters.find(i)] for i in range(len(ids))}
     return Resolution(cluster_of=cluster_of, matches=frame_from_rows(matches, schema.MATCHES))

@@ -1,4 +1,7 @@
-"""Per-input extracts cached under <warehouse>/state/extracts/, so unchanged inputs are not re-read."""
+"""Per-input extracts cached under <warehouse>/state/extracts/.
+
+Unchanged inputs are not read again: their cached extract is used instead.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +17,11 @@ import pyarrow.parquet as pq
 from connectors.base import Extract
 from warehouse import schema
 
-_TABLES = {"records": schema.RECORDS, "interactions": schema.INTERACTIONS,
-           "rejects": schema.REJECTS}
+_TABLES = {
+    "records": schema.RECORDS,
+    "interactions": schema.INTERACTIONS,
+    "rejects": schema.REJECTS,
+}
 _META = "extract.json"
 
 
@@ -49,7 +55,8 @@ def load_extract(directory: Path) -> Extract:
     meta = json.loads((directory / _META).read_text())
     frames = {
         name: pq.read_table(directory / f"{name}.parquet", schema=arrow_schema).to_pandas(
-            types_mapper=pd.ArrowDtype)
+            types_mapper=pd.ArrowDtype
+        )
         for name, arrow_schema in _TABLES.items()
     }
     return Extract(**meta, **frames)

@@ -43,8 +43,11 @@ def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
         return pa.Table.from_pylist(table, schema=arrow_schema)
     columns, fields = [], []
     for f in arrow_schema:
-        col = table.column(f.name) if f.name in table.column_names else pa.nulls(
-            table.num_rows, f.type)
+        col = (
+            table.column(f.name)
+            if f.name in table.column_names
+            else pa.nulls(table.num_rows, f.type)
+        )
         columns.append(col.cast(f.type))
         fields.append(f)
     for name in table.column_names:
@@ -54,8 +57,9 @@ def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=pa.schema(fields))
 
 
-def commit_snapshot(warehouse: Path, run_id: str, tables: dict[str, pa.Table],
-                    keep: int = 5) -> Path:
+def commit_snapshot(
+    warehouse: Path, run_id: str, tables: dict[str, pa.Table], keep: int = 5
+) -> Path:
     """Write a complete snapshot and make it `current`.
 
     Args:
@@ -108,8 +112,11 @@ def list_snapshots(warehouse: Path) -> list[str]:
     snapshots = warehouse / SNAPSHOTS
     if not snapshots.is_dir():
         return []
-    return sorted(p.name for p in snapshots.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists())
+    return sorted(
+        p.name
+        for p in snapshots.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+    )
 
 
 def prune_snapshots(warehouse: Path, keep: int) -> None:

@@ -16,19 +16,28 @@ from warehouse import schema
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO.parent / "shared" / "samples"
-ME = ReadOptions(me=frozenset({"alex.morgan@gmail.com", "alex@northwind.io",
-                               "https://www.linkedin.com/in/alexmorgan"}))
+ME = ReadOptions(
+    me=frozenset(
+        {"alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"}
+    )
+)
 
 FIXTURES = {
-    "linkedin": [REPO / "examples/linkedin/Basic_LinkedInDataExport_11-01-2026.zip",
-                 SAMPLES / "linkedin/derived_2018-11_complete_export",
-                 SAMPLES / "linkedin/derived_2024-12_export"],
-    "vcard": [REPO / "examples/vcard/android_contacts.vcf",
-              REPO / "examples/vcard/iphone_contacts.vcf",
-              SAMPLES / "vcard/ez-vcard/John_Doe_IPHONE.vcf"],
-    "mail": [REPO / "examples/mail/takeout.mbox",
-             SAMPLES / "mail/mimekit/mbox_content-length.mbox.txt",
-             SAMPLES / "mail/mail-parser/mail_test_3.eml"],
+    "linkedin": [
+        REPO / "examples/linkedin/Basic_LinkedInDataExport_11-01-2026.zip",
+        SAMPLES / "linkedin/derived_2018-11_complete_export",
+        SAMPLES / "linkedin/derived_2024-12_export",
+    ],
+    "vcard": [
+        REPO / "examples/vcard/android_contacts.vcf",
+        REPO / "examples/vcard/iphone_contacts.vcf",
+        SAMPLES / "vcard/ez-vcard/John_Doe_IPHONE.vcf",
+    ],
+    "mail": [
+        REPO / "examples/mail/takeout.mbox",
+        SAMPLES / "mail/mimekit/mbox_content-length.mbox.txt",
+        SAMPLES / "mail/mail-parser/mail_test_3.eml",
+    ],
 }
 CASES = [(c, p) for c, paths in FIXTURES.items() for p in paths]
 
@@ -89,8 +98,11 @@ def test_discovery_finds_each_kind_by_content_not_suffix(tmp_path):
     assert detect_file(renamed / "archive") == "mail"
     found = discover([renamed, examples / "linkedin"])
     kinds = sorted((p.path.name, p.connector) for p in found.inputs)
-    assert kinds == [("Basic_LinkedInDataExport_11-01-2026.zip", "linkedin"),
-                     ("archive", "mail"), ("contacts.txt", "vcard")]
+    assert kinds == [
+        ("Basic_LinkedInDataExport_11-01-2026.zip", "linkedin"),
+        ("archive", "mail"),
+        ("contacts.txt", "vcard"),
+    ]
     unknown = {p.name: why for p, why in found.unknown}
     assert set(unknown) == {"notes.txt", "backup.pst"}
     assert "PST" in unknown["backup.pst"]
@@ -103,8 +115,9 @@ def test_discovery_treats_maildir_and_export_folder_as_one_input(tmp_path):
     (md / "cur" / "1.host:2,S").write_bytes(b"From: a@x.org\r\nTo: b@y.org\r\n\r\nhi\r\n")
     export = tmp_path / "export"
     export.mkdir()
-    (export / "Connections.csv").write_text("First Name,Last Name,URL,Email Address,Company,"
-                                            "Position,Connected On\n")
+    (export / "Connections.csv").write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    )
     found = discover([tmp_path])
     got = sorted((p.path.relative_to(tmp_path).as_posix(), p.connector) for p in found.inputs)
     assert got == [("Maildir", "mail"), ("Maildir/.Sent", "mail"), ("export", "linkedin")]

@@ -9,8 +9,14 @@ from tests.flows.conftest import AS_OF, REPO
 
 
 def _ties(args, env, cwd):
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_demo_then_query(tmp_path, truth):
@@ -27,9 +33,19 @@ def test_demo_then_query(tmp_path, truth):
     assert f"people:       {truth['people']}" in out
     assert "rejects:" in out and "interactions:" in out and "linkedin" in out
 
-    q = _ties(["query", "select display_name, sources from contacts where "
-               "list_contains(emails, 'bsmith@acme.com')", "--warehouse", str(wh),
-               "--format", "json"], env, tmp_path)
+    q = _ties(
+        [
+            "query",
+            "select display_name, sources from contacts where "
+            "list_contains(emails, 'bsmith@acme.com')",
+            "--warehouse",
+            str(wh),
+            "--format",
+            "json",
+        ],
+        env,
+        tmp_path,
+    )
     assert q.returncode == 0, q.stderr
     rows = json.loads(q.stdout)
     assert len(rows) == 1 and sorted(rows[0]["sources"]) == ["linkedin", "mail", "vcard"]

@@ -43,9 +43,9 @@ def test_counts_match_the_known_truth(demo_warehouse, truth):
                           where connector = 'mail'""").fetchone()
     assert mail[0] == truth["mail"]["messages"]
     assert mail[1] == truth["mail"]["direct"]
-    skips = dict(con.execute("""select k, sum(v) from (select unnest(map_keys(skip_reasons)) k,
-                                unnest(map_values(skip_reasons)) v from inputs) group by k"""
-                             ).fetchall())
+    skip_sql = """select k, sum(v) from (select unnest(map_keys(skip_reasons)) k,
+                  unnest(map_values(skip_reasons)) v from inputs) group by k"""
+    skips = dict(con.execute(skip_sql).fetchall())
     assert skips.get("mailing_list") == truth["mail"]["mailing_list"]
     vrejects = _one(con, "select count(*) from rejects where source = 'vcard'")[0]
     assert vrejects == truth["vcard"]["broken"]
@@ -60,23 +60,31 @@ def test_one_person_merged_across_all_three_sources(demo_warehouse, truth):
     con = connect(wh)
     row = con.execute(
         """select contact_id, sources, linkedin_url, last_contact_at, emails from contacts
-           where list_contains(emails, ?)""", [p["email"]]).fetchall()
+           where list_contains(emails, ?)""",
+        [p["email"]],
+    ).fetchall()
     assert len(row) == 1
     contact_id, sources, url, last_contact_at, emails = row[0]
     assert sorted(sources) == ["linkedin", "mail", "vcard"]
     assert url == p["linkedin_url"]
     assert last_contact_at == datetime.fromisoformat(p["last_contact_at"].replace("Z", "+00:00"))
-    explained = con.execute("""select count(*) from matches m join source_records a
+    explained = con.execute(
+        """select count(*) from matches m join source_records a
                                on m.record_id_a = a.record_id where a.contact_id = ?
-                               and decision = 'merge'""", [contact_id]).fetchone()[0]
+                               and decision = 'merge'""",
+        [contact_id],
+    ).fetchone()[0]
     assert explained >= 2  # three records joined by at least two explained merges
 
 
 def test_the_user_is_never_a_contact(demo_warehouse):
     wh, _ = demo_warehouse
     con = connect(wh)
-    mine = con.execute("""select count(*) from contacts where list_has_any(emails, ?)
-                          or linkedin_url = ?""", [ME[:2], ME[2]]).fetchone()[0]
+    mine = con.execute(
+        """select count(*) from contacts where list_has_any(emails, ?)
+                          or linkedin_url = ?""",
+        [ME[:2], ME[2]],
+    ).fetchone()[0]
     assert mine == 0
 
 

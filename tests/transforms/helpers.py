@@ -9,9 +9,15 @@ def records(*specs: dict):
     rows = []
     for i, spec in enumerate(specs):
         row = {f.name: None for f in schema.RECORDS}
-        row.update(record_id=spec.get("id", f"r{i}"), source=spec.get("source", "vcard"),
-                   source_file="f", source_key=spec.get("id", f"r{i}"), locator="",
-                   emails_raw=[], phones_raw=[])
+        row.update(
+            record_id=spec.get("id", f"r{i}"),
+            source=spec.get("source", "vcard"),
+            source_file="f",
+            source_key=spec.get("id", f"r{i}"),
+            locator="",
+            emails_raw=[],
+            phones_raw=[],
+        )
         row.update({k: v for k, v in spec.items() if k != "id"})
         rows.append(row)
     return normalise_records(frame_from_rows(rows, schema.RECORDS))

@@ -70,7 +70,10 @@ def test_normalise_phone(raw, region, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("https://www.linkedin.com/in/William-Smith-4a1b2c/", "https://www.linkedin.com/in/william-smith-4a1b2c"),
+        (
+            "https://www.linkedin.com/in/William-Smith-4a1b2c/",
+            "https://www.linkedin.com/in/william-smith-4a1b2c",
+        ),
         ("http://uk.linkedin.com/in/jos%C3%A9?trk=x", "https://www.linkedin.com/in/josé"),
         ("linkedin.com/in/abc", "https://www.linkedin.com/in/abc"),
         ("https://example.com/in/abc", None),
@@ -111,13 +114,24 @@ def test_linkedin_normalisation_is_idempotent(text):
 
 
 def test_normalise_records_adds_columns():
-    rows = [{
-        "record_id": "r1", "source": "mail", "source_file": "f", "source_key": "bsmith@acme.com",
-        "locator": "", "name_raw": "Smith, William", "given_name_raw": None,
-        "family_name_raw": None, "emails_raw": ["BSmith@Acme.com", "junk"],
-        "phones_raw": ["(415) 555-0134"], "linkedin_url_raw": None, "company_raw": "Acme Inc.",
-        "title_raw": " CTO ", "observed_at": None,
-    }]
+    rows = [
+        {
+            "record_id": "r1",
+            "source": "mail",
+            "source_file": "f",
+            "source_key": "bsmith@acme.com",
+            "locator": "",
+            "name_raw": "Smith, William",
+            "given_name_raw": None,
+            "family_name_raw": None,
+            "emails_raw": ["BSmith@Acme.com", "junk"],
+            "phones_raw": ["(415) 555-0134"],
+            "linkedin_url_raw": None,
+            "company_raw": "Acme Inc.",
+            "title_raw": " CTO ",
+            "observed_at": None,
+        }
+    ]
     out = normalise_records(frame_from_rows(rows, schema.RECORDS))
     row = out.iloc[0]
     assert row["display_name"] == "William Smith"

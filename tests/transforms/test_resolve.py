@@ -8,12 +8,25 @@ def _same(res, a, b):
 
 def test_shared_email_links_records_across_sources():
     recs = records(
-        {"id": "v", "source": "vcard", "name_raw": "Bill Smith", "emails_raw": ["bsmith@acme.com"],
-         "linkedin_url_raw": "https://www.linkedin.com/in/william-smith-4a1b2c"},
-        {"id": "m", "source": "mail", "name_raw": "Smith, William",
-         "emails_raw": ["BSmith@acme.com"]},
-        {"id": "l", "source": "linkedin", "name_raw": "William Smith",
-         "linkedin_url_raw": "https://www.linkedin.com/in/william-smith-4a1b2c/"},
+        {
+            "id": "v",
+            "source": "vcard",
+            "name_raw": "Bill Smith",
+            "emails_raw": ["bsmith@acme.com"],
+            "linkedin_url_raw": "https://www.linkedin.com/in/william-smith-4a1b2c",
+        },
+        {
+            "id": "m",
+            "source": "mail",
+            "name_raw": "Smith, William",
+            "emails_raw": ["BSmith@acme.com"],
+        },
+        {
+            "id": "l",
+            "source": "linkedin",
+            "name_raw": "William Smith",
+            "linkedin_url_raw": "https://www.linkedin.com/in/william-smith-4a1b2c/",
+        },
     )
     res = resolve(recs)
     assert _same(res, "v", "m") and _same(res, "v", "l")
@@ -23,8 +36,13 @@ def test_shared_email_links_records_across_sources():
 
 def test_namesakes_without_shared_identifier_or_company_stay_apart():
     recs = records(
-        {"id": "a", "source": "linkedin", "name_raw": "John Smith", "company_raw": "Globex",
-         "linkedin_url_raw": "https://www.linkedin.com/in/jsmith1"},
+        {
+            "id": "a",
+            "source": "linkedin",
+            "name_raw": "John Smith",
+            "company_raw": "Globex",
+            "linkedin_url_raw": "https://www.linkedin.com/in/jsmith1",
+        },
         {"id": "b", "source": "mail", "name_raw": "John Smith", "emails_raw": ["john@smith.org"]},
     )
     res = resolve(recs)
@@ -33,7 +51,12 @@ def test_namesakes_without_shared_identifier_or_company_stay_apart():
 
 def test_similar_name_at_same_company_merges_with_evidence():
     recs = records(
-        {"id": "a", "source": "linkedin", "name_raw": "Katherine Lee", "company_raw": "Initech Inc."},
+        {
+            "id": "a",
+            "source": "linkedin",
+            "name_raw": "Katherine Lee",
+            "company_raw": "Initech Inc.",
+        },
         {"id": "b", "source": "vcard", "name_raw": "Katherine  Lee", "company_raw": "INITECH"},
     )
     res = resolve(recs)
@@ -45,10 +68,18 @@ def test_similar_name_at_same_company_merges_with_evidence():
 
 def test_two_linkedin_profiles_are_never_merged_even_through_a_shared_email():
     recs = records(
-        {"id": "a", "name_raw": "Ann Lee", "emails_raw": ["team@acme.com"],
-         "linkedin_url_raw": "https://www.linkedin.com/in/annlee"},
-        {"id": "b", "name_raw": "Bo Chan", "emails_raw": ["team@acme.com"],
-         "linkedin_url_raw": "https://www.linkedin.com/in/bochan"},
+        {
+            "id": "a",
+            "name_raw": "Ann Lee",
+            "emails_raw": ["team@acme.com"],
+            "linkedin_url_raw": "https://www.linkedin.com/in/annlee",
+        },
+        {
+            "id": "b",
+            "name_raw": "Bo Chan",
+            "emails_raw": ["team@acme.com"],
+            "linkedin_url_raw": "https://www.linkedin.com/in/bochan",
+        },
     )
     res = resolve(recs)
     assert not _same(res, "a", "b")

@@ -14,8 +14,10 @@ from warehouse.snapshot import commit_snapshot, current_snapshot, list_snapshots
 def _tables(n_contacts: int) -> dict[str, pa.Table]:
     tables = {name: s.empty_table() for name, s in schema.WAREHOUSE_TABLES.items()}
     tables["contacts"] = pa.Table.from_pylist(
-        [{"contact_id": f"c{i}", "display_name": f"P {i}", "emails": [f"p{i}@x.org"]}
-         for i in range(n_contacts)],
+        [
+            {"contact_id": f"c{i}", "display_name": f"P {i}", "emails": [f"p{i}@x.org"]}
+            for i in range(n_contacts)
+        ],
         schema=schema.CONTACTS,
     )
     return tables
