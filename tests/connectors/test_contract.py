@@ -12,10 +12,11 @@ import pytest
 
 from connectors.base import ReadOptions, UnreadableInput
 from connectors.registry import CONNECTORS, detect_file, discover, reader
+from tests.samples import SAMPLES as ALL_SAMPLES
 from warehouse import schema
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = ALL_SAMPLES
 ME = ReadOptions(
     me=frozenset(
         {"alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"}

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from connectors import linkedin
 from connectors.base import Extract, ReadOptions, UnreadableInput
+from tests.samples import SAMPLES as ALL_SAMPLES
 
 # ../shared/samples next to the repository; tests over it skip when it is absent.
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "linkedin"
+SAMPLES = ALL_SAMPLES / "linkedin"
 
 NO_ME = ReadOptions()
 

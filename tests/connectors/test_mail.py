@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from connectors import mail, mail_mbox
 from connectors.base import ReadOptions, UnreadableInput
 from connectors.mail_headers import decode_words, parse_addresses, parse_date
+from tests.samples import SAMPLES as ALL_SAMPLES
 
 # The shared samples live next to the repository (../shared/samples); never copied in.
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "mail"
+SAMPLES = ALL_SAMPLES / "mail"
 NO_ME = ReadOptions()
 
 

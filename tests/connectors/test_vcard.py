@@ -21,11 +21,10 @@ from connectors.vcard_text import (
     parse_bday,
     parse_timestamp,
 )
+from tests.samples import SAMPLES as ALL_SAMPLES
 from warehouse import schema
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "vcard"
-if not SAMPLES.is_dir():
-    SAMPLES = Path("/work/shared/samples/vcard")
+SAMPLES = ALL_SAMPLES / "vcard"
 
 
 def vcf(*lines: str, nl: str = "\r\n") -> str:
