@@ -17,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,6 +39,34 @@ def _cli(args: list[str], env: dict) -> float:
         stderr=subprocess.DEVNULL,
     )
     return time.perf_counter() - start
+
+
+@contextmanager
+def _prefect_server(home: Path, env: dict, port: int = 4299):
+    """A long-lived `prefect server start` on loopback, as a scheduled setup would have."""
+    server_env = dict(env, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    proc = subprocess.Popen(
+        [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(url + "/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("prefect server did not start") from None
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(30)
 
 
 def _plain(inputs: Path, warehouse: Path) -> float:
@@ -66,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    cold, warm, plain, imports = [], [], [], []
+    cold, warm, plain, imports, served = [], [], [], [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
@@ -83,6 +113,12 @@ def main() -> None:
             )
             imports.append(time.perf_counter() - start)
             plain.append(_plain(card, tmp / "wh-plain"))
+            with _prefect_server(tmp / "server-home", env) as url:
+                served_env = dict(env, PREFECT_API_URL=url)
+                _cli(["import", str(card), "--warehouse", str(tmp / "wh-served")], served_env)
+                served.append(
+                    _cli(["import", str(card), "--warehouse", str(tmp / "wh-served")], served_env)
+                )
 
     def fmt(xs):
         return f"{statistics.median(xs):6.2f} s (min {min(xs):.2f}, max {max(xs):.2f})"
@@ -95,6 +131,7 @@ def main() -> None:
     print(f"ties import, cold (new warehouse, new Prefect home): {fmt(cold)}")
     print(f"ties import, warm (same warehouse, input cached):   {fmt(warm)}")
     print(f"python -c 'import pipelines.flows':                 {fmt(imports)}")
+    print(f"ties import, warm, long-lived server (API_URL set): {fmt(served)}")
     print(f"same work as plain function calls (baseline):       {fmt(plain)}")
     print(
         f"fixed cost, warm = warm CLI - baseline:             "

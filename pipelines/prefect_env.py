@@ -10,14 +10,33 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Measured in benchmarks/run_fixed_cost.py and docs/benchmarks.md. The temporary server
+# of a CLI run needs none of the background services (schedules, automations, late-run
+# and crash detection serve long-lived servers); analytics would try to reach the
+# internet and, failing, lock the SQLite database.
 QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED": "false",
+    "PREFECT_SERVER_EVENTS_STREAM_OUT_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_FOREMAN_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_REPOSSESSOR_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_PAUSE_EXPIRATIONS_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED": "false",
+    "PREFECT_SERVER_SERVICES_CLEANUP_RECONCILER_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
 }
 
 
 def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
+    """Point Prefect at the warehouse's state folder (unless configured) and quiet it.
+
+    The database persists there, so its migrations run once per warehouse, not per run.
+    With PREFECT_API_URL set (a long-lived server), none of this applies but the logging.
+    """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
         home = warehouse.resolve() / "state" / "prefect"
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
