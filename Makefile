@@ -6,6 +6,9 @@ PYTHON ?= python3
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
+# Trust the system's certificate store (as pip does): registries may be reached
+# through a TLS-inspecting proxy whose CA only the system store knows.
+export UV_SYSTEM_CERTS := 1
 
 .PHONY: setup demo test lint bench
 setup: .venv/.synced
