@@ -24,10 +24,7 @@ from warehouse.lock import warehouse_lock
 
 
 @task(name="extract-input", task_run_name="extract {item.connector}: {item.path}")
-def extract_input_task(
-    item: steps.PlannedInput, warehouse: str, me: tuple[str, ...], default_region: str
-) -> dict:
-    options = ReadOptions(me=frozenset(m.lower() for m in me), default_region=default_region)
+def extract_input_task(item: steps.PlannedInput, warehouse: str, options: ReadOptions) -> dict:
     result = steps.extract_input(item, Path(warehouse), options)
     logger = get_run_logger()
     if result.error:
@@ -58,7 +55,10 @@ def _run(
     wh = settings.warehouse.resolve()
     logger = get_run_logger()
     with warehouse_lock(wh, settings.lock_wait_seconds):
-        plan = steps.plan_inputs(list(settings.inputs), wh, incremental=incremental)
+        options = ReadOptions(
+            me=frozenset(m.lower() for m in settings.me), default_region=settings.default_region
+        )
+        plan = steps.plan_inputs(list(settings.inputs), wh, incremental, options)
         todo = [p for p in plan.inputs if not p.cached]
         logger.info(
             "%d inputs (%d to read, %d unchanged), %d unknown files",
@@ -68,10 +68,7 @@ def _run(
             len(plan.unknown),
         )
         futures = extract_input_task.map(
-            plan.inputs + plan.carried,
-            warehouse=unmapped(str(wh)),
-            me=unmapped(settings.me),
-            default_region=unmapped(settings.default_region),
+            plan.inputs + plan.carried, warehouse=unmapped(str(wh)), options=unmapped(options)
         )
         results = [f.result() for f in futures]
         summary = commit_task(

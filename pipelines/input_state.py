@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from connectors.base import stable_id
+from connectors.base import ReadOptions, stable_id
 
 STATE_FILE = "inputs.json"
 
@@ -40,8 +40,16 @@ def fingerprint(path: Path) -> str:
     return stable_id("file", st.st_size, st.st_mtime_ns, length=24)
 
 
-def extract_key(path: Path, connector: str, fp: str) -> str:
-    return stable_id(str(path), connector, fp, length=24)
+def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None = None) -> str:
+    """Names a cached extract: the same file read with the same options.
+
+    The user's addresses decide directions and the region decides phone numbers, so a
+    change of either must not reuse an extract made with the old ones.
+    """
+    options = options or ReadOptions()
+    return stable_id(
+        str(path), connector, fp, *sorted(options.me), options.default_region, length=24
+    )
 
 
 def load_state(state_dir: Path) -> dict[str, InputState]:

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from connectors.base import AccountingError, ReadOptions, UnreadableInput, frame_from_rows
-from connectors.registry import discover, reader
+from connectors.registry import Input, discover, reader
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
@@ -73,31 +73,35 @@ def extracts_dir(warehouse: Path) -> Path:
     return warehouse / "state" / "extracts"
 
 
-def plan_inputs(paths: list[str], warehouse: Path, incremental: bool) -> Plan:
+def plan_inputs(
+    paths: list[str], warehouse: Path, incremental: bool, options: ReadOptions | None = None
+) -> Plan:
     """Discover the inputs and decide which can be taken from the cache.
 
-    Incremental runs keep every input imported before (a removed file keeps its last
-    extract until a backfill) and re-read only new or changed ones; backfills read
-    exactly the given inputs, ignoring caches.
+    Incremental runs also re-check every input imported before: one that still exists
+    is read again if it changed; one that is gone keeps its last extract until a
+    backfill. Backfills read exactly the given inputs, ignoring caches.
     """
+    options = options or ReadOptions()
     found = discover(paths)
     previous = load_state(warehouse / "state") if incremental else {}
     cache = extracts_dir(warehouse)
+    items: list[Input] = list(found.inputs)
+    named = {str(i.path) for i in items}
+    carried: list[PlannedInput] = []
+    for path, st in sorted(previous.items()):
+        if path in named:
+            continue
+        if Path(path).exists():
+            items.append(Input(Path(path), st.connector))
+        elif is_complete(cache / st.extract_key):
+            carried.append(PlannedInput(path, st.connector, st.fingerprint, st.extract_key, True))
     planned: list[PlannedInput] = []
-    for item in found.inputs:
+    for item in items:
         fp = fingerprint(item.path)
-        key = extract_key(item.path, item.connector, fp)
-        old = previous.get(str(item.path))
-        cached = (
-            incremental and old is not None and old.fingerprint == fp and is_complete(cache / key)
-        )
+        key = extract_key(item.path, item.connector, fp, options)
+        cached = incremental and is_complete(cache / key)
         planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached))
-    named = {p.path for p in planned}
-    carried = [
-        PlannedInput(path, st.connector, st.fingerprint, st.extract_key, True)
-        for path, st in sorted(previous.items())
-        if path not in named and is_complete(cache / st.extract_key)
-    ]
     unknown = [(str(p), why) for p, why in found.unknown]
     return Plan(inputs=planned, unknown=unknown, carried=carried)
 

@@ -50,7 +50,7 @@ def test_every_sample_imports_or_is_refused_with_a_reason(kind, tmp_path):
             str(item.path),
             item.connector,
             fp,
-            extract_key(item.path, item.connector, fp),
+            extract_key(item.path, item.connector, fp, ReadOptions()),
             cached=False,
         )
         result = extract_input(planned, tmp_path, ReadOptions())

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.flows.conftest import INPUTS, ME
+from tests.flows.conftest import EXAMPLES, INPUTS, ME
 from warehouse.read import connect
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -108,3 +108,36 @@ def test_running_again_changes_nothing(demo_warehouse, tmp_path):
     assert snapshot(copy) == before
     con = connect(copy)
     assert con.execute("select count(*) from runs").fetchone()[0] == 3
+
+
+def test_incremental_rereads_changed_and_keeps_removed_inputs(tmp_path):
+    from pipelines.flows import import_contacts
+
+    inputs = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "vcard", inputs / "vcard")
+    shutil.copytree(EXAMPLES / "mail", inputs / "mail")
+    wh = tmp_path / "wh"
+    first = import_contacts(inputs=[str(inputs / "vcard")], warehouse=str(wh), me=ME)
+    # A later run names only the mail; the vCards imported before stay in the warehouse.
+    second = import_contacts(inputs=[str(inputs / "mail")], warehouse=str(wh), me=ME)
+    cached = {r["source_file"]: r["from_cache"] for r in second["inputs"]}
+    assert all(v for k, v in cached.items() if k.endswith(".vcf"))
+    assert not cached[str(inputs / "mail" / "takeout.mbox")]
+    assert second["counts"]["contacts"] > first["counts"]["contacts"]
+    # A changed file is read again; a removed one keeps its last extract.
+    android = inputs / "vcard" / "android_contacts.vcf"
+    android.write_bytes(
+        android.read_bytes() + b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:New Person\r\n"
+        b"EMAIL:new.person@example.org\r\nEND:VCARD\r\n"
+    )
+    (inputs / "vcard" / "iphone_contacts.vcf").unlink()
+    third = import_contacts(inputs=[str(inputs / "mail")], warehouse=str(wh), me=ME)
+    rows = {r["source_file"]: r for r in third["inputs"]}
+    assert not rows[str(android)]["from_cache"]
+    assert rows[str(inputs / "vcard" / "iphone_contacts.vcf")]["from_cache"]
+    assert third["counts"]["contacts"] == second["counts"]["contacts"] + 1
+    # Changing who "me" is re-reads what depends on it.
+    fourth = import_contacts(inputs=[str(inputs / "mail")], warehouse=str(wh), me=ME[:1])
+    assert not {r["source_file"]: r for r in fourth["inputs"]}[
+        str(inputs / "mail" / "takeout.mbox")
+    ]["from_cache"]
