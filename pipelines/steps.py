@@ -175,8 +175,10 @@ def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
 
 
 def _to_arrow(frame: pd.DataFrame, arrow_schema: pa.Schema) -> pa.Table:
-    columns = [f.name for f in arrow_schema if f.name in frame.columns]
-    return pa.Table.from_pandas(frame[columns], preserve_index=False)
+    fields = [f for f in arrow_schema if f.name in frame.columns]
+    return pa.Table.from_pandas(
+        frame[[f.name for f in fields]], schema=pa.schema(fields), preserve_index=False
+    )
 
 
 def build_snapshot(
