@@ -103,6 +103,7 @@ CONTACTS = pa.schema(
         ("tie_strength", pa.float64()),
         ("reconnect_due", pa.bool_()),
         ("created_run_id", pa.string()),  # the run that minted contact_id
+        ("provenance", pa.map_(pa.string(), pa.string())),  # field -> record_id it came from
     ]
 )
 
