@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--warehouse")
     q.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    e = sub.add_parser("explain", help="Why a person's records were merged or kept apart.")
+    e.add_argument("person", help="contact_id, e-mail, LinkedIn URL or part of the name")
+    e.add_argument("--warehouse")
+    e.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
+    e.add_argument("--format", choices=["table", "json"], default="table")
     d = sub.add_parser("demo", help="Import the bundled examples/ into ./demo-warehouse.")
     d.add_argument("--warehouse", default="demo-warehouse")
     d.add_argument("-v", "--verbose", action="store_true")
@@ -129,6 +134,67 @@ def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
     return 0
 
 
+def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
+    import pandas as pd
+
+    from warehouse.explain import explain_contact, find_contacts
+    from warehouse.read import NoSnapshot, connect
+
+    settings = load_settings(warehouse=warehouse)
+    try:
+        con = connect(settings.warehouse, as_of)
+    except NoSnapshot as exc:
+        raise CliError(str(exc)) from None
+    found = find_contacts(con, person)
+    if not found:
+        raise CliError(f"no contact matches {person!r}")
+    if len(found) > 1 and fmt == "table":
+        names = con.execute(
+            "select contact_id, display_name from contacts where list_contains($ids, contact_id)"
+            " order by display_name",
+            {"ids": found},
+        ).fetchall()
+        print(f"{len(found)} contacts match {person!r}; name one by its id:")
+        for cid, name in names:
+            print(f"  {cid}  {name}")
+        return 0
+    parts = [explain_contact(con, cid) for cid in found]
+    if fmt == "json":
+        out = [
+            {
+                k: json.loads(getattr(x, k).to_json(orient="records", date_format="iso"))
+                for k in ("contact", "records", "merges", "kept_apart", "retired_ids")
+            }
+            for x in parts
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    x = parts[0]
+    with pd.option_context(
+        "display.width", 200, "display.max_colwidth", 60, "display.max_rows", 200
+    ):
+        c = x.contact.iloc[0]
+        print(f"{c['display_name']}  ({c['contact_id']})")
+        provenance = c["provenance"]
+        pairs = provenance.items() if isinstance(provenance, dict) else provenance or []
+        for field, record_id in pairs:
+            print(f"  {field:<13} from record {record_id}")
+        print(f"\n{len(x.records)} source records:")
+        print(
+            x.records[["record_id", "source", "source_key", "display_name", "locator"]].to_string(
+                index=False
+            )
+        )
+        print(f"\nmerged because ({len(x.merges)} pairs):")
+        print(x.merges.to_string(index=False) if len(x.merges) else "  (a single record)")
+        if len(x.kept_apart):
+            print(f"\nkept apart from ({len(x.kept_apart)} pairs):")
+            print(x.kept_apart.to_string(index=False))
+        if len(x.retired_ids):
+            print("\nearlier ids now pointing here: " + ", ".join(x.retired_ids["old_contact_id"]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -138,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "query":
             return _query(args.sql, args.warehouse, args.as_of, args.format)
+        if args.command == "explain":
+            return _explain(args.person, args.warehouse, args.as_of, args.format)
         if args.command == "demo":
             return _run_flow(
                 "import",
@@ -150,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ties: interrupted; the warehouse keeps its previous snapshot", file=sys.stderr)
         return 130
-    except (CliError, ConfigError, FileNotFoundError, ValueError) as exc:
+    except (CliError, ConfigError, FileNotFoundError) as exc:
         print(f"ties: error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # the user gets one line; TIES_DEBUG shows the traceback

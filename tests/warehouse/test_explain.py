@@ -1,0 +1,36 @@
+import json
+
+from pipelines.cli import main
+from warehouse.explain import explain_contact, find_contacts
+from warehouse.read import connect
+
+
+def test_explain_shows_the_merges_of_the_three_source_person(plain_demo_warehouse):
+    con = connect(plain_demo_warehouse)
+    [cid] = find_contacts(con, "bsmith@acme.com")
+    assert find_contacts(con, "https://www.linkedin.com/in/william-smith-4a1b2c/") == [cid]
+    x = explain_contact(con, cid)
+    assert sorted(x.records["source"]) == ["linkedin", "mail", "vcard"]
+    assert set(x.merges["rule"]) == {"same_email", "same_linkedin_url"}
+    assert dict(x.contact.iloc[0]["provenance"])["linkedin_url"] in set(x.records["record_id"])
+
+
+def test_find_by_name_fragment_lists_namesakes(plain_demo_warehouse):
+    con = connect(plain_demo_warehouse)
+    assert len(find_contacts(con, "john smith")) == 2
+    assert find_contacts(con, "nobody-like-this") == []
+
+
+def test_cli_explain(plain_demo_warehouse, capsys):
+    assert main(["explain", "bsmith@acme.com", "--warehouse", str(plain_demo_warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "merged because (2 pairs)" in out and "same_email" in out
+    assert (
+        main(
+            ["explain", "John Smith", "--warehouse", str(plain_demo_warehouse), "--format", "json"]
+        )
+        == 0
+    )
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["explain", "zzz-nobody", "--warehouse", str(plain_demo_warehouse)]) == 2
+    assert "no contact matches" in capsys.readouterr().err
