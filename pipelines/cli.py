@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--warehouse")
     q.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    h = sub.add_parser("history", help="The runs of this warehouse, newest first.")
+    h.add_argument("--warehouse")
+    h.add_argument("--format", choices=["table", "csv", "json"], default="table")
     e = sub.add_parser("explain", help="Why a person's records were merged or kept apart.")
     e.add_argument("person", help="contact_id, e-mail, LinkedIn URL or part of the name")
     e.add_argument("--warehouse")
@@ -134,6 +137,20 @@ def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
     return 0
 
 
+def _history(warehouse: str | None, fmt: str) -> int:
+    from warehouse.snapshot import list_snapshots
+
+    settings = load_settings(warehouse=warehouse)
+    kept = list_snapshots(settings.warehouse)
+    sql = f"""
+        select run_id, flow, status, started_at, finished_at,
+               counts['contacts'] as contacts, counts['interactions'] as interactions,
+               counts['items_read'] as items_read, counts['rejects'] as rejects,
+               list_contains({kept!r}::varchar[], run_id) as snapshot_kept
+        from runs order by run_id desc"""
+    return _query(sql, warehouse, None, fmt)
+
+
 def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
     import pandas as pd
 
@@ -204,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "query":
             return _query(args.sql, args.warehouse, args.as_of, args.format)
+        if args.command == "history":
+            return _history(args.warehouse, args.format)
         if args.command == "explain":
             return _explain(args.person, args.warehouse, args.as_of, args.format)
         if args.command == "demo":

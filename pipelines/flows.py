@@ -21,6 +21,7 @@ from pipelines import steps
 from pipelines.settings import load_settings
 from pipelines.summary import summary_markdown
 from warehouse.lock import warehouse_lock
+from warehouse.snapshot import check_schema_version, current_snapshot
 
 
 @task(name="extract-input", task_run_name="extract {item.connector}: {item.path}")
@@ -55,6 +56,8 @@ def _run(
     wh = settings.warehouse.resolve()
     logger = get_run_logger()
     with warehouse_lock(wh, settings.lock_wait_seconds):
+        if (current := current_snapshot(wh)) is not None:
+            check_schema_version(current)  # before hours of extraction, not after
         options = ReadOptions(
             me=frozenset(m.lower() for m in settings.me), default_region=settings.default_region
         )

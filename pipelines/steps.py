@@ -27,7 +27,7 @@ from transforms.resolve import resolve
 from warehouse import schema
 from warehouse.extract_store import is_complete, load_extract, save_extract
 from warehouse.read import NoSnapshot, read_table
-from warehouse.snapshot import commit_snapshot
+from warehouse.snapshot import check_schema_version, commit_snapshot, current_snapshot
 
 log = logging.getLogger("ties")
 
@@ -152,6 +152,9 @@ def _me_identifiers(settings_me: tuple[str, ...], hints: list[str]) -> set[str]:
 
 def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
     """record->contact ids, contact->created run, contact_id_map and runs of `current`."""
+    current = current_snapshot(warehouse)
+    if current is not None:
+        check_schema_version(current)
     try:
         recs = read_table(warehouse, "source_records").select(["record_id", "contact_id"])
         contacts = read_table(warehouse, "contacts").select(["contact_id", "created_run_id"])

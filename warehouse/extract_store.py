@@ -23,6 +23,9 @@ _TABLES = {
     "rejects": schema.REJECTS,
 }
 _META = "extract.json"
+# Bump when the extract tables or a connector's output change meaning: older cached
+# extracts are then read again instead of reused.
+EXTRACT_FORMAT = 1
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:
@@ -36,6 +39,7 @@ def save_extract(extract: Extract, directory: Path) -> Path:
         table = pa.Table.from_pandas(frame, schema=arrow_schema, preserve_index=False)
         pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
     meta = {
+        "format": EXTRACT_FORMAT,
         "connector": extract.connector,
         "source_file": extract.source_file,
         "items_read": extract.items_read,
@@ -53,6 +57,7 @@ def save_extract(extract: Extract, directory: Path) -> Path:
 
 def load_extract(directory: Path) -> Extract:
     meta = json.loads((directory / _META).read_text())
+    meta.pop("format", None)
     frames = {
         name: pq.read_table(directory / f"{name}.parquet", schema=arrow_schema).to_pandas(
             types_mapper=pd.ArrowDtype
@@ -63,4 +68,9 @@ def load_extract(directory: Path) -> Extract:
 
 
 def is_complete(directory: Path) -> bool:
-    return (directory / _META).exists()
+    """A finished extract in the current format (anything else is read again)."""
+    try:
+        meta = json.loads((directory / _META).read_text())
+    except (OSError, ValueError):
+        return False
+    return meta.get("format") == EXTRACT_FORMAT

@@ -129,6 +129,28 @@ def prune_snapshots(warehouse: Path, keep: int) -> None:
             shutil.rmtree(snapshots / run_id, ignore_errors=True)
 
 
+class IncompatibleWarehouse(RuntimeError):
+    """The warehouse was written by a newer ties; this version must not touch it."""
+
+
+def check_schema_version(snapshot: Path) -> int:
+    """The snapshot's schema version; refuses one newer than this code understands.
+
+    Older versions are fine: a run rebuilds every table from the inputs and reads only
+    the stable id columns (record_id, contact_id, created_run_id) of the previous one.
+    """
+    try:
+        version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
+    except (OSError, ValueError, KeyError):
+        version = 0
+    if version > schema.SCHEMA_VERSION:
+        raise IncompatibleWarehouse(
+            f"{snapshot.parent.parent}: written by a newer ties (schema {version}, this is "
+            f"{schema.SCHEMA_VERSION}); upgrade ties, or import into another --warehouse"
+        )
+    return version
+
+
 def current_snapshot(warehouse: Path) -> Path | None:
     """The snapshot `current` points at, or None for a warehouse never committed."""
     link = warehouse / CURRENT

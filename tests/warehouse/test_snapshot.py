@@ -97,3 +97,18 @@ def test_second_writer_is_refused_with_a_clear_message(tmp_path):
         t.join()
     with warehouse_lock(tmp_path):  # free again
         pass
+
+
+def test_newer_schema_is_refused_with_what_to_do(tmp_path):
+    import json
+
+    from warehouse.snapshot import IncompatibleWarehouse, check_schema_version
+
+    snap = commit_snapshot(tmp_path, "r", _tables(1))
+    assert check_schema_version(snap) == schema.SCHEMA_VERSION
+    manifest = snap / "_manifest.json"
+    data = json.loads(manifest.read_text())
+    data["schema_version"] = schema.SCHEMA_VERSION + 1
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IncompatibleWarehouse, match="upgrade ties"):
+        check_schema_version(snap)
