@@ -18,7 +18,7 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 .venv/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --python $(PYTHON) --quiet
+	$(UV) sync --frozen --all-extras --python $(PYTHON) --quiet
 	touch $@
 
 demo: setup
