@@ -7,20 +7,21 @@ Errors end with a one-line reason and a non-zero exit status, never a traceback
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from pathlib import Path
 
+from pipelines.cli_support import CliError, open_warehouse
 from pipelines.settings import ConfigError, load_settings
+
+# Modules that add subcommands through register(subparsers); see pipelines.cli_support.
+COMMAND_MODULES: list[str] = []
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
 DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"]
-
-
-class CliError(Exception):
-    """A failure to report as one line."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--warehouse")
     e.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
     e.add_argument("--format", choices=["table", "json"], default="table")
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     d = sub.add_parser("demo", help="Import the bundled examples/ into ./demo-warehouse.")
     d.add_argument("--warehouse", default="demo-warehouse")
     d.add_argument("-v", "--verbose", action="store_true")
@@ -113,13 +116,7 @@ def _run_flow(
 def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
     import duckdb
 
-    from warehouse.read import NoSnapshot, connect
-
-    settings = load_settings(warehouse=warehouse)
-    try:
-        con = connect(settings.warehouse, as_of)
-    except NoSnapshot as exc:
-        raise CliError(str(exc)) from None
+    con = open_warehouse(warehouse, as_of)
     try:
         rel = con.sql(sql)
         if rel is None:
@@ -155,13 +152,8 @@ def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) ->
     import pandas as pd
 
     from warehouse.explain import explain_contact, find_contacts
-    from warehouse.read import NoSnapshot, connect
 
-    settings = load_settings(warehouse=warehouse)
-    try:
-        con = connect(settings.warehouse, as_of)
-    except NoSnapshot as exc:
-        raise CliError(str(exc)) from None
+    con = open_warehouse(warehouse, as_of)
     found = find_contacts(con, person)
     if not found:
         raise CliError(f"no contact matches {person!r}")
@@ -215,6 +207,8 @@ def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) ->
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if getattr(args, "handler", None) is not None:
+            return args.handler(args)
         if args.command in ("import", "backfill"):
             return _run_flow(
                 args.command, args.paths, args.warehouse, args.me, args.verbose, args.json
