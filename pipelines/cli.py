@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
             metavar="ADDRESS",
             help="your own e-mail address or LinkedIn URL (repeatable)",
         )
+        s.add_argument(
+            "--dask",
+            metavar="ADDRESS",
+            nargs="?",
+            const="",
+            help="run extract tasks on a Dask cluster (no address: a local cluster)",
+        )
         s.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
         s.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
@@ -83,8 +90,12 @@ def _run_flow(
     me: list[str] | None,
     verbose: bool,
     as_json: bool,
+    dask: str | None = None,
 ) -> int:
-    settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(paths))
+    overrides = {"task_runner": "dask", "dask_address": dask} if dask is not None else {}
+    settings = load_settings(
+        warehouse=warehouse, me=tuple(me or ()), inputs=tuple(paths), **overrides
+    )
     if not settings.inputs:
         raise CliError("nothing to import: name files or folders, or set `inputs` in the config")
     for p in settings.inputs:
@@ -99,10 +110,11 @@ def _run_flow(
         file=sys.stderr,
         flush=True,
     )
-    from pipelines.flows import backfill, import_contacts
+    from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.summary import summary_lines
 
     flow = import_contacts if kind == "import" else backfill
+    flow = flow.with_options(task_runner=task_runner_for(settings))
     summary = flow(
         inputs=list(settings.inputs), warehouse=str(settings.warehouse), me=list(settings.me)
     )
@@ -211,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
             return args.handler(args)
         if args.command in ("import", "backfill"):
             return _run_flow(
-                args.command, args.paths, args.warehouse, args.me, args.verbose, args.json
+                args.command,
+                args.paths,
+                args.warehouse,
+                args.me,
+                args.verbose,
+                args.json,
+                args.dask,
             )
         if args.command == "query":
             return _query(args.sql, args.warehouse, args.as_of, args.format)

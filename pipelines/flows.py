@@ -18,7 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.base import ReadOptions
 from pipelines import steps
-from pipelines.settings import load_settings
+from pipelines.settings import Settings, load_settings
 from pipelines.summary import summary_markdown
 from warehouse.lock import warehouse_lock
 from warehouse.snapshot import check_schema_version, current_snapshot
@@ -113,8 +113,30 @@ def _run(
     return summary
 
 
-def _task_runner() -> ThreadPoolTaskRunner:
+def task_runner_for(settings: Settings):
+    """The task runner the settings ask for; Dask is imported only when asked for."""
+    if settings.task_runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError:  # pragma: no cover - the dask extra is part of `make setup`
+            raise RuntimeError(
+                "task_runner = 'dask' needs the dask extra: uv sync --extra dask"
+            ) from None
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": os.cpu_count() or 2, "threads_per_worker": 1}
+        )
     return ThreadPoolTaskRunner(max_workers=max(2, os.cpu_count() or 2))
+
+
+def _task_runner():
+    """Chosen when this module is imported, so deployments honour the config file and
+    TIES_TASK_RUNNER / TIES_DASK_ADDRESS too; the CLI may override per run."""
+    try:
+        return task_runner_for(load_settings())
+    except Exception:  # a broken config is reported when the flow runs, not at import
+        return ThreadPoolTaskRunner(max_workers=max(2, os.cpu_count() or 2))
 
 
 @flow(name="import_contacts", task_runner=_task_runner(), log_prints=True)

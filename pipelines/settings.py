@@ -9,6 +9,8 @@ Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
     inputs = ["~/exports/linkedin.zip", "~/Mail/takeout.mbox"]
     default_region = "GB"
     keep_snapshots = 5
+    task_runner = "dask"                  # or "threads" (default)
+    dask_address = "tcp://scheduler:8786" # empty: a local Dask cluster
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class Settings:
     default_region: str = "US"
     keep_snapshots: int = 5
     lock_wait_seconds: float = 0.0
+    # "threads" runs extract tasks in a local thread pool; "dask" sends them to a Dask
+    # cluster (`dask_address`, e.g. tcp://scheduler:8786; empty starts a local cluster).
+    task_runner: str = "threads"
+    dask_address: str = ""
     as_of: datetime | None = None  # "now" for recency; the run's start when unset
     config_file: Path | None = field(default=None, compare=False)
 
@@ -62,6 +68,10 @@ def _coerce(name: str, value):
         if isinstance(value, str):
             value = [v for v in value.split(",") if v.strip()]
         return tuple(str(v).strip() for v in value)
+    if name == "task_runner":
+        if str(value) not in ("threads", "dask"):
+            raise ConfigError(f"task_runner={value!r}: use 'threads' or 'dask'")
+        return str(value)
     if name == "keep_snapshots":
         return int(value)
     if name == "lock_wait_seconds":
