@@ -17,7 +17,7 @@ from pipelines.cli_support import CliError, open_warehouse
 from pipelines.settings import ConfigError, load_settings
 
 # Modules that add subcommands through register(subparsers); see pipelines.cli_support.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["pipelines.cli_report"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
@@ -111,13 +111,23 @@ def _run_flow(
         flush=True,
     )
     from pipelines.flows import backfill, import_contacts, task_runner_for
+    from pipelines.progress import RunProgress
+    from pipelines.progress import install as install_progress
     from pipelines.summary import summary_lines
 
     flow = import_contacts if kind == "import" else backfill
     flow = flow.with_options(task_runner=task_runner_for(settings))
-    summary = flow(
-        inputs=list(settings.inputs), warehouse=str(settings.warehouse), me=list(settings.me)
-    )
+    progress = RunProgress()
+    install_progress(progress)
+    try:
+        with progress:
+            summary = flow(
+                inputs=list(settings.inputs),
+                warehouse=str(settings.warehouse),
+                me=list(settings.me),
+            )
+    finally:
+        install_progress(None)
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:

@@ -14,10 +14,13 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.base import ReadOptions
 from pipelines import steps
+from pipelines.progress import current as current_progress
+from pipelines.progress import input_size
 from pipelines.settings import Settings, load_settings
 from pipelines.summary import summary_markdown
 from warehouse.lock import warehouse_lock
@@ -70,10 +73,18 @@ def _run(
             len(plan.inputs) - len(todo) + len(plan.carried),
             len(plan.unknown),
         )
+        progress = current_progress()
+        sizes = {p.path: input_size(Path(p.path)) for p in todo}
+        progress.start_reading(len(todo), sum(sizes.values()))
         futures = extract_input_task.map(
             plan.inputs + plan.carried, warehouse=unmapped(str(wh)), options=unmapped(options)
         )
-        results = [f.result() for f in futures]
+        for future in as_completed(futures):
+            done = future.result()
+            if not done["from_cache"]:
+                progress.input_done(sizes.get(done["path"], 0))
+        results = [f.result() for f in futures]  # in plan order, for a deterministic run
+        progress.set_phase("resolving people and committing the snapshot")
         summary = commit_task(
             warehouse=wh,
             run_id=run_id,
