@@ -24,7 +24,9 @@ $(UV):
 demo: setup
 	.venv/bin/ties demo
 
+# The browser test (tests/browser) needs chromium: installed here when missing and root.
 test: setup
+	scripts/install-browser
 	.venv/bin/python -m pytest
 
 lint: setup
