@@ -1,0 +1,282 @@
+"""The deployments in prefect.yaml, end to end, as the README's scheduling section runs them.
+
+A real `prefect server start` on a free loopback port (its own PREFECT_HOME under
+tmp_path), `prefect work-pool create`, `prefect deploy --all` from the checkout,
+`prefect deployment run backfill/backfill` on the bundled examples, then a process
+worker (`--run-once`) that runs it from another directory. Checks the deployments, the
+flow run's final state and the warehouse it wrote.
+
+About 40 s on an idle 2-core machine (most of it Prefect's process start-ups), two
+minutes or more under load. Deselect with `pytest -k "not deployments"` (a custom marker
+would need registering in pyproject.toml or a conftest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipelines.cli import DEMO_INPUTS, DEMO_ME
+from pipelines.prefect_env import QUIET_DEFAULTS
+
+REPO = Path(__file__).resolve().parents[2]
+SERVER_START_TIMEOUT = 180
+COMMAND_TIMEOUT = 120
+FLOW_RUN_TIMEOUT = 240
+# Loopback only: no proxy of the environment may see the test's requests.
+PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prefect_exe() -> str:
+    """The `prefect` of the interpreter running the tests (the checkout's .venv)."""
+    exe = Path(sys.executable).parent / "prefect"
+    return str(exe) if exe.exists() else "prefect"
+
+
+def _env(tmp_path: Path, api_url: str | None) -> dict[str, str]:
+    """A clean environment: no PREFECT_*/TIES_* of the caller, state under tmp_path."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PREFECT_", "TIES_")) and k.lower() not in PROXY_VARS
+    }
+    home = tmp_path / "home"  # keeps ~/.prefect and ~/.config/ties out of the test
+    home.mkdir(exist_ok=True)
+    # The server's background services are off, as for the CLI's own server (see
+    # pipelines/prefect_env.py): a worker needs none of them, they cost CPU, and with
+    # the scheduler off no cron run of scheduled-import can reach the worker.
+    env.update(QUIET_DEFAULTS)
+    env.update(
+        HOME=str(home),
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",
+        PREFECT_LOGGING_LEVEL="INFO",  # the worker's log shows the flow run
+        PREFECT_CLI_WRAP_LINES="false",
+        COLUMNS="200",
+        NO_COLOR="1",
+        PYTHONUNBUFFERED="1",
+    )
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
+    return env
+
+
+def _tail(path: Path, n: int = 60) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
+    except OSError:
+        return "(no log)"
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    """End a process started here and its children (its own process group)."""
+    if proc is None or proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _start(args: list[str], env: dict, cwd: Path, log: Path) -> subprocess.Popen:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            args,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so _stop reaches children
+        )
+
+
+def _prefect(*args: str, env: dict, cwd: Path) -> str:
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [_prefect_exe(), *args],
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+    )
+    output = proc.stdout + proc.stderr
+    print(f"prefect {' '.join(args[:3])}: {time.monotonic() - t0:.1f}s")
+    assert proc.returncode == 0, f"prefect {' '.join(args)} failed:\n{output}"
+    return output
+
+
+def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"prefect server exited with {server.returncode}:\n{_tail(log)}")
+        try:
+            with _LOCAL.open(f"{url}/health", timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{_tail(log)}")
+
+
+def _api(api_url: str, method: str, path: str, body: dict | None = None):
+    """One call of the server's REST API (cheaper than a `prefect ... -o json`)."""
+    request = urllib.request.Request(
+        api_url + path,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with _LOCAL.open(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def prefect_server(tmp_path):
+    """A real `prefect server start` on a free loopback port; yields (api_url, env)."""
+    port = _free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = _env(tmp_path, api_url=None)  # the server itself needs no API URL
+    log = tmp_path / "server.log"
+    server = None
+    try:
+        server = _start(
+            [_prefect_exe(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            cwd=tmp_path,
+            log=log,
+        )
+        t0 = time.monotonic()
+        _wait_healthy(api_url, server, log)
+        print(f"prefect server healthy: {time.monotonic() - t0:.1f}s")
+        yield api_url, _env(tmp_path, api_url)
+    finally:
+        _stop(server)
+
+
+def test_deployments_run_from_prefect_yaml(prefect_server, tmp_path):
+    api_url, env = prefect_server
+    started = time.monotonic()
+
+    _prefect("work-pool", "create", "ties-process", "--type", "process", env=env, cwd=tmp_path)
+    deploy_out = _prefect("--no-prompt", "deploy", "--all", env=env, cwd=REPO)
+    # Every key of prefect.yaml is accepted as written (concurrency_limit included).
+    assert not re.search(r"warn|deprecat|error", deploy_out, re.I), deploy_out
+
+    # Both deployments exist; the scheduled one on a daily cron, the backfill manual.
+    listed = _api(api_url, "POST", "/deployments/filter", {})
+    assert sorted(d["name"] for d in listed) == ["backfill", "scheduled-import"]
+    scheduled = _api(api_url, "GET", "/deployments/name/import_contacts/scheduled-import")
+    backfill = _api(api_url, "GET", "/deployments/name/backfill/backfill")
+    assert [s["schedule"].get("cron") for s in scheduled["schedules"]] == ["0 6 * * *"]
+    assert scheduled["schedules"][0]["schedule"]["timezone"] == "UTC"
+    assert scheduled["schedules"][0]["active"] is True
+    assert backfill["schedules"] == []
+    for d in (scheduled, backfill):
+        assert d["work_pool_name"] == "ties-process"
+        assert d["global_concurrency_limit"]["limit"] == 1  # concurrency_limit: 1
+        # The pull step names this checkout, resolved when `prefect deploy` ran.
+        ((step, args),) = [s for pull in d["pull_steps"] for s in pull.items()]
+        assert step == "prefect.deployments.steps.set_working_directory"
+        assert Path(args["directory"]).resolve() == REPO
+        # The parameter schema: inputs list[str], warehouse str, me list[str] (all optional).
+        props = d["parameter_openapi_schema"]["properties"]
+        assert set(props) == {"inputs", "warehouse", "me"}
+        for name, kind in (("inputs", "array"), ("warehouse", "string"), ("me", "array")):
+            variants = props[name]["anyOf"]
+            assert {"type": "null"} in variants
+            (typed,) = [v for v in variants if v != {"type": "null"}]
+            assert typed["type"] == kind
+            if kind == "array":
+                assert typed["items"] == {"type": "string"}
+        assert d["enforce_parameter_schema"] is True
+
+    # The server refuses a parameter of the wrong type, so no run is created with it.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        _api(
+            api_url,
+            "POST",
+            f"/deployments/{backfill['id']}/create_flow_run",
+            {"parameters": {"inputs": 5}},
+        )
+    assert 400 <= refused.value.code < 500
+
+    # The backfill on the bundled examples, into a warehouse under tmp_path.
+    warehouse = tmp_path / "warehouse"
+    run_out = _prefect(
+        "deployment", "run", "backfill/backfill",
+        "--param", "inputs=" + json.dumps([str(p) for p in DEMO_INPUTS]),
+        "--param", "warehouse=" + json.dumps(str(warehouse)),
+        "--param", "me=" + json.dumps(DEMO_ME),
+        env=env,
+        cwd=tmp_path,
+    )  # fmt: skip
+    match = re.search(r"UUID: ([0-9a-f-]{36})", run_out)
+    assert match, run_out
+    flow_run_id = match.group(1)
+
+    # A process worker started elsewhere (not in the checkout) picks the run up once,
+    # waits for it to finish and exits.
+    worker_dir = tmp_path / "worker"
+    worker_dir.mkdir()
+    worker_log = tmp_path / "worker.log"
+    worker = None
+    try:
+        worker = _start(
+            [_prefect_exe(), "worker", "start", "--pool", "ties-process", "--run-once",
+             "--limit", "1"],
+            env=env,
+            cwd=worker_dir,
+            log=worker_log,
+        )  # fmt: skip
+        t0 = time.monotonic()
+        try:
+            worker.wait(timeout=FLOW_RUN_TIMEOUT)
+            print(f"prefect worker --run-once: {time.monotonic() - t0:.1f}s")
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"worker still running after {FLOW_RUN_TIMEOUT}s:\n{_tail(worker_log)}")
+    finally:
+        _stop(worker)
+
+    flow_run = _api(api_url, "GET", f"/flow_runs/{flow_run_id}")
+    state = flow_run["state"]
+    assert state["type"] == "COMPLETED", f"{state}\nworker log:\n{_tail(worker_log)}"
+    assert flow_run["deployment_id"] == backfill["id"]
+    assert flow_run["parameters"]["inputs"] == [str(p) for p in DEMO_INPUTS]
+
+    truth = json.loads((REPO / "examples" / "truth.json").read_text())
+    contacts = warehouse / "current" / "contacts.parquet"
+    assert contacts.is_file(), f"no {contacts}\nworker log:\n{_tail(worker_log)}"
+    assert pq.read_metadata(contacts).num_rows == truth["people"]
+
+    print(f"deployment round trip in {time.monotonic() - started:.1f}s")
