@@ -1,7 +1,10 @@
 """Normalisers for names, e-mail addresses, phone numbers, LinkedIn URLs and companies.
 
 Each works on one value and is cached; ``normalise_records`` applies them to an
-extract's records and adds the normalised columns of ``source_records``.
+extract's records, once per distinct value, and adds the normalised columns of
+``source_records`` plus the matching keys the resolver uses (e-mail match keys,
+nickname-canonical given name, family name, phonetic keys, organisation keys).
+Keys are for matching only: stored addresses and names keep their own spelling.
 """
 
 from __future__ import annotations
@@ -11,9 +14,15 @@ import unicodedata
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
 import pandas as pd
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+import pyarrow as pa
+import pyarrow.compute as pc
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+
+from transforms.nicknames import canonical_given
+from transforms.phonetic import phonetic_key
 
 # Credentials and generational suffixes that decorate names in signatures and LinkedIn.
 _NAME_DECORATIONS = {
@@ -55,7 +64,18 @@ _NAME_DECORATIONS = {
     "(he/him)",
     "(she/her)",
     "(they/them)",
+    "cissp",
+    "cism",
+    "cisa",
+    "cfp",
+    "jd",
+    "llm",
+    "ceng",
+    "acca",
 }
+# Decorations that are also family names (Jun Ma, Li Ba): stripped only when written
+# as a degree (MA, M.A.) after a name that still has two words.
+_AMBIGUOUS_DECORATIONS = {"ma", "ba", "md", "ms", "pe", "rn", "ii", "iv"}
 _LEGAL_SUFFIXES = {
     "inc",
     "incorporated",
@@ -89,12 +109,41 @@ _LEGAL_SUFFIXES = {
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
 _LINKEDIN_PATH = re.compile(r"^/(in|pub)/([^/?#]+)", re.IGNORECASE)
+# Plain ASCII addresses that email-validator accepts unchanged (apart from case): the
+# common case, checked without the validator's full parse, which costs ~30 us each.
+_PLAIN_ADDRESS = re.compile(
+    r"^[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})$"
+)
+_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 
 
 def fold(text: str) -> str:
     """Case- and accent-folded text for matching keys (never for display)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # NFKC first: compatibility forms (mathematical letters, ligatures) then case-fold.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _is_plain_address(text: str) -> bool:
+    match = _PLAIN_ADDRESS.match(text)
+    if not match or len(text) > 254 or text.index("@") > 64:
+        return False
+    domain = text[text.index("@") + 1 :].lower()
+    labels = domain.split(".")
+    if any(label.startswith("xn--") or len(label) > 63 for label in labels):
+        return False  # IDNA labels are decoded by the validator
+    return not any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels)))
+
+
+def _is_decoration(token: str, position: int, n_words: int) -> bool:
+    key = token.casefold().strip(",")
+    if key not in _NAME_DECORATIONS and key.rstrip(".") not in _NAME_DECORATIONS:
+        return False
+    if key.rstrip(".") in _AMBIGUOUS_DECORATIONS:
+        written_as_title = token.strip(",").isupper() or "." in token or position == 0
+        return n_words >= 3 and written_as_title
+    return True
 
 
 @lru_cache(maxsize=200_000)
@@ -117,7 +166,8 @@ def clean_name(raw: str | None) -> str | None:
             text = " ".join(rest + [parts[0]])
         else:
             text = parts[0] if not rest else " ".join(parts)
-    tokens = [t for t in _SPACES.split(text) if t.casefold().strip(",") not in _NAME_DECORATIONS]
+    words = _SPACES.split(text)
+    tokens = [t for i, t in enumerate(words) if not _is_decoration(t, i, len(words))]
     text = " ".join(tokens).strip(" ,")
     return text or None
 
@@ -153,6 +203,8 @@ def normalise_email(raw: str | None) -> str | None:
     text = raw.strip().strip("<>").strip()
     if text.lower().startswith("mailto:"):
         text = text[7:]
+    if _is_plain_address(text):
+        return text.lower()
     try:
         result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError:
@@ -221,6 +273,123 @@ def clean_company(raw: str | None) -> str | None:
     return text or None
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Mail providers whose addresses say nothing about the employer.
+FREE_MAIL_DOMAINS = _words(
+    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com
+    rocketmail.com hotmail.com hotmail.co.uk hotmail.fr hotmail.de outlook.com
+    outlook.fr outlook.de live.com live.co.uk msn.com aol.com icloud.com me.com mac.com
+    protonmail.com proton.me pm.me gmx.com gmx.de gmx.net web.de yandex.com yandex.ru
+    mail.ru qq.com 163.com 126.com fastmail.com fastmail.fm zoho.com hey.com tutanota.com
+    mail.com inbox.com t-online.de orange.fr free.fr laposte.net libero.it btinternet.com
+    comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net"""
+)
+# Gmail ignores dots in the local part and both domains are one mailbox.
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+# Local parts that name a function, not a person: shared by whoever does the job.
+ROLE_LOCAL_PARTS = _words(
+    """info contact contacts hello hi team office admin administrator sales support help
+    helpdesk service services billing accounts accounting finance invoices hr jobs careers
+    recruiting recruitment press media marketing pr events enquiries inquiries mail
+    postmaster webmaster hostmaster abuse noreply no-reply donotreply do-not-reply
+    notifications newsletter news reception frontdesk general legal privacy security
+    orders shop store booking bookings feedback operations ops it dev all staff"""
+)
+# Second-level labels under which a country registers names (acme.co.uk -> acme).
+_SECOND_LEVEL = _words("co com net org ac gov edu ltd plc ne or go")
+
+
+@lru_cache(maxsize=500_000)
+def email_match_key(email: str | None) -> str | None:
+    """Provider-aware key of a normalised address: two spellings of one mailbox agree.
+
+    The +tag of the local part is dropped everywhere (sub-addressing), and at Gmail
+    the dots as well, with googlemail.com read as gmail.com. The stored address is
+    never changed; this key is only compared.
+    """
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in _DOTLESS_DOMAINS:
+        domain = _DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def is_role_address(email: str | None) -> bool:
+    """True for shared function mailboxes (info@, sales@, team@...)."""
+    if not email or "@" not in email:
+        return False
+    local = email.rpartition("@")[0].split("+", 1)[0]
+    return local in ROLE_LOCAL_PARTS
+
+
+@lru_cache(maxsize=200_000)
+def email_org(email: str | None) -> str | None:
+    """The organisation an address belongs to (bsmith@mail.acme.co.uk -> "acme").
+
+    None for free-mail providers, which say nothing about the employer.
+    """
+    if not email or "@" not in email:
+        return None
+    domain = email.rpartition("@")[2]
+    if domain in FREE_MAIL_DOMAINS:
+        return None
+    labels = [lb for lb in domain.split(".") if lb]
+    if len(labels) < 2:
+        return None
+    labels.pop()  # top-level domain
+    if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    return org_key(labels[-1]) if labels else None
+
+
+@lru_cache(maxsize=200_000)
+def org_key(company: str | None) -> str | None:
+    """A company key without spaces ("acme labs" -> "acmelabs"), comparable to domains."""
+    if not company:
+        return None
+    key = "".join(ch for ch in fold(company) if ch.isalnum())
+    return key or None
+
+
+@lru_cache(maxsize=200_000)
+def given_key(given: str | None) -> str | None:
+    """Folded first given name, nickname-canonical: "Bill" -> "william", "Kate" -> "katherine"."""
+    if not given:
+        return None
+    tokens = _PUNCT.sub(" ", fold(given)).split()
+    if not tokens:
+        return None
+    return canonical_given(tokens[0])
+
+
+@lru_cache(maxsize=200_000)
+def family_key(family: str | None) -> str | None:
+    """Folded family name with spaces and punctuation removed ("O'Brien" -> "obrien")."""
+    if not family:
+        return None
+    key = "".join(ch for ch in fold(family) if ch.isalnum())
+    return key or None
+
+
+@lru_cache(maxsize=200_000)
+def name_phonetic(given: str | None, family: str | None) -> str | None:
+    """Phonetic key of the name: family code and the given name's first phonetic letter.
+
+    "Katherine Smyth" and "Catherine Smith" both give ``SM0|K``.
+    """
+    fam = phonetic_key(family_key(family))
+    if not fam:
+        return None
+    giv = phonetic_key(given_key(given))
+    return f"{fam}|{giv[0] if giv else ''}"
+
+
 def _unique(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
@@ -234,8 +403,53 @@ def _lists(series: pd.Series) -> list[list]:
     return [list(v) if v is not None and not isinstance(v, float) else [] for v in series.tolist()]
 
 
+def _map_distinct(values, fn) -> np.ndarray:
+    """fn applied once per distinct value; missing values stay None (object array)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    mapped = np.empty(len(uniques) + 1, dtype=object)
+    mapped[:-1] = [fn(u) for u in uniques]
+    mapped[-1] = None
+    return mapped[codes]  # code -1 picks the trailing None
+
+
+def _str_array(values) -> pd.arrays.ArrowStringArray:
+    return pd.array(list(values), dtype="string[pyarrow]")
+
+
+def _flatten_lists(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(row position, value) for every element of a list column, in order."""
+    arr = pa.array(series.tolist(), type=pa.list_(pa.string()))
+    parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
+    values = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
+    return parents.astype(np.int64, copy=False), values.astype(object, copy=False)
+
+
+def _regroup(n: int, parents: np.ndarray, values: np.ndarray) -> list[list[str]]:
+    """Lists per row from (row, value) pairs: missing values dropped, first occurrence kept."""
+    keep = np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
+    parents, values = parents[keep], values[keep]
+    if len(values):
+        frame = pd.DataFrame({"p": parents, "v": values})
+        first = ~frame.duplicated(["p", "v"]).to_numpy()
+        parents, values = parents[first], values[first]
+    offsets = np.searchsorted(parents, np.arange(n + 1)).astype(np.int32)
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
+    return lists.to_pylist()
+
+
+def _split_names(name: str | None, given: str | None, family: str | None):
+    display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
+    sg, sf = split_name(display)
+    g = clean_name(given) if given and given.strip() else sg
+    f = clean_name(family) if family and family.strip() else sf
+    return display, g, f
+
+
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:
     """Add the normalised columns of ``source_records`` to extract records.
+
+    Every normaliser runs once per distinct value, so a million records that repeat
+    addresses, phones and names cost what their distinct values cost.
 
     Args:
         records: rows in the shape of ``warehouse.schema.RECORDS``.
@@ -243,36 +457,55 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
 
     Returns:
         A copy with display_name, given_name, family_name, name_key, emails, phones,
-        linkedin_url, company, company_key and title added.
+        linkedin_url, company, company_key and title added, and the matching keys
+        email_keys, given_key, family_key, name_phonetic and org_keys.
     """
     out = records.copy()
-    raw_given, raw_family = _strings(out["given_name_raw"]), _strings(out["family_name_raw"])
-    names = [
-        clean_name(n) or clean_name(" ".join(x for x in (g, f) if x))
-        for n, g, f in zip(_strings(out["name_raw"]), raw_given, raw_family, strict=True)
-    ]
-    given, family = [], []
-    for name, g, f in zip(names, raw_given, raw_family, strict=True):
-        sg, sf = split_name(name)
-        given.append(clean_name(g) if g and g.strip() else sg)
-        family.append(clean_name(f) if f and f.strip() else sf)
-    out["display_name"] = pd.array(names, dtype="string[pyarrow]")
-    out["given_name"] = pd.array(given, dtype="string[pyarrow]")
-    out["family_name"] = pd.array(family, dtype="string[pyarrow]")
-    out["name_key"] = pd.array([name_key(n) for n in names], dtype="string[pyarrow]")
-    out["emails"] = [_unique(normalise_email(e) for e in v) for v in _lists(out["emails_raw"])]
-    out["phones"] = [
-        _unique(normalise_phone(p, default_region) for p in v) for v in _lists(out["phones_raw"])
-    ]
-    out["linkedin_url"] = pd.array(
-        [normalise_linkedin_url(u) for u in _strings(out["linkedin_url_raw"])],
-        dtype="string[pyarrow]",
+    n = len(out)
+    triples = pd.DataFrame(
+        {
+            "n": _strings(out["name_raw"]),
+            "g": _strings(out["given_name_raw"]),
+            "f": _strings(out["family_name_raw"]),
+        }
     )
-    companies = [clean_company(c) for c in _strings(out["company_raw"])]
-    out["company"] = pd.array(companies, dtype="string[pyarrow]")
-    out["company_key"] = pd.array([company_key(c) for c in companies], dtype="string[pyarrow]")
-    out["title"] = pd.array(
-        [t.strip() or None if t else None for t in _strings(out["title_raw"])],
-        dtype="string[pyarrow]",
+    codes, distinct = pd.MultiIndex.from_frame(triples.fillna("\x00")).factorize()
+    split = [_split_names(*(None if x == "\x00" else x for x in t)) for t in distinct.to_list()]
+    names, given, family = (
+        np.array([s[k] for s in split] + [None], dtype=object)[codes] for k in range(3)
+    )
+    out["display_name"] = _str_array(names)
+    out["given_name"] = _str_array(given)
+    out["family_name"] = _str_array(family)
+    out["name_key"] = _str_array(_map_distinct(names, name_key))
+    out["given_key"] = _str_array(_map_distinct(given, given_key))
+    out["family_key"] = _str_array(_map_distinct(family, family_key))
+    pairs = [f"{g or ''}\x1f{f or ''}" for g, f in zip(given, family, strict=True)]
+    out["name_phonetic"] = _str_array(
+        _map_distinct(pairs, lambda p: name_phonetic(*(x or None for x in p.split("\x1f"))))
+    )
+
+    email_parents, raw = _flatten_lists(out["emails_raw"])
+    emails = _map_distinct(raw, normalise_email)
+    out["emails"] = _regroup(n, email_parents, emails)
+    out["email_keys"] = _regroup(n, email_parents, _map_distinct(emails, email_match_key))
+    parents, raw = _flatten_lists(out["phones_raw"])
+    out["phones"] = _regroup(
+        n, parents, _map_distinct(raw, lambda p: normalise_phone(p, default_region))
+    )
+    out["linkedin_url"] = _str_array(
+        _map_distinct(_strings(out["linkedin_url_raw"]), normalise_linkedin_url)
+    )
+    companies = _map_distinct(_strings(out["company_raw"]), clean_company)
+    out["company"] = _str_array(companies)
+    keys = _map_distinct(companies, company_key)
+    out["company_key"] = _str_array(keys)
+    # Where a person works, from the company field and from non-free-mail domains.
+    orgs = np.concatenate([_map_distinct(keys, org_key), _map_distinct(emails, email_org)])
+    org_parents = np.concatenate([np.arange(n, dtype=np.int64), email_parents])
+    order = np.argsort(org_parents, kind="stable")
+    out["org_keys"] = _regroup(n, org_parents[order], orgs[order])
+    out["title"] = _str_array(
+        _map_distinct(_strings(out["title_raw"]), lambda t: t.strip() or None)
     )
     return out

@@ -1,35 +1,116 @@
 """Entity resolution: which source records are the same person.
 
-Records that share a strong identifier (LinkedIn URL, e-mail, phone) are linked;
-records with near-identical names at the same company are linked by a rapidfuzz
-rule. A union-find joins them, refusing any union that would give one person two
-different LinkedIn profiles. Every pair considered is returned with its evidence.
+block -> compare -> score -> cluster, each step vectorised over all records:
+
+1. ``transforms.blocking``: candidate pairs from shared keys (LinkedIn URL, e-mail
+   match key, phone, canonical name, phonetic name, a mail local part spelling the
+   name, organisation + family name), near-linear in the number of records.
+2. ``transforms.scoring``: a comparison level per feature and a Fellegi-Sunter
+   match probability, with m/u estimated from the data and term-frequency weights.
+3. ``transforms.clustering``: pairs with probability >= ``MERGE_PROBABILITY`` are
+   joined, guarded against two LinkedIn profiles in one person, user cannot-links,
+   oversized clusters and groups whose pairs mostly say "different people".
+
+The threshold treats a wrong merge (two people's histories mixed) as four times as
+costly as a missed one (one relationship split in two): merge when p >= 0.8.
+
+Overrides file (TOML), read by ``load_overrides`` and applied on every run::
+
+    # Each side is a record_id, an e-mail address or a LinkedIn profile URL
+    # (a phone number in any spelling works too). All records carrying the
+    # identifier are meant.
+    must_link = [
+      ["bsmith@acme.com", "https://www.linkedin.com/in/william-smith-4a1b2c"],
+    ]
+    cannot_link = [
+      ["john@smith.org", "https://www.linkedin.com/in/jsmith1"],
+    ]
+
+    # The same, one table per pair, with an optional note:
+    [[cannot_link]]
+    a = "4f1c2a9d0e7b3c21"
+    b = "info@acme.com"
+    note = "shared inbox"
+
+Must-links are merged first and may join two LinkedIn profiles (the user knows
+better); cannot-links win over everything, must-links included.
+
+``matches`` holds every pair merged, every pair a guard kept apart, and compared pairs
+with probability >= ``NEAR_MISS_PROBABILITY``: score is the probability, evidence maps
+each compared feature (linkedin_url, email, phone, name, company) to its
+weight in bits (log2 of m/u; positive says "same person"), ``prior`` to the prior
+log-odds, and ``name_similarity`` / ``company_similarity`` to 0..1 similarities.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler
+import pyarrow as pa
 
-from connectors.base import frame_from_rows
+from transforms.blocking import candidate_pairs
+from transforms.clustering import Guards, cluster
+from transforms.features import RecordFeatures
+from transforms.normalise import (
+    email_match_key,
+    normalise_email,
+    normalise_linkedin_url,
+    normalise_phone,
+)
+from transforms.scoring import FEATURES, compare, estimate
 from warehouse import schema
 
-NAME_SIMILARITY_MIN = 0.92
-COMPANY_SIMILARITY_MIN = 0.90
-# A name block larger than this is a common name; comparing all its pairs would be
-# quadratic and the name rule would be weak evidence there anyway.
-MAX_NAME_BLOCK = 200
+MERGE_PROBABILITY = 0.8
+NEAR_MISS_PROBABILITY = 0.05
+MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
+NEAR_MISS_BITS = float(np.log2(NEAR_MISS_PROBABILITY / (1 - NEAR_MISS_PROBABILITY)))
 
-# Identifier rules in the order they are applied: the most specific first.
-IDENTIFIER_RULES = (
-    ("linkedin_url", "same_linkedin_url"),
-    ("emails", "same_email"),
-    ("phones", "same_phone"),
-)
+
+@dataclass
+class Overrides:
+    """A user's corrections, applied on every run.
+
+    Attributes:
+        must_link: (a, b) identifier pairs that are one person.
+        cannot_link: (a, b) identifier pairs that are different people.
+    """
+
+    must_link: list[tuple[str, str]] = field(default_factory=list)
+    cannot_link: list[tuple[str, str]] = field(default_factory=list)
+
+
+class OverridesError(ValueError):
+    """An overrides file that cannot be read; the message names the file and entry."""
+
+
+def load_overrides(path: str | Path) -> Overrides:
+    """Read a TOML overrides file (format in the module docstring).
+
+    Raises:
+        OverridesError: the file is not TOML or an entry is not a pair of strings.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise OverridesError(f"{path}: cannot read overrides: {exc}") from exc
+    out = Overrides()
+    for kind in ("must_link", "cannot_link"):
+        for i, entry in enumerate(data.get(kind, [])):
+            pair = (entry.get("a"), entry.get("b")) if isinstance(entry, dict) else entry
+            if not (
+                isinstance(pair, list | tuple)
+                and len(pair) == 2
+                and all(isinstance(x, str) and x.strip() for x in pair)
+            ):
+                raise OverridesError(f"{path}: {kind}[{i}] is not a pair of identifiers")
+            getattr(out, kind).append((pair[0].strip(), pair[1].strip()))
+    return out
 
 
 @dataclass
@@ -37,12 +118,14 @@ class Resolution:
     """Result of resolving records.
 
     Attributes:
-        cluster_of: record_id -> the cluster's representative record_id.
-        matches: one row per pair considered (schema.MATCHES).
+        cluster_of: record_id -> the cluster's representative (smallest) record_id.
+        matches: pairs merged, kept apart by a guard, or near misses (schema.MATCHES).
+        candidate_pairs: how many pairs blocking gave to be compared.
     """
 
     cluster_of: dict[str, str]
     matches: pd.DataFrame
+    candidate_pairs: int = 0
 
     def clusters(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = defaultdict(list)
@@ -51,117 +134,184 @@ class Resolution:
         return {root: sorted(members) for root, members in groups.items()}
 
 
-class _Clusters:
-    """Union-find over record positions that remembers each cluster's LinkedIn URLs."""
-
-    def __init__(self, linkedin_urls: list[str | None]):
-        self.parent = list(range(len(linkedin_urls)))
-        self.urls: list[set[str]] = [{u} if u else set() for u in linkedin_urls]
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
-
-    def conflict(self, a: int, b: int) -> bool:
-        ua, ub = self.urls[self.find(a)], self.urls[self.find(b)]
-        return bool(ua and ub and ua.isdisjoint(ub))
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if rb < ra:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.urls[ra] |= self.urls[rb]
+def _identifier_index(records: pd.DataFrame) -> dict[str, list[int]]:
+    """Identifier (record_id, e-mail key, URL, phone) -> record positions."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, rid in enumerate(records["record_id"].tolist()):
+        index[rid].append(i)
+    for column in ("email_keys", "phones"):
+        for i, values in enumerate(records[column].tolist()):
+            for v in values if isinstance(values, list | tuple | np.ndarray) else []:
+                index[v].append(i)
+    for i, url in enumerate(records["linkedin_url"].tolist()):
+        if isinstance(url, str):
+            index[url].append(i)
+    return index
 
 
-def _name_block_key(name_key: str) -> str | None:
-    tokens = name_key.split()
-    if len(tokens) < 2:
-        return None  # a single token ("Alex") is too weak to link on
-    return f"{tokens[0][0]}|{tokens[-1]}"
+def _lookup(index: dict[str, list[int]], ident: str) -> list[int]:
+    if ident in index:
+        return index[ident]
+    for key in (
+        normalise_linkedin_url(ident),
+        email_match_key(normalise_email(ident)),
+        normalise_phone(ident),
+    ):
+        if key and key in index:
+            return index[key]
+    return []
 
 
-def resolve(records: pd.DataFrame) -> Resolution:
+def _override_pairs(records, pairs: list[tuple[str, str]]) -> list[tuple[int, int]]:
+    index = _identifier_index(records) if pairs else {}
+    out = set()
+    for x, y in pairs:
+        left, right = _lookup(index, x), _lookup(index, y)
+        for i in left:
+            for j in right:
+                if i != j:
+                    out.add((min(i, j), max(i, j)))
+    return sorted(out)
+
+
+def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
+    """map<string, double> per pair: weights of compared features, prior, similarities."""
+    k = len(name_sim)
+    cols, present = [], []
+    for name in FEATURES:
+        cols.append(np.round(weights[name], 3))
+        present.append(levels[name] >= 0)
+    cols.append(np.full(k, round(prior_bits, 3)))
+    present.append(np.ones(k, dtype=bool))
+    for sim in (name_sim, company_sim):
+        cols.append(np.round(np.nan_to_num(sim), 4))
+        present.append(~np.isnan(sim))
+    keys = [*FEATURES, "prior", "name_similarity", "company_similarity"]
+    values = np.stack(cols, axis=1)
+    mask = np.stack(present, axis=1)
+    flat_keys = np.broadcast_to(np.array(keys, dtype=object), values.shape)[mask]
+    offsets = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int32)
+    return pa.MapArray.from_arrays(
+        pa.array(offsets), pa.array(flat_keys, pa.string()), pa.array(values[mask], pa.float64())
+    )
+
+
+def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """The strongest evidence of a merged pair, as a rule name."""
+    rule = np.full(len(levels["name"]), "probabilistic", dtype=object)
+    strong_name = (levels["name"] == 3) | (levels["name"] == 4)
+    rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
+    rule[levels["name"] == 5] = "name_spelled_in_email"
+    rule[levels["phone"] == 2] = "same_phone"
+    rule[levels["email"] == 2] = "same_email"
+    rule[levels["linkedin_url"] == 1] = "same_linkedin_url"
+    return rule
+
+
+def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolution:
     """Cluster normalised records into people.
+
+    The result depends only on the set of records, not on their order.
 
     Args:
         records: normalised records (columns of schema.SOURCE_RECORDS except contact_id).
+        overrides: user must-link / cannot-link pairs, applied before any guard.
 
     Returns:
-        The clusters and the evidence for every pair that was considered.
+        The clusters, the evidence of the pairs worth explaining, and the number of
+        candidate pairs compared.
     """
-    ids: list[str] = records["record_id"].tolist()
-    urls = [u if isinstance(u, str) else None for u in records["linkedin_url"].tolist()]
-    clusters = _Clusters(urls)
-    matches: list[dict] = []
+    overrides = overrides or Overrides()
+    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
+    records = records.iloc[order].reset_index(drop=True)
+    ids = records["record_id"].to_numpy(dtype=object)
+    f = RecordFeatures.from_records(records)
 
-    def decide(a: int, b: int, rule: str, score: float, evidence: dict[str, float]) -> None:
-        if clusters.find(a) == clusters.find(b):
-            decision = "merge"
-        elif clusters.conflict(a, b):
-            decision, rule = "keep_apart", "conflict_linkedin_url"
-        else:
-            decision = "merge"
-            clusters.union(a, b)
-        matches.append(
+    a, b = candidate_pairs(f)
+    cmp = compare(f, a, b)
+    model = estimate(f, cmp, len(a))
+    weights = model.weights(cmp)
+    log_odds = model.prior_bits + sum(weights[name] for name in FEATURES)
+    merge = log_odds >= MERGE_BITS
+
+    must = _override_pairs(records, overrides.must_link)
+    cannot = _override_pairs(records, overrides.cannot_link)
+    result = cluster(
+        f.n, a, b, log_odds, merge, Guards(url=f.url, cannot_link=cannot, must_link=must)
+    )
+    labels = result.labels
+
+    same = labels[a] == labels[b]
+    refused = np.zeros(len(a), dtype=object)
+    if result.refused:
+        # candidate pairs are unique and sorted by (a, b): find refused ones by bisection
+        width = np.int64(max(f.n, 1))
+        codes = a * width + b
+        pairs = np.array(list(result.refused), dtype=np.int64).reshape(-1, 2)
+        wanted = pairs[:, 0] * width + pairs[:, 1]
+        where = np.minimum(np.searchsorted(codes, wanted), max(len(codes) - 1, 0))
+        for i, hit, reason in zip(
+            where.tolist(), (codes[where] == wanted).tolist(), result.refused.values(), strict=True
+        ):
+            if hit:
+                refused[i] = reason
+    guarded = refused != 0
+    cannot_set = set(cannot)
+    user_apart = np.array(
+        [(int(x), int(y)) in cannot_set for x, y in zip(a, b, strict=True)] if cannot else [],
+        dtype=bool,
+    ).reshape(-1)
+    if not len(user_apart):
+        user_apart = np.zeros(len(a), dtype=bool)
+    keep = (merge & same) | guarded | user_apart | (log_odds >= NEAR_MISS_BITS)
+    decision = np.where(same, "merge", "keep_apart").astype(object)
+    rule = np.where(
+        same,
+        np.where(merge, _merge_rule(cmp.levels), "transitive"),
+        np.where(guarded, refused, "below_threshold"),
+    ).astype(object)
+    conflict = (cmp.levels["linkedin_url"] == 0) & ~same & merge & ~guarded
+    rule[conflict] = "conflict_linkedin_url"
+    rule[user_apart & ~same] = "cannot_link_override"
+    score = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -1000, 1000)))
+
+    idx = np.flatnonzero(keep)
+    evidence = _evidence(
+        {k: v[idx] for k, v in weights.items()},
+        model.prior_bits,
+        cmp.name_similarity[idx],
+        cmp.company_similarity[idx],
+        {k: v[idx] for k, v in cmp.levels.items()},
+    )
+    columns = {
+        "record_id_a": pa.array(ids[a[idx]], pa.string()),
+        "record_id_b": pa.array(ids[b[idx]], pa.string()),
+        "score": pa.array(np.round(score[idx], 6), pa.float64()),
+        "decision": pa.array(decision[idx], pa.string()),
+        "rule": pa.array(rule[idx], pa.string()),
+        "evidence": evidence,
+    }
+    must_rows = [
+        (x, y)
+        for x, y in must
+        if (x, y) not in set(zip(a[idx].tolist(), b[idx].tolist(), strict=True))
+    ]
+    table = pa.table(columns, schema=schema.MATCHES)
+    if must_rows:
+        extra = pa.table(
             {
-                "record_id_a": ids[a],
-                "record_id_b": ids[b],
-                "score": score,
-                "decision": decision,
-                "rule": rule,
-                "evidence": list(evidence.items()),
-            }
+                "record_id_a": [ids[x] for x, _ in must_rows],
+                "record_id_b": [ids[y] for _, y in must_rows],
+                "score": [1.0] * len(must_rows),
+                "decision": [
+                    "merge" if labels[x] == labels[y] else "keep_apart" for x, y in must_rows
+                ],
+                "rule": ["must_link_override"] * len(must_rows),
+                "evidence": [[] for _ in must_rows],
+            },
+            schema=schema.MATCHES,
         )
-
-    for column, rule in IDENTIFIER_RULES:
-        first_with: dict[str, int] = {}
-        for i, value in enumerate(records[column].tolist()):
-            values = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-            for key in values:
-                j = first_with.setdefault(key, i)
-                if j != i:
-                    decide(j, i, rule, 1.0, {rule.removeprefix("same_"): 1.0})
-
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(records["name_key"].tolist()):
-        if isinstance(key, str) and (block := _name_block_key(key)):
-            blocks[block].append(i)
-    name_keys = records["name_key"].tolist()
-    company_keys = records["company_key"].tolist()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_NAME_BLOCK:
-            continue
-        for x, a in enumerate(members):
-            for b in members[x + 1 :]:
-                if clusters.find(a) == clusters.find(b):
-                    continue
-                name_sim = JaroWinkler.normalized_similarity(name_keys[a], name_keys[b])
-                ca, cb = company_keys[a], company_keys[b]
-                if not (isinstance(ca, str) and isinstance(cb, str)):
-                    continue  # a shared name alone never merges: namesakes are common
-                company_sim = fuzz.token_set_ratio(ca, cb) / 100.0
-                evidence = {"name": round(name_sim, 4), "company": round(company_sim, 4)}
-                score = round(min(name_sim, company_sim), 4)
-                if name_sim >= NAME_SIMILARITY_MIN and company_sim >= COMPANY_SIMILARITY_MIN:
-                    decide(a, b, "similar_name_same_company", score, evidence)
-                else:
-                    matches.append(
-                        {
-                            "record_id_a": ids[a],
-                            "record_id_b": ids[b],
-                            "score": score,
-                            "decision": "keep_apart",
-                            "rule": "name_company_below_threshold",
-                            "evidence": list(evidence.items()),
-                        }
-                    )
-
-    cluster_of = {ids[i]: ids[clusters.find(i)] for i in range(len(ids))}
-    return Resolution(cluster_of=cluster_of, matches=frame_from_rows(matches, schema.MATCHES))
+        table = pa.concat_tables([table, extra])
+    matches = table.to_pandas(types_mapper=pd.ArrowDtype)
+    cluster_of = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
+    return Resolution(cluster_of=cluster_of, matches=matches, candidate_pairs=len(a))

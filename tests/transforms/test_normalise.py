@@ -141,3 +141,144 @@ def test_normalise_records_adds_columns():
     assert row["company_key"] == "acme"
     assert row["title"] == "CTO"
     assert isinstance(out, pd.DataFrame)
+
+
+# --- matching keys ----------------------------------------------------------------------
+
+from email_validator import EmailNotValidError, validate_email  # noqa: E402
+
+from transforms.normalise import (  # noqa: E402
+    email_match_key,
+    email_org,
+    family_key,
+    given_key,
+    is_role_address,
+    name_phonetic,
+    org_key,
+)
+from transforms.phonetic import phonetic_key  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Jun Ma", "Jun Ma"),  # Ma is a family name here, not a degree
+        ("Jane Doe MA", "Jane Doe"),
+        ("Samuel White Esq.", "Samuel White"),
+        ("Alexander Oberfeld CISSP", "Alexander Oberfeld"),
+        ("John Smith Jr.", "John Smith"),
+    ],
+)
+def test_clean_name_decorations(raw, expected):
+    assert clean_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Bill", "william"),
+        ("Kate", "katherine"),
+        ("KATIE", "katherine"),
+        ("José", "jose"),
+        (None, None),
+    ],
+)
+def test_given_key_is_nickname_canonical(given, expected):
+    assert given_key(given) == expected
+
+
+def test_family_and_phonetic_keys():
+    assert family_key("O'Brien") == "obrien"
+    assert phonetic_key("smith") == phonetic_key("smyth")
+    assert phonetic_key("katherine") == phonetic_key("catherine")
+    assert name_phonetic("Kate", "Smyth") == name_phonetic("Katherine", "Smith")
+    assert name_phonetic("Kate", None) is None
+
+
+@pytest.mark.parametrize(
+    ("email", "key"),
+    [
+        ("b.smith+news@gmail.com", "bsmith@gmail.com"),
+        ("bsmith@googlemail.com", "bsmith@gmail.com"),
+        ("b.smith+x@acme.com", "b.smith@acme.com"),
+        ("bsmith@acme.com", "bsmith@acme.com"),
+        (None, None),
+    ],
+)
+def test_email_match_key_is_provider_aware(email, key):
+    assert email_match_key(email) == key
+
+
+def test_role_addresses_and_organisations():
+    assert is_role_address("info@acme.com") and is_role_address("sales+eu@acme.com")
+    assert not is_role_address("bsmith@acme.com")
+    assert email_org("bsmith@mail.acme.co.uk") == "acme"
+    assert email_org("b@gmail.com") is None
+    assert org_key(company_key("Acme Labs, Inc.")) == "acmelabs"
+
+
+def test_normalise_records_keeps_addresses_and_adds_match_keys():
+    rows = [
+        {f.name: None for f in schema.RECORDS}
+        | {
+            "record_id": "r1",
+            "source": "vcard",
+            "source_file": "f",
+            "source_key": "k",
+            "name_raw": "Bill Smith",
+            "emails_raw": ["B.Smith+x@GoogleMail.com", "b.smith+x@googlemail.com", "junk"],
+            "phones_raw": [],
+            "company_raw": "Acme Corp",
+        },
+        {f.name: None for f in schema.RECORDS}
+        | {"record_id": "r2", "source": "mail", "emails_raw": [], "phones_raw": []},
+    ]
+    out = normalise_records(frame_from_rows(rows, schema.RECORDS))
+    first = out.iloc[0]
+    assert list(first["emails"]) == ["b.smith+x@googlemail.com"]
+    assert list(first["email_keys"]) == ["bsmith@gmail.com"]
+    assert (first["given_key"], first["family_key"]) == ("william", "smith")
+    assert list(first["org_keys"]) == ["acme"]
+    second = out.iloc[1]
+    assert list(second["emails"]) == [] and pd.isna(second["given_key"])
+    extra = {"email_keys", "given_key", "family_key", "name_phonetic", "org_keys"}
+    assert extra <= set(schema.SOURCE_RECORDS.names) and extra <= set(out.columns)
+
+
+def test_normalise_records_of_nothing():
+    out = normalise_records(frame_from_rows([], schema.RECORDS))
+    assert len(out) == 0 and "email_keys" in out.columns
+
+
+@given(st.text(max_size=60))
+def test_match_keys_never_raise_and_are_idempotent(text):
+    phonetic_key(text)
+    for fn in (family_key, org_key):
+        once = fn(text)
+        if once is not None:
+            assert fn(once) == once
+    canonical = given_key(text)
+    if canonical is not None:
+        assert given_key(canonical) == canonical
+    name_phonetic(text, text)
+    email = normalise_email(text)
+    key = email_match_key(email)
+    if key is not None:
+        assert email_match_key(key) == key
+    email_org(email)
+    is_role_address(email)
+
+
+@given(
+    st.from_regex(
+        r"[A-Za-z0-9._%+\-]{1,20}@[A-Za-z0-9\-]{1,12}(\.[A-Za-z0-9\-]{1,8}){1,3}", fullmatch=True
+    )
+)
+def test_email_fast_path_agrees_with_email_validator(text):
+    try:
+        expected = validate_email(text, check_deliverability=False, allow_smtputf8=True)
+        expected = expected.normalized.lower()
+    except EmailNotValidError:
+        expected = None
+    normalise_email.cache_clear()
+    assert normalise_email(text) == expected

@@ -11,7 +11,9 @@ def test_explain_shows_the_merges_of_the_three_source_person(plain_demo_warehous
     assert find_contacts(con, "https://www.linkedin.com/in/william-smith-4a1b2c/") == [cid]
     x = explain_contact(con, cid)
     assert sorted(x.records["source"]) == ["linkedin", "mail", "vcard"]
-    assert set(x.merges["rule"]) == {"same_email", "same_linkedin_url"}
+    # The identifiers explain the merge; the engine may add name evidence on top.
+    assert {"same_email", "same_linkedin_url"} <= set(x.merges["rule"])
+    assert len(x.merges) >= 2
     assert dict(x.contact.iloc[0]["provenance"])["linkedin_url"] in set(x.records["record_id"])
 
 
@@ -24,7 +26,7 @@ def test_find_by_name_fragment_lists_namesakes(plain_demo_warehouse):
 def test_cli_explain(plain_demo_warehouse, capsys):
     assert main(["explain", "bsmith@acme.com", "--warehouse", str(plain_demo_warehouse)]) == 0
     out = capsys.readouterr().out
-    assert "merged because (2 pairs)" in out and "same_email" in out
+    assert "merged because (" in out and "same_email" in out
     assert (
         main(
             ["explain", "John Smith", "--warehouse", str(plain_demo_warehouse), "--format", "json"]

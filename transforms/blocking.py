@@ -1,0 +1,112 @@
+"""Candidate pairs: only records that share a blocking key are ever compared.
+
+Each key (LinkedIn URL, e-mail key, phone, canonical full name, phonetic name, an
+e-mail local part spelling a name, organisation with family name) groups records;
+a group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
+name, a company's switchboard) is sorted and only records within ``WINDOW`` places
+of each other are paired (sorted neighbourhood), which keeps the group connected.
+The work grows with the number of records times the window, never with n².
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from transforms.features import RecordFeatures
+
+MAX_BLOCK = 25
+WINDOW = 6
+
+
+def block_pairs(
+    rows: np.ndarray,
+    keys: np.ndarray,
+    order: np.ndarray | None = None,
+    max_block: int = MAX_BLOCK,
+    window: int = WINDOW,
+    kinds: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (a, b) with a < b of records that share a key.
+
+    Args:
+        rows: record positions, one per (record, key) row.
+        keys: the key code of each row (-1 for none).
+        order: a secondary code that sorts a large group so that alike records are
+            neighbours (e.g. the company within a common name).
+        max_block: largest group that gives all its pairs.
+        window: in a larger group, how many following records each one is paired with.
+        kinds: when given, only pairs of rows of different kinds (mail local parts
+            against name spellings) are wanted; a group of one kind is dropped.
+    """
+    keep = keys >= 0
+    if kinds is not None:
+        # Only keys that both kinds carry can give a wanted pair.
+        both = np.intersect1d(keys[keep & (kinds == 0)], keys[keep & (kinds == 1)])
+        keep &= np.isin(keys, both)
+    rows, keys = rows[keep], keys[keep]
+    sec = np.zeros(len(rows), np.int64) if order is None else order[keep]
+    kind = np.zeros(len(rows), np.int64) if kinds is None else kinds[keep]
+    idx = np.lexsort((rows, sec, kind, keys))
+    rows, keys, kind = rows[idx], keys[idx], kind[idx]
+    if len(keys) < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+    multi = np.repeat(sizes >= 2, sizes)
+    rows, keys, kind = rows[multi], keys[multi], kind[multi]
+    size = np.repeat(sizes[sizes >= 2], sizes[sizes >= 2])
+    out_a, out_b = [], []
+    reach = np.where(size <= max_block, size - 1, window)
+    for d in range(1, int(reach.max(initial=0)) + 1):
+        i = np.flatnonzero(reach[: len(keys) - d] >= d)
+        i = i[keys[i] == keys[i + d]]
+        if kinds is not None:
+            i = i[kind[i] != kind[i + d]]
+        out_a.append(rows[i])
+        out_b.append(rows[i + d])
+    if not out_a:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    a, b = np.concatenate(out_a), np.concatenate(out_b)
+    differ = a != b
+    a, b = a[differ], b[differ]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """All distinct candidate pairs (a < b) of the records, from every blocking key."""
+    n = f.n
+    everyone = np.arange(n, dtype=np.int64)
+    first_org = f.org[:, 0]
+    blocks = [
+        block_pairs(everyone, f.url),
+        block_pairs(f.email_rows.rows, f.email_rows.codes, f.full[f.email_rows.rows]),
+        block_pairs(f.phone_rows.rows, f.phone_rows.codes, f.full[f.phone_rows.rows]),
+        block_pairs(everyone, f.full, first_org),
+        block_pairs(everyone, f.phonetic, f.full),
+        block_pairs(
+            np.concatenate([f.local_rows.rows, f.form_rows.rows]),
+            np.concatenate([f.local_rows.codes, f.form_rows.codes]),
+            np.concatenate([f.full[f.local_rows.rows], f.full[f.form_rows.rows]]),
+            kinds=np.concatenate(
+                [
+                    np.zeros(len(f.local_rows.rows), np.int64),
+                    np.ones(len(f.form_rows.rows), np.int64),
+                ]
+            ),
+        ),
+        block_pairs(
+            f.org_rows.rows,
+            _combine(f.org_rows.codes, f.family[f.org_rows.rows]),
+            f.given[f.org_rows.rows],
+        ),
+    ]
+    a = np.concatenate([x[0] for x in blocks])
+    b = np.concatenate([x[1] for x in blocks])
+    codes = np.unique(a * np.int64(max(n, 1)) + b)
+    return codes // max(n, 1), codes % max(n, 1)
+
+
+def _combine(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """One code per (x, y) pair, -1 when either is missing."""
+    out = x * np.int64(int(y.max(initial=0)) + 1) + y
+    return np.where((x >= 0) & (y >= 0), out, -1)

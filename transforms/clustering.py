@@ -1,0 +1,192 @@
+"""Clustering scored pairs into people without chaining strangers together.
+
+Pairs above the merge probability are edges; connected components are found with
+numpy (hook and pointer-jump). A component is re-clustered with guards when it holds
+two LinkedIn profiles, a user's cannot-link pair, more than ``MAX_CLUSTER_RECORDS``
+records, or any compared pair whose evidence says "different people". There edges
+are taken strongest first, and two groups join only when (1) no cannot-link or
+second LinkedIn profile would end up in one person, (2) the size stays within the
+limit, and (3) the summed log-odds of every compared pair between the two groups is
+positive (average evidence, not the single best link, must say "same person"), so
+A~B~C with A and C clearly different is split at its weaker side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MAX_CLUSTER_RECORDS = 500
+
+
+def connected_components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Label per node: the smallest node index of its component."""
+    labels = np.arange(n, dtype=np.int64)
+    if not len(a):
+        return labels
+    while True:
+        la, lb = labels[a], labels[b]
+        low = np.minimum(la, lb)
+        np.minimum.at(labels, la, low)
+        np.minimum.at(labels, lb, low)
+        while True:  # pointer jumping until every label is a root
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels[a], labels[b]):
+            return labels
+
+
+@dataclass
+class Guards:
+    """What clustering must respect.
+
+    Attributes:
+        url: LinkedIn URL code per record (-1 none): one person, one profile.
+        cannot_link: record pairs a user said are different people.
+        must_link: record pairs a user said are one person (merged before anything).
+        max_size: largest cluster that automatic merges may build.
+    """
+
+    url: np.ndarray
+    cannot_link: list[tuple[int, int]] = field(default_factory=list)
+    must_link: list[tuple[int, int]] = field(default_factory=list)
+    max_size: int = MAX_CLUSTER_RECORDS
+
+
+@dataclass
+class Clustering:
+    """labels: smallest record index of each record's cluster; refused: pair -> guard."""
+
+    labels: np.ndarray
+    refused: dict[tuple[int, int], str]
+
+
+def cluster(
+    n: int,
+    a: np.ndarray,
+    b: np.ndarray,
+    log_odds: np.ndarray,
+    merge: np.ndarray,
+    guards: Guards,
+) -> Clustering:
+    """Cluster n records from compared pairs.
+
+    Args:
+        n: number of records.
+        a, b: compared pairs (a < b).
+        log_odds: total evidence per pair in bits (prior included).
+        merge: pairs whose probability is enough to merge them.
+        guards: cannot-link, must-link, one profile per person, size limit.
+    """
+    must = np.array(guards.must_link, dtype=np.int64).reshape(-1, 2)
+    ea = np.concatenate([a[merge], must[:, 0]])
+    eb = np.concatenate([b[merge], must[:, 1]])
+    labels = connected_components(n, ea, eb)
+
+    sizes = np.bincount(labels, minlength=n)
+    suspicious = np.zeros(n, dtype=bool)
+    suspicious[sizes > guards.max_size] = True
+    has_url = guards.url >= 0
+    if has_url.any():
+        urls = pd.DataFrame({"c": labels[has_url], "u": guards.url[has_url]}).drop_duplicates()
+        per = np.bincount(urls["c"].to_numpy(), minlength=n)
+        suspicious[per > 1] = True
+    against = ~merge & (labels[a] == labels[b]) & (log_odds < 0)
+    suspicious[labels[a[against]]] = True
+    for x, y in guards.cannot_link:
+        if labels[x] == labels[y]:
+            suspicious[labels[x]] = True
+
+    refused: dict[tuple[int, int], str] = {}
+    if not suspicious.any():
+        return Clustering(labels, refused)
+    nodes = np.flatnonzero(suspicious[labels])
+    inside = suspicious[labels[a]] & suspicious[labels[b]] & (labels[a] == labels[b])
+    new = _guarded(
+        nodes,
+        a[inside],
+        b[inside],
+        log_odds[inside],
+        merge[inside],
+        guards,
+        [(x, y) for x, y in guards.must_link if suspicious[labels[x]]],
+        refused,
+    )
+    labels = labels.copy()
+    labels[nodes] = new
+    return Clustering(labels, refused)
+
+
+def _guarded(nodes, a, b, log_odds, merge, guards: Guards, must, refused) -> np.ndarray:
+    """Greedy guarded agglomeration of the suspicious components' records."""
+    parent = {int(x): int(x) for x in nodes}
+    size = dict.fromkeys(parent, 1)
+    urls = {x: ({int(guards.url[x])} if guards.url[x] >= 0 else set()) for x in parent}
+    cannot: dict[int, set[int]] = defaultdict(set)
+    for x, y in guards.cannot_link:
+        if x in parent and y in parent:
+            cannot[x].add(y)
+            cannot[y].add(x)
+    links: dict[int, dict[int, float]] = defaultdict(dict)
+    for x, y, w in zip(a.tolist(), b.tolist(), log_odds.tolist(), strict=True):
+        links[x][y] = links[x].get(y, 0.0) + w
+        links[y][x] = links[y].get(x, 0.0) + w
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(ra: int, rb: int) -> None:
+        keep, gone = (ra, rb) if size[ra] >= size[rb] else (rb, ra)
+        parent[gone] = keep
+        size[keep] += size.pop(gone)
+        urls[keep] |= urls.pop(gone)
+        cannot[keep] |= cannot.pop(gone, set())
+        for other, w in links.pop(gone, {}).items():
+            if other == keep:
+                links[keep].pop(gone, None)
+                continue
+            links[keep][other] = links[keep].get(other, 0.0) + w
+            back = links[other]
+            back[keep] = back.get(keep, 0.0) + back.pop(gone, 0.0)
+
+    def blocked(ra: int, rb: int) -> bool:
+        return any(find(x) == rb for x in cannot[ra])
+
+    for x, y in sorted(must):
+        ra, rb = find(x), find(y)
+        if ra != rb and not blocked(ra, rb):
+            union(ra, rb)
+        elif ra != rb:
+            refused[(min(x, y), max(x, y))] = "cannot_link_override"
+
+    order = np.lexsort((b, a, -log_odds))
+    for i in order[merge[order]].tolist():
+        x, y = int(a[i]), int(b[i])
+        ra, rb = find(x), find(y)
+        if ra == rb:
+            continue
+        if blocked(ra, rb):
+            refused[(x, y)] = "cannot_link_override"
+        elif urls[ra] and urls[rb] and urls[ra].isdisjoint(urls[rb]):
+            refused[(x, y)] = "conflict_linkedin_url"
+        elif size[ra] + size[rb] > guards.max_size:
+            refused[(x, y)] = "cluster_too_large"
+        elif links[ra].get(rb, 0.0) <= 0.0:
+            refused[(x, y)] = "weak_link"
+        else:
+            union(ra, rb)
+
+    roots = np.array([find(int(x)) for x in nodes], dtype=np.int64)
+    # Label = smallest member index, as connected_components gives.
+    smallest = pd.Series(nodes).groupby(roots).transform("min").to_numpy()
+    return smallest

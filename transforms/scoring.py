@@ -1,0 +1,367 @@
+"""Pair scoring: per-feature comparison levels combined by a Fellegi-Sunter model.
+
+Each candidate pair gets one level per feature (``LEVELS``; -1 when a side lacks
+the data, which is then no evidence either way). A level's Bayes factor is m/u:
+m = P(level | same person), u = P(level | different people). u comes from random
+record pairs of the data itself; m is estimated by EM over the candidate pairs.
+Both are shrunk towards generic defaults, so a file of ten records still gets sane
+weights while a million records speak for themselves.
+
+Agreement on a value is weighted by how common the value is (term frequency): u for
+"same full name" is the share of other records with that name, so agreeing on
+"John Smith" is weak evidence and on "Xavi Okonkwo" strong. The prior odds that two
+records are one person are c / (N - 1), c being the number of other records a
+record has on average for its person (estimated by EM, shrunk towards 1). Records
+are counted as at least ``MIN_POPULATION``: a tiny input is a sample of a larger
+address book, not a world where everyone is a likely match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+from transforms.features import RecordFeatures
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "linkedin_url": ("differ", "agree"),
+    "email": ("differ", "shared_mailbox", "agree"),
+    "phone": ("differ", "shared_line", "agree"),
+    # spelled: one side has no name but its mail address spells the other's name
+    "name": ("differ", "partial", "family", "close", "exact", "spelled"),
+    "company": ("differ", "similar", "agree"),
+}
+FEATURES = tuple(LEVELS)
+
+# Generic m and u per level, the starting point of estimation and the shrinkage target.
+DEFAULT_M = {
+    "linkedin_url": (0.01, 0.99),
+    "email": (0.30, 0.05, 0.65),
+    "phone": (0.35, 0.05, 0.60),
+    "name": (0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
+    "company": (0.30, 0.10, 0.60),
+}
+DEFAULT_U = {
+    "linkedin_url": (1.0 - 1e-6, 1e-6),
+    "email": (1.0 - 2e-6, 1e-6, 1e-6),
+    "phone": (1.0 - 2e-6, 1e-6, 1e-6),
+    "name": (0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
+    "company": (0.975, 0.005, 0.02),
+}
+# u of agreeing on a personal identifier (an address only one person reads): a
+# collision between two different people is far rarer than any sample can show.
+IDENTIFIER_U = 1e-10
+IDENTIFIER_LEVELS = {("linkedin_url", 1), ("email", 2), ("phone", 2)}
+# A shared mailbox or line says nothing about which of its readers a record is.
+NEUTRAL = {"email": 1, "phone": 1}
+# Not learned: two profiles are two people bar a rare duplicate account, and a data set
+# with many namesakes would otherwise teach EM that one person has several profiles.
+FIXED_M = frozenset({"linkedin_url"})
+# Pseudo-counts of the shrinkage towards the defaults.
+U_PSEUDO_PAIRS = 10_000
+M_PSEUDO_PAIRS = 50
+C_PSEUDO_RECORDS = 1_000
+MIN_POPULATION = 10_000
+RANDOM_PAIRS = 100_000
+EM_ITERATIONS = 50
+NAME_CLOSE_SIMILARITY = 0.94
+NAME_PARTIAL_SIMILARITY = 0.85
+GIVEN_SIMILARITY = 0.88
+WORDS_SIMILARITY = 95.0
+COMPANY_SIMILARITY = 90.0
+
+
+@dataclass
+class Comparison:
+    """Comparison of pairs (a[i], b[i]): a level per feature and term-frequency u's.
+
+    Attributes:
+        levels: feature -> int8 level per pair (-1: not comparable).
+        tf_u: feature -> u of the agreed value per pair (NaN: use the level's u).
+        name_similarity, company_similarity: 0..1, NaN where not computed.
+    """
+
+    levels: dict[str, np.ndarray]
+    tf_u: dict[str, np.ndarray]
+    name_similarity: np.ndarray
+    company_similarity: np.ndarray
+
+
+def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
+    """Row-wise: do x[i] and y[i] (-1 padded code rows) share a code; fewest holders."""
+    hit = np.zeros(len(x), dtype=bool)
+    fewest = np.full(len(x), np.iinfo(np.int64).max, dtype=np.int64)
+    for i in range(x.shape[1]):
+        xi = x[:, i]
+        valid = xi >= 0
+        for j in range(y.shape[1]):
+            eq = valid & (xi == y[:, j])
+            hit |= eq
+            if count is not None:
+                fewest = np.where(eq, np.minimum(fewest, count[np.maximum(xi, 0)]), fewest)
+    return hit, fewest
+
+
+def _cpdist(scorer, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    if not len(left):
+        return np.empty(0, dtype=np.float64)
+    return process.cpdist(left.tolist(), right.tolist(), scorer=scorer, workers=-1).astype(
+        np.float64
+    )
+
+
+def _tf(count: np.ndarray, population: int) -> np.ndarray:
+    return np.maximum(count.astype(np.float64) - 1.0, 1.0) / max(population - 1, 1)
+
+
+def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
+    """Comparison levels of the pairs (a[i], b[i]) of records."""
+    k = len(a)
+    population = max(f.n, MIN_POPULATION)
+    levels: dict[str, np.ndarray] = {}
+    tf_u: dict[str, np.ndarray] = {name: np.full(k, np.nan) for name in FEATURES}
+
+    ua, ub = f.url[a], f.url[b]
+    levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
+
+    levels["name"], tf_u["name"], name_sim, conflict = _compare_names(f, a, b, population)
+    levels["company"], tf_u["company"], company_sim = _compare_companies(f, a, b, population)
+
+    for name, matrix, shared, count in (
+        ("email", f.email, f.email_shared, f.email_count),
+        ("phone", f.phone, f.phone_shared, f.phone_count),
+    ):
+        xa, xb = matrix[a], matrix[b]
+        both = (xa[:, 0] >= 0) & (xb[:, 0] >= 0)
+        hit, fewest = _any_equal(xa, xb, count)
+        # A value seen with many given names is a shared mailbox or line, whatever it is;
+        # so is one two records with different given names share (a family's landline).
+        personal, _ = _any_equal(np.where(shared[np.maximum(xa, 0)], -1, xa), xb)
+        personal &= ~conflict
+        lv = np.where(both, 0, -1).astype(np.int8)
+        lv[hit] = 1
+        lv[personal] = 2
+        levels[name] = lv
+        tf_u[name] = np.where(hit & ~personal, _tf(np.minimum(fewest, f.n), population), np.nan)
+
+    return Comparison(levels, tf_u, name_sim, company_sim)
+
+
+def _compare_names(f: RecordFeatures, a, b, population):
+    k = len(a)
+    sa, sb = f.full_str[a], f.full_str[b]
+    has_name = np.array([x is not None for x in f.full_str], dtype=bool)
+    has = has_name[a] & has_name[b]
+    ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
+    exact = has & (f.full[a] >= 0) & (f.full[a] == f.full[b])
+    sim = np.full(k, np.nan)
+    todo = np.flatnonzero(has & ~exact)
+    sim[todo] = _cpdist(JaroWinkler.normalized_similarity, sa[todo], sb[todo])
+    sim[exact] = 1.0
+    fam_eq = has & (fa >= 0) & (fa == fb)
+    giv_eq = (ga >= 0) & (ga == gb)
+    both_given = (ga >= 0) & (gb >= 0)
+    given_sim = np.zeros(k)
+    todo = np.flatnonzero(both_given & ~giv_eq)
+    left, right = f.given_str[a[todo]], f.given_str[b[todo]]
+    given_sim[todo] = _cpdist(JaroWinkler.normalized_similarity, left, right)
+    # Pat / Patricia: a given name that starts the other is a short form of it.
+    prefix = np.zeros(k, dtype=bool)
+    same_start = np.flatnonzero([x[0] == y[0] for x, y in zip(left, right, strict=True)])
+    prefix[todo[same_start]] = [
+        x.startswith(y) or y.startswith(x)
+        for x, y in zip(left[same_start], right[same_start], strict=True)
+    ]
+    initial_only = np.array([len(x) == 1 if x else False for x in f.given_str], dtype=bool)
+    initials = np.array([ord(x[0]) if x else -1 for x in f.given_str], dtype=np.int64)
+    compatible = both_given & (
+        giv_eq
+        | prefix
+        | (
+            (initials[a] == initials[b])
+            & (initial_only[a] | initial_only[b] | (given_sim >= GIVEN_SIMILARITY))
+        )
+    )
+    conflict = both_given & ~compatible
+    swapped = has & (ga >= 0) & (fa >= 0) & (ga == fb) & (fa == gb)
+    # The same words in another order or with one more (Jung Hyun-woo, Galarte Barares).
+    words = has & (f.name_words[a] >= 2) & (f.name_words[b] >= 2) & ~exact
+    todo = np.flatnonzero(words)
+    word_sim = np.zeros(k)
+    word_sim[todo] = _cpdist(fuzz.token_set_ratio, f.name_str[a[todo]], f.name_str[b[todo]])
+    same_words = word_sim >= WORDS_SIMILARITY
+    conflict &= ~(swapped | same_words)
+    close = (
+        ~exact
+        & has
+        & ((fam_eq & compatible) | swapped | same_words | (sim >= NAME_CLOSE_SIMILARITY))
+    )
+    family = ~exact & ~close & fam_eq
+    one_part = (fa < 0) | (fb < 0)
+    partial = (
+        ~exact & ~close & ~family & has & ((sim >= NAME_PARTIAL_SIMILARITY) | (giv_eq & one_part))
+    )
+    level = np.where(has, 0, -1).astype(np.int8)
+    level[partial] = 1
+    level[family] = 2
+    level[close] = 3
+    level[exact] = 4
+    tf = np.full(k, np.nan)
+    tf[exact] = _tf(f.full_count[f.full[a[exact]]], population)
+    # Relatives share rare family names far more than strangers do: no term-frequency
+    # bonus for the family name alone, only when the given names agree too.
+    fam = close & (fa >= 0) & (fa == fb)
+    tf[fam] = _tf(f.family_count[fa[fam]], population)
+
+    # A nameless record (a bare mail address) against a named one: does the address
+    # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
+    for named, bare in ((a, b), (b, a)):
+        weak = (level < 2) & ~conflict & has_name[named] & (f.local[bare][:, 0] >= 0)
+        todo = np.flatnonzero(weak)
+        if not len(todo):
+            continue
+        spelled = _any_equal(f.local[bare[todo]], f.forms[named[todo]])[0]
+        level[todo] = np.where(spelled, 5, level[todo])
+        nameless = todo[~has_name[bare[todo]]]
+        level[nameless] = np.maximum(level[nameless], 0)
+        fam_code = f.family[named[todo]]
+        hit = todo[spelled & (fam_code >= 0)]
+        tf[hit] = _tf(f.family_count[f.family[named[hit]]], population)
+    return level, tf, sim, conflict
+
+
+def _compare_companies(f: RecordFeatures, a, b, population):
+    k = len(a)
+    oa, ob = f.org[a], f.org[b]
+    both = (oa[:, 0] >= 0) & (ob[:, 0] >= 0)
+    agree, fewest = _any_equal(oa, ob, f.org_count)
+    ca, cb = f.company_str[a], f.company_str[b]
+    has_company = np.array([x is not None for x in f.company_str], dtype=bool)
+    todo = np.flatnonzero(~agree & has_company[a] & has_company[b])
+    sim = np.full(k, np.nan)
+    sim[todo] = _cpdist(fuzz.token_set_ratio, ca[todo], cb[todo]) / 100.0
+    sim[agree] = 1.0
+    similar = ~agree & (sim >= COMPANY_SIMILARITY / 100.0)
+    level = np.where(both, 0, -1).astype(np.int8)
+    level[similar] = 1
+    level[agree] = 2
+    tf = np.where(agree, _tf(np.minimum(fewest, f.n), population), np.nan)
+    return level, tf, sim
+
+
+# --- the model ------------------------------------------------------------------------
+
+
+@dataclass
+class Model:
+    """Fellegi-Sunter parameters: m and u per feature level, and the prior.
+
+    Attributes:
+        m, u: feature -> array of probabilities per level.
+        matches_per_record: c, how many other records one record's person has.
+        population: N used for the prior and term frequencies.
+    """
+
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    matches_per_record: float
+    population: int
+
+    @property
+    def prior_bits(self) -> float:
+        return float(np.log2(self.matches_per_record / max(self.population - 1, 1)))
+
+    def weights(self, cmp: Comparison) -> dict[str, np.ndarray]:
+        """Bayes factor in bits per feature and pair (0 where not comparable)."""
+        out = {}
+        for name in FEATURES:
+            level = cmp.levels[name]
+            valid = level >= 0
+            lv = np.maximum(level, 0)
+            u = np.where(np.isnan(cmp.tf_u[name]), self.u[name][lv], cmp.tf_u[name])
+            w = np.log2(self.m[name][lv] / u)
+            out[name] = np.where(valid & (cmp.levels[name] != NEUTRAL.get(name, -9)), w, 0.0)
+        return out
+
+
+def random_pairs(n: int, limit: int = RANDOM_PAIRS) -> tuple[np.ndarray, np.ndarray]:
+    """Record pairs drawn at random (all of them for small n); deterministic."""
+    if n < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    if n * (n - 1) // 2 <= limit:
+        a, b = np.triu_indices(n, 1)
+        return a.astype(np.int64), b.astype(np.int64)
+    rng = np.random.default_rng(20240611)
+    a = rng.integers(0, n, limit)
+    b = rng.integers(0, n, limit)
+    keep = a != b
+    return np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+
+
+def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Model:
+    """u from random pairs; m from identifier-linked pairs; the match rate by EM.
+
+    EM over blocked pairs for m is unstable when the blocks are built from the very
+    features being weighed (it learns that sharing a family name means a match), so m
+    of each feature is read off the pairs that another feature links beyond doubt: a
+    shared LinkedIn profile, personal mailbox or personal phone. Only the share of
+    matches among the candidates is left to EM, with m and u held fixed.
+    """
+    ra, rb = random_pairs(f.n)
+    rand = compare(f, ra, rb) if len(ra) else None
+    u = {}
+    for name in FEATURES:
+        u0 = np.array(DEFAULT_U[name])
+        if rand is not None:
+            lv = rand.levels[name]
+            counts = np.bincount(lv[lv >= 0], minlength=len(u0)).astype(np.float64)
+        else:
+            counts = np.zeros(len(u0))
+        est = (counts + U_PSEUDO_PAIRS * u0) / (counts.sum() + U_PSEUDO_PAIRS)
+        for feature, level in IDENTIFIER_LEVELS:
+            if feature == name:
+                est[level] = IDENTIFIER_U
+        u[name] = est / est.sum()
+
+    lv = candidates.levels
+    by_url, by_email, by_phone = lv["linkedin_url"] == 1, lv["email"] == 2, lv["phone"] == 2
+    anchors = {
+        "email": by_url | by_phone,
+        "phone": by_url | by_email,
+        "name": by_url | by_email | by_phone,
+        "company": by_url | by_email | by_phone,
+    }
+    m = {}
+    for name in FEATURES:
+        m0 = np.array(DEFAULT_M[name], dtype=np.float64)
+        if name in FIXED_M:
+            m[name] = m0
+            continue
+        sel = lv[name][anchors[name]]
+        counts = np.bincount(sel[sel >= 0], minlength=len(m0)).astype(np.float64)
+        m[name] = (counts + M_PSEUDO_PAIRS * m0) / (counts.sum() + M_PSEUDO_PAIRS)
+
+    # EM for the share of matches over the distinct comparison patterns.
+    # One int per pattern (levels + 1 < 8, three bits a feature), decoded after unique.
+    code = np.zeros(n_candidates, dtype=np.int64)
+    for i, name in enumerate(FEATURES):
+        code |= (lv[name].astype(np.int64) + 1) << (3 * i)
+    distinct, counts = np.unique(code, return_counts=True)
+    patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
+    log_bf = np.zeros(patterns.shape[1])
+    for i, name in enumerate(FEATURES):
+        level = patterns[i] - 1
+        valid = level >= 0
+        idx = np.maximum(level, 0)
+        log_bf += np.where(valid, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+    lam = 0.5
+    for _ in range(EM_ITERATIONS):
+        logit = np.log(lam) - np.log1p(-lam) + log_bf
+        post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+        lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
+    matched_pairs = lam * n_candidates
+    c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
+    return Model(m=m, u=u, matches_per_record=c, population=max(f.n, MIN_POPULATION))
