@@ -17,7 +17,7 @@ from pipelines.cli_support import CliError, open_warehouse
 from pipelines.settings import ConfigError, load_settings
 
 # Modules that add subcommands through register(subparsers); see pipelines.cli_support.
-COMMAND_MODULES: list[str] = ["pipelines.cli_report"]
+COMMAND_MODULES: list[str] = ["pipelines.cli_report", "pipelines.cli_relationship"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]

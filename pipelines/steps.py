@@ -22,7 +22,8 @@ from pipelines.input_state import InputState, extract_key, fingerprint, load_sta
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
 from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
-from transforms.relationship import relationship_signals
+from transforms.organisation import organisation_signals
+from transforms.relationship import analyse_relationships
 from transforms.resolve import resolve
 from warehouse import schema
 from warehouse.extract_store import is_complete, load_extract, save_extract
@@ -184,6 +185,45 @@ def _to_arrow(frame: pd.DataFrame, arrow_schema: pa.Schema) -> pa.Table:
     )
 
 
+def _assemble_contacts(
+    golden: pd.DataFrame, records: pd.DataFrame, signals: pd.DataFrame, me_ids: set[str]
+) -> pd.DataFrame:
+    """Golden records with their relationship and organisation signals, gaps filled.
+
+    People without interactions get zero counts, tie_class ``none`` and no tie_strength;
+    a company inferred from a work e-mail domain is traced to the record with that
+    address in ``provenance``.
+    """
+    contacts = golden.merge(signals, on="contact_id", how="left")
+    org = organisation_signals(golden, records, me_ids)
+    contacts = contacts.drop(columns="company").merge(org, on="contact_id", how="left")
+    contacts["provenance"] = [
+        [*p, ("company", rid)] if src == "email_domain" and isinstance(rid, str) else p
+        for p, src, rid in zip(
+            contacts["provenance"],
+            contacts["company_source"],
+            contacts["company_record_id"],
+            strict=True,
+        )
+    ]
+    contacts["display_name"] = [
+        n if isinstance(n, str) else (es[0] if len(es) else u)
+        for n, es, u in zip(
+            contacts["display_name"], contacts["emails"], contacts["linkedin_url"], strict=True
+        )
+    ]
+    for f in schema.CONTACTS:
+        if f.name in signals.columns and pa.types.is_integer(f.type):
+            if f.name == "reconnect_rank":
+                contacts[f.name] = contacts[f.name].astype("Int64")
+            else:
+                contacts[f.name] = contacts[f.name].fillna(0).astype("int64")
+    contacts["reconnect_due"] = contacts["reconnect_due"].astype("boolean").fillna(False)
+    contacts["reconnect_due"] = contacts["reconnect_due"].astype(bool)
+    contacts["tie_class"] = contacts["tie_class"].fillna("none")
+    return contacts
+
+
 def build_snapshot(
     *,
     warehouse: Path,
@@ -260,18 +300,9 @@ def build_snapshot(
     )
 
     golden = build_golden(records)
-    rel = relationship_signals(interactions, as_of or started_at)
-    contacts = golden.merge(rel, on="contact_id", how="left")
-    contacts["display_name"] = [
-        n if isinstance(n, str) else (es[0] if len(es) else u)
-        for n, es, u in zip(
-            contacts["display_name"], contacts["emails"], contacts["linkedin_url"], strict=True
-        )
-    ]
-    contacts["n_interactions"] = contacts["n_interactions"].fillna(0).astype("int64")
-    contacts["n_inbound"] = contacts["n_inbound"].fillna(0).astype("int64")
-    contacts["n_outbound"] = contacts["n_outbound"].fillna(0).astype("int64")
-    contacts["reconnect_due"] = contacts["reconnect_due"].fillna(False).astype(bool)
+    relationships = analyse_relationships(interactions, as_of or started_at)
+    interactions = interactions.merge(relationships.interactions, on="interaction_id", how="left")
+    contacts = _assemble_contacts(golden, records, relationships.signals, me_ids)
     contacts["created_run_id"] = contacts["contact_id"].map(ids.created_run)
     contacts = contacts.sort_values("contact_id").reset_index(drop=True)
 
@@ -299,6 +330,9 @@ def build_snapshot(
         "interactions": len(interactions),
         "rejects": len(rejects),
         "merged_ids": len(ids.retired),
+        "reconnect_due": int(contacts["reconnect_due"].sum()),
+        "owed_replies": len(relationships.owed_replies),
+        "follow_ups": len(relationships.follow_ups),
     }
     runs_rows = [
         *prev_runs,
@@ -321,6 +355,8 @@ def build_snapshot(
         "rejects": _to_arrow(rejects, schema.REJECTS),
         "inputs": pa.Table.from_pylist(inputs_rows, schema=schema.INPUTS),
         "runs": pa.Table.from_pylist(runs_rows, schema=schema.RUNS),
+        "owed_replies": _to_arrow(relationships.owed_replies, schema.OWED_REPLIES),
+        "follow_ups": _to_arrow(relationships.follow_ups, schema.FOLLOW_UPS),
     }
     snapshot = commit_snapshot(warehouse, run_id, tables, keep=keep_snapshots)
     save_state(

@@ -34,8 +34,13 @@ def find_contacts(con: duckdb.DuckDBPyConnection, person: str) -> list[str]:
         {"p": needle},
     ).fetchall()
     if not rows:
+        # Any name the person is known by, not only the golden one ("William Smith" on
+        # LinkedIn finds the contact whose address book name is "Bill Smith").
         rows = con.execute(
-            "select contact_id from contacts where display_name ilike $p order by contact_id",
+            """select contact_id from contacts where display_name ilike $p
+               union select contact_id from source_records
+               where display_name ilike $p or name_raw ilike $p
+               order by contact_id""",
             {"p": f"%{needle}%"},
         ).fetchall()
     return [r[0] for r in rows]

@@ -76,6 +76,12 @@ SOURCE_RECORDS = pa.schema(
         ("company", pa.string()),
         ("company_key", pa.string()),
         ("title", pa.string()),
+        # matching keys (transforms.normalise), for explaining and re-running resolution
+        ("email_keys", STR_LIST),  # provider-aware: gmail dots and +tags dropped
+        ("given_key", pa.string()),  # folded first given name, nickname-canonical
+        ("family_key", pa.string()),  # folded family name, no spaces or punctuation
+        ("name_phonetic", pa.string()),  # phonetic family code | given initial
+        ("org_keys", STR_LIST),  # company key and non-free-mail domains, no spaces
     ]
 )
 
@@ -104,6 +110,51 @@ CONTACTS = pa.schema(
         ("reconnect_due", pa.bool_()),
         ("created_run_id", pa.string()),  # the run that minted contact_id
         ("provenance", pa.map_(pa.string(), pa.string())),  # field -> record_id it came from
+        # relationship signals (transforms.relationship; docs/data-dictionary.md)
+        ("last_contact_direction", pa.string()),
+        ("n_interactions_12m", pa.int64()),
+        ("n_inbound_12m", pa.int64()),
+        ("n_outbound_12m", pa.int64()),
+        ("n_email_inbound", pa.int64()),
+        ("n_email_outbound", pa.int64()),
+        ("n_linkedin_message_inbound", pa.int64()),
+        ("n_linkedin_message_outbound", pa.int64()),
+        ("n_linkedin_connection_inbound", pa.int64()),
+        ("n_linkedin_connection_outbound", pa.int64()),
+        ("n_linkedin_invitation_inbound", pa.int64()),
+        ("n_linkedin_invitation_outbound", pa.int64()),
+        ("n_email_inbound_12m", pa.int64()),
+        ("n_email_outbound_12m", pa.int64()),
+        ("n_linkedin_message_inbound_12m", pa.int64()),
+        ("n_linkedin_message_outbound_12m", pa.int64()),
+        ("n_linkedin_connection_inbound_12m", pa.int64()),
+        ("n_linkedin_connection_outbound_12m", pa.int64()),
+        ("n_linkedin_invitation_inbound_12m", pa.int64()),
+        ("n_linkedin_invitation_outbound_12m", pa.int64()),
+        ("contact_days_12m", pa.int64()),  # distinct days with an interaction
+        ("n_conversations", pa.int64()),
+        ("n_two_way_conversations", pa.int64()),
+        ("two_way_share", pa.float64()),
+        ("n_your_replies", pa.int64()),
+        ("your_reply_median_hours", pa.float64()),
+        ("n_their_replies", pa.int64()),
+        ("their_reply_median_hours", pa.float64()),
+        ("days_since_last_contact", pa.float64()),  # at the run's as_of
+        ("usual_gap_days", pa.float64()),
+        ("reconnect_after_days", pa.float64()),
+        ("tie_recency", pa.float64()),
+        ("tie_frequency", pa.float64()),
+        ("tie_reciprocity", pa.float64()),
+        ("tie_latency", pa.float64()),
+        ("tie_strength_at_last_contact", pa.float64()),
+        ("tie_class", pa.string()),  # strong | weak | dormant | one-way | none
+        ("reconnect_rank", pa.int64()),  # 1 = most at stake, among reconnect_due
+        # organisation signals (transforms.organisation)
+        ("company_source", pa.string()),  # linkedin | vcard | mail | email_domain
+        ("org_domain", pa.string()),
+        ("coworker", pa.bool_()),
+        ("academic_domain", pa.string()),
+        ("alumni", pa.bool_()),
     ]
 )
 
@@ -117,6 +168,34 @@ WAREHOUSE_INTERACTIONS = pa.schema(
         ("direction", pa.string()),
         ("source_file", pa.string()),
         ("thread_key", pa.string()),
+        ("conversation_id", pa.string()),  # messages read as one conversation (relationship)
+        ("reply_latency_hours", pa.float64()),  # set on a message that answers the other side
+    ]
+)
+
+OWED_REPLIES = pa.schema(
+    [
+        ("contact_id", pa.string()),
+        ("interaction_id", pa.string()),  # the first unanswered inbound message
+        ("occurred_at", UTC_TS),
+        ("channel", pa.string()),
+        ("thread_key", pa.string()),
+        ("conversation_id", pa.string()),
+        ("started_by", pa.string()),  # them | you
+        ("n_waiting", pa.int64()),  # unanswered inbound messages in the conversation
+        ("last_inbound_at", UTC_TS),
+        ("days_waiting", pa.float64()),  # at the run's as_of
+    ]
+)
+
+FOLLOW_UPS = pa.schema(
+    [
+        ("contact_id", pa.string()),
+        ("reason", pa.string()),  # new_connection | invitation_received | no_reply
+        ("since", UTC_TS),
+        ("interaction_id", pa.string()),
+        ("channel", pa.string()),
+        ("days_since", pa.float64()),  # at the run's as_of
     ]
 )
 
@@ -176,4 +255,6 @@ WAREHOUSE_TABLES: dict[str, pa.Schema] = {
     "rejects": REJECTS,
     "inputs": INPUTS,
     "runs": RUNS,
+    "owed_replies": OWED_REPLIES,
+    "follow_ups": FOLLOW_UPS,
 }

@@ -21,6 +21,8 @@ def test_find_by_name_fragment_lists_namesakes(plain_demo_warehouse):
     con = connect(plain_demo_warehouse)
     assert len(find_contacts(con, "john smith")) == 2
     assert find_contacts(con, "nobody-like-this") == []
+    # A name from any source finds the person, not only the golden name.
+    assert find_contacts(con, "William Smith") == find_contacts(con, "bsmith@acme.com")
 
 
 def test_cli_explain(plain_demo_warehouse, capsys):

@@ -1,0 +1,273 @@
+"""Organisation signals from e-mail domains: a company when no source names one, coworkers, alumni.
+
+A work address says where someone works; a free-mail one (transforms/data/
+free_mail_domains.txt) says nothing and is ignored. Domains are compared by their
+registrable part (mail.acme.co.uk -> acme.co.uk). A company inferred from a domain takes
+the spelling another contact's source gave that organisation ("Trey Research" for
+treyresearch.net) and is otherwise the domain's name ("Hirewell" for hirewell.co.uk).
+A coworker shares an organisation domain with one of the user's own addresses, past or
+present; an academic domain is one under .edu, .edu.XX or .ac.XX, a uni-/univ- name, or
+listed in transforms/data/academic_domains.txt; alumni share one with the user.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache, lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).resolve().parent / "data"
+FREE_MAIL_FILE = DATA / "free_mail_domains.txt"
+ACADEMIC_FILE = DATA / "academic_domains.txt"
+
+# Second-level labels under which a country registers names (acme.co.uk, mit.edu.au).
+_SECOND_LEVEL = frozenset(
+    {"co", "com", "net", "org", "ac", "edu", "gov", "ltd", "plc", "ne", "or", "go", "gen"}
+    | {"nic", "mil", "sch", "gob", "ind", "firm"}
+)
+# Words that end a company's name or domain without naming it (litwareinc -> litware).
+_LEGAL_WORDS = (
+    "incorporated",
+    "corporation",
+    "limited",
+    "company",
+    "group",
+    "gmbh",
+    "corp",
+    "inc",
+    "llc",
+    "ltd",
+    "plc",
+    "co",
+    "sa",
+    "ag",
+    "bv",
+    "hq",
+)
+# The few a domain glues to the name (litwareinc.com); short ones like "co" would cut
+# real names (newco, costco).
+_DOMAIN_LEGAL_WORDS = ("gmbh", "corp", "inc", "llc", "ltd", "hq")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+ORGANISATION_COLUMNS = [
+    "contact_id",
+    "company",
+    "company_source",
+    "company_record_id",
+    "org_domain",
+    "coworker",
+    "academic_domain",
+    "alumni",
+]
+
+
+def _as_list(value) -> list:
+    if value is None or isinstance(value, float):
+        return []
+    return list(value)
+
+
+def _read_list(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip().lower() for s in lines if s.strip() and not s.startswith("#"))
+
+
+@cache
+def free_mail_domains() -> tuple[frozenset[str], frozenset[str]]:
+    """The free-mail list as (exact domains, brands matched under any public suffix)."""
+    entries = _read_list(FREE_MAIL_FILE)
+    brands = frozenset(e[:-2] for e in entries if e.endswith(".*"))
+    return frozenset(e for e in entries if not e.endswith(".*")), brands
+
+
+@cache
+def academic_domains() -> frozenset[str]:
+    return _read_list(ACADEMIC_FILE)
+
+
+def email_domain(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return None
+    return email.rpartition("@")[2].strip().strip(".").lower() or None
+
+
+@lru_cache(maxsize=100_000)
+def registrable_domain(domain: str | None) -> str | None:
+    """The part of a domain an organisation registers: mail.acme.co.uk -> acme.co.uk."""
+    if not domain:
+        return None
+    labels = [label for label in domain.lower().strip(".").split(".") if label]
+    if len(labels) < 2:
+        return None
+    take = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-take:])
+
+
+def _name_label(registrable: str) -> str:
+    return registrable.split(".", 1)[0]
+
+
+@lru_cache(maxsize=100_000)
+def is_free_mail(domain: str | None) -> bool:
+    """True for consumer providers (gmail.com, yahoo.co.uk, mail.ru ...)."""
+    reg = registrable_domain(domain)
+    if reg is None:
+        return False
+    exact, brands = free_mail_domains()
+    return domain in exact or reg in exact or _name_label(reg) in brands
+
+
+@lru_cache(maxsize=100_000)
+def is_academic(domain: str | None) -> bool:
+    """True for universities and schools (stanford.edu, ox.ac.uk, ethz.ch ...)."""
+    reg = registrable_domain(domain)
+    if reg is None:
+        return False
+    labels = reg.split(".")
+    if labels[-1] == "edu" or (len(labels) == 3 and labels[-2] in ("ac", "edu")):
+        return True
+    name = labels[0]
+    return reg in academic_domains() or name.startswith(("uni-", "univ-", "universit"))
+
+
+def org_domain(email: str | None) -> str | None:
+    """The organisation domain of an address; None for free mail and bad addresses."""
+    domain = email_domain(email)
+    if domain is None or is_free_mail(domain):
+        return None
+    return registrable_domain(domain)
+
+
+def company_key(name: str | None) -> str | None:
+    """A folded company name for comparing with a domain: "Litware, Inc." -> "litware"."""
+    if not name:
+        return None
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    words = _NOT_ALNUM.sub(" ", text).split()
+    while len(words) > 1 and words[-1] in _LEGAL_WORDS:
+        words.pop()
+    return "".join(words) or None
+
+
+def _domain_keys(registrable: str) -> list[str]:
+    """The domain's name as company keys to look up: litwareinc -> litwareinc, litware."""
+    label = _NOT_ALNUM.sub("", _name_label(registrable).lower())
+    keys = [label]
+    for word in _DOMAIN_LEGAL_WORDS:
+        if label.endswith(word) and len(label) - len(word) >= 3:
+            keys.append(label[: -len(word)])
+    return keys
+
+
+def company_from_domain(registrable: str, known: dict[str, str] | None = None) -> str:
+    """A company name for an organisation domain.
+
+    Args:
+        registrable: a registrable domain such as ``treyresearch.net``.
+        known: company key -> the name sources use for it (from company_names).
+
+    Returns:
+        The known spelling when the domain names a known company, else the domain's
+        name with a trailing legal word dropped, title-cased (wingtip-toys.com ->
+        "Wingtip Toys").
+    """
+    known = known or {}
+    keys = _domain_keys(registrable)
+    for key in keys:
+        if key in known:
+            return known[key]
+    label = _name_label(registrable)
+    for word in _DOMAIN_LEGAL_WORDS:
+        if label.endswith(word) and len(label) - len(word) >= 3:
+            label = label[: -len(word)].rstrip("-")
+            break
+    return " ".join(part.capitalize() for part in label.split("-") if part)
+
+
+def company_names(companies: Iterable[str | None]) -> dict[str, str]:
+    """company key -> its most used spelling (ties: the alphabetically first)."""
+    counts = Counter(c for c in companies if isinstance(c, str) and c.strip())
+    out: dict[str, str] = {}
+    for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        key = company_key(name)
+        if key and key not in out:
+            out[key] = name
+    return out
+
+
+def user_domains(me: Iterable[str]) -> tuple[set[str], set[str]]:
+    """The user's work domains and academic domains."""
+    domains = {d for d in (org_domain(m) for m in me if "@" in m) if d}
+    schools = {d for d in domains if is_academic(d)}
+    return domains - schools, schools
+
+
+def organisation_signals(
+    contacts: pd.DataFrame, records: pd.DataFrame, me: Iterable[str]
+) -> pd.DataFrame:
+    """Company (filled from a work domain when no source gave one), coworker and alumni.
+
+    Args:
+        contacts: golden contacts with contact_id, emails (best first), company and
+            provenance (field, record_id) pairs. Only work domains give a company;
+            a university address is shown as academic_domain, not as an employer.
+        records: source records with record_id, contact_id, source and emails.
+        me: the user's own addresses (any other identifiers are ignored).
+
+    Returns:
+        One row per contact: contact_id, company, company_source (the source of the
+        record that gave it, or ``email_domain``), company_record_id, org_domain,
+        coworker, academic_domain, alumni.
+    """
+    my_orgs, my_schools = user_domains(me)
+    known = company_names(contacts["company"])
+    source_of = dict(zip(records["record_id"], records["source"], strict=True))
+    # The record that first showed each (contact, domain): an inferred company points there.
+    domain_record: dict[tuple[str, str], str] = {}
+    for rid, cid, emails in sorted(
+        zip(records["record_id"], records["contact_id"], records["emails"], strict=True),
+        key=lambda t: str(t[0]),
+    ):
+        for e in _as_list(emails):
+            if d := org_domain(e):
+                domain_record.setdefault((cid, d), rid)
+
+    rows = []
+    for cid, emails, company, provenance in zip(
+        contacts["contact_id"],
+        contacts["emails"],
+        contacts["company"],
+        contacts["provenance"],
+        strict=True,
+    ):
+        domains = list(dict.fromkeys(d for d in map(org_domain, _as_list(emails)) if d))
+        work = [d for d in domains if not is_academic(d)]
+        schools = [d for d in domains if is_academic(d)]
+        org = work[0] if work else None
+        if isinstance(company, str) and company:
+            record_id = dict(_as_list(provenance)).get("company")
+            source = source_of.get(record_id)
+        elif org is not None:
+            company = company_from_domain(org, known)
+            record_id = domain_record.get((cid, org))
+            source = "email_domain"
+        else:
+            company, record_id, source = None, None, None
+        rows.append(
+            {
+                "contact_id": cid,
+                "company": company,
+                "company_source": source,
+                "company_record_id": record_id,
+                "org_domain": org,
+                "coworker": bool(my_orgs.intersection(work)),
+                "academic_domain": schools[0] if schools else None,
+                "alumni": bool(my_schools.intersection(schools)),
+            }
+        )
+    return pd.DataFrame(rows, columns=ORGANISATION_COLUMNS)
