@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from transforms.domains import org_domain
 from transforms.nicknames import canonical_given
 from transforms.phonetic import phonetic_key
 
@@ -277,16 +278,6 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Mail providers whose addresses say nothing about the employer.
-FREE_MAIL_DOMAINS = _words(
-    """gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com
-    rocketmail.com hotmail.com hotmail.co.uk hotmail.fr hotmail.de outlook.com
-    outlook.fr outlook.de live.com live.co.uk msn.com aol.com icloud.com me.com mac.com
-    protonmail.com proton.me pm.me gmx.com gmx.de gmx.net web.de yandex.com yandex.ru
-    mail.ru qq.com 163.com 126.com fastmail.com fastmail.fm zoho.com hey.com tutanota.com
-    mail.com inbox.com t-online.de orange.fr free.fr laposte.net libero.it btinternet.com
-    comcast.net verizon.net att.net sbcglobal.net bellsouth.net cox.net"""
-)
 # Gmail ignores dots in the local part and both domains are one mailbox.
 _DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 # Local parts that name a function, not a person: shared by whoever does the job.
@@ -298,8 +289,6 @@ ROLE_LOCAL_PARTS = _words(
     notifications newsletter news reception frontdesk general legal privacy security
     orders shop store booking bookings feedback operations ops it dev all staff"""
 )
-# Second-level labels under which a country registers names (acme.co.uk -> acme).
-_SECOND_LEVEL = _words("co com net org ac gov edu ltd plc ne or go")
 
 
 @lru_cache(maxsize=500_000)
@@ -336,16 +325,8 @@ def email_org(email: str | None) -> str | None:
     """
     if not email or "@" not in email:
         return None
-    domain = email.rpartition("@")[2]
-    if domain in FREE_MAIL_DOMAINS:
-        return None
-    labels = [lb for lb in domain.split(".") if lb]
-    if len(labels) < 2:
-        return None
-    labels.pop()  # top-level domain
-    if len(labels) >= 2 and labels[-1] in _SECOND_LEVEL:
-        labels.pop()
-    return org_key(labels[-1]) if labels else None
+    registrable = org_domain(email)
+    return org_key(registrable.split(".", 1)[0]) if registrable else None
 
 
 @lru_cache(maxsize=200_000)

@@ -16,20 +16,14 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache, lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-DATA = Path(__file__).resolve().parent / "data"
-FREE_MAIL_FILE = DATA / "free_mail_domains.txt"
-ACADEMIC_FILE = DATA / "academic_domains.txt"
-
-# Second-level labels under which a country registers names (acme.co.uk, mit.edu.au).
-_SECOND_LEVEL = frozenset(
-    {"co", "com", "net", "org", "ac", "edu", "gov", "ltd", "plc", "ne", "or", "go", "gen"}
-    | {"nic", "mil", "sch", "gob", "ind", "firm"}
+from transforms.domains import (
+    is_academic,
+    org_domain,
 )
+
 # Words that end a company's name or domain without naming it (litwareinc -> litware).
 _LEGAL_WORDS = (
     "incorporated",
@@ -72,77 +66,6 @@ def _as_list(value) -> list:
     return list(value)
 
 
-def _read_list(path: Path) -> frozenset[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(s.strip().lower() for s in lines if s.strip() and not s.startswith("#"))
-
-
-@cache
-def free_mail_domains() -> tuple[frozenset[str], frozenset[str]]:
-    """The free-mail list as (exact domains, brands matched under any public suffix)."""
-    entries = _read_list(FREE_MAIL_FILE)
-    brands = frozenset(e[:-2] for e in entries if e.endswith(".*"))
-    return frozenset(e for e in entries if not e.endswith(".*")), brands
-
-
-@cache
-def academic_domains() -> frozenset[str]:
-    return _read_list(ACADEMIC_FILE)
-
-
-def email_domain(email: str | None) -> str | None:
-    if not email or "@" not in email:
-        return None
-    return email.rpartition("@")[2].strip().strip(".").lower() or None
-
-
-@lru_cache(maxsize=100_000)
-def registrable_domain(domain: str | None) -> str | None:
-    """The part of a domain an organisation registers: mail.acme.co.uk -> acme.co.uk."""
-    if not domain:
-        return None
-    labels = [label for label in domain.lower().strip(".").split(".") if label]
-    if len(labels) < 2:
-        return None
-    take = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
-    return ".".join(labels[-take:])
-
-
-def _name_label(registrable: str) -> str:
-    return registrable.split(".", 1)[0]
-
-
-@lru_cache(maxsize=100_000)
-def is_free_mail(domain: str | None) -> bool:
-    """True for consumer providers (gmail.com, yahoo.co.uk, mail.ru ...)."""
-    reg = registrable_domain(domain)
-    if reg is None:
-        return False
-    exact, brands = free_mail_domains()
-    return domain in exact or reg in exact or _name_label(reg) in brands
-
-
-@lru_cache(maxsize=100_000)
-def is_academic(domain: str | None) -> bool:
-    """True for universities and schools (stanford.edu, ox.ac.uk, ethz.ch ...)."""
-    reg = registrable_domain(domain)
-    if reg is None:
-        return False
-    labels = reg.split(".")
-    if labels[-1] == "edu" or (len(labels) == 3 and labels[-2] in ("ac", "edu")):
-        return True
-    name = labels[0]
-    return reg in academic_domains() or name.startswith(("uni-", "univ-", "universit"))
-
-
-def org_domain(email: str | None) -> str | None:
-    """The organisation domain of an address; None for free mail and bad addresses."""
-    domain = email_domain(email)
-    if domain is None or is_free_mail(domain):
-        return None
-    return registrable_domain(domain)
-
-
 def company_key(name: str | None) -> str | None:
     """A folded company name for comparing with a domain: "Litware, Inc." -> "litware"."""
     if not name:
@@ -152,6 +75,10 @@ def company_key(name: str | None) -> str | None:
     while len(words) > 1 and words[-1] in _LEGAL_WORDS:
         words.pop()
     return "".join(words) or None
+
+
+def _name_label(registrable: str) -> str:
+    return registrable.split(".", 1)[0]
 
 
 def _domain_keys(registrable: str) -> list[str]:

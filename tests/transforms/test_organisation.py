@@ -3,17 +3,19 @@
 import pandas as pd
 import pytest
 
-from transforms.organisation import (
+from transforms.domains import (
     ACADEMIC_FILE,
     FREE_MAIL_FILE,
-    company_from_domain,
-    company_key,
-    company_names,
     is_academic,
     is_free_mail,
     org_domain,
-    organisation_signals,
     registrable_domain,
+)
+from transforms.organisation import (
+    company_from_domain,
+    company_key,
+    company_names,
+    organisation_signals,
 )
 from warehouse.read import connect
 
