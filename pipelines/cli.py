@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipelines.cli_support import CliError, open_warehouse
 from pipelines.settings import ConfigError, load_settings
+from transforms.resolve import OverridesError
 
 # Modules that add subcommands through register(subparsers); see pipelines.cli_support.
 COMMAND_MODULES: list[str] = ["pipelines.cli_report", "pipelines.cli_relationship"]
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ties: interrupted; the warehouse keeps its previous snapshot", file=sys.stderr)
         return 130
-    except (CliError, ConfigError, FileNotFoundError) as exc:
+    except (CliError, ConfigError, OverridesError, FileNotFoundError) as exc:
         print(f"ties: error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # the user gets one line; TIES_DEBUG shows the traceback

@@ -23,6 +23,7 @@ from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
 from pipelines.settings import Settings, load_settings
 from pipelines.summary import summary_markdown
+from transforms.resolve import load_overrides
 from warehouse.lock import warehouse_lock
 from warehouse.snapshot import check_schema_version, current_snapshot
 
@@ -61,6 +62,8 @@ def _run(
     with warehouse_lock(wh, settings.lock_wait_seconds):
         if (current := current_snapshot(wh)) is not None:
             check_schema_version(current)  # before hours of extraction, not after
+        if (overrides_file := settings.overrides_file()) is not None:
+            load_overrides(overrides_file)  # a broken file fails now, not after extraction
         options = ReadOptions(
             me=frozenset(m.lower() for m in settings.me), default_region=settings.default_region
         )
@@ -96,6 +99,8 @@ def _run(
             default_region=settings.default_region,
             keep_snapshots=settings.keep_snapshots,
             as_of=settings.as_of,
+            overrides_file=overrides_file,
+            incremental=incremental,
         )
     create_markdown_artifact(
         summary_markdown(summary),

@@ -9,6 +9,7 @@ Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
     inputs = ["~/exports/linkedin.zip", "~/Mail/takeout.mbox"]
     default_region = "GB"
     keep_snapshots = 5
+    overrides = "~/ties-overrides.toml"    # default: <warehouse>/overrides.toml if present
     task_runner = "dask"                  # or "threads" (default)
     dask_address = "tcp://scheduler:8786" # empty: a local Dask cluster
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -40,13 +41,22 @@ class Settings:
     lock_wait_seconds: float = 0.0
     # "threads" runs extract tasks in a local thread pool; "dask" sends them to a Dask
     # cluster (`dask_address`, e.g. tcp://scheduler:8786; empty starts a local cluster).
+    # Must-link / cannot-link corrections (format: transforms/resolve.py); default
+    # <warehouse>/overrides.toml when that file exists.
+    overrides: Path | None = None
     task_runner: str = "threads"
     dask_address: str = ""
     as_of: datetime | None = None  # "now" for recency; the run's start when unset
     config_file: Path | None = field(default=None, compare=False)
 
-    def with_overrides(self, **values) -> Settings:
-        return replace(self, **{k: v for k, v in values.items() if v not in (None, (), [])})
+    def overrides_file(self) -> Path | None:
+        """The overrides file to apply, if any."""
+        if self.overrides is not None:
+            if not self.overrides.is_file():
+                raise ConfigError(f"overrides = {self.overrides}: no such file")
+            return self.overrides
+        default = self.warehouse / "overrides.toml"
+        return default if default.is_file() else None
 
 
 def _config_path() -> Path | None:
@@ -62,7 +72,7 @@ def _config_path() -> Path | None:
 
 
 def _coerce(name: str, value):
-    if name == "warehouse":
+    if name in ("warehouse", "overrides"):
         return Path(str(value)).expanduser()
     if name in ("me", "inputs"):
         if isinstance(value, str):

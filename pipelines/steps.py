@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from connectors.base import AccountingError, ReadOptions, UnreadableInput, frame_from_rows
+from connectors.base import (
+    AccountingError,
+    ReadOptions,
+    UnreadableInput,
+    frame_from_rows,
+    stable_id,
+)
 from connectors.registry import Input, discover, reader
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
@@ -24,11 +31,16 @@ from transforms.golden import build_golden
 from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
 from transforms.organisation import organisation_signals
 from transforms.relationship import analyse_relationships
-from transforms.resolve import resolve
+from transforms.resolve import load_overrides, resolve
 from warehouse import schema
 from warehouse.extract_store import is_complete, load_extract, save_extract
 from warehouse.read import NoSnapshot, read_table
-from warehouse.snapshot import check_schema_version, commit_snapshot, current_snapshot
+from warehouse.snapshot import (
+    check_schema_version,
+    commit_snapshot,
+    current_snapshot,
+    read_manifest,
+)
 
 log = logging.getLogger("ties")
 
@@ -185,18 +197,14 @@ def _to_arrow(frame: pd.DataFrame, arrow_schema: pa.Schema) -> pa.Table:
     )
 
 
-def _assemble_contacts(
-    golden: pd.DataFrame, records: pd.DataFrame, signals: pd.DataFrame, me_ids: set[str]
-) -> pd.DataFrame:
-    """Golden records with their relationship and organisation signals, gaps filled.
+def _identity(golden: pd.DataFrame, records: pd.DataFrame, me_ids: set[str]) -> pd.DataFrame:
+    """Golden records with organisation signals: everything about a person but the timing.
 
-    People without interactions get zero counts, tie_class ``none`` and no tie_strength;
-    a company inferred from a work e-mail domain is traced to the record with that
-    address in ``provenance``.
+    A company inferred from a work e-mail domain is traced to the record with that
+    address in ``provenance``; a person without a name is shown by address or profile.
     """
-    contacts = golden.merge(signals, on="contact_id", how="left")
     org = organisation_signals(golden, records, me_ids)
-    contacts = contacts.drop(columns="company").merge(org, on="contact_id", how="left")
+    contacts = golden.drop(columns="company").merge(org, on="contact_id", how="left")
     contacts["provenance"] = [
         [*p, ("company", rid)] if src == "email_domain" and isinstance(rid, str) else p
         for p, src, rid in zip(
@@ -212,6 +220,17 @@ def _assemble_contacts(
             contacts["display_name"], contacts["emails"], contacts["linkedin_url"], strict=True
         )
     ]
+    return contacts
+
+
+def _with_signals(identity: pd.DataFrame, signals: pd.DataFrame) -> pd.DataFrame:
+    """Identity rows joined with the relationship signals, gaps filled.
+
+    People without interactions get zero counts, tie_class ``none`` and no tie_strength.
+    """
+    contacts = identity.drop(
+        columns=[c for c in signals.columns if c != "contact_id" and c in identity.columns]
+    ).merge(signals, on="contact_id", how="left")
     for f in schema.CONTACTS:
         if f.name in signals.columns and pa.types.is_integer(f.type):
             if f.name == "reconnect_rank":
@@ -224,29 +243,42 @@ def _assemble_contacts(
     return contacts
 
 
-def build_snapshot(
-    *,
-    warehouse: Path,
-    run_id: str,
-    flow: str,
-    started_at: datetime,
+def code_fingerprint() -> str:
+    """Changes whenever the code or data that resolves people changes (transforms/)."""
+    root = Path(__file__).resolve().parent.parent / "transforms"
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".txt")
+    )
+    return stable_id(*(p.read_bytes() for p in files), length=24)
+
+
+def resolution_key(
     results: list[InputResult],
     unknown: list[tuple[str, str]],
-    me: tuple[str, ...],
+    me_ids: set[str],
     default_region: str,
-    keep_snapshots: int,
-    as_of: datetime | None,
-) -> dict:
-    """Combine the extracts, resolve people, enrich, and commit one snapshot.
+    overrides_file: Path | None,
+) -> str:
+    """What the people of a snapshot depend on: the same key means the same resolution."""
+    overrides = overrides_file.read_bytes() if overrides_file else b""
+    return stable_id(
+        *sorted(r.extract_key for r in results if r.error is None),
+        *sorted(f"{r.path}|{r.error}" for r in results if r.error is not None),
+        *sorted(f"{p}|{w}" for p, w in unknown),
+        *sorted(me_ids),
+        default_region,
+        overrides,
+        code_fingerprint(),
+        length=24,
+    )
 
-    Returns:
-        The run summary (counts per table and per input) as a plain dict.
-    """
-    ok = [r for r in results if r.error is None]
-    extracts = [load_extract(extracts_dir(warehouse) / r.extract_key) for r in ok]
-    hints = [h for e in extracts for h in e.me_hints]
-    me_ids = _me_identifiers(me, hints)
 
+def _read_frame(snapshot: Path, name: str) -> pd.DataFrame:
+    return pq.read_table(snapshot / f"{name}.parquet").to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _combine(results, unknown, extracts, me_ids, default_region):
+    """Records (normalised, without the user), raw interactions and rejects of all inputs."""
     records = (
         pd.concat([e.records for e in extracts], ignore_index=True)
         if extracts
@@ -275,7 +307,6 @@ def build_snapshot(
         [*(e.rejects for e in extracts), frame_from_rows(reject_rows, schema.REJECTS)],
         ignore_index=True,
     )
-
     records = normalise_records(records, default_region)
     # The user is never a contact, whatever source mentions them.
     is_me = [
@@ -284,40 +315,101 @@ def build_snapshot(
     ]
     records = records[~pd.Series(is_me, index=records.index)].reset_index(drop=True)
     records = records.sort_values("record_id", kind="stable").reset_index(drop=True)
+    return records, interactions, rejects
 
-    resolution = resolve(records)
+
+def build_snapshot(
+    *,
+    warehouse: Path,
+    run_id: str,
+    flow: str,
+    started_at: datetime,
+    results: list[InputResult],
+    unknown: list[tuple[str, str]],
+    me: tuple[str, ...],
+    default_region: str,
+    keep_snapshots: int,
+    as_of: datetime | None,
+    overrides_file: Path | None = None,
+    incremental: bool = True,
+) -> dict:
+    """Combine the extracts, resolve people, enrich, and commit one snapshot.
+
+    When nothing that resolution depends on changed since the current snapshot (same
+    cached extracts, user addresses, region, overrides and code), an incremental run
+    reuses its people and computes only the time-dependent relationship signals again:
+    the daily scheduled run with nothing new. A backfill always rebuilds.
+
+    Returns:
+        The run summary (counts per table and per input) as a plain dict.
+    """
+    ok = [r for r in results if r.error is None]
+    cache = extracts_dir(warehouse)
+    metas = [load_extract(cache / r.extract_key, tables=False) for r in ok]
+    me_ids = _me_identifiers(me, [h for e in metas for h in e.me_hints])
+    key = resolution_key(results, unknown, me_ids, default_region, overrides_file)
     prev_contact_of, prev_created, prev_map, prev_runs = _previous(warehouse)
-    ids = assign_contact_ids(resolution.clusters(), prev_contact_of, prev_created, run_id)
-    records["contact_id"] = records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
-
-    interactions = interactions.assign(contact_id=interactions["record_id"].map(ids.contact_of))
-    interactions = interactions[interactions["contact_id"].notna()]
-    interactions = (
-        interactions.sort_values(["interaction_id", "source_file"], kind="stable")
-        .drop_duplicates("interaction_id")
-        .sort_values(["occurred_at", "interaction_id"], kind="stable")
-        .reset_index(drop=True)
+    previous = current_snapshot(warehouse)
+    reuse = (
+        incremental
+        and previous is not None
+        and read_manifest(previous).get("resolution_key") == key
     )
 
-    golden = build_golden(records)
+    if reuse:
+        records = _read_frame(previous, "source_records")
+        matches = _read_frame(previous, "matches")
+        rejects = _read_frame(previous, "rejects")
+        derived = [
+            f.name
+            for f in schema.WAREHOUSE_INTERACTIONS
+            if f.name not in schema.INTERACTIONS.names and f.name != "contact_id"
+        ]
+        interactions = _read_frame(previous, "interactions").drop(columns=derived)
+        created_run = {cid: prev_created.get(cid, run_id) for cid in records["contact_id"]}
+        retired: list[tuple[str, str]] = []
+    else:
+        extracts = [load_extract(cache / r.extract_key) for r in ok]
+        records, interactions, rejects = _combine(
+            results, unknown, extracts, me_ids, default_region
+        )
+        overrides = load_overrides(overrides_file) if overrides_file else None
+        resolution = resolve(records, overrides)
+        matches = resolution.matches
+        ids = assign_contact_ids(resolution.clusters(), prev_contact_of, prev_created, run_id)
+        created_run, retired = ids.created_run, ids.retired
+        records["contact_id"] = records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
+        interactions = interactions.assign(contact_id=interactions["record_id"].map(ids.contact_of))
+        interactions = interactions[interactions["contact_id"].notna()]
+        interactions = (
+            interactions.sort_values(["interaction_id", "source_file"], kind="stable")
+            .drop_duplicates("interaction_id")
+            .sort_values(["occurred_at", "interaction_id"], kind="stable")
+            .reset_index(drop=True)
+        )
+
     relationships = analyse_relationships(interactions, as_of or started_at)
     interactions = interactions.merge(relationships.interactions, on="interaction_id", how="left")
-    contacts = _assemble_contacts(golden, records, relationships.signals, me_ids)
-    contacts["created_run_id"] = contacts["contact_id"].map(ids.created_run)
+    if reuse:
+        identity = _read_frame(previous, "contacts").drop(columns="created_run_id")
+    else:
+        identity = _identity(build_golden(records), records, me_ids)
+    contacts = _with_signals(identity, relationships.signals)
+    contacts["created_run_id"] = contacts["contact_id"].map(created_run)
     contacts = contacts.sort_values("contact_id").reset_index(drop=True)
 
-    retired = dict(ids.retired)
+    successor = dict(retired)
     id_map_rows = [
         {
             "old_contact_id": row.old_contact_id,
-            "contact_id": retired.get(row.contact_id, row.contact_id),
+            "contact_id": successor.get(row.contact_id, row.contact_id),
             "run_id": row.run_id,
         }
         for row in prev_map.itertuples()
-    ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id} for old, new in ids.retired]
+    ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id} for old, new in retired]
 
     finished_at = datetime.now(UTC)
-    inputs_rows = _inputs_rows(run_id, results, extracts, unknown)
+    inputs_rows = _inputs_rows(run_id, results, metas, unknown)
     counts = {
         "inputs": len(inputs_rows),
         "inputs_failed": sum(1 for r in results if r.error) + len(unknown),
@@ -329,7 +421,8 @@ def build_snapshot(
         "contacts": len(contacts),
         "interactions": len(interactions),
         "rejects": len(rejects),
-        "merged_ids": len(ids.retired),
+        "merged_ids": len(retired),
+        "people_reused": int(reuse),
         "reconnect_due": int(contacts["reconnect_due"].sum()),
         "owed_replies": len(relationships.owed_replies),
         "follow_ups": len(relationships.follow_ups),
@@ -350,7 +443,7 @@ def build_snapshot(
         "contacts": _to_arrow(contacts, schema.CONTACTS),
         "source_records": _to_arrow(records, schema.SOURCE_RECORDS),
         "interactions": _to_arrow(interactions, schema.WAREHOUSE_INTERACTIONS),
-        "matches": _to_arrow(resolution.matches, schema.MATCHES),
+        "matches": _to_arrow(matches, schema.MATCHES),
         "contact_id_map": pa.Table.from_pylist(id_map_rows, schema=schema.CONTACT_ID_MAP),
         "rejects": _to_arrow(rejects, schema.REJECTS),
         "inputs": pa.Table.from_pylist(inputs_rows, schema=schema.INPUTS),
@@ -358,7 +451,9 @@ def build_snapshot(
         "owed_replies": _to_arrow(relationships.owed_replies, schema.OWED_REPLIES),
         "follow_ups": _to_arrow(relationships.follow_ups, schema.FOLLOW_UPS),
     }
-    snapshot = commit_snapshot(warehouse, run_id, tables, keep=keep_snapshots)
+    snapshot = commit_snapshot(
+        warehouse, run_id, tables, keep=keep_snapshots, manifest_extra={"resolution_key": key}
+    )
     save_state(
         warehouse / "state",
         {r.path: InputState(r.connector, r.fingerprint, r.extract_key) for r in ok},

@@ -11,7 +11,7 @@ from pipelines.cli import DEMO_INPUTS, DEMO_ME
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def build_plain(inputs, warehouse, me=tuple(DEMO_ME), incremental=False):
+def build_plain(inputs, warehouse, me=tuple(DEMO_ME), incremental=False, overrides_file=None):
     """Plan, extract and commit like the flow does, as plain calls; returns the summary."""
     options = ReadOptions(me=frozenset(me))
     plan = steps.plan_inputs([str(p) for p in inputs], warehouse, incremental, options)
@@ -28,6 +28,8 @@ def build_plain(inputs, warehouse, me=tuple(DEMO_ME), incremental=False):
         default_region="US",
         keep_snapshots=5,
         as_of=AS_OF,
+        overrides_file=overrides_file,
+        incremental=incremental,
     )
 
 

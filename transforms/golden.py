@@ -10,6 +10,8 @@ from in ``provenance``.
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 NAME_PRIORITY = {"vcard": 0, "linkedin": 1, "mail": 2}
 JOB_PRIORITY = {"linkedin": 0, "vcard": 1, "mail": 2}
@@ -36,26 +38,68 @@ def _first_present(ranked: pd.DataFrame, field: str) -> pd.DataFrame:
     )
 
 
+def _arrow(series: pd.Series, arrow_type: pa.DataType) -> pa.Array:
+    """The column as one Arrow array without a trip through Python objects."""
+    array = pa.array(series, type=arrow_type, from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def _ordered_lists(ranked: pd.DataFrame, column: str, by_count: bool) -> pd.Series:
     """Per contact: the union of a list column, best first, without repeats.
 
     With ``by_count`` the values seen in more records lead (an address used in many
-    places is more likely the live one); ties keep the survivorship order.
+    places is more likely the live one); ties keep the survivorship order. Runs on
+    Arrow's group-by: pandas would call Python once per contact.
     """
-    exploded = ranked[["contact_id", column]].reset_index(drop=True)
-    exploded["_order"] = range(len(exploded))
-    exploded = exploded.explode(column)
-    exploded = exploded[exploded[column].notna()]
-    if exploded.empty:
+    lists = _arrow(ranked[column], pa.list_(pa.string()))
+    parents = pc.list_parent_indices(lists)
+    flat = pa.table(
+        {
+            "contact_id": _arrow(ranked["contact_id"], pa.string()).take(parents),
+            "value": pc.list_flatten(lists),
+            "order": parents,
+        }
+    ).filter(pc.is_valid(pc.field("value")))
+    if flat.num_rows == 0:
         return pd.Series(dtype=object)
-    grouped = exploded.groupby(["contact_id", column], sort=False).agg(
-        _n=("_order", "size"), _first=("_order", "min")
+    per_value = flat.group_by(["contact_id", "value"]).aggregate(
+        [("order", "min"), ("order", "count")]
     )
-    grouped = grouped.reset_index()
-    keys = ["contact_id", "_n", "_first"] if by_count else ["contact_id", "_first"]
-    ascending = [True, False, True] if by_count else [True, True]
-    grouped = grouped.sort_values(keys, ascending=ascending, kind="stable")
-    return grouped.groupby("contact_id", sort=False)[column].agg(list)
+    keys = [("contact_id", "ascending")]
+    if by_count:
+        keys.append(("order_count", "descending"))
+    keys.append(("order_min", "ascending"))
+    ordered = per_value.sort_by(keys)
+    # use_threads=False keeps each group's values in the sorted order.
+    grouped = ordered.group_by("contact_id", use_threads=False).aggregate([("value", "list")])
+    return pd.Series(
+        grouped.column("value_list").to_pylist(),
+        index=grouped.column("contact_id").to_pylist(),
+        dtype=object,
+    )
+
+
+def _sources(df: pd.DataFrame) -> pd.Series:
+    pairs = (
+        pa.table(
+            {
+                "contact_id": pa.array(df["contact_id"].tolist(), pa.string()),
+                "source": pa.array(df["source"].tolist(), pa.string()),
+            }
+        )
+        .group_by(["contact_id", "source"])
+        .aggregate([])
+    )
+    grouped = (
+        pairs.sort_by([("contact_id", "ascending"), ("source", "ascending")])
+        .group_by("contact_id", use_threads=False)
+        .aggregate([("source", "list")])
+    )
+    return pd.Series(
+        grouped.column("source_list").to_pylist(),
+        index=grouped.column("contact_id").to_pylist(),
+        dtype=object,
+    )
 
 
 def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +135,7 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
     for column in ("emails", "phones"):
         contacts[column] = [v if isinstance(v, list) else [] for v in contacts[column]]
     grouped = df.groupby("contact_id", sort=True)
-    contacts["sources"] = grouped["source"].agg(lambda s: sorted(set(s))).reindex(contacts.index)
+    contacts["sources"] = _sources(df).reindex(contacts.index)
     contacts["n_records"] = grouped.size().reindex(contacts.index).astype("int64")
 
     provenance_fields = [f for f in (*NAME_FIELDS[:1], *JOB_FIELDS)]

@@ -55,9 +55,16 @@ def save_extract(extract: Extract, directory: Path) -> Path:
     return directory
 
 
-def load_extract(directory: Path) -> Extract:
+def load_extract(directory: Path, tables: bool = True) -> Extract:
+    """The cached extract; with ``tables=False`` only its counts and hints (no parquet read)."""
     meta = json.loads((directory / _META).read_text())
     meta.pop("format", None)
+    if not tables:
+        empty = {
+            name: s.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
+            for name, s in _TABLES.items()
+        }
+        return Extract(**meta, **empty)
     frames = {
         name: pq.read_table(directory / f"{name}.parquet", schema=arrow_schema).to_pandas(
             types_mapper=pd.ArrowDtype

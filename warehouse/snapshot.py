@@ -58,7 +58,11 @@ def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
 
 
 def commit_snapshot(
-    warehouse: Path, run_id: str, tables: dict[str, pa.Table], keep: int = 5
+    warehouse: Path,
+    run_id: str,
+    tables: dict[str, pa.Table],
+    keep: int = 5,
+    manifest_extra: dict | None = None,
 ) -> Path:
     """Write a complete snapshot and make it `current`.
 
@@ -89,7 +93,12 @@ def commit_snapshot(
             table = conform(table, schema.WAREHOUSE_TABLES[name])
             _write_table(table, tmp / f"{name}.parquet")
             counts[name] = table.num_rows
-        manifest = {"run_id": run_id, "schema_version": schema.SCHEMA_VERSION, "rows": counts}
+        manifest = {
+            **(manifest_extra or {}),
+            "run_id": run_id,
+            "schema_version": schema.SCHEMA_VERSION,
+            "rows": counts,
+        }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
@@ -149,6 +158,13 @@ def check_schema_version(snapshot: Path) -> int:
             f"{schema.SCHEMA_VERSION}); upgrade ties, or import into another --warehouse"
         )
     return version
+
+
+def read_manifest(snapshot: Path) -> dict:
+    try:
+        return json.loads((snapshot / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def current_snapshot(warehouse: Path) -> Path | None:
