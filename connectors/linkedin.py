@@ -665,6 +665,21 @@ def _reject(state: _State, locator: str, reason: str, raw: str) -> None:
     state.builder.reject(locator, reason, _printable(raw[:400]))
 
 
+def _items(state: _State, table: _Table) -> Iterator[tuple[str, _Row]]:
+    """Every data row of the table as an item: counted, and rejected when unreadable.
+
+    Yields:
+        (locator, row) for the rows whose fields could be read.
+    """
+    for row in _rows(table):
+        state.builder.count_read()
+        locator = f"{table.label} row {row.number}"
+        if row.fields is None:
+            _reject(state, locator, row.problem or "unreadable row", row.raw)
+            continue
+        yield locator, row
+
+
 # --- Connections ------------------------------------------------------------------------
 
 
@@ -679,12 +694,7 @@ def _parse_connections(table: _Table, state: _State) -> None:
         "date": table.index("connectedon"),
     }
     builder = state.builder
-    for row in _rows(table):
-        builder.count_read()
-        locator = f"{table.label} row {row.number}"
-        if row.fields is None:
-            _reject(state, locator, row.problem or "unreadable row", row.raw)
-            continue
+    for locator, row in _items(state, table):
         get = {k: _cell(row.fields, i) for k, i in ix.items()}
         email_cell = get["email"]
         first, last = _clean(get["first"]), _clean(get["last"])
@@ -775,13 +785,8 @@ def _parse_invitations(table: _Table, state: _State) -> None:
     ix_sent, ix_dir = table.index("sentat"), table.index("direction")
     ix_inviter = table.index("inviterprofileurl", "inviterurl")
     ix_invitee = table.index("inviteeprofileurl", "inviteeurl")
-    builder, me = state.builder, state.me
-    for row in _rows(table):
-        builder.count_read()
-        locator = f"{table.label} row {row.number}"
-        if row.fields is None:
-            _reject(state, locator, row.problem or "unreadable row", row.raw)
-            continue
+    me = state.me
+    for locator, row in _items(state, table):
         f = row.fields
         sent_raw = _cell(f, ix_sent)
         sent_at = _parse_date(sent_raw)
@@ -884,12 +889,7 @@ def _parse_messages(table: _Table, state: _State) -> None:
         if i is not None
     ]
     builder, me = state.builder, state.me
-    for row in _rows(table):
-        builder.count_read()
-        locator = f"{table.label} row {row.number}"
-        if row.fields is None:
-            _reject(state, locator, row.problem or "unreadable row", row.raw)
-            continue
+    for locator, row in _items(state, table):
         f = row.fields
         sender_raw = _cell(f, ix_sender)
         sender_url = _norm_url(sender_raw) if sender_raw else None
@@ -1082,12 +1082,7 @@ def _emit_imported(table: _Table, state: _State) -> None:
         "created": table.index("createdat"),
     }
     builder = state.builder
-    for row in _rows(table):
-        builder.count_read()
-        locator = f"{table.label} row {row.number}"
-        if row.fields is None:
-            _reject(state, locator, row.problem or "unreadable row", row.raw)
-            continue
+    for locator, row in _items(state, table):
         get = {k: _cell(row.fields, i) for k, i in ix.items()}
         first, last = _clean(get["first"]), _clean(get["last"])
         name = _clean(get["full"]) or _clean(f"{first} {get['middle']} {last}")
