@@ -8,7 +8,9 @@ are taken strongest first, and two groups join only when (1) no cannot-link or
 second LinkedIn profile would end up in one person, (2) the size stays within the
 limit, and (3) the summed log-odds of every compared pair between the two groups is
 positive (average evidence, not the single best link, must say "same person"), so
-A~B~C with A and C clearly different is split at its weaker side.
+A~B~C with A and C clearly different is split at its weaker side. A pair whose
+evidence, prior aside, leans to "same person" counts as at least zero there: too
+little evidence (a job change, an old address) is no sign of two people.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def cluster(
     log_odds: np.ndarray,
     merge: np.ndarray,
     guards: Guards,
+    prior_bits: float | None = None,
 ) -> Clustering:
     """Cluster n records from compared pairs.
 
@@ -82,6 +85,9 @@ def cluster(
         log_odds: total evidence per pair in bits (prior included).
         merge: pairs whose probability is enough to merge them.
         guards: cannot-link, must-link, one profile per person, size limit.
+        prior_bits: the prior log-odds inside ``log_odds``. When given, a pair whose
+            evidence without the prior leans to "same person" never counts against
+            joining two groups (too little evidence is not evidence of two people).
     """
     must = np.array(guards.must_link, dtype=np.int64).reshape(-1, 2)
     ea = np.concatenate([a[merge], must[:, 0]])
@@ -107,11 +113,14 @@ def cluster(
         return Clustering(labels, refused)
     nodes = np.flatnonzero(suspicious[labels])
     inside = suspicious[labels[a]] & suspicious[labels[b]] & (labels[a] == labels[b])
+    link = log_odds
+    if prior_bits is not None:
+        link = np.where(log_odds - prior_bits >= 0, np.maximum(log_odds, 0.0), log_odds)
     new = _guarded(
         nodes,
         a[inside],
         b[inside],
-        log_odds[inside],
+        link[inside],
         merge[inside],
         guards,
         [(x, y) for x, y in guards.must_link if suspicious[labels[x]]],

@@ -119,11 +119,30 @@ _PLAIN_ADDRESS = re.compile(
 _SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, spelled
+# the way mail addresses and ASCII-only systems write them (Søren -> soren@).
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+    }
+)
+
+
+@lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Case- and accent-folded text for matching keys (never for display)."""
     # NFKC first: compatibility forms (mathematical letters, ligatures) then case-fold.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
 def _is_plain_address(text: str) -> bool:
@@ -377,11 +396,35 @@ def _unique(values) -> list[str]:
 
 def _strings(series: pd.Series) -> list[str | None]:
     """Column values as str or None (Arrow-backed columns yield pd.NA for missing)."""
-    return [v if isinstance(v, str) else None for v in series.tolist()]
+    return [v if isinstance(v, str) else None for v in column_values(series)]
+
+
+def column_values(series: pd.Series) -> list:
+    """Python values of a column; an Arrow-backed one converted in one call, not per item."""
+    array = getattr(series.array, "_pa_array", None)
+    return array.to_pylist() if array is not None else series.tolist()
 
 
 def _lists(series: pd.Series) -> list[list]:
     return [list(v) if v is not None and not isinstance(v, float) else [] for v in series.tolist()]
+
+
+def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
+    """Group records by the values of several columns, without building tuples.
+
+    Returns:
+        codes: per record its group, 0..k-1; rows: per group one record of it.
+    """
+    n = len(columns[0])
+    code = np.zeros(n, dtype=np.int64)
+    for column in columns:
+        c, _ = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+        code = code * (int(c.max(initial=-1)) + 2) + (c.astype(np.int64) + 1)
+        code, _ = pd.factorize(code)
+        code = code.astype(np.int64)
+    rows = np.zeros(int(code.max(initial=-1)) + 1, dtype=np.int64)
+    rows[code] = np.arange(n, dtype=np.int64)  # any member: they are all alike
+    return code, rows
 
 
 def _map_distinct(values, fn) -> np.ndarray:
@@ -399,7 +442,11 @@ def _str_array(values) -> pd.arrays.ArrowStringArray:
 
 def _flatten_lists(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(row position, value) for every element of a list column, in order."""
-    arr = pa.array(series.tolist(), type=pa.list_(pa.string()))
+    arr = getattr(series.array, "_pa_array", None)
+    if arr is not None and pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
+        arr = arr.combine_chunks()
+    else:
+        arr = pa.array(series.tolist(), type=pa.list_(pa.string()))
     parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
     values = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
     return parents.astype(np.int64, copy=False), values.astype(object, copy=False)
@@ -443,15 +490,12 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     """
     out = records.copy()
     n = len(out)
-    triples = pd.DataFrame(
-        {
-            "n": _strings(out["name_raw"]),
-            "g": _strings(out["given_name_raw"]),
-            "f": _strings(out["family_name_raw"]),
-        }
-    )
-    codes, distinct = pd.MultiIndex.from_frame(triples.fillna("\x00")).factorize()
-    split = [_split_names(*(None if x == "\x00" else x for x in t)) for t in distinct.to_list()]
+    raw = [
+        np.array(_strings(out[c]), dtype=object)
+        for c in ("name_raw", "given_name_raw", "family_name_raw")
+    ]
+    codes, rows = distinct_rows(*raw)
+    split = [_split_names(*t) for t in zip(*(c[rows].tolist() for c in raw), strict=True)]
     names, given, family = (
         np.array([s[k] for s in split] + [None], dtype=object)[codes] for k in range(3)
     )

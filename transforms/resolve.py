@@ -237,7 +237,13 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     must = _override_pairs(records, overrides.must_link)
     cannot = _override_pairs(records, overrides.cannot_link)
     result = cluster(
-        f.n, a, b, log_odds, merge, Guards(url=f.url, cannot_link=cannot, must_link=must)
+        f.n,
+        a,
+        b,
+        log_odds,
+        merge,
+        Guards(url=f.url, cannot_link=cannot, must_link=must),
+        prior_bits=model.prior_bits,
     )
     labels = result.labels
 

@@ -1,0 +1,304 @@
+"""Name comparison in resolution: word order, initials spelled out by an address,
+double surnames, diminutives beyond English, typos, and family mailboxes."""
+
+import numpy as np
+import pytest
+
+from tests.transforms.helpers import records
+from transforms.features import RecordFeatures, compatible_given
+from transforms.nicknames import canonical_given
+from transforms.normalise import fold
+from transforms.resolve import resolve
+
+
+def _same(res, a, b):
+    return res.cluster_of[a] == res.cluster_of[b]
+
+
+@pytest.mark.parametrize(
+    ("nick", "canonical"),
+    [
+        ("pepe", "jose"),
+        ("paco", "francisco"),
+        ("pancho", "francisco"),
+        ("beppe", "giuseppe"),
+        ("venky", "venkatesh"),
+        ("dima", "dmitri"),
+        ("liam", "william"),
+    ],
+)
+def test_diminutives_beyond_english(nick, canonical):
+    assert canonical_given(nick) == canonical
+
+
+def test_fold_spells_letters_without_a_decomposition():
+    assert fold("Søren Ærø Łukasz Straße") == "soren aero lukasz strasse"
+
+
+def test_name_written_family_name_first_with_a_nickname_is_the_same_name():
+    recs = records(
+        {"id": "li", "source": "linkedin", "name_raw": "Michael Fairwick"},
+        {"id": "mail", "source": "mail", "name_raw": "Fairwick Mike"},
+    )
+    f = RecordFeatures.from_records(recs)
+    assert f.full[0] == f.full[1] >= 0
+
+
+def test_transposed_name_on_the_same_mailbox_is_one_reader_not_a_shared_box():
+    recs = records(
+        {
+            "id": "card",
+            "name_raw": "Nancy Williams",
+            "emails_raw": ["nwilliams@gmail.com"],
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Williams Nancy",
+            "emails_raw": ["nwilliams@gmail.com"],
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "card", "mail")
+    f = RecordFeatures.from_records(recs)
+    assert not f.email_shared[: int(f.email_rows.codes.max()) + 1].any()
+
+
+def test_family_mailbox_of_relatives_with_one_initial_is_still_shared():
+    recs = records(
+        {"id": "a", "name_raw": "Mario Rosotti", "emails_raw": ["teamrosotti@outlook.com"]},
+        {"id": "b", "name_raw": "Martina Rosotti", "emails_raw": ["teamrosotti@outlook.com"]},
+        {"id": "c", "source": "mail", "emails_raw": ["teamrosotti@outlook.com"]},
+    )
+    res = resolve(recs)
+    assert not _same(res, "a", "b")
+
+
+def test_initial_spelled_out_by_the_address_agrees_as_the_full_name():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Søren Larsen",
+            "company_raw": "Acme Inc",
+            "emails_raw": ["larsensoren@outlook.com"],
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "S. Larsen",
+            "emails_raw": ["soren.larsen@acme.com"],
+        },
+        {
+            "id": "john",
+            "source": "mail",
+            "name_raw": "J. Burwick",
+            "emails_raw": ["john@willowstone.com"],
+        },
+        {
+            "id": "card",
+            "source": "linkedin",
+            "name_raw": "John Burwick",
+            "company_raw": "Willow Stone",
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "li", "mail")
+    assert _same(res, "john", "card")
+
+
+def test_double_surname_matches_on_the_first_family_name():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "José Velarte",
+            "company_raw": "Union Networks",
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Pepe Velarte Garcia",
+            "emails_raw": ["jose.velarte@unionnetworks.com"],
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "li", "mail")
+
+
+def test_given_names_one_keystroke_apart_are_compatible_different_ones_are_not():
+    x = np.array(["john", "patricia", "s", "mario", "william"], dtype=object)
+    y = np.array(["jon", "pat", "soren", "martina", "michael"], dtype=object)
+    assert compatible_given(x, y).tolist() == [True, True, True, False, False]
+    recs = records(
+        {
+            "id": "a",
+            "source": "linkedin",
+            "name_raw": "Juan Barrera",
+            "company_raw": "Silver Opal Hotels",
+        },
+        {
+            "id": "b",
+            "source": "vcard",
+            "name_raw": "Juwn Barrera",
+            "company_raw": "Silver Opal Hotels Inc.",
+        },
+    )
+    assert _same(resolve(recs), "a", "b")
+
+
+def test_double_surname_blocks_on_its_first_part_at_one_company():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Dmitri Ramírez",
+            "company_raw": "Proseware LLP",
+        },
+        {"id": "card", "name_raw": "Dima Ramírez Flores", "company_raw": "Proseware LLP"},
+    )
+    f = RecordFeatures.from_records(recs)
+    assert f.alt_family[1] == f.family[0] >= 0
+    assert _same(resolve(recs), "li", "card")
+
+
+def test_a_job_change_does_not_keep_an_initial_apart_from_its_person():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Daniel Stanby",
+            "company_raw": "Lumen Sterling",
+            "linkedin_url_raw": "https://www.linkedin.com/in/daniel-stanby-bc6d37",
+        },
+        {
+            "id": "card",
+            "name_raw": "Danny Stanby",
+            "company_raw": "Copper Security",
+            "emails_raw": ["daniel.stanby@coppersecurity.com"],
+            "linkedin_url_raw": "https://www.linkedin.com/in/daniel-stanby-bc6d37",
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "D. Stanby",
+            "emails_raw": ["dstanby@lumensterling.com"],
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "li", "card") and _same(res, "li", "mail")
+
+
+def test_family_name_first_against_an_initial_is_no_conflict():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Xin Chen",
+            "company_raw": "Dune Software Inc",
+            "emails_raw": ["chenxin@gmail.com"],
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Chen Xin",
+            "emails_raw": ["chenxin@gmail.com"],
+        },
+        {
+            "id": "work",
+            "source": "mail",
+            "name_raw": "X. Chen",
+            "emails_raw": ["xin.chen@dunesoftware.com"],
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "li", "mail") and _same(res, "li", "work")
+
+
+def test_an_initial_may_stand_for_a_diminutive():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "José Bradwick",
+            "company_raw": "Lotus Airlines",
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "P. Bradwick",
+            "emails_raw": ["jbradwick@lotusairlines.io"],
+        },
+    )
+    f = RecordFeatures.from_records(recs)
+    assert f.given_initials[0] & (1 << (ord("p") - ord("a")))
+    assert f.given_initials[0] & (1 << (ord("j") - ord("a")))
+    assert _same(resolve(recs), "li", "mail")
+
+
+def test_a_single_name_agrees_with_a_name_written_family_name_first():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Takashi Hashiuchi",
+            "company_raw": "Foxglove Biotech",
+            "emails_raw": ["takashihashiuchi@gmail.com"],
+        },
+        {
+            "id": "first",
+            "source": "mail",
+            "name_raw": "Takashi",
+            "emails_raw": ["takashihashiuchi@gmail.com"],
+        },
+        {
+            "id": "work",
+            "source": "mail",
+            "name_raw": "Hashiuchi Takashi",
+            "emails_raw": ["takashih@foxglovebiotech.com"],
+        },
+    )
+    res = resolve(recs)
+    assert _same(res, "li", "first") and _same(res, "li", "work")
+
+
+def test_an_address_spelling_the_whole_name_outweighs_an_unknown_short_form():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Alejandro Esera",
+            "company_raw": "Contoso AG",
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Esera, Alex",
+            "emails_raw": ["alejandro.esera@contoso.com"],
+        },
+    )
+    assert _same(resolve(recs), "li", "mail")
+
+
+def test_an_address_spelling_a_holders_whole_name_is_not_a_shared_mailbox():
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Alejandro Esera",
+            "emails_raw": ["alejandro.esera@outlook.com"],
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Esera, Alex",
+            "emails_raw": ["alejandro.esera@outlook.com"],
+        },
+        {"id": "a", "name_raw": "Mario Rosotti", "emails_raw": ["teamrosotti@outlook.com"]},
+        {"id": "b", "name_raw": "Martina Rosotti", "emails_raw": ["teamrosotti@outlook.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    shared = {recs["email_keys"][i][0]: bool(f.email_shared[f.email[i, 0]]) for i in range(4)}
+    assert shared == {"alejandro.esera@outlook.com": False, "teamrosotti@outlook.com": True}
+    res = resolve(recs)
+    assert _same(res, "li", "mail") and not _same(res, "a", "b")
