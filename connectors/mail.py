@@ -4,26 +4,47 @@ only, to one record per correspondent address and one interaction per message an
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
+import multiprocessing.spawn as mp_spawn
+import os
 import re
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
-from connectors.mail_headers import HEADER_LINE_RE, MessageSummary, summarize
+from connectors.mail_headers import HEADER_LINE_RE, MessageSummary, summarize_safely
 from connectors.mail_mbox import (
     BOM,
     MAX_HEADER_BYTES,
     data_start,
     looks_like_mbox,
-    scan_mbox,
     separator_date,
+    shard_ranges,
+    summarize_mbox_range,
 )
 
 CONNECTOR = "mail"
 SOURCE = "mail"
 HEAD_BYTES = 64 << 10
+
+# A large mbox is read as byte-range shards by worker processes. Below PARALLEL_MIN_BYTES
+# it is read in-process: the first pool of a process costs ~0.2 s to start (the forkserver
+# and its imports), later ones ~0.07 s; measured on 2 cores, two workers only beat one
+# from about 128 MiB (docs/benchmarks.md). Shards of SHARD_BYTES keep both cores busy to
+# the end and let the parent unpickle finished shards while others run; a shard reads at
+# most one header (MAX_HEADER_BYTES) past its end.
+WORKERS_ENV = "TIES_MAIL_WORKERS"
+PARALLEL_MIN_BYTES = 128 << 20
+SHARD_BYTES = 32 << 20
+
+log = logging.getLogger(__name__)
 
 # Outlook's binary formats: an OLE compound file (.msg) and a PST/OST store.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -137,35 +158,116 @@ def summarize_file(path: Path) -> list[MessageSummary]:
     if not head[start:].strip():
         return []
     if looks_like_mbox(head):
-        return summarize_mbox_range(path, 0, None)
+        return summarize_mbox(path)
     block = _header_block(_read_header_bytes(path, start))
     if not HEADER_LINE_RE.match(block) or b"\0" in block:
         raise UnreadableInput(
             f"{path}: not mail: expected an mbox file (starting with a 'From ' line) "
             "or a single .eml message (starting with header lines)"
         )
-    return [_summarize_safely(block, f"byte {start}")]
+    return [summarize_safely(block, f"byte {start}")]
 
 
-def summarize_mbox_range(
-    path: Path, start: int = 0, end: int | None = None
-) -> list[MessageSummary]:
-    """Summaries of the messages of an mbox whose separator starts in [start, end).
+def summarize_mbox(path: Path, workers: int | None = None) -> list[MessageSummary]:
+    """Summaries of every message of an mbox file, in file order, read in parallel if large.
 
-    The unit a parallel reader runs per shard (see ``mail_mbox.shard_ranges``): shards
-    of one file concatenate to the summaries of the whole file.
+    A file of at least ``PARALLEL_MIN_BYTES`` is split into byte-range shards that a pool
+    of ``workers`` processes reads; the summaries are exactly those of reading it whole.
+    The pool uses the ``forkserver`` start method (``spawn`` where there is none): the
+    caller may be a thread of Prefect's pool, and forking a multi-threaded process can
+    leave a lock held forever in the child. A pool that cannot start, or dies, leaves the
+    file to be read in-process.
+
+    Args:
+        path: the mbox file.
+        workers: processes to use; None reads ``TIES_MAIL_WORKERS``, else the CPU count.
+
+    Returns:
+        One MessageSummary per message.
     """
-    out = []
-    for raw in scan_mbox(path, start, end):
-        sep = raw.separator
-        out.append(
-            _summarize_safely(
-                raw.header,
-                f"byte {raw.offset}",
-                fallback_date=lambda sep=sep: separator_date(sep),
-            )
-        )
-    return out
+    workers = mail_workers() if workers is None else max(1, workers)
+    size = path.stat().st_size
+    if (
+        workers == 1
+        or size < PARALLEL_MIN_BYTES
+        # A daemon process (a worker of some other pool) may not start children.
+        or multiprocessing.current_process().daemon
+    ):
+        return summarize_mbox_range(path, 0, None)
+    shards = shard_ranges(size, max(workers, -(-size // SHARD_BYTES)))
+    starts, ends = [a for a, _ in shards], [b for _, b in shards]
+    try:
+        with ProcessPoolExecutor(min(workers, len(shards)), mp_context=_pool_context()) as pool:
+            # The pool starts its processes as the shards are submitted, in this thread.
+            with _workers_leave_out_main():
+                parts = pool.map(summarize_mbox_range, [path] * len(shards), starts, ends)
+            return [s for part in parts for s in part]
+    except (OSError, BrokenProcessPool) as exc:
+        log.warning("%s: parallel read failed (%s); reading it in one process", path, exc)
+        return summarize_mbox_range(path, 0, None)
+
+
+def mail_workers() -> int:
+    """How many processes read a large mbox: ``TIES_MAIL_WORKERS``, else the usable CPUs.
+
+    Raises:
+        ValueError: the variable is set but not a whole number.
+    """
+    raw = os.environ.get(WORKERS_ENV, "").strip()
+    if not raw:
+        if hasattr(os, "sched_getaffinity"):
+            return max(1, len(os.sched_getaffinity(0)))
+        return os.cpu_count() or 1
+    try:
+        return max(1, int(raw))
+    except ValueError:
+        raise ValueError(f"{WORKERS_ENV} must be a number of processes, not {raw!r}") from None
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Workers are forked from the server with what it imported: a pool then starts in
+    # ~0.07 s instead of ~0.2 s. Takes effect when the server starts (once per process).
+    context.set_forkserver_preload(["connectors.mail_mbox", "concurrent.futures.process"])
+    return context
+
+
+# A spawned or forkserver worker first imports the parent's __main__ module again. (The
+# forkserver means to do it once, for all its children, but never does: it looks for a
+# "main_path" key that multiprocessing.spawn.get_preparation_data does not write.) Under
+# `ties` that main module is the CLI and imports pandas; under a Prefect worker it is
+# Prefect's engine: seconds per worker, more than a worker saves on a 1 GB file. The
+# shard workers need nothing from __main__, so the workers this module starts are told
+# to leave it out; every other process is started as before.
+_leave_out_main = threading.local()
+_patch_lock = threading.Lock()
+
+
+@contextmanager
+def _workers_leave_out_main() -> Iterator[None]:
+    """Processes started by this thread inside the block do not import __main__ again."""
+    with _patch_lock:
+        if not getattr(mp_spawn.get_preparation_data, "_ties_leaves_out_main", False):
+            mp_spawn.get_preparation_data = _preparation_data(mp_spawn.get_preparation_data)
+    _leave_out_main.active = True
+    try:
+        yield
+    finally:
+        _leave_out_main.active = False
+
+
+def _preparation_data(original: Callable[[str], dict]) -> Callable[[str], dict]:
+    def get_preparation_data(name: str) -> dict:
+        data = original(name)
+        if getattr(_leave_out_main, "active", False):
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    get_preparation_data._ties_leaves_out_main = True
+    return get_preparation_data
 
 
 def summarize_maildir(path: Path) -> list[MessageSummary]:
@@ -312,18 +414,6 @@ def _read_header_bytes(path: Path, start: int = 0) -> bytes:
     return b"".join(chunks)
 
 
-def _summarize_safely(block: bytes, locator: str, **kwargs) -> MessageSummary:
-    try:
-        return summarize(block, locator, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the file
-        return MessageSummary(
-            locator,
-            "reject",
-            f"unreadable headers ({type(exc).__name__})",
-            block[:200].decode("utf-8", "replace"),
-        )
-
-
 def _summarize_maildir_file(root: Path, file: Path) -> MessageSummary:
     # A file name that is not UTF-8 must still make a valid locator string.
     locator = file.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
@@ -353,6 +443,6 @@ def _summarize_maildir_file(root: Path, file: Path) -> MessageSummary:
         m = _MAILDIR_TIME_RE.match(name)
         return datetime.fromtimestamp(int(m.group(1)), UTC) if m else None
 
-    return _summarize_safely(
+    return summarize_safely(
         _header_block(data), locator, fallback_date=fallback, draft="D" in flags
     )

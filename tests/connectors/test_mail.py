@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from connectors import mail, mail_mbox
-from connectors.base import ReadOptions, UnreadableInput
+from connectors import mail, mail_headers, mail_mbox
+from connectors.base import ReadOptions, UnreadableInput, stable_id
 from connectors.mail_headers import decode_words, parse_addresses, parse_date
 from tests.samples import SAMPLES as ALL_SAMPLES
 
@@ -667,6 +668,217 @@ def test_maildir(tmp_path: Path) -> None:
     # No Date header: the delivery time in the Maildir file name.
     assert got["bob@example.com"][0]["occurred_at"] == utc(2023, 11, 14, 22, 13, 20)
     assert got["carol@example.com"][0]["direction"] == "outbound"
+
+
+# -- parallel reading of large mbox files ------------------------------------------------------
+
+
+def tricky_mbox(n: int = 70, crlf: bool = False) -> bytes:
+    """An mbox whose messages end in every way the scanner knows, with bodies of many lengths
+    so that byte-range shards start and end inside separators, headers and bodies."""
+    parts = ["\ufeff"]
+    for i in range(n):
+        body = f"Line {i}.\n" + "x" * (i * 37 % 300) + "\n"
+        frm = f"p{i % 9}@example.com"
+        if i % 7 == 0:
+            sent = i % 14 == 0
+            labels = "Sent" if sent else "Inbox,Opened"
+            head = f"From 17800000000000000{i:02d}@xxx Mon Jan 01 09:00:00 +0000 2024\n"
+            head += f"X-GM-THRID: {i}\nX-Gmail-Labels: {labels}\n"
+            who = ("me@gmail.com", frm) if sent else (frm, "Me <me@gmail.com>")
+            parts.append(head + message(*who, msgid=f"<m{i}@x>", body=body) + "\n")
+        elif i % 7 == 1:
+            body += "\nFrom Russia with love\n>From the archive\nFrom - not a separator\n"
+            parts.append("From - \n" + message(frm, "me@gmail.com", msgid=f"<m{i}@x>", body=body))
+        elif i % 7 == 2:
+            # A weak separator: only after a blank line.
+            parts.append("\nFrom 123@xxx\n" + message(frm, "me@gmail.com", msgid=f"<m{i}@x>"))
+        elif i % 7 == 3:
+            # No body and no blank line before the next (strong) separator.
+            parts.append(
+                f"From x@y Tue Jan  2 10:00:00 2024\nFrom: {frm}\nTo: me@gmail.com\n"
+                f"Date: Tue, 2 Jan 2024 10:00:{i:02d} +0000\nMessage-ID: <m{i}@x>\n"
+            )
+        elif i % 7 == 4:
+            # A copy of the previous message.
+            parts.append("From - \n" + message(f"p{(i - 1) % 9}@example.com", "me@gmail.com",
+                                               msgid=f"<m{i - 1}@x>"))  # fmt: skip
+        elif i % 7 == 5:
+            parts.append("From - \nX-Junk: \x01\x02\nnothing useful\n\n\x00binary\n")
+        else:
+            body += "From me@example.com: see below\nFrom 10:30 to 12:00 in 2024\nRoom: 5\n"
+            parts.append(
+                "From MAILER-DAEMON Fri Jul  8 12:08:34 2011\n"
+                + message(frm, "me@gmail.com, Ann <ann@example.com>", date=None, body=body)
+            )
+    data = "".join(parts).encode("utf-8")
+    return data.replace(b"\n", b"\r\n") if crlf else data
+
+
+class CountingPool(mail.ProcessPoolExecutor):
+    """The connector's process pool, counting how often one is started."""
+
+    started = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).started += 1
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def pool_spy(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
+    monkeypatch.setattr(CountingPool, "started", 0)
+    monkeypatch.setattr(mail, "ProcessPoolExecutor", CountingPool)
+    return CountingPool
+
+
+def assert_same_extract(a, b) -> None:
+    for frame in ("records", "interactions", "rejects"):
+        assert getattr(a, frame).equals(getattr(b, frame)), frame
+    assert (a.items_read, a.items_accepted, a.items_rejected, a.skip_reasons, a.me_hints) == (
+        b.items_read,
+        b.items_accepted,
+        b.items_rejected,
+        b.skip_reasons,
+        b.me_hints,
+    )
+
+
+@pytest.mark.parametrize(("crlf", "shard_bytes"), [(False, 97), (True, 1009)])
+def test_parallel_read_equals_serial_read(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pool_spy: type[CountingPool],
+    crlf: bool,
+    shard_bytes: int,
+) -> None:
+    path = write(tmp_path, "tricky.mbox", tricky_mbox(crlf=crlf))
+    monkeypatch.setenv(mail.WORKERS_ENV, "1")
+    serial = mail.read(path, NO_ME)
+    assert pool_spy.started == 0
+    # Every shard boundary lands somewhere else: in separators, headers, bodies, CRLFs.
+    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail, "SHARD_BYTES", shard_bytes)
+    monkeypatch.setenv(mail.WORKERS_ENV, "2")
+    parallel = mail.read(path, NO_ME)
+    assert pool_spy.started == 1
+    assert_same_extract(parallel, serial)
+    assert mail.summarize_mbox(path, workers=2) == mail.summarize_mbox_range(path)
+    # The file has every outcome: accepted, duplicates (copies, and two messages without
+    # Message-ID that agree on sender, date and subject), rejects, "me" from Sent.
+    assert (serial.items_read, serial.items_accepted, serial.items_rejected) == (70, 49, 10)
+    assert serial.skip_reasons == {"duplicate": 11}
+    assert serial.me_hints == ["me@gmail.com"]
+
+
+def test_parallel_read_from_a_thread_of_a_pool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_spy: type[CountingPool]
+) -> None:
+    # Prefect runs extract tasks in threads; the workers must not be forked from there.
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = write(tmp_path, "tricky.mbox", tricky_mbox())
+    serial = mail.read(path, NO_ME)
+    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail, "SHARD_BYTES", 2048)
+    with ThreadPoolExecutor(2) as threads:
+        results = list(threads.map(lambda _: mail.summarize_mbox(path, workers=2), range(2)))
+    assert pool_spy.started == 2
+    assert results[0] == results[1] == mail.summarize_mbox_range(path)
+    assert mail._pool_context().get_start_method() in ("forkserver", "spawn")
+    assert_same_extract(mail.build_extract(path, results[0], NO_ME), serial)
+
+
+def test_workers_do_not_import_the_callers_main_module(tmp_path: Path) -> None:
+    # Under `ties` the main module is the CLI, which imports pandas: seconds per worker.
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "tricky.mbox", tricky_mbox())
+    imported = tmp_path / "imported"
+    script = tmp_path / "main.py"
+    script.write_text(
+        "import os, sys\n"
+        f"with open({str(imported)!r}, 'a') as f:\n"
+        "    f.write(f'{os.getpid()}\\n')\n"
+        "from pathlib import Path\n"
+        "from connectors import mail\n"
+        "if __name__ == '__main__':\n"
+        "    mail.PARALLEL_MIN_BYTES, mail.SHARD_BYTES = 0, 1000\n"
+        "    got = mail.summarize_mbox(Path(sys.argv[1]), workers=2)\n"
+        "    assert got == mail.summarize_mbox_range(Path(sys.argv[1]))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    subprocess.run([sys.executable, str(script), str(path)], env=env, check=True, timeout=120)
+    assert len(imported.read_text().split()) == 1  # the parent only
+
+
+def test_small_files_and_one_worker_stay_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_spy: type[CountingPool]
+) -> None:
+    path = write(tmp_path, "tricky.mbox", tricky_mbox())
+    monkeypatch.setenv(mail.WORKERS_ENV, "4")
+    mail.read(path, NO_ME)  # far below PARALLEL_MIN_BYTES
+    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(mail.WORKERS_ENV, "1")
+    mail.read(path, NO_ME)
+    assert pool_spy.started == 0
+
+
+def test_a_pool_that_cannot_start_leaves_the_read_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NoPool:
+        def __init__(self, *args, **kwargs):
+            raise OSError(24, "Too many open files")
+
+    path = write(tmp_path, "tricky.mbox", tricky_mbox())
+    serial = mail.read(path, NO_ME)
+    monkeypatch.setattr(mail, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    assert_same_extract(mail.read(path, NO_ME), serial)
+
+
+def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(mail.WORKERS_ENV, raising=False)
+    assert mail.mail_workers() >= 1
+    monkeypatch.setenv(mail.WORKERS_ENV, " 3 ")
+    assert mail.mail_workers() == 3
+    monkeypatch.setenv(mail.WORKERS_ENV, "0")
+    assert mail.mail_workers() == 1
+    monkeypatch.setenv(mail.WORKERS_ENV, "two")
+    with pytest.raises(ValueError, match="TIES_MAIL_WORKERS"):
+        mail.mail_workers()
+
+
+def test_shard_workers_import_no_pandas() -> None:
+    # A worker process imports only mail_mbox (and mail_headers): with pandas it would
+    # take seconds to start instead of tens of milliseconds.
+    import subprocess
+    import sys
+
+    code = "import sys, connectors.mail_mbox; print('pandas' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [("a",), (None, "", "x"), ("2024-01-01T00:00:00+00:00", "ann@x.org", b"Subject"), ("\udc80",)],
+)
+def test_stable_id_copy_agrees_with_base(parts: tuple) -> None:
+    assert mail_headers._stable_id(*parts) == stable_id(*parts)
+
+
+def test_summaries_share_one_object_per_address(tmp_path: Path) -> None:
+    text = mbox(*(message("Ann <ann@example.com>", "Me <me@example.com>") for _ in range(3)))
+    summaries = mail.summarize_mbox_range(write(tmp_path, "s.mbox", text))
+    assert len({id(s.sender) for s in summaries}) == 1
+    assert len({id(s.recipients[0]) for s in summaries}) == 1
 
 
 # -- properties ------------------------------------------------------------------------------
