@@ -41,6 +41,9 @@ WANTED_FIELDS = (
     b"newsgroups",
     b"x-gmail-labels",
     b"x-uniform-type-identifier",
+    b"references",
+    b"in-reply-to",
+    b"x-gm-thrid",
 )
 _FIELD_RE = re.compile(
     rb"\n(" + b"|".join(re.escape(n) for n in WANTED_FIELDS) + rb")[ \t]*:(.*(?:\n[ \t].*)*)",
@@ -398,6 +401,22 @@ def _mailing_list(fields: dict[bytes, bytes]) -> bool:
     return False
 
 
+_MSG_ID_RE = re.compile(r"<[^<>\s]+>")
+
+
+def _thread_root(fields: dict[bytes, bytes], message_id: str | None) -> str | None:
+    """The id every message of a conversation shares: Gmail's thread id, else the first
+    id in References (the thread's first message), else In-Reply-To, else its own id."""
+    thrid = fields.get(b"x-gm-thrid")
+    if thrid is not None and thrid.strip():
+        return "gm:" + header_text(thrid).strip()
+    for name in (b"references", b"in-reply-to"):
+        raw = fields.get(name)
+        if raw is not None and (m := _MSG_ID_RE.search(header_text(raw))):
+            return m.group(0)
+    return message_id
+
+
 def _message_id(fields: dict[bytes, bytes]) -> str | None:
     raw = fields.get(b"message-id")
     if raw is None:
@@ -472,8 +491,9 @@ def summarize(
         raw = fields.get(name)
         if raw is not None:
             recipients.extend(_header_addresses(raw))
-    thread_key = _message_id(fields)
-    identity_key = thread_key or "no-message-id:" + _stable_id(
+    message_id = _message_id(fields)
+    thread_key = _thread_root(fields, message_id)
+    identity_key = message_id or "no-message-id:" + _stable_id(
         occurred_at.isoformat(), sender.key, fields.get(b"subject", b"").strip()
     )
     return MessageSummary(

@@ -312,7 +312,8 @@ def test_takeout_mbox_labels_decide_me_drafts_and_spam(tmp_path: Path) -> None:
     assert names(ex)["ann@example.com"] == "Ann Other"
     assert "me@gmail.com" not in names(ex) and "win@lottery.example" not in names(ex)
     assert "news@example.org" not in names(ex)
-    assert {r["thread_key"] for r in got["bob@example.com"]} == {"<a2@x>"}
+    # Gmail's thread id groups the conversation (interaction_id still uses Message-ID).
+    assert {r["thread_key"] for r in got["bob@example.com"]} == {"gm:1"}
     assert ex.records["emails_raw"].tolist()[0] == ["ann@example.com"]
 
 
@@ -966,3 +967,28 @@ def test_read_never_fails_on_arbitrary_bytes(tmp_path: Path, data: bytes) -> Non
     ex.check_accounting()
     assert len(ex.rejects) == ex.items_rejected
     assert ex.interactions["record_id"].isin(ex.records["record_id"]).all()
+
+
+def test_replies_share_the_thread_root(tmp_path):
+    from connectors.base import ReadOptions
+    from connectors.mail import read
+
+    msgs = [
+        "From a@x.org Mon Jan  1 10:00:00 2024\nFrom: Ann <ann@x.org>\nTo: me@me.org\n"
+        "Date: Mon, 1 Jan 2024 10:00:00 +0000\nMessage-ID: <root@x.org>\n\nhi\n",
+        "From me@me.org Mon Jan  1 11:00:00 2024\nFrom: me@me.org\nTo: Ann <ann@x.org>\n"
+        "Date: Mon, 1 Jan 2024 11:00:00 +0000\nMessage-ID: <r1@me.org>\n"
+        "In-Reply-To: <root@x.org>\nReferences: <root@x.org>\n\nhello\n",
+        "From a@x.org Mon Jan  1 12:00:00 2024\nFrom: Ann <ann@x.org>\nTo: me@me.org\n"
+        "Date: Mon, 1 Jan 2024 12:00:00 +0000\nMessage-ID: <r2@x.org>\n"
+        "In-Reply-To: <r1@me.org>\nReferences: <root@x.org> <r1@me.org>\n\nok\n",
+        "From b@y.org Tue Jan  2 12:00:00 2024\nFrom: Bo <bo@y.org>\nTo: me@me.org\n"
+        "Date: Tue, 2 Jan 2024 12:00:00 +0000\nMessage-ID: <other@y.org>\n"
+        "X-GM-THRID: 1789\n\nnew\n",
+    ]
+    path = tmp_path / "t.mbox"
+    path.write_text("\n".join(msgs))
+    extract = read(path, ReadOptions(me=frozenset({"me@me.org"})))
+    keys = extract.interactions.sort_values("occurred_at")["thread_key"].tolist()
+    assert keys == ["<root@x.org>"] * 3 + ["gm:1789"]
+    assert extract.interactions["interaction_id"].is_unique
