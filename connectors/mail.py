@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from connectors import progress
 from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
 from connectors.mail_headers import HEADER_LINE_RE, MessageSummary, summarize_safely
 from connectors.mail_mbox import (
@@ -201,7 +202,11 @@ def summarize_mbox(path: Path, workers: int | None = None) -> list[MessageSummar
             # The pool starts its processes as the shards are submitted, in this thread.
             with _workers_leave_out_main():
                 parts = pool.map(summarize_mbox_range, [path] * len(shards), starts, ends)
-            return [s for part in parts for s in part]
+            summaries = []
+            for (start, end), part in zip(shards, parts, strict=True):
+                summaries.extend(part)
+                progress.advance((end if end is not None else size) - start)
+            return summaries
     except (OSError, BrokenProcessPool) as exc:
         log.warning("%s: parallel read failed (%s); reading it in one process", path, exc)
         return summarize_mbox_range(path, 0, None)

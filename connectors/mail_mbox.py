@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
+from connectors import progress
 from connectors.mail_headers import (
     HEADER_LINE_RE,
     Address,
@@ -141,10 +142,12 @@ class _Scanner:
                 data = self.f.read(tail + size)
                 self.eof = len(data) <= tail
                 self.buf = data
+                progress.advance(max(len(data) - tail, 0))
             else:
                 data = self.f.read(size)
                 self.eof = not data
                 self.buf += data
+                progress.advance(len(data))
 
     def message_at(self, p: int, at_start: bool) -> tuple[RawMessage | None, int]:
         """The message whose separator line starts at p, and where to search on from."""

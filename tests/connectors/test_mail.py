@@ -992,3 +992,17 @@ def test_replies_share_the_thread_root(tmp_path):
     keys = extract.interactions.sort_values("occurred_at")["thread_key"].tolist()
     assert keys == ["<root@x.org>"] * 3 + ["gm:1789"]
     assert extract.interactions["interaction_id"].is_unique
+
+
+def test_bytes_read_are_reported_for_progress(tmp_path: Path, monkeypatch) -> None:
+    from connectors import progress
+
+    path = write(tmp_path, "tricky.mbox", tricky_mbox())
+    progress.reset()
+    mail.read(path, NO_ME)
+    assert progress.bytes_done() == path.stat().st_size
+    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail, "SHARD_BYTES", 2048)
+    progress.reset()
+    mail.summarize_mbox(path, workers=2)  # shards read in worker processes
+    assert progress.bytes_done() == path.stat().st_size
