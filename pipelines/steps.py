@@ -422,6 +422,7 @@ def build_snapshot(
         "interactions": len(interactions),
         "rejects": len(rejects),
         "merged_ids": len(retired),
+        "contacts_new": int((contacts["created_run_id"] == run_id).sum()),
         "people_reused": int(reuse),
         "reconnect_due": int(contacts["reconnect_due"].sum()),
         "owed_replies": len(relationships.owed_replies),
@@ -472,7 +473,16 @@ def build_snapshot(
         "inputs": inputs_rows,
         "errors": [r.error for r in results if r.error] + [f"{p}: {w}" for p, w in unknown],
         "me": sorted(me_ids),
+        "reject_reasons": _top_reasons(rejects),
     }
+
+
+def _top_reasons(rejects: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:
+    """The most frequent reject reasons, for the run summary."""
+    if rejects.empty:
+        return []
+    counts = rejects["reason"].astype(str).value_counts()
+    return [(str(reason), int(k)) for reason, k in counts.head(n).items()]
 
 
 def _inputs_rows(run_id, results, extracts, unknown) -> list[dict]:

@@ -8,7 +8,7 @@ def summary_lines(summary: dict) -> list[str]:
     by_source = ", ".join(f"{k} {v}" for k, v in summary["people_by_source"].items()) or "none"
     lines = [
         f"warehouse: {summary['warehouse']}  (run {summary['run_id']}, {summary['seconds']:.1f}s)",
-        f"people:       {c['contacts']}  (known from: {by_source})",
+        f"people:       {c['contacts']}  (new {c.get('contacts_new', 0)}; known from: {by_source})",
         f"interactions: {c['interactions']}",
         f"inputs:       {c['inputs']} files; items read {c['items_read']} = accepted "
         f"{c['items_accepted']} + skipped {c['items_skipped']} + rejected "
@@ -21,6 +21,8 @@ def summary_lines(summary: dict) -> list[str]:
             skips[reason] = skips.get(reason, 0) + n
     if skips:
         lines.append("skipped:      " + ", ".join(f"{k} {v}" for k, v in sorted(skips.items())))
+    for reason, n in summary.get("reject_reasons", []):
+        lines.append(f"  rejected {n:>5}: {reason[:100]}")
     if c.get("merged_ids"):
         lines.append(f"merged:       {c['merged_ids']} earlier contact ids now point elsewhere")
     for err in summary["errors"]:
