@@ -130,21 +130,15 @@ def run_stdlib(path: Path) -> dict:
     return {"messages": n}
 
 
-def run_ties(path: Path) -> dict:
+def describe(ex) -> dict:
+    """What ties read, and a digest of the whole Extract to compare runs by."""
     import hashlib
 
-    from connectors import mail
-    from connectors.base import ReadOptions
-
-    start = time.perf_counter()
-    ex = mail.read(path, ReadOptions())
-    seconds = time.perf_counter() - start
     digest = hashlib.sha256()
     for frame in (ex.records, ex.interactions, ex.rejects):
         digest.update(frame.to_json(orient="split", date_format="iso").encode())
     digest.update(repr((ex.items_read, ex.items_accepted, ex.skip_reasons, ex.me_hints)).encode())
     return {
-        "seconds": seconds,
         "messages": ex.items_read,
         "accepted": ex.items_accepted,
         "skipped": ex.skip_reasons,
@@ -156,22 +150,50 @@ def run_ties(path: Path) -> dict:
     }
 
 
+def cpu_snapshot() -> tuple[float, float]:
+    """(CPU seconds the whole machine has been busy, CPU seconds of this process and its
+    reaped descendants), to tell how much of the machine others used during a run."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:9]]
+    busy = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # not idle, iowait
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return busy, me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child(kind: str, path: Path) -> None:
     if kind == "ties":
         # Imports (pandas) are the process's fixed cost, not the reader's: done first.
-        import connectors.mail  # noqa: F401
+        from connectors import mail
+        from connectors.base import ReadOptions
     with open("/proc/self/statm", "rb") as f:
         rss_start = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     sampler = TreeRssSampler()
     sampler.start()
+    busy_before, ours_before = cpu_snapshot()
     start = time.perf_counter()
-    result = run_stdlib(path) if kind == "stdlib" else run_ties(path)
-    seconds = result.pop("seconds", time.perf_counter() - start)
+    if kind == "stdlib":
+        result = run_stdlib(path)
+    else:
+        extract = mail.read(path, ReadOptions())
+    seconds = time.perf_counter() - start
     sampler.stop.set()
+    if kind == "ties":
+        # Reap the forkserver (which reaped the workers): their CPU time then counts as ours.
+        from multiprocessing import forkserver
+
+        stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+        if stop is not None:
+            stop()
+    busy_after, ours_after = cpu_snapshot()
     sampler.join()
+    if kind == "ties":
+        result = describe(extract)
     others = [rss for pid, rss in sampler.peak_by_pid.items() if pid != os.getpid()]
     result.update(
         seconds=seconds,
+        cpu=ours_after - ours_before,
+        others_cores=max(0.0, (busy_after - busy_before) - (ours_after - ours_before)) / seconds,
         rss_start=rss_start,
         rss_self=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,  # KiB on Linux
         rss_children=max(others, default=0),
@@ -235,7 +257,12 @@ def bench_file(path: Path, repeat: int, ties_runs: int) -> dict:
             for _ in range(1 if kind == "stdlib" else ties_runs):
                 result = measure(kind, workers, path)
                 runs.setdefault(label, []).append(result)
-                print(f"  [{i + 1}/{repeat}] {label}: {result['seconds']:.2f} s", flush=True)
+                print(
+                    f"  [{i + 1}/{repeat}] {label}: {result['seconds']:.2f} s "
+                    f"(CPU {result['cpu']:.2f} s; other processes used "
+                    f"{result['others_cores']:.1f} cores meanwhile)",
+                    flush=True,
+                )
     return runs
 
 
@@ -263,10 +290,10 @@ def report(path: Path, runs: dict[str, list[dict]], load: tuple[float, float]) -
     print()
     print(
         "| configuration | wall time, best (median) | MB/s | messages/s | speedup vs stdlib, "
-        "best (median) | peak RSS, all processes | main process (after imports); "
-        "largest worker |"
+        "best (median) | CPU time, median | other processes' load, median | peak RSS, all "
+        "processes | main process (after imports) | largest worker |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     mib = 1 << 20
     for label, rs in runs.items():
         best = min(r["seconds"] for r in rs)
@@ -280,10 +307,13 @@ def report(path: Path, runs: dict[str, list[dict]], load: tuple[float, float]) -
             f"**{base_best / best:.1f}x** ({base_median / median:.1f}x)"
         )  # fmt: skip
         worker = f"{rss_child / mib:.0f} MiB" if rss_child else "-"
+        cpu = statistics.median(r["cpu"] for r in rs)
+        others = statistics.median(r["others_cores"] for r in rs)
         print(
             f"| {label} | {best:.2f} s ({median:.2f} s) | {size / 1e6 / best:.0f} | "
-            f"{t['messages'] / best:,.0f} | {speedup} | {rss_total / mib:.0f} MiB | "
-            f"{rss_self / mib:.0f} MiB ({rss_start / mib:.0f} MiB); {worker} |"
+            f"{t['messages'] / best:,.0f} | {speedup} | {cpu:.2f} s | {others:.1f} cores | "
+            f"{rss_total / mib:.0f} MiB | {rss_self / mib:.0f} MiB ({rss_start / mib:.0f} MiB) "
+            f"| {worker} |"
         )
     return len(digests) == 1
 
