@@ -45,35 +45,40 @@ FOLLOW_UPS_SQL = f"""
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add reconnect, owed, follow-ups and show to the `ties` command line."""
-    r = subparsers.add_parser(
-        "reconnect",
-        help="People with a real tie who have gone quiet: most at stake first.",
-        description="People with a two-way tie, quiet for longer than their usual cadence "
-        "(or 180 days), ranked by the tie's strength when it went quiet.",
-    )
-    r.add_argument("--limit", type=int, default=20, metavar="N", help="at most N people (20)")
-    add_warehouse_options(r)
-    r.set_defaults(handler=_reconnect)
-
-    o = subparsers.add_parser(
-        "owed",
-        help="Messages from people that you have not answered for 7 days or more.",
-        description="Inbound messages with nothing written back to that person since, "
-        "waiting 7 days or more (and from the last 90 days), longest waiting first.",
-    )
-    o.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
-    add_warehouse_options(o)
-    o.set_defaults(handler=_owed)
-
-    f = subparsers.add_parser(
-        "follow-ups",
-        help="New connections, invitations and first messages with no follow-up yet.",
-        description="New LinkedIn connections you have not written to, pending invitations "
-        "to you, and first messages of yours with no answer, 3 to 30 days old.",
-    )
-    f.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
-    add_warehouse_options(f)
-    f.set_defaults(handler=_follow_ups)
+    lists = [
+        (
+            "reconnect",
+            "People with a real tie who have gone quiet: most at stake first.",
+            "People with a two-way tie, quiet for longer than their usual cadence "
+            "(or 180 days), ranked by the tie's strength when it went quiet.",
+            20,
+            "at most N people (20)",
+            _reconnect,
+        ),
+        (
+            "owed",
+            "Messages from people that you have not answered for 7 days or more.",
+            "Inbound messages with nothing written back to that person since, "
+            "waiting 7 days or more (and from the last 90 days), longest waiting first.",
+            50,
+            "at most N (50)",
+            _owed,
+        ),
+        (
+            "follow-ups",
+            "New connections, invitations and first messages with no follow-up yet.",
+            "New LinkedIn connections you have not written to, pending invitations "
+            "to you, and first messages of yours with no answer, 3 to 30 days old.",
+            50,
+            "at most N (50)",
+            _follow_ups,
+        ),
+    ]
+    for name, help_, description, limit, limit_help, handler in lists:
+        parser = subparsers.add_parser(name, help=help_, description=description)
+        parser.add_argument("--limit", type=int, default=limit, metavar="N", help=limit_help)
+        add_warehouse_options(parser)
+        parser.set_defaults(handler=handler)
 
     s = subparsers.add_parser(
         "show",
