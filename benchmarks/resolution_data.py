@@ -50,6 +50,13 @@ P_HOUSEHOLD = 0.03  # two relatives: family name, landline and maybe a family ma
 P_ROLE_ADDRESS = 0.15  # per company with two or more people in the phone book
 # Share of family names drawn from the common list (Zipf); the rest from a long tail.
 P_COMMON_FAMILY = 0.5
+# Birthdays and postal addresses appear on phone-book cards only. They are drawn from
+# a random stream of their own (seeded by person and card), so adding them left every
+# other generated value as it was.
+P_CARD_BIRTHDAY = 0.25
+P_BIRTHDAY_NO_YEAR = 0.3  # Apple's --MMDD: the year left out
+P_CARD_ADDRESS = 0.2
+P_ZIP_PLUS_FOUR = 0.15
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 EPOCH = datetime(2009, 1, 1, tzinfo=UTC)
@@ -689,6 +696,8 @@ class Person:
     household: Household | None = None
     slug: str | None = None
     middle: str | None = None
+    birthday: tuple[int, int, int] | None = None
+    postcode: str | None = None
 
 
 @dataclass
@@ -717,6 +726,8 @@ class _Rec:
     outbound: bool = False
     written_address: str | None = None
     card: dict | None = None  # vCard only: how to write it
+    birthday: str | None = None  # vCard only: ISO, --MM-DD without the year
+    postcodes: list[str] = field(default_factory=list)
 
     def tag(self, t: str) -> None:
         if t not in self.tags:
@@ -1184,8 +1195,31 @@ class _World:
                 rec.emails.append(p.household.family_email)
                 card["emails"].append(("HOME", p.household.family_email))
                 rec.tag("family_contact")
+        self._card_dates_and_address(p, rec)
         rec.observed_at = self.when(datetime(2015, 1, 1, tzinfo=UTC))
         return rec
+
+    def _card_dates_and_address(self, p: Person, rec: _Rec) -> None:
+        """A birthday (sometimes without the year) and the home postal code on some cards.
+
+        A person's birthday and postcode are fixed (relatives of one household share the
+        postcode); which cards show them is drawn per card. Namesakes have their own.
+        """
+        if p.birthday is None:
+            person = Random(f"{self.seed}:{p.pid}")
+            day = datetime(1950, 1, 1) + timedelta(days=person.randrange(365 * 52))
+            p.birthday = (day.year, day.month, day.day)
+            home = Random(f"{self.seed}:household:{p.household.hid}") if p.household else person
+            p.postcode = f"{home.randrange(1000, 99950):05d}"
+        card = Random(f"{self.seed}:{rec.source_key}")
+        if card.random() < P_CARD_BIRTHDAY:
+            y, m, d = p.birthday
+            no_year = card.random() < P_BIRTHDAY_NO_YEAR
+            rec.birthday = f"--{m:02d}-{d:02d}" if no_year else f"{y:04d}-{m:02d}-{d:02d}"
+        if card.random() < P_CARD_ADDRESS:
+            plus4 = card.random() < P_ZIP_PLUS_FOUR
+            code = f"{p.postcode}-{card.randrange(10000):04d}" if plus4 else p.postcode
+            rec.postcodes.append(code)
 
     def _mail(self, p: Person, address: str, company: Company | None, several: bool) -> _Rec:
         rng = self.rng
@@ -1436,6 +1470,8 @@ class _World:
                     "company_raw": rec.company,
                     "title_raw": rec.title,
                     "observed_at": rec.observed_at,
+                    "birthday_raw": rec.birthday,
+                    "postcodes_raw": list(rec.postcodes),
                 }
             )
             truth[record_id] = rec.entity
@@ -1578,6 +1614,8 @@ def _vcard_fields(rec: _Rec) -> dict:
         "tels": list(dict.fromkeys(card.get("tels", []))),
         "url": rec.url,
         "rev": rec.observed_at,
+        "bday": rec.birthday,
+        "postcodes": list(rec.postcodes),
     }
 
 
@@ -1731,6 +1769,12 @@ def _vcf(cards: list[dict]) -> str:
             lines.append(f"TEL;TYPE={kind},VOICE:{number}")
         if c["url"]:
             lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{c['url']}")
+        if (c.get("bday") or "").startswith("--"):  # as Apple writes a birthday without year
+            lines.append(f"BDAY;X-APPLE-OMIT-YEAR=1604:1604{c['bday'][1:]}")
+        elif c.get("bday"):
+            lines.append(f"BDAY;VALUE=date:{c['bday']}")
+        for code in c.get("postcodes", ()):
+            lines.append(f"ADR;TYPE=HOME:;;{_vtext('1 Main St')};Springfield;;{code};USA")
         if c["rev"]:
             lines.append(f"REV:{c['rev'].strftime('%Y-%m-%dT%H:%M:%SZ')}")
         lines.append("END:VCARD")

@@ -175,11 +175,14 @@ class ExtractBuilder:
         company: str | None = None,
         title: str | None = None,
         observed_at: datetime | None = None,
+        birthday: str | None = None,
+        postcodes: list[str] | None = None,
     ) -> str:
         """Add (or complete) the record for source_key and return its record_id.
 
         A key seen again in the same file fills the fields that are still empty, so a
-        mail address seen in a thousand headers is one record.
+        mail address seen in a thousand headers is one record. ``birthday`` is ISO 8601
+        (``1980-04-12``, or ``--04-12`` without a year).
         """
         record_id = stable_id(self.source, self.source_file, source_key)
         row = {
@@ -197,13 +200,15 @@ class ExtractBuilder:
             "company_raw": company or None,
             "title_raw": title or None,
             "observed_at": to_utc(observed_at),
+            "birthday_raw": birthday or None,
+            "postcodes_raw": list(postcodes or []),
         }
         old = self._records.get(record_id)
         if old is None:
             self._records[record_id] = row
         else:
             for k, v in row.items():
-                if k in ("emails_raw", "phones_raw"):
+                if k in ("emails_raw", "phones_raw", "postcodes_raw"):
                     old[k] = old[k] + [x for x in v if x not in old[k]]
                 elif not old.get(k) and v:
                     old[k] = v

@@ -54,8 +54,8 @@ REASON_GROUP = "contact group (KIND:group), not a person"
 
 @dataclass
 class CardContact:
-    """What ties reads from one card. Birthday, addresses, note and categories are parsed
-    for columns still to come; the RECORDS schema does not carry them yet."""
+    """What ties reads from one card. The birthday and the addresses' postal codes go into
+    the record (they help tell namesakes apart); note and categories are not used yet."""
 
     name: str | None = None
     given_name: str | None = None
@@ -74,6 +74,11 @@ class CardContact:
     addresses: list[list[str]] = field(default_factory=list)
     note: str | None = None
     categories: list[str] = field(default_factory=list)
+
+    def postcodes(self) -> list[str]:
+        """The postal code of each address (ADR's sixth part), as written, no repeats."""
+        codes = (_joined(a[5]).strip() for a in self.addresses if len(a) > 5)
+        return list(dict.fromkeys(c for c in codes if c))
 
     def usable(self) -> bool:
         return bool(self.name or self.emails or self.phones or self.urls or self.linkedin_url)
@@ -155,6 +160,8 @@ def _read_card(raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, st
         company=contact.company,
         title=contact.title,
         observed_at=contact.observed_at,
+        birthday=contact.birthday.iso() if contact.birthday else None,
+        postcodes=contact.postcodes(),
     )
     builder.accepted()
 

@@ -35,6 +35,8 @@ RECORDS = pa.schema(
         ("company_raw", pa.string()),
         ("title_raw", pa.string()),
         ("observed_at", UTC_TS),  # when the source says it saw this person (connected on, REV)
+        ("birthday_raw", pa.string()),  # ISO 8601 as read: 1980-04-12, or --04-12 without year
+        ("postcodes_raw", STR_LIST),  # postal codes of the addresses, as written
     ]
 )
 

@@ -6,6 +6,7 @@ import base64
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import vobject
 import vobject.vcard
@@ -577,6 +578,24 @@ def test_bday_read_from_cards(tmp_path: Path) -> None:
         Birthday(None, 12, 24),
         Birthday(1970, 1, 2),
     ]
+
+
+def test_birthday_and_postcodes_reach_the_record(tmp_path: Path) -> None:
+    extract = read(
+        tmp_path,
+        card(
+            "FN:Ana Lima",
+            "BDAY:19800322",
+            "ADR;TYPE=HOME:;;1 Rua A;Lisboa;;1000-001;Portugal",
+            "ADR;TYPE=WORK:;Suite 2;5 Main St;Austin;TX; 78701;USA",
+            "ADR;TYPE=OTHER:;;5 Main St;Austin;TX;78701;USA",
+        )
+        + card("FN:Bo Chen", "BDAY:--0415", version="4.0")
+        + card("FN:Cy Diaz", "ADR:;;Street only;;;;"),
+    )
+    rows = extract.records.sort_values("name_raw")
+    assert rows["birthday_raw"].tolist() == ["1980-03-22", "--04-15", pd.NA]
+    assert rows["postcodes_raw"].tolist() == [["1000-001", "78701"], [], []]
 
 
 @pytest.mark.parametrize(
