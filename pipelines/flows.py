@@ -101,6 +101,7 @@ def _run(
             as_of=settings.as_of,
             overrides_file=overrides_file,
             incremental=incremental,
+            relationship_settings=dict(settings.relationships),
         )
     create_markdown_artifact(
         summary_markdown(summary),

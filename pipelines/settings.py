@@ -12,6 +12,11 @@ Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
     overrides = "~/ties-overrides.toml"    # default: <warehouse>/overrides.toml if present
     task_runner = "dask"                  # or "threads" (default)
     dask_address = "tcp://scheduler:8786" # empty: a local Dask cluster
+
+    [relationships]                       # thresholds of transforms/relationship.py
+    reconnect_after_days = 120            # quiet this long (no known cadence): reconnect
+    owed_after_days = 3                   # an unanswered message is owed after 3 days
+    weights = { recency = 0.4, frequency = 0.2, reciprocity = 0.2, latency = 0.2 }
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
+
+from transforms.relationship import RelationshipPolicy
 
 # DESIGN.md said ./warehouse; in the project checkout that is the `warehouse` Python
 # package, so the default is ./ties-warehouse instead.
@@ -47,7 +54,13 @@ class Settings:
     task_runner: str = "threads"
     dask_address: str = ""
     as_of: datetime | None = None  # "now" for recency; the run's start when unset
+    # [relationships] table: RelationshipPolicy fields, checked when loaded
+    relationships: tuple[tuple[str, object], ...] = ()
     config_file: Path | None = field(default=None, compare=False)
+
+    def relationship_policy(self) -> RelationshipPolicy:
+        """The relationship thresholds: module defaults with the [relationships] table."""
+        return RelationshipPolicy.from_mapping(dict(self.relationships))
 
     def overrides_file(self) -> Path | None:
         """The overrides file to apply, if any."""
@@ -86,6 +99,14 @@ def _coerce(name: str, value):
         return int(value)
     if name == "lock_wait_seconds":
         return float(value)
+    if name == "relationships":
+        if not isinstance(value, dict):
+            raise ConfigError("relationships: give a table, e.g. [relationships]")
+        try:
+            RelationshipPolicy.from_mapping(value)
+        except ValueError as exc:
+            raise ConfigError(f"[relationships] {exc}") from None
+        return tuple(sorted(value.items()))
     if name == "as_of":
         parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         if parsed.tzinfo is None:
@@ -110,7 +131,7 @@ def load_settings(**overrides) -> Settings:
                 f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}"
             )
         values.update(data)
-    for name in known:
+    for name in known - {"relationships"}:  # a table: config file only
         env = os.environ.get(f"TIES_{name.upper()}")
         if env:
             values[name] = env

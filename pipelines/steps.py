@@ -30,7 +30,7 @@ from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
 from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
 from transforms.organisation import organisation_signals
-from transforms.relationship import analyse_relationships
+from transforms.relationship import RelationshipPolicy, analyse_relationships
 from transforms.resolve import load_overrides, resolve
 from warehouse import schema
 from warehouse.extract_store import is_complete, load_extract, save_extract
@@ -332,6 +332,7 @@ def build_snapshot(
     as_of: datetime | None,
     overrides_file: Path | None = None,
     incremental: bool = True,
+    relationship_settings: dict | None = None,
 ) -> dict:
     """Combine the extracts, resolve people, enrich, and commit one snapshot.
 
@@ -388,7 +389,8 @@ def build_snapshot(
             .reset_index(drop=True)
         )
 
-    relationships = analyse_relationships(interactions, as_of or started_at)
+    policy = RelationshipPolicy.from_mapping(relationship_settings or {})
+    relationships = analyse_relationships(interactions, as_of or started_at, policy)
     interactions = interactions.merge(relationships.interactions, on="interaction_id", how="left")
     if reuse:
         identity = _read_frame(previous, "contacts").drop(columns="created_run_id")

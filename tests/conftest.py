@@ -11,7 +11,14 @@ from pipelines.cli import DEMO_INPUTS, DEMO_ME
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-def build_plain(inputs, warehouse, me=tuple(DEMO_ME), incremental=False, overrides_file=None):
+def build_plain(
+    inputs,
+    warehouse,
+    me=tuple(DEMO_ME),
+    incremental=False,
+    overrides_file=None,
+    relationship_settings=None,
+):
     """Plan, extract and commit like the flow does, as plain calls; returns the summary."""
     options = ReadOptions(me=frozenset(me))
     plan = steps.plan_inputs([str(p) for p in inputs], warehouse, incremental, options)
@@ -30,6 +37,7 @@ def build_plain(inputs, warehouse, me=tuple(DEMO_ME), incremental=False, overrid
         as_of=AS_OF,
         overrides_file=overrides_file,
         incremental=incremental,
+        relationship_settings=relationship_settings,
     )
 
 

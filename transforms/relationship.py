@@ -64,7 +64,7 @@ Follow-ups (FOLLOW_UP_AFTER_DAYS (3) passed, within FOLLOW_UP_LOOKBACK_DAYS (30)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import numpy as np
@@ -118,6 +118,56 @@ class RelationshipPolicy:
     owed_lookback_days: float = OWED_LOOKBACK_DAYS
     follow_up_after_days: float = FOLLOW_UP_AFTER_DAYS
     follow_up_lookback_days: float = FOLLOW_UP_LOOKBACK_DAYS
+
+    @classmethod
+    def from_mapping(cls, values: dict) -> RelationshipPolicy:
+        """A policy from a config table (``[relationships]`` in ties.toml).
+
+        Raises:
+            ValueError: an unknown setting, a value that is not a positive number, or
+                weights that do not name the four components.
+        """
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ValueError(f"unknown relationship setting(s) {unknown}; known: {sorted(known)}")
+        out = {}
+        for name, value in values.items():
+            if name == "weights":
+                out[name] = _weights(value)
+            elif name in _COUNT_SETTINGS:
+                out[name] = _positive(name, value, int)
+            else:
+                out[name] = _positive(name, value, float)
+                if name in _SCALES and not out[name] > 0:
+                    raise ValueError(f"{name} = {value!r}: give a number above 0")
+        policy = cls(**out)
+        if policy.reconnect_min_days > policy.reconnect_max_days:
+            raise ValueError("reconnect_min_days is above reconnect_max_days")
+        return policy
+
+
+_COUNT_SETTINGS = ("real_tie_min_messages", "min_episodes_for_cadence")
+# Settings that divide: zero would make every score 0 or undefined.
+_SCALES = ("recency_half_life_days", "frequency_scale", "latency_half_hours", "cadence_factor")
+
+
+def _positive(name: str, value, kind):
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"{name} = {value!r}: give a number >= 0")
+    if kind is int and value != int(value):
+        raise ValueError(f"{name} = {value!r}: give a whole number")
+    return kind(value)
+
+
+def _weights(value) -> dict[str, float]:
+    if not isinstance(value, dict) or set(value) != set(WEIGHTS):
+        raise ValueError(f"weights: give all of {sorted(WEIGHTS)}, e.g. {WEIGHTS}")
+    weights = {k: _positive(f"weights.{k}", v, float) for k, v in value.items()}
+    total = sum(weights.values())
+    if total <= 0:
+        raise ValueError("weights: at least one must be above 0")
+    return {k: v / total for k, v in weights.items()}  # tie_strength stays within 0..1
 
 
 COUNT_COLUMNS = [f"n_{c}_{d}" for c in CHANNELS for d in DIRECTIONS]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import main
+from pipelines.cli import DEMO_INPUTS, main
 
 QUERIES = Path(__file__).resolve().parents[2] / "docs" / "queries.md"
 
@@ -146,3 +146,12 @@ def test_the_issue_queries_are_documented():
         "Network growth per year",
         "People known through one source only",
     } <= titles
+
+
+def test_relationships_settings_reach_the_warehouse(plain_demo_warehouse, tmp_path, capsys):
+    from tests.conftest import build_plain
+
+    assert _json(capsys, "owed", "--warehouse", str(plain_demo_warehouse))  # defaults: some
+    patient = tmp_path / "wh"
+    build_plain(DEMO_INPUTS, patient, relationship_settings={"owed_after_days": 10_000})
+    assert _json(capsys, "owed", "--warehouse", str(patient)) == []
