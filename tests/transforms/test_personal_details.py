@@ -1,0 +1,75 @@
+"""Birthdays and postal codes: normalising, coding, comparing."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from transforms.personal_details import Birthdays, normalise_birthday, postcode_key
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1980-04-12", "1980-04-12"),
+        ("19800412", "1980-04-12"),
+        (" 1980-04-12 ", "1980-04-12"),
+        ("--04-12", "--04-12"),
+        ("--0412", "--04-12"),
+        ("--02-29", "--02-29"),  # a year-less leap day is a real birthday
+        ("1981-02-29", None),
+        ("1980-13-01", None),
+        ("1604-04-12", None),  # Apple's "no year" marker is turned into --MM-DD upstream
+        ("3000-01-01", None),
+        ("circa 1800", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalise_birthday(raw, expected):
+    assert normalise_birthday(raw) == expected
+
+
+@given(st.text(max_size=20))
+def test_normalise_birthday_never_raises_and_is_idempotent(raw):
+    out = normalise_birthday(raw)
+    assert out is None or normalise_birthday(out) == out
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("sw1a 1aa", "SW1A1AA"),
+        ("SW1A1AA", "SW1A1AA"),
+        ("94107-1234", "94107"),
+        ("941071234", "94107"),
+        (" 94043", "94043"),
+        ("1000-001", "1000001"),
+        ("G1V 2M2", "G1V2M2"),
+        ("-", None),
+        ("12", None),
+        (None, None),
+    ],
+)
+def test_postcode_key(raw, expected):
+    assert postcode_key(raw) == expected
+
+
+@given(st.text(max_size=20))
+def test_postcode_key_is_idempotent(raw):
+    out = postcode_key(raw)
+    assert out is None or postcode_key(out) == out
+
+
+def test_birthday_levels():
+    b = Birthdays.from_iso(
+        ["1980-04-12", "1980-04-12", "--04-12", "1981-04-12", "1980-04-13", None, "--04-13"]
+    )
+    a = np.array([0, 0, 0, 0, 0, 2, 2])
+    c = np.array([1, 2, 3, 4, 5, 3, 6])
+    # same date; same day without a year; same day, other year; other day; unknown;
+    # year-less against a full date of the same day; two year-less different days
+    assert b.levels(a, c).tolist() == [2, 1, 0, 0, -1, 1, 0]
+    assert b.conflict(a, c).tolist() == [False, False, True, True, False, False, True]
+    assert b.month_day.tolist() == [412, 412, 412, 412, 413, -1, 413]
+    assert b.year.tolist() == [1980, 1980, -1, 1981, 1980, -1, -1]
