@@ -12,6 +12,7 @@ import re
 import unicodedata
 import urllib.parse
 import zipfile
+import zlib
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ _EXPECTED_HEADER = {
 }
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
+# What unpacking one zip member can raise: a corrupt deflate stream is a zlib.error,
+# a truncated one an EOFError, besides zipfile's own complaints.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+)
 _ANONYMOUS = "linkedin member"
 
 
@@ -463,7 +474,7 @@ def _zip_members(path: Path) -> list[_Member]:
                     continue
                 try:
                     members.append(_Member(info.filename, kind, zf.read(info)))
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                except _MEMBER_ERRORS as exc:
                     error = f"cannot be unpacked: {exc}"
                     members.append(_Member(info.filename, kind, None, error))
             return members

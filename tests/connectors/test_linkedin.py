@@ -308,6 +308,29 @@ def test_folder_with_a_broken_member_rejects_that_file_only(tmp_path):
     assert "expected First Name,Last Name" in e.rejects.reason[0]
 
 
+def corrupt_member(export: Path, name: str) -> None:
+    """Zero 40 bytes of a deflated member's body: unpacking it fails inside zlib."""
+    data = bytearray(export.read_bytes())
+    start = data.index(name.encode()) + len(name) + 10
+    data[start : start + 40] = b"\0" * 40
+    export.write_bytes(bytes(data))
+
+
+def test_zip_with_a_corrupt_deflated_member_rejects_that_file_only(tmp_path):
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Invitations.csv", "From,To,Sent At,Message,Direction\n"
+                    'Me Myself,Ann Lee,"1/30/23, 3:46 AM",,OUTGOING\n')  # fmt: skip
+        zf.writestr("messages.csv", "From,To,Date,Subject,Content,Direction,Folder\n" + (
+            'Bram Okafor,Me Myself,"11/1/18, 8:00 AM",,Hi,INCOMING,INBOX\n' * 50))  # fmt: skip
+    corrupt_member(export, "messages.csv")
+    e = linkedin.read(export, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted, e.items_rejected) == (2, 1, 1)
+    assert e.rejects.locator[0] == "messages.csv"
+    assert e.rejects.reason[0].startswith("cannot be unpacked")
+
+
 # --- messages ---------------------------------------------------------------------------
 
 
