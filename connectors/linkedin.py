@@ -578,6 +578,79 @@ def _read_email_addresses(table: _Table, me: _Me) -> None:
             me.found_emails.add(email.lower())
 
 
+_OWN_KINDS = ("profile", "emails")
+# Profile.csv and Email Addresses.csv are a few KB; a "single CSV" larger than this is
+# some other file and not read whole just to look for the user.
+_OWN_CSV_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _own_tables(path: Path) -> list[_Table]:
+    """Profile and Email Addresses tables of an export, its folder or one CSV; nothing else.
+
+    A member that cannot be read is left out, as ``read`` rejects it and goes on.
+    """
+    tables: list[_Table] = []
+
+    def add(label: str, kind: str, load) -> None:
+        try:
+            data = load()
+        except _MEMBER_ERRORS as exc:
+            log.debug("%s: %s cannot be read: %s", path, label, exc)
+            return
+        if table := _table(label, data, kind):
+            tables.append(table)
+
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            kind = _kind_by_filename(child.name)
+            if kind in _OWN_KINDS and child.is_file():
+                add(child.name, kind, child.read_bytes)
+        return tables
+    with open(path, "rb") as fh:
+        head = fh.read(64 * 1024)
+    if _is_zip(head):
+        with zipfile.ZipFile(path) as zf:
+            for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                kind = _kind_by_filename(info.filename)
+                if kind not in _OWN_KINDS or info.filename.startswith("__MACOSX/"):
+                    continue
+                if not info.is_dir() and info.file_size <= _OWN_CSV_MAX_BYTES:
+                    add(info.filename, kind, lambda info=info: zf.read(info))
+        return tables
+    found = _find_header(_decode(head)[0])
+    if found and found[0] in _OWN_KINDS and path.stat().st_size <= _OWN_CSV_MAX_BYTES:
+        add(path.name, found[0], path.read_bytes)
+    return tables
+
+
+def user_identifiers(path: Path) -> list[str]:
+    """The user's own identifiers a LinkedIn export names, read cheaply before extraction.
+
+    Only Profile.csv (profile URLs in any of its cells, such as Websites) and Email
+    Addresses.csv (every address listed) are read: of the export zip, its unpacked
+    folder, or when ``path`` is one of those two CSVs. Connections and messages are not
+    parsed, so this takes milliseconds and other connectors can be told who the user is.
+
+    Args:
+        path: a LinkedIn export zip, its folder, or a single CSV from it.
+
+    Returns:
+        Normalised profile URLs, then lower-cased addresses, each sorted (as ``me_hints``
+        of ``read``); [] for anything else, an unreadable file included. Never raises.
+    """
+    me = _Me()
+    try:
+        for table in _own_tables(Path(path)):
+            if table.kind == "profile":
+                _read_profile(table, me)
+            else:
+                _read_email_addresses(table, me)
+    except Exception as exc:  # a hint is optional; the extract reports what is wrong
+        log.debug("%s: no user identifiers read: %s", path, exc)
+        return []
+    return me.hints()
+
+
 # --- parsed rows ------------------------------------------------------------------------
 
 
