@@ -528,8 +528,9 @@ class _Me:
 
     @classmethod
     def from_options(cls, options: ReadOptions) -> _Me:
+        """The user as given (``me``), else as other inputs name them (``me_hints``)."""
         me = cls()
-        for value in options.me:
+        for value in options.me or options.me_hints:
             value = value.strip()
             if "@" in value and "linkedin.com" not in value.lower():
                 me.emails.add(value.lower())
@@ -1232,9 +1233,10 @@ def read(path: Path, options: ReadOptions) -> Extract:
     Connections become records and ``linkedin_connection`` interactions, Invitations
     ``linkedin_invitation`` interactions, messages ``linkedin_message`` interactions
     (one per counterpart), Imported Contacts records. Profile.csv and Email
-    Addresses.csv (rows not counted as items), ``options.me``, the Direction columns
-    and, failing those, the participant of most messages identify the user, who never
-    becomes a record; the user's profile URLs and addresses found go to ``me_hints``.
+    Addresses.csv (rows not counted as items), ``options.me`` (else ``options.me_hints``),
+    the Direction columns and, failing those, the participant of most messages identify
+    the user, who never becomes a record; the user's profile URLs and addresses found
+    go to ``me_hints``.
 
     Source keys: the normalised profile URL (``https://www.linkedin.com/in/<slug>``),
     else the e-mail address, else ``name:<folded name>`` (message and invitation
