@@ -36,10 +36,15 @@ class ReadOptions:
     Attributes:
         me: the user's own identifiers (lower-cased mail addresses, LinkedIn profile
             URLs); messages from them are outbound and they never become contacts.
+        me_hints: the user's identifiers as other inputs of the run name them (a
+            LinkedIn export's Profile and Email Addresses), used only when ``me`` is
+            empty. Weaker than ``me``: a connector may add the owner it infers (a
+            mailbox mostly written from an address the export does not list).
         default_region: ISO country used to read phone numbers written without +CC.
     """
 
     me: frozenset[str] = frozenset()
+    me_hints: frozenset[str] = frozenset()
     default_region: str = "US"
 
 

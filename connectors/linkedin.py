@@ -12,6 +12,7 @@ import re
 import unicodedata
 import urllib.parse
 import zipfile
+import zlib
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ _EXPECTED_HEADER = {
 }
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
+# What unpacking one zip member can raise: a corrupt deflate stream is a zlib.error,
+# a truncated one an EOFError, besides zipfile's own complaints.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    zlib.error,
+)
 _ANONYMOUS = "linkedin member"
 
 
@@ -463,7 +474,7 @@ def _zip_members(path: Path) -> list[_Member]:
                     continue
                 try:
                     members.append(_Member(info.filename, kind, zf.read(info)))
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+                except _MEMBER_ERRORS as exc:
                     error = f"cannot be unpacked: {exc}"
                     members.append(_Member(info.filename, kind, None, error))
             return members
@@ -517,8 +528,9 @@ class _Me:
 
     @classmethod
     def from_options(cls, options: ReadOptions) -> _Me:
+        """The user as given (``me``), else as other inputs name them (``me_hints``)."""
         me = cls()
-        for value in options.me:
+        for value in options.me or options.me_hints:
             value = value.strip()
             if "@" in value and "linkedin.com" not in value.lower():
                 me.emails.add(value.lower())
@@ -565,6 +577,79 @@ def _read_email_addresses(table: _Table, me: _Me) -> None:
         if row.fields is not None and "@" in (email := _cell(row.fields, col)):
             me.emails.add(email.lower())
             me.found_emails.add(email.lower())
+
+
+_OWN_KINDS = ("profile", "emails")
+# Profile.csv and Email Addresses.csv are a few KB; a "single CSV" larger than this is
+# some other file and not read whole just to look for the user.
+_OWN_CSV_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _own_tables(path: Path) -> list[_Table]:
+    """Profile and Email Addresses tables of an export, its folder or one CSV; nothing else.
+
+    A member that cannot be read is left out, as ``read`` rejects it and goes on.
+    """
+    tables: list[_Table] = []
+
+    def add(label: str, kind: str, load) -> None:
+        try:
+            data = load()
+        except _MEMBER_ERRORS as exc:
+            log.debug("%s: %s cannot be read: %s", path, label, exc)
+            return
+        if table := _table(label, data, kind):
+            tables.append(table)
+
+    if path.is_dir():
+        for child in sorted(path.iterdir()):
+            kind = _kind_by_filename(child.name)
+            if kind in _OWN_KINDS and child.is_file():
+                add(child.name, kind, child.read_bytes)
+        return tables
+    with open(path, "rb") as fh:
+        head = fh.read(64 * 1024)
+    if _is_zip(head):
+        with zipfile.ZipFile(path) as zf:
+            for info in sorted(zf.infolist(), key=lambda i: i.filename):
+                kind = _kind_by_filename(info.filename)
+                if kind not in _OWN_KINDS or info.filename.startswith("__MACOSX/"):
+                    continue
+                if not info.is_dir() and info.file_size <= _OWN_CSV_MAX_BYTES:
+                    add(info.filename, kind, lambda info=info: zf.read(info))
+        return tables
+    found = _find_header(_decode(head)[0])
+    if found and found[0] in _OWN_KINDS and path.stat().st_size <= _OWN_CSV_MAX_BYTES:
+        add(path.name, found[0], path.read_bytes)
+    return tables
+
+
+def user_identifiers(path: Path) -> list[str]:
+    """The user's own identifiers a LinkedIn export names, read cheaply before extraction.
+
+    Only Profile.csv (profile URLs in any of its cells, such as Websites) and Email
+    Addresses.csv (every address listed) are read: of the export zip, its unpacked
+    folder, or when ``path`` is one of those two CSVs. Connections and messages are not
+    parsed, so this takes milliseconds and other connectors can be told who the user is.
+
+    Args:
+        path: a LinkedIn export zip, its folder, or a single CSV from it.
+
+    Returns:
+        Normalised profile URLs, then lower-cased addresses, each sorted (as ``me_hints``
+        of ``read``); [] for anything else, an unreadable file included. Never raises.
+    """
+    me = _Me()
+    try:
+        for table in _own_tables(Path(path)):
+            if table.kind == "profile":
+                _read_profile(table, me)
+            else:
+                _read_email_addresses(table, me)
+    except Exception as exc:  # a hint is optional; the extract reports what is wrong
+        log.debug("%s: no user identifiers read: %s", path, exc)
+        return []
+    return me.hints()
 
 
 # --- parsed rows ------------------------------------------------------------------------
@@ -1148,9 +1233,10 @@ def read(path: Path, options: ReadOptions) -> Extract:
     Connections become records and ``linkedin_connection`` interactions, Invitations
     ``linkedin_invitation`` interactions, messages ``linkedin_message`` interactions
     (one per counterpart), Imported Contacts records. Profile.csv and Email
-    Addresses.csv (rows not counted as items), ``options.me``, the Direction columns
-    and, failing those, the participant of most messages identify the user, who never
-    becomes a record; the user's profile URLs and addresses found go to ``me_hints``.
+    Addresses.csv (rows not counted as items), ``options.me`` (else ``options.me_hints``),
+    the Direction columns and, failing those, the participant of most messages identify
+    the user, who never becomes a record; the user's profile URLs and addresses found
+    go to ``me_hints``.
 
     Source keys: the normalised profile URL (``https://www.linkedin.com/in/<slug>``),
     else the e-mail address, else ``name:<folded name>`` (message and invitation

@@ -116,7 +116,8 @@ def read(path: Path, options: ReadOptions) -> Extract:
     (each counterpart a record); drafts, spam, mailing-list posts, automated mail and
     notes to self are skipped by reason; a message without a usable From address or
     any date is rejected. The user's addresses come from ``options.me``, else from
-    Gmail's ``Sent`` label, else the address taking part in most direct messages.
+    ``options.me_hints`` (a LinkedIn export's addresses) with Gmail's ``Sent`` label or
+    the address taking part in most direct messages (see ``infer_me``).
 
     Args:
         path: an mbox or .eml file, or a Maildir folder (with cur/ and new/).
@@ -305,7 +306,7 @@ def summarize_maildir(path: Path) -> list[MessageSummary]:
 # -- pass 2: who is me, then records and interactions ------------------------------------
 
 
-def infer_me(summaries: Iterable[MessageSummary]) -> set[str]:
+def infer_me(summaries: Iterable[MessageSummary], hints: Iterable[str] = ()) -> set[str]:
     """The user's addresses as the messages show them.
 
     Gmail Takeout marks the user's own messages with the ``Sent`` label; without it the
@@ -313,36 +314,42 @@ def infer_me(summaries: Iterable[MessageSummary]) -> set[str]:
     ties going to the more frequent sender. That holds for a Sent folder as well as an
     Inbox, where the most frequent sender is a correspondent. One message alone proves
     nothing, so an address seen in fewer than two messages is not taken.
+
+    ``hints`` are the user's addresses as another input names them (a LinkedIn export):
+    they are the user's, and the owner the messages show is added to them only when the
+    Sent label names it or it takes part in more direct messages than the hinted
+    addresses do, as the work address of a mailbox where the export lists only a
+    private one (a correspondent never takes part in more messages than the user).
     """
+    known = {h.lower() for h in hints if "@" in h}
     direct = [s for s in summaries if s.status == "direct"]
     sent = {s.sender.key for s in direct if s.gmail_sent and s.sender is not None}
     if sent:
-        return sent
+        return known | sent
     taking_part: Counter[str] = Counter()
     sending: Counter[str] = Counter()
+    hinted = 0
     for s in direct:
-        taking_part.update({s.sender.key, *(r.key for r in s.recipients)})
+        keys = {s.sender.key, *(r.key for r in s.recipients)}
+        taking_part.update(keys)
         sending[s.sender.key] += 1
+        hinted += bool(known & keys)
     if not taking_part:
-        return set()
+        return known
     best = min(taking_part, key=lambda k: (-taking_part[k], -sending[k], k))
-    return {best} if taking_part[best] >= 2 else set()
+    return known | {best} if taking_part[best] >= 2 and taking_part[best] > hinted else known
 
 
 def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOptions) -> Extract:
     """Decide the user's addresses, then turn the summaries into an Extract."""
     builder = ExtractBuilder(CONNECTOR, SOURCE, path)
-    if options.me:
-        me = {a.lower() for a in options.me}
-        seen = set()
-        for s in summaries:
-            if s.status == "direct":
-                seen.add(s.sender.key)
-                seen.update(r.key for r in s.recipients)
-        builder.me_hints.extend(sorted(me & seen))
-    else:
-        me = infer_me(summaries)
-        builder.me_hints.extend(sorted(me))
+    me = {a.lower() for a in options.me} if options.me else infer_me(summaries, options.me_hints)
+    seen = set()
+    for s in summaries:
+        if s.status == "direct":
+            seen.add(s.sender.key)
+            seen.update(r.key for r in s.recipients)
+    builder.me_hints.extend(sorted(me & seen))
 
     seen_interactions: set[str] = set()
     for s in summaries:

@@ -42,6 +42,16 @@ def reader(connector: str) -> Callable[[Path, ReadOptions], Extract]:
     return importlib.import_module(CONNECTORS[connector]).read
 
 
+def user_identifiers(connector: str, path: Path) -> list[str]:
+    """The user's own identifiers an input names, read cheaply before any extraction.
+
+    A connector that can name the user (LinkedIn: Profile and Email Addresses) has a
+    ``user_identifiers(path)`` that never raises; the others give [].
+    """
+    read_ids = getattr(importlib.import_module(CONNECTORS[connector]), "user_identifiers", None)
+    return list(read_ids(path)) if read_ids else []
+
+
 def _loose(name: str) -> str:
     return name.casefold().replace(" ", "").replace("_", "")
 

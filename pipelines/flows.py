@@ -22,7 +22,7 @@ from pipelines import steps
 from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
 from pipelines.settings import Settings, load_settings
-from pipelines.summary import summary_markdown
+from pipelines.summary import planned_you, summary_markdown
 from transforms.resolve import load_overrides
 from warehouse.lock import warehouse_lock
 from warehouse.snapshot import check_schema_version, current_snapshot
@@ -76,6 +76,7 @@ def _run(
             len(plan.inputs) - len(todo) + len(plan.carried),
             len(plan.unknown),
         )
+        logger.info("%s", planned_you(settings.me, plan.me_hints))
         progress = current_progress()
         sizes = {p.path: input_size(Path(p.path)) for p in todo}
         progress.start_reading(len(todo), sum(sizes.values()))

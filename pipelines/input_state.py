@@ -21,6 +21,9 @@ class InputState:
     connector: str
     fingerprint: str
     extract_key: str
+    # The user's identifiers the input names (a LinkedIn export's Profile and Email
+    # Addresses), still hints for the other inputs once the file is gone.
+    me_hints: tuple[str, ...] = ()
 
 
 def fingerprint(path: Path) -> str:
@@ -43,12 +46,14 @@ def fingerprint(path: Path) -> str:
 def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None = None) -> str:
     """Names a cached extract: the same file read with the same options.
 
-    The user's addresses decide directions and the region decides phone numbers, so a
-    change of either must not reuse an extract made with the old ones.
+    The user's addresses (given, or hinted by a LinkedIn export) decide directions and
+    the region decides phone numbers, so a change of any must not reuse an extract made
+    with the old ones. Without hints the key is what it was before hints existed.
     """
     options = options or ReadOptions()
+    hints = [f"hint:{h}" for h in sorted(options.me_hints)]
     return stable_id(
-        str(path), connector, fp, *sorted(options.me), options.default_region, length=24
+        str(path), connector, fp, *sorted(options.me), *hints, options.default_region, length=24
     )
 
 
@@ -57,12 +62,19 @@ def load_state(state_dir: Path) -> dict[str, InputState]:
     if not path.exists():
         return {}
     data = json.loads(path.read_text())
-    return {k: InputState(**v) for k, v in data.items()}
+    return {
+        k: InputState(**{**v, "me_hints": tuple(v.get("me_hints", ()))}) for k, v in data.items()
+    }
 
 
 def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
     state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = state_dir / (STATE_FILE + ".tmp")
-    tmp.write_text(json.dumps({k: asdict(v) for k, v in sorted(inputs.items())}, indent=1))
+    # me_hints only where there are any: the file of a run without them is as before.
+    rows = {
+        k: {f: x for f, x in asdict(v).items() if f != "me_hints" or x}
+        for k, v in sorted(inputs.items())
+    }
+    tmp.write_text(json.dumps(rows, indent=1))
     os.chmod(tmp, 0o600)
     os.replace(tmp, state_dir / STATE_FILE)

@@ -9,7 +9,7 @@ import logging
 import shutil
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from connectors.base import (
     frame_from_rows,
     stable_id,
 )
-from connectors.registry import Input, discover, reader
+from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
@@ -47,13 +47,20 @@ log = logging.getLogger("ties")
 
 @dataclass
 class PlannedInput:
-    """An input of this run: where it is, who reads it, and whether its cache is fresh."""
+    """An input of this run: where it is, who reads it, and whether its cache is fresh.
+
+    ``me_hints`` are the run's hints of who the user is (no --me given): part of the
+    extract key and handed to the connector. ``user_ids`` are those this input names
+    itself (a LinkedIn export), remembered for the runs after it is gone.
+    """
 
     path: str
     connector: str
     fingerprint: str
     extract_key: str
     cached: bool
+    me_hints: tuple[str, ...] = ()
+    user_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -67,6 +74,7 @@ class InputResult:
     from_cache: bool
     error: str | None = None
     seconds: float = 0.0
+    user_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -75,6 +83,8 @@ class Plan:
     unknown: list[tuple[str, str]]
     # Inputs of earlier runs that were not named again: kept from their cached extract.
     carried: list[PlannedInput] = field(default_factory=list)
+    # Who the user is by the LinkedIn exports of the run, when no --me is given.
+    me_hints: tuple[str, ...] = ()
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -94,6 +104,11 @@ def plan_inputs(
     Incremental runs also re-check every input imported before: one that still exists
     is read again if it changed; one that is gone keeps its last extract until a
     backfill. Backfills read exactly the given inputs, ignoring caches.
+
+    Without ``options.me``, the user's identifiers named by the run's LinkedIn exports
+    (Profile and Email Addresses, read again each run; those of a carried export as
+    remembered) are hints for every connector, sorted so that the same inputs give the
+    same extract keys. They change the keys, so a new hint re-reads what it may change.
     """
     options = options or ReadOptions()
     found = discover(paths)
@@ -108,29 +123,51 @@ def plan_inputs(
         if Path(path).exists():
             items.append(Input(Path(path), st.connector))
         elif is_complete(cache / st.extract_key):
-            carried.append(PlannedInput(path, st.connector, st.fingerprint, st.extract_key, True))
+            carried.append(
+                PlannedInput(
+                    path, st.connector, st.fingerprint, st.extract_key, True, user_ids=st.me_hints
+                )
+            )
+    user_ids = {str(i.path): tuple(user_identifiers(i.connector, i.path)) for i in items}
+    hints: tuple[str, ...] = ()
+    if not options.me:
+        gathered = {h for ids in user_ids.values() for h in ids}
+        gathered.update(h for c in carried for h in c.user_ids)
+        hints = tuple(sorted(gathered | options.me_hints))
+        options = replace(options, me_hints=frozenset(hints))
+    for c in carried:
+        c.me_hints = hints
     planned: list[PlannedInput] = []
     for item in items:
         fp = fingerprint(item.path)
         key = extract_key(item.path, item.connector, fp, options)
         cached = incremental and is_complete(cache / key)
-        planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached))
+        ids = user_ids.get(str(item.path), ())
+        planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached, hints, ids))
     unknown = [(str(p), why) for p, why in found.unknown]
-    return Plan(inputs=planned, unknown=unknown, carried=carried)
+    return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:
     """Read one input with its connector and cache the extract; never raises for bad data.
 
     A file no connector can read, or a connector bug, becomes an error result that
-    names the file; the rest of the run goes on.
+    names the file; the rest of the run goes on. Without ``options.me`` the connector
+    gets the hints the input was planned with, as its extract key does.
     """
     started = time.perf_counter()
     result = InputResult(
-        item.path, item.connector, item.fingerprint, item.extract_key, from_cache=item.cached
+        item.path,
+        item.connector,
+        item.fingerprint,
+        item.extract_key,
+        from_cache=item.cached,
+        user_ids=tuple(item.user_ids),
     )
     if item.cached:
         return result
+    if not options.me:
+        options = replace(options, me_hints=frozenset(item.me_hints))
     try:
         extract = reader(item.connector)(Path(item.path), options)
         save_extract(extract, extracts_dir(warehouse) / item.extract_key)
@@ -459,7 +496,10 @@ def build_snapshot(
     )
     save_state(
         warehouse / "state",
-        {r.path: InputState(r.connector, r.fingerprint, r.extract_key) for r in ok},
+        {
+            r.path: InputState(r.connector, r.fingerprint, r.extract_key, tuple(r.user_ids))
+            for r in ok
+        },
     )
     _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
 
@@ -475,8 +515,28 @@ def build_snapshot(
         "inputs": inputs_rows,
         "errors": [r.error for r in results if r.error] + [f"{p}: {w}" for p, w in unknown],
         "me": sorted(me_ids),
+        "you": _whence_me(me, results, metas),
         "reject_reasons": _top_reasons(rejects),
     }
+
+
+def _whence_me(me: tuple[str, ...], results: list[InputResult], metas: list) -> dict:
+    """Where the user's identifiers of this run came from, for the summary.
+
+    ``given`` (--me or the config), ``linkedin`` (hints from the run's LinkedIn exports;
+    ``inferred`` then lists what mailboxes added) or ``inferred`` (per mailbox).
+    """
+    if me:
+        return {"source": "given", "identifiers": sorted(set(me))}
+    hints = sorted({h for r in results for h in r.user_ids})
+    mailboxes = {h for e in metas if e.connector == "mail" for h in e.me_hints}
+    if hints:
+        return {
+            "source": "linkedin",
+            "identifiers": hints,
+            "inferred": sorted(mailboxes - set(hints)),
+        }
+    return {"source": "inferred", "identifiers": sorted(mailboxes)}
 
 
 def _top_reasons(rejects: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:

@@ -3,6 +3,42 @@
 from __future__ import annotations
 
 
+def _identifiers(ids: list[str]) -> str:
+    """``2 addresses, 1 profile URL``."""
+    urls = sum(1 for i in ids if "linkedin.com/" in i)
+    parts = [(len(ids) - urls, "address", "addresses"), (urls, "profile URL", "profile URLs")]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in parts if n)
+
+
+def planned_you(me: tuple[str, ...], hints: tuple[str, ...]) -> str:
+    """The same before the inputs are read, for the run's log."""
+    if me:
+        return f"you: {_identifiers(sorted(set(me)))} given (--me or config)"
+    if hints:
+        return f"you: {_identifiers(list(hints))} from the LinkedIn export (no --me)"
+    return "you: no --me and no LinkedIn export naming you: inferred per mailbox"
+
+
+def you_line(you: dict | None, has_mail: bool = True) -> str | None:
+    """Where the user's own addresses came from: --me, a LinkedIn export, or each mailbox."""
+    if not you:
+        return None
+    ids, source = you["identifiers"], you["source"]
+    if source == "given":
+        return f"you:          {_identifiers(ids)} given (--me or config)"
+    if source == "linkedin":
+        line = f"you:          {_identifiers(ids)} from the LinkedIn export"
+        if you.get("inferred"):
+            line += f", {_identifiers(you['inferred'])} inferred per mailbox"
+        return line
+    if ids:
+        shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+        return f"you:          inferred per mailbox: {shown} (--me to name yourself)"
+    if has_mail:
+        return "you:          not identified: all mail counts as inbound (--me to name yourself)"
+    return None
+
+
 def summary_lines(summary: dict) -> list[str]:
     c = summary["counts"]
     by_source = ", ".join(f"{k} {v}" for k, v in summary["people_by_source"].items()) or "none"
@@ -15,6 +51,9 @@ def summary_lines(summary: dict) -> list[str]:
         f"{c['items_rejected']}",
         f"rejects:      {c['rejects']}",
     ]
+    has_mail = any(row["connector"] == "mail" for row in summary["inputs"])
+    if line := you_line(summary.get("you"), has_mail):
+        lines.append(line)
     skips: dict[str, int] = {}
     for row in summary["inputs"]:
         for reason, n in row["skip_reasons"]:

@@ -308,6 +308,29 @@ def test_folder_with_a_broken_member_rejects_that_file_only(tmp_path):
     assert "expected First Name,Last Name" in e.rejects.reason[0]
 
 
+def corrupt_member(export: Path, name: str) -> None:
+    """Zero 40 bytes of a deflated member's body: unpacking it fails inside zlib."""
+    data = bytearray(export.read_bytes())
+    start = data.index(name.encode()) + len(name) + 10
+    data[start : start + 40] = b"\0" * 40
+    export.write_bytes(bytes(data))
+
+
+def test_zip_with_a_corrupt_deflated_member_rejects_that_file_only(tmp_path):
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Invitations.csv", "From,To,Sent At,Message,Direction\n"
+                    'Me Myself,Ann Lee,"1/30/23, 3:46 AM",,OUTGOING\n')  # fmt: skip
+        zf.writestr("messages.csv", "From,To,Date,Subject,Content,Direction,Folder\n" + (
+            'Bram Okafor,Me Myself,"11/1/18, 8:00 AM",,Hi,INCOMING,INBOX\n' * 50))  # fmt: skip
+    corrupt_member(export, "messages.csv")
+    e = linkedin.read(export, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted, e.items_rejected) == (2, 1, 1)
+    assert e.rejects.locator[0] == "messages.csv"
+    assert e.rejects.reason[0].startswith("cannot be unpacked")
+
+
 # --- messages ---------------------------------------------------------------------------
 
 
@@ -532,6 +555,102 @@ def test_profile_and_email_addresses_alone_give_hints_and_no_items(tmp_path):
     emails = write(tmp_path, "Email Addresses.csv", "Email Address,Confirmed,Primary,Updated On\n"
                    "ada@example.com,Yes,Yes,1833-06-05 14:00:00 UTC\n")  # fmt: skip
     assert linkedin.read(emails, NO_ME).me_hints == ["ada@example.com"]
+
+
+# --- user_identifiers: who the user is, before any extraction -----------------------------
+
+OWN_PROFILE = (
+    "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Websites\n"
+    'Ada,Byron,,,1815-12-10,"Engineer, analyst",'
+    '"[https://www.linkedin.com/in/Ada-B/, https://example.com]"\n'
+)
+OWN_EMAILS = (
+    "Email Address,Confirmed,Primary,Updated On\n"
+    "Ada.Work@Example.com,Yes,No,1833-06-05 14:00:00 UTC\n"
+    "ada@example.com,Yes,Yes,1833-06-05 14:00:00 UTC\n"
+)
+OWN_CONNECTIONS = (
+    "First Name,Last Name,Email Address,Company,Position,Connected On\n"
+    'Bram,Okafor,bram@example.com,Co,Dev,"10/31/18, 9:00 AM"\n'
+)
+OWN_IDS = [
+    "https://www.linkedin.com/in/ada-b",
+    "ada.work@example.com",
+    "ada@example.com",
+]
+
+
+def _own_export(folder: Path) -> Path:
+    folder.mkdir()
+    write(folder, "Profile.csv", OWN_PROFILE)
+    write(folder, "Email Addresses.csv", OWN_EMAILS)
+    write(folder, "Connections.csv", OWN_CONNECTIONS)
+    return folder
+
+
+def test_user_identifiers_of_folder_zip_and_single_csv_match_read(tmp_path):
+    folder = _own_export(tmp_path / "export")
+    export = tmp_path / "Basic_LinkedInDataExport_01-01-2026.zip"
+    with zipfile.ZipFile(export, "w") as zf:
+        for f in sorted(folder.iterdir()):
+            zf.write(f, f"Basic_LinkedInDataExport_01-01-2026/{f.name}")
+        zf.writestr("__MACOSX/Basic_LinkedInDataExport_01-01-2026/._Profile.csv", b"\0junk")
+    assert linkedin.user_identifiers(folder) == OWN_IDS
+    assert linkedin.user_identifiers(export) == OWN_IDS
+    assert linkedin.user_identifiers(folder / "Profile.csv") == OWN_IDS[:1]
+    assert linkedin.user_identifiers(folder / "Email Addresses.csv") == OWN_IDS[1:]
+    # The same identifiers, in the same order, as the full read finds.
+    assert linkedin.read(folder, NO_ME).me_hints == OWN_IDS
+    assert linkedin.read(export, NO_ME).me_hints == OWN_IDS
+
+
+def test_user_identifiers_reads_neither_connections_nor_messages(tmp_path):
+    conns = write(tmp_path, "Connections.csv", OWN_CONNECTIONS)
+    assert linkedin.user_identifiers(conns) == []
+    # A messages file names the user only by guessing from many messages: read()'s job.
+    msgs = write(tmp_path, "messages.csv", MSG_HEADER_2024 + _msg(
+        "c1", "Me", ME_URL, "Bram", "https://www.linkedin.com/in/bram", "2024-01-01 10:00:00 UTC",
+    ))  # fmt: skip
+    assert linkedin.user_identifiers(msgs) == []
+
+
+def test_user_identifiers_of_anything_else_is_empty_and_never_raises(tmp_path):
+    other_zip = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other_zip, "w") as zf:
+        zf.writestr("a.jpg", b"\xff\xd8")
+    renamed = write(tmp_path, "Email Addresses.csv", "just,some,csv\n1,2,3\n")
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    for path in (
+        tmp_path / "missing.zip",
+        write(tmp_path, "broken.zip", b"PK\x03\x04 not really a zip"),
+        other_zip,
+        renamed,
+        empty_dir,
+        write(tmp_path, "mail.mbox", "From a@b Mon Jan  1 10:00:00 2024\nFrom: a@b\n\nhi\n"),
+        write(tmp_path, "bytes.bin", bytes(range(256)) * 10),
+    ):
+        assert linkedin.user_identifiers(path) == [], path
+
+
+def test_user_identifiers_skips_an_unreadable_member_keeps_the_other(tmp_path):
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Profile.csv", OWN_PROFILE)
+        zf.writestr("Email Addresses.csv", OWN_EMAILS * 50)
+    corrupt_member(export, "Email Addresses.csv")
+    assert linkedin.user_identifiers(export) == OWN_IDS[:1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(header=st.sampled_from([b"", OWN_EMAILS.encode()[:44], OWN_PROFILE.encode()[:60]]),
+       body=st.binary(max_size=400))  # fmt: skip
+def test_user_identifiers_of_arbitrary_bytes_never_raises(header, body):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "Email Addresses.csv"
+        path.write_bytes(header + body)
+        ids = linkedin.user_identifiers(path)
+        assert isinstance(ids, list) and all(isinstance(i, str) for i in ids)
 
 
 def test_imported_contacts_both_headers(tmp_path):
@@ -847,6 +966,31 @@ def test_sample_as_zip_reads_like_the_folder(tmp_path):
     assert z.me_hints == d.me_hints
     assert set(z.records.source_file) == {str(export)}
     assert z.records.locator.str.startswith("Basic_LinkedInDataExport_12-16-2024/").all()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLE_COUNTS))
+def test_sample_user_identifiers_are_the_profile_and_address_hints_of_read(name):
+    folder = sample(name)
+    ids = linkedin.user_identifiers(folder)
+    hints = linkedin.read(folder, NO_ME).me_hints
+    # read() may add a profile URL it finds in the messages; addresses are the same.
+    assert set(ids) <= set(hints)
+    assert [h for h in hints if "@" in h] == [i for i in ids if "@" in i]
+    assert ids == sorted(i for i in ids if "@" not in i) + sorted(i for i in ids if "@" in i)
+
+
+def test_sample_user_identifiers_values():
+    assert linkedin.user_identifiers(sample("silkyrich_synthetic_export")) == [
+        "ada.example@example.com",
+        "ada.personal@example.com",
+    ]
+    folder = sample("derived_2024-12_export")
+    assert linkedin.user_identifiers(folder / "Email Addresses.csv") == [
+        "dara.grnwald75@org14.example",
+        "sven.vergaard94@org14.example",
+    ]
+    assert linkedin.user_identifiers(folder / "messages.csv") == []
+    assert linkedin.user_identifiers(sample("derived_2021-06_export")) == []
 
 
 def test_sample_single_csv_files():
