@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -350,7 +351,8 @@ def _combine(results, unknown, extracts, me_ids, default_region):
         bool(me_ids & ({u} if isinstance(u, str) else set()) | (me_ids & set(es or [])))
         for u, es in zip(records["linkedin_url"].tolist(), records["emails"].tolist(), strict=True)
     ]
-    records = records[~pd.Series(is_me, index=records.index)].reset_index(drop=True)
+    # A boolean array, not a Series: an empty Series would select columns, not rows.
+    records = records.loc[~np.array(is_me, dtype=bool)].reset_index(drop=True)
     records = records.sort_values("record_id", kind="stable").reset_index(drop=True)
     return records, interactions, rejects
 
