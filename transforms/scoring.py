@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 
@@ -108,12 +109,46 @@ def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
     return hit, fewest
 
 
-def _cpdist(scorer, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _cpdist(scorer, left: list, right: list) -> np.ndarray:
     if not len(left):
         return np.empty(0, dtype=np.float64)
-    return process.cpdist(left.tolist(), right.tolist(), scorer=scorer, workers=-1).astype(
-        np.float64
-    )
+    return process.cpdist(left, right, scorer=scorer, workers=-1).astype(np.float64)
+
+
+def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (x[i], y[i]) pairs of codes (>= 0), and per i which one it is."""
+    width = np.int64(max(int(x.max(initial=0)), int(y.max(initial=0))) + 1)
+    which, distinct = pd.factorize(x * width + y)
+    return distinct // width, distinct % width, which
+
+
+def _pair_scores(scorer, values: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """scorer(values[x[i]], values[y[i]]) per i, computed once per distinct (x[i], y[i]):
+    candidate pairs repeat the same two names or companies many times over."""
+    if not len(x):
+        return np.empty(0, dtype=np.float64)
+    ux, uy, which = _distinct_pairs(x, y)
+    return _cpdist(scorer, values[ux].tolist(), values[uy].tolist())[which]
+
+
+def _alike_given(names: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Row-wise, for given names x[i] != y[i] (codes into names) of the same initial:
+    a short form of the other (Pat / Patricia), a near spelling (Jon / John) or one slip
+    of the keyboard in names of four letters or more (Juwn / Juan)? Once per distinct
+    pair of names."""
+    if not len(x):
+        return np.zeros(0, dtype=bool)
+    ux, uy, which = _distinct_pairs(x, y)
+    left, right = names[ux].tolist(), names[uy].tolist()
+    # x starts with y or y with x: their common prefix is the shorter of the two
+    lx = np.fromiter(map(len, left), dtype=np.int64, count=len(left))
+    ly = np.fromiter(map(len, right), dtype=np.int64, count=len(right))
+    alike = _cpdist(Prefix.similarity, left, right) == np.minimum(lx, ly)
+    alike |= _cpdist(JaroWinkler.normalized_similarity, left, right) >= GIVEN_SIMILARITY
+    long = np.flatnonzero(~alike & (lx >= 4) & (ly >= 4))
+    slip = _cpdist(Levenshtein.distance, [left[i] for i in long], [right[i] for i in long]) <= 1
+    alike[long[slip]] = True
+    return alike[which]
 
 
 def _tf(count: np.ndarray, population: int) -> np.ndarray:
@@ -144,10 +179,11 @@ def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     k = len(a)
     population = max(f.n, MIN_POPULATION)
     levels: dict[str, np.ndarray] = {}
-    tf_u: dict[str, np.ndarray] = {name: np.full(k, np.nan) for name in FEATURES}
+    tf_u: dict[str, np.ndarray] = {}
 
     ua, ub = f.url[a], f.url[b]
     levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
+    tf_u["linkedin_url"] = np.full(k, np.nan)
 
     levels["name"], tf_u["name"], name_sim, conflict = _compare_names(f, a, b, population)
     levels["company"], tf_u["company"], company_sim = _compare_companies(f, a, b, population)
@@ -156,86 +192,76 @@ def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
         ("email", f.email, f.email_shared, f.email_count),
         ("phone", f.phone, f.phone_shared, f.phone_count),
     ):
-        xa, xb = matrix[a], matrix[b]
-        both = (xa[:, 0] >= 0) & (xb[:, 0] >= 0)
+        both = (matrix[a, 0] >= 0) & (matrix[b, 0] >= 0)
+        lv = np.where(both, 0, -1).astype(np.int8)
+        tf = np.full(k, np.nan)
+        # Only pairs where both records have a value can share one.
+        idx = np.flatnonzero(both)
+        xa, xb = matrix[a[idx]], matrix[b[idx]]
         hit, fewest = _any_equal(xa, xb, count)
         # A value seen with many given names is a shared mailbox or line, whatever it is;
         # so is one two records with different given names share (a family's landline).
         personal, _ = _any_equal(np.where(shared[np.maximum(xa, 0)], -1, xa), xb)
-        personal &= ~conflict
-        lv = np.where(both, 0, -1).astype(np.int8)
-        lv[hit] = 1
-        lv[personal] = 2
+        personal &= ~conflict[idx]
+        lv[idx[hit]] = 1
+        lv[idx[personal]] = 2
         levels[name] = lv
-        tf_u[name] = np.where(hit & ~personal, _tf(np.minimum(fewest, f.n), population), np.nan)
+        some = hit & ~personal
+        tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
+        tf_u[name] = tf
 
     return Comparison(levels, tf_u, name_sim, company_sim)
 
 
 def _compare_names(f: RecordFeatures, a, b, population):
     k = len(a)
-    sa, sb = f.full_str[a], f.full_str[b]
-    has_name = np.array([x is not None for x in f.full_str], dtype=bool)
+    has_name = f.has_name
     has = has_name[a] & has_name[b]
     ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
-    exact = has & (f.full[a] >= 0) & (f.full[a] == f.full[b])
+    full_a = f.full[a]
+    exact = has & (full_a >= 0) & (full_a == f.full[b])
     sim = np.full(k, np.nan)
     todo = np.flatnonzero(has & ~exact)
-    sim[todo] = _cpdist(JaroWinkler.normalized_similarity, sa[todo], sb[todo])
+    wa, wb = f.written[a[todo]], f.written[b[todo]]
+    sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
     sim[exact] = 1.0
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
-    given_sim = np.zeros(k)
-    todo = np.flatnonzero(both_given & ~giv_eq)
-    left, right = f.given_str[a[todo]], f.given_str[b[todo]]
-    given_sim[todo] = _cpdist(JaroWinkler.normalized_similarity, left, right)
-    # Pat / Patricia: a given name that starts the other is a short form of it.
-    prefix = np.zeros(k, dtype=bool)
-    same_start = np.flatnonzero([x[0] == y[0] for x, y in zip(left, right, strict=True)])
-    prefix[todo[same_start]] = [
-        x.startswith(y) or y.startswith(x)
-        for x, y in zip(left[same_start], right[same_start], strict=True)
-    ]
-    # One slip of the keyboard in a given name of four letters or more (Juwn / Juan).
-    slip = np.zeros(k, dtype=bool)
-    long = todo[[len(x) >= 4 and len(y) >= 4 for x, y in zip(left, right, strict=True)]]
-    slip[long] = _cpdist(Levenshtein.distance, f.given_str[a[long]], f.given_str[b[long]]) <= 1
-    initial_only = np.array([len(x) == 1 if x else False for x in f.given_str], dtype=bool)
-    initials = np.array([ord(x[0]) if x else -1 for x in f.given_str], dtype=np.int64)
+    initial_a, initial_b = f.initial[a], f.initial[b]
+    same_initial = initial_a == initial_b
+    initial_only_a, initial_only_b = f.given_length[a] == 1, f.given_length[b] == 1
     # An initial may stand for a diminutive: "P. Bradwick" for Pepe (José) Bradwick.
-    letter = initials - ord("a")
-    ok = (letter >= 0) & (letter < 26)
-    bit = np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
-    nick_initial = (initial_only[a] & ((f.given_initials[b] & bit[a]) != 0)) | (
-        initial_only[b] & ((f.given_initials[a] & bit[b]) != 0)
+    bit_a, bit_b = _initial_bit(initial_a), _initial_bit(initial_b)
+    nick_initial = (initial_only_a & ((f.given_initials[b] & bit_a) != 0)) | (
+        initial_only_b & ((f.given_initials[a] & bit_b) != 0)
     )
+    # Given names that differ but start alike may be one (Pat / Patricia, Jon / John).
+    alike = np.zeros(k, dtype=bool)
+    todo = np.flatnonzero(both_given & ~giv_eq & same_initial & ~initial_only_a & ~initial_only_b)
+    alike[todo] = _alike_given(f.names, ga[todo], gb[todo])
     compatible = both_given & (
-        giv_eq
-        | prefix
-        | nick_initial
-        | (
-            (initials[a] == initials[b])
-            & (initial_only[a] | initial_only[b] | (given_sim >= GIVEN_SIMILARITY) | slip)
-        )
+        giv_eq | nick_initial | (same_initial & (initial_only_a | initial_only_b | alike))
     )
     conflict = both_given & ~compatible
     # Family name first, against the name in order or an initial ("Chen Xin" / "X. Chen").
-    fam_initial = np.array([ord(x[0]) if x else -2 for x in f.family_str], dtype=np.int64)
+    fam_initial_a, fam_initial_b = f.family_initial[a], f.family_initial[b]
     swapped = (
         has
         & (ga >= 0)
         & (fa >= 0)
         & (
-            ((ga == fb) & ((fa == gb) | (initial_only[b] & (fam_initial[a] == initials[b]))))
-            | ((fa == gb) & initial_only[a] & (fam_initial[b] == initials[a]))
+            ((ga == fb) & ((fa == gb) | (initial_only_b & (fam_initial_a == initial_b))))
+            | ((fa == gb) & initial_only_a & (fam_initial_b == initial_a))
         )
     )
     # The same words in another order or with one more (Jung Hyun-woo, Galarte Barares).
     words = has & (f.name_words[a] >= 2) & (f.name_words[b] >= 2) & ~exact
     todo = np.flatnonzero(words)
     word_sim = np.zeros(k)
-    word_sim[todo] = _cpdist(fuzz.token_set_ratio, f.words_str[a[todo]], f.words_str[b[todo]])
+    word_sim[todo] = _pair_scores(
+        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]]
+    )
     same_words = word_sim >= WORDS_SIMILARITY
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
@@ -267,7 +293,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
-    tf[exact] = _tf(f.full_count[f.full[a[exact]]], population)
+    tf[exact] = _tf(f.full_count[full_a[exact]], population)
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
     fam = close & (fa >= 0) & (fa == fb)
@@ -304,16 +330,22 @@ def _compare_names(f: RecordFeatures, a, b, population):
     return level, tf, sim, conflict
 
 
+def _initial_bit(initial: np.ndarray) -> np.ndarray:
+    """The bit of an initial's letter a-z in a ``given_initials`` mask (0: no letter)."""
+    letter = initial.astype(np.int64) - ord("a")
+    ok = (letter >= 0) & (letter < 26)
+    return np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
+
+
 def _compare_companies(f: RecordFeatures, a, b, population):
     k = len(a)
     oa, ob = f.org[a], f.org[b]
     both = (oa[:, 0] >= 0) & (ob[:, 0] >= 0)
     agree, fewest = _any_equal(oa, ob, f.org_count)
-    ca, cb = f.company_str[a], f.company_str[b]
-    has_company = np.array([x is not None for x in f.company_str], dtype=bool)
-    todo = np.flatnonzero(~agree & has_company[a] & has_company[b])
+    ca, cb = f.company[a], f.company[b]
+    todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
     sim = np.full(k, np.nan)
-    sim[todo] = _cpdist(fuzz.token_set_ratio, ca[todo], cb[todo]) / 100.0
+    sim[todo] = _pair_scores(fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo]) / 100.0
     sim[agree] = 1.0
     similar = ~agree & (sim >= COMPANY_SIMILARITY / 100.0)
     level = np.where(both, 0, -1).astype(np.int8)
