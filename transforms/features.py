@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -77,10 +78,20 @@ def _text(array: pa.Array) -> pa.Array | None:
 
 def _encode(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Codes by first occurrence (-1 for null) and the distinct values (object array)."""
+    codes, dictionary = _encode_arrow(array)
+    return codes, _objects(dictionary)
+
+
+def _encode_arrow(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes by first occurrence (-1 for null) and the distinct values, in Arrow."""
     encoded = pc.dictionary_encode(array)
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    values = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
-    return codes, values
+    return codes, encoded.dictionary
+
+
+def _objects(array: pa.Array) -> np.ndarray:
+    """An Arrow array as an object array of Python values."""
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
 
 
 def _factorize(values: list) -> tuple[np.ndarray, np.ndarray]:
@@ -89,26 +100,29 @@ def _factorize(values: list) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def _without_empty(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """An empty string is no value: its code becomes -1 and later codes move down one,
-    which is how they would have been numbered had it been missing."""
-    empty = np.flatnonzero(values == "")
-    if not len(empty):
-        return codes, values
-    e = int(empty[0])
-    return np.where(codes == e, -1, codes - (codes > e)), np.delete(values, e)
+def _without(codes: np.ndarray, e: int) -> np.ndarray:
+    """Codes as if value e had been missing: -1 for it, later codes move down one."""
+    return np.where(codes == e, -1, codes - (codes > e)) if e >= 0 else codes
 
 
-def _string_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _string_codes(series: pd.Series, values: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Per record the code of its string (-1: missing, empty or not a string), codes
-    numbered by first occurrence; and the distinct strings."""
+    numbered by first occurrence; and the distinct strings (None unless ``values``)."""
     array = _arrow(series)
     text = _text(array) if array is not None else None
-    if text is not None:
-        codes, values = _encode(text)
-    else:  # values Arrow cannot type (a stray number among strings): those are missing
-        codes, values = _factorize([v if isinstance(v, str) else None for v in series.tolist()])
-    return _without_empty(codes, values)
+    if text is None:  # values Arrow cannot type (a stray number among strings): missing
+        codes, distinct = _factorize([v if isinstance(v, str) else None for v in series.tolist()])
+        empty = np.flatnonzero(distinct == "")
+        e = int(empty[0]) if len(empty) else -1
+        return _without(codes, e), (np.delete(distinct, e) if e >= 0 else distinct)
+    codes, dictionary = _encode_arrow(text)
+    # An empty string is no value.
+    e = pc.index(dictionary, pa.scalar("", dictionary.type)).as_py()
+    codes = _without(codes, e)
+    if not values:
+        return codes, None
+    distinct = _objects(dictionary)
+    return codes, (np.delete(distinct, e) if e >= 0 else distinct)
 
 
 def _list_items(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -224,12 +238,15 @@ def _given_spellings(given_name: str | None, given_key: str | None) -> tuple[str
     return tuple(dict.fromkeys(x for x in (*folded[:1], "".join(folded), given_key) if x))
 
 
-def _family_spellings(family: str | None, name_key: str | None) -> tuple[str, ...]:
-    """The family name and every later word of the name, which may be the family name
-    too (Miguel Sánchez Galera)."""
-    families = [family] if family else []
-    families += [_NOT_LETTER.sub("", t) for t in (name_key or "").split()[1:]]
-    return tuple(dict.fromkeys(x for x in families if x))
+def _later_words(name_key: str) -> tuple[str, ...]:
+    """The letters of every word of the name but the first: each may be the family
+    name (Miguel Sánchez Galera)."""
+    return tuple(_NOT_LETTER.sub("", t) for t in name_key.split()[1:])
+
+
+def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
+    """The family name and the later words of the name (``_later_words``)."""
+    return tuple(dict.fromkeys(x for x in (family, *later) if x))
 
 
 def _name_forms(
@@ -259,6 +276,124 @@ def _name_forms(
     alone += [g + family[0] for g in alone if family]
     alone = [f for f in dict.fromkeys(alone) if len(f) >= MIN_LOCAL_LETTERS]
     return full + short, len(full), alone
+
+
+_NOTHING = pa.scalar("", pa.large_string())  # the separator of joined strings
+
+
+def _flat(tuples: list[tuple[str, ...]]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Tuples of strings as one Arrow array, with each tuple's length and offset."""
+    lengths = np.array([len(t) for t in tuples], dtype=np.int64)
+    flat = pa.array([x for t in tuples for x in t], pa.large_string())
+    return flat, lengths, np.cumsum(lengths) - lengths
+
+
+def _within(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per element of a group-sorted array, its rank within its group."""
+    counts = np.bincount(group, minlength=n_groups)
+    return np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _both_ways(group: np.ndarray, x: pa.Array, y: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """x + y then y + x, element by element: per element its group and both strings."""
+    xy = pc.binary_join_element_wise(x, y, _NOTHING)
+    yx = pc.binary_join_element_wise(y, x, _NOTHING)
+    order = np.arange(2 * len(group)).reshape(2, -1).T.ravel()
+    return np.repeat(group, 2), pa.concat_arrays([xy, yx]).take(order)
+
+
+def _in_group_order(n_groups: int, *blocks: np.ndarray) -> list[np.ndarray]:
+    """Where each element of several group-sorted blocks goes when the blocks are merged
+    group by group, a group's elements of the first block before those of the second."""
+    counts = [np.bincount(g, minlength=n_groups) for g in blocks]
+    before = np.cumsum(sum(counts)) - sum(counts)
+    out = []
+    for group, c in zip(blocks, counts, strict=True):
+        out.append(before[group] + _within(group, n_groups))
+        before = before + c
+    return out
+
+
+def _forms_of_groups(
+    givens: list[tuple[str, ...]],
+    families: list[tuple[str, ...]],
+    given_of: np.ndarray,
+    family_of: np.ndarray,
+    family_key: list[str | None],
+    extra: list[str],
+):
+    """``_name_forms`` of many names at once, in Arrow and numpy rather than per name.
+
+    Args:
+        givens: per given combination its spellings (``_given_spellings``).
+        families: per family combination its spellings (``_family_spellings``).
+        given_of, family_of: per name its given and its family combination.
+        family_key: per name its family key.
+        extra: more strings to code in the same code space (mail local parts).
+
+    Returns:
+        Codes numbered by first occurrence over: every name's spellings in turn (as
+        ``_name_forms`` lists them), then every name's given-name spellings, then the
+        extra strings. With per name how many spellings it has, how many of them have
+        the whole given name, and how many given-name spellings it has.
+    """
+    n = len(given_of)
+    g_flat, g_len, g_off = _flat(givens)
+    f_flat, f_len, f_off = _flat(families)
+    g_chars = pc.utf8_length(g_flat).to_numpy(zero_copy_only=False)
+    # Every (family spelling, given spelling) of every name, family-major as in the loop.
+    inner = g_len[given_of]
+    count = f_len[family_of] * inner
+    group = np.repeat(np.arange(n, dtype=np.int64), count)
+    e = _within(group, n)
+    gi = g_off[given_of][group] + e % inner[group]
+    fi = f_off[family_of][group] + e // inner[group]
+    g, fam = g_flat.take(gi), f_flat.take(fi)
+    whole = np.flatnonzero(g_chars[gi] >= 2)
+    full_group, full = _both_ways(group[whole], g.take(whole), fam.take(whole))
+    short_group, short = _both_ways(group, pc.utf8_slice_codeunits(g, 0, 1), fam)
+    # The given name alone (two letters or more), then with the family initial.
+    group = np.repeat(np.arange(n, dtype=np.int64), inner)
+    gi = g_off[given_of][group] + _within(group, n)
+    keep = np.flatnonzero(g_chars[gi] >= 2)
+    alone_group, alone = group[keep], g_flat.take(gi[keep])
+    initial = pc.utf8_slice_codeunits(pa.array(family_key, pa.large_string()), 0, 1)
+    with_family = np.flatnonzero(~initial.is_null().to_numpy(zero_copy_only=False)[alone_group])
+    initialled = pc.binary_join_element_wise(
+        alone.take(with_family), initial.take(alone_group[with_family]), _NOTHING
+    )
+    alone_dest, initialled_dest = _in_group_order(n, alone_group, alone_group[with_family])
+    alone_group = np.concatenate([alone_group, alone_group[with_family]])
+    order = np.argsort(np.concatenate([alone_dest, initialled_dest]))
+    alone_group = alone_group[order]
+    alone = pa.concat_arrays([alone, initialled]).take(order)
+
+    # One code per distinct string, to find repeats within a name.
+    strings = pa.concat_arrays([full, short, alone, pa.array(extra, pa.large_string())])
+    ids, _ = _encode(strings)
+    long = pc.utf8_length(strings).to_numpy(zero_copy_only=False) >= MIN_LOCAL_LETTERS
+    cut = np.cumsum([len(full), len(short), len(alone)])
+    width = np.int64(int(ids.max(initial=0)) + 1)
+
+    def firsts(group, part):
+        key = group * width + ids[part]
+        return ~pd.Series(key).duplicated().to_numpy() & long[part], key
+
+    keep_full, full_key = firsts(full_group, slice(0, cut[0]))
+    keep_short, short_key = firsts(short_group, slice(cut[0], cut[1]))
+    keep_short &= ~_isin(short_key, full_key)
+    keep_alone, _ = firsts(alone_group, slice(cut[1], cut[2]))
+    full_group, short_group = full_group[keep_full], short_group[keep_short]
+    full_dest, short_dest = _in_group_order(n, full_group, short_group)
+    form_ids = np.empty(len(full_dest) + len(short_dest), dtype=np.int64)
+    form_ids[full_dest] = ids[: cut[0]][keep_full]
+    form_ids[short_dest] = ids[cut[0] : cut[1]][keep_short]
+    sequence = np.concatenate([form_ids, ids[cut[1] : cut[2]][keep_alone], ids[cut[2] :]])
+    codes, _ = pd.factorize(sequence)
+    n_full = np.bincount(full_group, minlength=n)
+    n_forms = n_full + np.bincount(short_group, minlength=n)
+    n_alone = np.bincount(alone_group[keep_alone], minlength=n)
+    return codes.astype(np.int64), n_forms, n_full, n_alone
 
 
 def _local_letters(addresses: np.ndarray) -> list[str | None]:
@@ -337,42 +472,34 @@ def _spellings(
             strict=True,
         )
     ]
+    later = [_later_words(x) for x in nk_v.tolist()] + [()]
     families = [
-        _family_spellings(x, y)
+        _family_spellings(x, later[y])
         for x, y in zip(
-            _strings_at(fk_v, fk[family_member]).tolist(),
-            _strings_at(nk_v, nk[family_member]).tolist(),
-            strict=True,
+            _strings_at(fk_v, fk[family_member]).tolist(), nk[family_member].tolist(), strict=True
         )
     ]
     group, member = _group(gn, gk, fk, nk)
-    family_key = _strings_at(fk_v, fk[member]).tolist()
-    forms = [
-        _name_forms(givens[g], families[f], k)
-        for g, f, k in zip(
-            given_of[member].tolist(), family_of[member].tolist(), family_key, strict=True
-        )
-    ]
     local_of = _local_letters(email_values)
-    # One code space: codes by first occurrence over all spellings, then all given
-    # names alone, then the local parts.
-    form_lengths = np.array([len(v) for v, _, _ in forms], dtype=np.int64)
-    alone_lengths = np.array([len(v) for _, _, v in forms], dtype=np.int64)
-    every = [x for v, _, _ in forms for x in v]
-    every += [x for _, _, v in forms for x in v]
-    every += [x for x in local_of if x]
-    codes, _ = _encode(pa.array(every, pa.large_string()))
-    n_forms, n_alone = int(form_lengths.sum()), int(alone_lengths.sum())
-    form_codes = codes[:n_forms]
+    has_local = np.array([x is not None for x in local_of], dtype=bool)
+    codes, n_forms, n_full, n_alone = _forms_of_groups(
+        givens,
+        families,
+        given_of[member],
+        family_of[member],
+        _strings_at(fk_v, fk[member]).tolist(),
+        [x for x in local_of if x is not None],
+    )
+    total_forms, total_alone = int(n_forms.sum()), int(n_alone.sum())
+    form_codes = codes[:total_forms]
     local_code = np.full(len(local_of) + 1, -1, dtype=np.int64)
-    local_code[np.flatnonzero([x is not None for x in local_of])] = codes[n_forms + n_alone :]
+    local_code[np.flatnonzero(has_local)] = codes[total_forms + total_alone :]
 
-    form_rows = _exploded_groups(group, form_codes, form_lengths)
-    # The spellings with the whole given name are the first ones of each group.
-    n_full = np.array([k for _, k, _ in forms], dtype=np.int64)
-    rank = np.arange(n_forms) - np.repeat(np.cumsum(form_lengths) - form_lengths, form_lengths)
-    full_rows = _exploded_groups(group, form_codes[rank < np.repeat(n_full, form_lengths)], n_full)
-    given_rows = _exploded_groups(group, codes[n_forms : n_forms + n_alone], alone_lengths)
+    form_rows = _exploded_groups(group, form_codes, n_forms)
+    # The spellings with the whole given name are the first ones of each name.
+    rank = np.arange(total_forms) - np.repeat(np.cumsum(n_forms) - n_forms, n_forms)
+    full_rows = _exploded_groups(group, form_codes[rank < np.repeat(n_full, n_forms)], n_full)
+    given_rows = _exploded_groups(group, codes[total_forms : total_forms + total_alone], n_alone)
     lc = local_code[email_rows.codes] if len(email_rows.codes) else np.empty(0, np.int64)
     local_rows = Exploded.of(email_rows.rows, lc)
     return form_rows, full_rows, given_rows, local_rows, local_code[:-1]
@@ -507,10 +634,25 @@ class RecordFeatures:
     email_count: np.ndarray
     phone_count: np.ndarray
 
-    @property
+    # Per-record flags of the keys, for comparing pairs by indexing alone.
+
+    @cached_property
     def has_name(self) -> np.ndarray:
         """Per record: it has a given or a family name."""
         return self.written >= 0
+
+    @cached_property
+    def has_local(self) -> np.ndarray:
+        """Per record: one of its addresses has a local part that may spell a name."""
+        return self.local[:, 0] >= 0
+
+    @cached_property
+    def initial_bit(self) -> np.ndarray:
+        """Per record whose given name is an initial a-z, its bit in a
+        ``given_initials`` mask; else 0."""
+        letter = self.initial.astype(np.int64) - ord("a")
+        ok = (self.given_length == 1) & (letter >= 0) & (letter < 26)
+        return np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
 
     @property
     def given_str(self) -> np.ndarray:
@@ -539,7 +681,7 @@ class RecordFeatures:
     @classmethod
     def from_records(cls, records: pd.DataFrame) -> RecordFeatures:
         n = len(records)
-        url, _ = _string_codes(records["linkedin_url"])
+        url, _ = _string_codes(records["linkedin_url"], values=False)
         given_key = _string_codes(records["given_key"])
         family_key = _string_codes(records["family_key"])
         name, name_values = _string_codes(records["name_key"])
@@ -572,7 +714,7 @@ class RecordFeatures:
 
         first_letter = np.array([ord(x[0]) for x in names.tolist()] + [-1], dtype=np.int32)
         lengths = np.array([len(x) for x in names.tolist()] + [0], dtype=np.int32)
-        phonetic, _ = _string_codes(records["name_phonetic"])
+        phonetic, _ = _string_codes(records["name_phonetic"], values=False)
         company, company_values = _string_codes(records["company_key"])
         org_rows = Exploded.of(*_list_items(records["org_keys"])[:2])
         phone_rows = Exploded.of(*_list_items(records["phones"])[:2])

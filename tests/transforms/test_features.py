@@ -14,11 +14,16 @@ from tests.transforms.helpers import records
 from transforms.features import (
     Exploded,
     RecordFeatures,
+    _family_spellings,
+    _forms_of_groups,
+    _given_spellings,
     _group,
     _isin,
+    _later_words,
     _list_items,
     _local_letters,
     _map_codes,
+    _name_forms,
     _pair_codes,
     _recode,
     _string_codes,
@@ -230,3 +235,47 @@ def test_strings_per_record_come_from_the_codes():
     assert f.family_str[3] == "flores" and f.names[f.alt_family[3]] == "ramirez"
     # a role address is no personal address: only bsmith@ is coded for record 0
     assert (f.email[0] >= 0).sum() == 1
+
+
+_PART = st.text(alphabet=st.sampled_from("abjsnñø"), min_size=1, max_size=5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(_PART, max_size=3, unique=True).map(tuple), min_size=1, max_size=4),
+    st.lists(st.lists(_PART, max_size=3, unique=True).map(tuple), min_size=1, max_size=4),
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3), st.one_of(st.none(), _PART)),
+        max_size=8,
+    ),
+    st.lists(_PART, max_size=4),
+)
+def test_forms_of_all_names_at_once_are_each_names_forms(givens, families, names, extra):
+    names = [(g % len(givens), f % len(families), k) for g, f, k in names]
+    forms = [_name_forms(givens[g], families[f], k) for g, f, k in names]
+    sequence = [x for v, _, _ in forms for x in v] + [x for _, _, v in forms for x in v]
+    want, _ = pd.factorize(pd.Series(sequence + extra, dtype=object))
+    codes, n_forms, n_full, n_alone = _forms_of_groups(
+        givens,
+        families,
+        np.array([g for g, _, _ in names], dtype=np.int64),
+        np.array([f for _, f, _ in names], dtype=np.int64),
+        [k for _, _, k in names],
+        extra,
+    )
+    assert codes.tolist() == want.tolist()
+    assert n_forms.tolist() == [len(v) for v, _, _ in forms]
+    assert n_full.tolist() == [k for _, k, _ in forms]
+    assert n_alone.tolist() == [len(v) for _, _, v in forms]
+
+
+def test_name_forms_spell_a_name_as_local_parts_do():
+    givens = _given_spellings("Seo-yeon", "seoyeon")
+    families = _family_spellings("park", _later_words("seo yeon park"))
+    assert givens == ("seo", "seoyeon")
+    assert families == ("park", "yeon")
+    forms, k, alone = _name_forms(givens, families, "park")
+    assert forms[:4] == ["seopark", "parkseo", "seoyeonpark", "parkseoyeon"]
+    assert "yeonseo" in forms[:k]  # the given name, then a later word as family name
+    assert "spark" in forms[k:] and "parks" in forms[k:]
+    assert alone == ["seoyeon", "seop", "seoyeonp"]
