@@ -158,24 +158,61 @@ def _tf(count: np.ndarray, population: int) -> np.ndarray:
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     """Comparison levels of the pairs (a[i], b[i]) of records.
 
-    Pairs are compared ``COMPARE_CHUNK`` at a time: each pair's levels depend on the
-    two records only, and the temporaries of ten million pairs at once cost gigabytes.
+    String similarities are computed first for all pairs at once, each once per
+    distinct pair of strings (ten million candidate pairs hold far fewer). The rest
+    is compared ``COMPARE_CHUNK`` pairs at a time: each pair's levels depend on the two
+    records only, and the temporaries of ten million pairs at once cost gigabytes.
     """
-    if len(a) <= COMPARE_CHUNK:
-        return _compare(f, a, b)
-    parts = [
-        _compare(f, a[i : i + COMPARE_CHUNK], b[i : i + COMPARE_CHUNK])
-        for i in range(0, len(a), COMPARE_CHUNK)
-    ]
-    return Comparison(
-        {k: np.concatenate([p.levels[k] for p in parts]) for k in parts[0].levels},
-        {k: np.concatenate([p.tf_u[k] for p in parts]) for k in parts[0].tf_u},
-        np.concatenate([p.name_similarity for p in parts]),
-        np.concatenate([p.company_similarity for p in parts]),
+    k = len(a)
+    name_sim, same_words = _name_similarities(f, a, b)
+    levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
+    tf_u = {name: np.empty(k) for name in FEATURES}
+    for i in range(0, k, COMPARE_CHUNK):
+        part = slice(i, i + COMPARE_CHUNK)
+        lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
+        for name in FEATURES:
+            levels[name][part] = lv[name]
+            tf_u[name][part] = tf[name]
+    company_sim = _company_similarity(f, a, b, levels["company"])
+    return Comparison(levels, tf_u, name_sim, company_sim)
+
+
+def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: Jaro-Winkler of the names as written (1 for the same full name, NaN
+    when a side has none); do the names have the same words in another order or with
+    one more (Jung Hyun-woo, Galarte Barares)?"""
+    has = f.has_name[a] & f.has_name[b]
+    full_a = f.full[a]
+    exact = has & (full_a >= 0) & (full_a == f.full[b])
+    sim = np.full(len(a), np.nan)
+    todo = np.flatnonzero(has & ~exact)
+    wa, wb = f.written[a[todo]], f.written[b[todo]]
+    sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
+    sim[exact] = 1.0
+    todo = np.flatnonzero(has & ~exact & (f.name_words[a] >= 2) & (f.name_words[b] >= 2))
+    word_sim = np.zeros(len(a))
+    word_sim[todo] = _pair_scores(
+        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]]
     )
+    return sim, word_sim >= WORDS_SIMILARITY
 
 
-def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
+def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarray:
+    """token_set_ratio of the company names of pairs that share no organisation (1.0
+    for those that do, NaN without both names); sets their level to similar where the
+    names are alike."""
+    agree = level == 2
+    ca, cb = f.company[a], f.company[b]
+    todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
+    sim = np.full(len(a), np.nan)
+    sim[todo] = _pair_scores(fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo]) / 100.0
+    sim[agree] = 1.0
+    level[~agree & (sim >= COMPANY_SIMILARITY / 100.0)] = 1
+    return sim
+
+
+def _compare(f: RecordFeatures, a, b, name_sim, same_words):
+    """Levels and term-frequency u's of a chunk of pairs, string similarities given."""
     k = len(a)
     population = max(f.n, MIN_POPULATION)
     levels: dict[str, np.ndarray] = {}
@@ -185,14 +222,17 @@ def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
     tf_u["linkedin_url"] = np.full(k, np.nan)
 
-    levels["name"], tf_u["name"], name_sim, conflict = _compare_names(f, a, b, population)
-    levels["company"], tf_u["company"], company_sim = _compare_companies(f, a, b, population)
+    levels["name"], tf_u["name"], conflict = _compare_names(
+        f, a, b, population, name_sim, same_words
+    )
+    levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
 
     for name, matrix, shared, count in (
         ("email", f.email, f.email_shared, f.email_count),
         ("phone", f.phone, f.phone_shared, f.phone_count),
     ):
-        both = (matrix[a, 0] >= 0) & (matrix[b, 0] >= 0)
+        has = matrix[:, 0] >= 0
+        both = has[a] & has[b]
         lv = np.where(both, 0, -1).astype(np.int8)
         tf = np.full(k, np.nan)
         # Only pairs where both records have a value can share one.
@@ -210,21 +250,16 @@ def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
 
-    return Comparison(levels, tf_u, name_sim, company_sim)
+    return levels, tf_u
 
 
-def _compare_names(f: RecordFeatures, a, b, population):
+def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     k = len(a)
     has_name = f.has_name
     has = has_name[a] & has_name[b]
     ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
     full_a = f.full[a]
     exact = has & (full_a >= 0) & (full_a == f.full[b])
-    sim = np.full(k, np.nan)
-    todo = np.flatnonzero(has & ~exact)
-    wa, wb = f.written[a[todo]], f.written[b[todo]]
-    sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
-    sim[exact] = 1.0
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
@@ -232,9 +267,8 @@ def _compare_names(f: RecordFeatures, a, b, population):
     same_initial = initial_a == initial_b
     initial_only_a, initial_only_b = f.given_length[a] == 1, f.given_length[b] == 1
     # An initial may stand for a diminutive: "P. Bradwick" for Pepe (José) Bradwick.
-    bit_a, bit_b = _initial_bit(initial_a), _initial_bit(initial_b)
-    nick_initial = (initial_only_a & ((f.given_initials[b] & bit_a) != 0)) | (
-        initial_only_b & ((f.given_initials[a] & bit_b) != 0)
+    nick_initial = ((f.initial_bit[a] & f.given_initials[b]) != 0) | (
+        (f.initial_bit[b] & f.given_initials[a]) != 0
     )
     # Given names that differ but start alike may be one (Pat / Patricia, Jon / John).
     alike = np.zeros(k, dtype=bool)
@@ -255,14 +289,6 @@ def _compare_names(f: RecordFeatures, a, b, population):
             | ((fa == gb) & initial_only_a & (fam_initial_b == initial_a))
         )
     )
-    # The same words in another order or with one more (Jung Hyun-woo, Galarte Barares).
-    words = has & (f.name_words[a] >= 2) & (f.name_words[b] >= 2) & ~exact
-    todo = np.flatnonzero(words)
-    word_sim = np.zeros(k)
-    word_sim[todo] = _pair_scores(
-        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]]
-    )
-    same_words = word_sim >= WORDS_SIMILARITY
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
     single = has & (((fa < 0) & (ga >= 0) & (ga == fb)) | ((fb < 0) & (gb >= 0) & (gb == fa)))
@@ -270,7 +296,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # An address that spells one holder's whole name is that holder's: "Esera, Alex
     # <alejandro.esera@...>" is Alejandro Esera, whatever short form he signs with.
     for x, y in ((a, b), (b, a)):
-        todo = np.flatnonzero(conflict & fam_eq & (f.local[x, 0] >= 0))
+        todo = np.flatnonzero(conflict & fam_eq & f.has_local[x])
         if len(todo):
             conflict[todo[_any_equal(f.local[x[todo]], f.full_forms[y[todo]])[0]]] = False
     close = (
@@ -302,7 +328,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # "Søren Larsen" the names agree as if both were written out.
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~conflict & (level >= 1) & (f.local[x, 0] >= 0) & (f.full[y] >= 0)
+            has & ~exact & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
         )
         if not len(todo):
             continue
@@ -316,7 +342,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
     for named, bare in ((a, b), (b, a)):
-        weak = (level < 2) & ~conflict & has_name[named] & (f.local[bare, 0] >= 0)
+        weak = (level < 2) & ~conflict & has_name[named] & f.has_local[bare]
         todo = np.flatnonzero(weak)
         if not len(todo):
             continue
@@ -327,32 +353,21 @@ def _compare_names(f: RecordFeatures, a, b, population):
         fam_code = f.family[named[todo]]
         hit = todo[spelled & (fam_code >= 0)]
         tf[hit] = _tf(f.family_count[f.family[named[hit]]], population)
-    return level, tf, sim, conflict
-
-
-def _initial_bit(initial: np.ndarray) -> np.ndarray:
-    """The bit of an initial's letter a-z in a ``given_initials`` mask (0: no letter)."""
-    letter = initial.astype(np.int64) - ord("a")
-    ok = (letter >= 0) & (letter < 26)
-    return np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
+    return level, tf, conflict
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):
-    k = len(a)
-    oa, ob = f.org[a], f.org[b]
-    both = (oa[:, 0] >= 0) & (ob[:, 0] >= 0)
-    agree, fewest = _any_equal(oa, ob, f.org_count)
-    ca, cb = f.company[a], f.company[b]
-    todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
-    sim = np.full(k, np.nan)
-    sim[todo] = _pair_scores(fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo]) / 100.0
-    sim[agree] = 1.0
-    similar = ~agree & (sim >= COMPANY_SIMILARITY / 100.0)
+    """Company levels but "similar", which needs the names' similarity (done after)."""
+    has_org = f.org[:, 0] >= 0
+    both = has_org[a] & has_org[b]
     level = np.where(both, 0, -1).astype(np.int8)
-    level[similar] = 1
-    level[agree] = 2
-    tf = np.where(agree, _tf(np.minimum(fewest, f.n), population), np.nan)
-    return level, tf, sim
+    # Only pairs where both records have an organisation can share one.
+    idx = np.flatnonzero(both)
+    agree, fewest = _any_equal(f.org[a[idx]], f.org[b[idx]], f.org_count)
+    level[idx[agree]] = 2
+    tf = np.full(len(a), np.nan)
+    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    return level, tf
 
 
 # --- the model ------------------------------------------------------------------------
