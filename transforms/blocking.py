@@ -77,7 +77,7 @@ def block_pairs(
 
 def _carried_by_both(keys: np.ndarray, valid: np.ndarray, kinds: np.ndarray) -> np.ndarray:
     """Per row: rows of kind 0 and rows of kind 1 both carry its key."""
-    top = int(keys.max(initial=-1)) + 1
+    top = int(keys.max(initial=0)) + 1
     if top > 4 * len(keys) + 1024:  # sparse codes: by sorting
         both = np.intersect1d(
             _distinct(keys[valid & (kinds == 0)]),
