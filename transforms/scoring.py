@@ -122,11 +122,20 @@ def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return distinct // width, distinct % width, which
 
 
-def _pair_scores(scorer, values: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _pair_scores(
+    scorer, values: np.ndarray, x: np.ndarray, y: np.ndarray, symmetric: bool = False
+) -> np.ndarray:
     """scorer(values[x[i]], values[y[i]]) per i, computed once per distinct (x[i], y[i]):
-    candidate pairs repeat the same two names or companies many times over."""
+    candidate pairs repeat the same two names or companies many times over.
+
+    ``symmetric``: the scorer gives (x, y) what it gives (y, x), so the two are one
+    pair. token_set_ratio does, exactly: its parts are set operations, an Indel
+    distance and sums of lengths. Jaro-Winkler's matching window need not.
+    """
     if not len(x):
         return np.empty(0, dtype=np.float64)
+    if symmetric:
+        x, y = np.minimum(x, y), np.maximum(x, y)
     ux, uy, which = _distinct_pairs(x, y)
     return _cpdist(scorer, values[ux].tolist(), values[uy].tolist())[which]
 
@@ -192,7 +201,7 @@ def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]
     todo = np.flatnonzero(has & ~exact & (f.name_words[a] >= 2) & (f.name_words[b] >= 2))
     word_sim = np.zeros(len(a))
     word_sim[todo] = _pair_scores(
-        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]]
+        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]], symmetric=True
     )
     return sim, word_sim >= WORDS_SIMILARITY
 
@@ -205,7 +214,10 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
     ca, cb = f.company[a], f.company[b]
     todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
     sim = np.full(len(a), np.nan)
-    sim[todo] = _pair_scores(fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo]) / 100.0
+    scores = _pair_scores(
+        fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo], symmetric=True
+    )
+    sim[todo] = scores / 100.0
     sim[agree] = 1.0
     level[~agree & (sim >= COMPANY_SIMILARITY / 100.0)] = 1
     return sim

@@ -59,6 +59,23 @@ def test_scores_once_per_distinct_pair_are_the_scores_of_every_pair(pairs):
         got = scoring._pair_scores(scorer, _NAMES, x, y)
         want = process.cpdist(_NAMES[x].tolist(), _NAMES[y].tolist(), scorer=scorer)
         assert got.tolist() == np.asarray(want, dtype=np.float64).tolist()
+    got = scoring._pair_scores(fuzz.token_set_ratio, _NAMES, x, y, symmetric=True)
+    want = process.cpdist(_NAMES[x].tolist(), _NAMES[y].tolist(), scorer=fuzz.token_set_ratio)
+    assert got.tolist() == np.asarray(want, dtype=np.float64).tolist()
+
+
+_WORDS = st.lists(st.sampled_from(["ann", "anna", "lee", "park", "seo", "yeon", "a", "b"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _WORDS)
+def test_token_set_ratio_is_symmetric(x, y):
+    # _pair_scores(symmetric=True) scores (y, x) as (x, y) for token_set_ratio
+    left, right = " ".join(x), " ".join(y)
+    assert fuzz.token_set_ratio(left, right) == fuzz.token_set_ratio(right, left)
+    forward = process.cpdist([left], [right], scorer=fuzz.token_set_ratio)
+    backward = process.cpdist([right], [left], scorer=fuzz.token_set_ratio)
+    assert forward.tolist() == backward.tolist()
 
 
 @settings(max_examples=60, deadline=None)
