@@ -2,21 +2,30 @@
 
 Normalised records become fixed-width code matrices (one row per record, -1 where
 empty), so blocking and pair comparison are numpy operations over millions of pairs
-rather than Python loops. Strings are factorised once; codes compare across records.
+rather than Python loops. Strings are coded once; codes compare across records.
+
+Columns are read through Arrow: a string column is dictionary-encoded (codes numbered
+by first occurrence, as pd.factorize numbers them: blocking sorts by code) and a list
+column is flattened, so no Python object is made per record. Work on the strings
+themselves is done once per distinct value, and the features keep codes and the
+distinct values rather than a string per record.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from transforms.nicknames import canonical_given, nickname_table
-from transforms.normalise import column_values, distinct_rows, fold, is_role_address
+from transforms.normalise import fold, is_role_address
 
 # A record rarely has more keys than this; extra ones still block, they are only
 # left out of pair comparison (which looks at the first ones, best first).
@@ -27,20 +36,166 @@ MIN_LOCAL_LETTERS = 4
 # Given names this alike (Jaro-Winkler) with the same initial may be one person's.
 GIVEN_SIMILARITY = 0.88
 
+# --- reading columns ------------------------------------------------------------------
 
-def _strings(series: pd.Series) -> np.ndarray:
-    values = column_values(series)
-    return np.array([v if isinstance(v, str) and v else None for v in values], object)
+_UNCONVERTIBLE = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+_LIST_TYPES = (
+    pa.types.is_list,
+    pa.types.is_large_list,
+    pa.types.is_fixed_size_list,
+    pa.types.is_list_view,
+    pa.types.is_large_list_view,
+)
 
 
-def _lists(series: pd.Series) -> list[list[str]]:
-    return [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in series.tolist()]
+def _arrow(series: pd.Series) -> pa.Array | None:
+    """The column as one Arrow array; None when Arrow cannot type its values.
+
+    An Arrow-backed column is used as it is; an object column (Python strings or
+    lists, None, NaN) is converted in one call, missing values becoming nulls.
+    """
+    array = getattr(series.array, "_pa_array", None)
+    if array is None:
+        try:
+            array = pa.array(series.to_numpy(dtype=object), from_pandas=True)
+        except _UNCONVERTIBLE:
+            return None
+    if isinstance(array, pa.ChunkedArray):  # one chunk: no copy
+        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return array
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Factorised codes (-1 for missing) and the distinct values."""
+def _text(array: pa.Array) -> pa.Array | None:
+    """The array as Arrow strings (all nulls for a null array); None if not text."""
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    if pa.types.is_string_view(array.type) or pa.types.is_null(array.type):
+        return array.cast(pa.large_string())
+    return None
+
+
+def _encode(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Codes by first occurrence (-1 for null) and the distinct values (object array)."""
+    codes, dictionary = _encode_arrow(array)
+    return codes, _objects(dictionary)
+
+
+def _encode_arrow(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes by first occurrence (-1 for null) and the distinct values, in Arrow."""
+    encoded = pc.dictionary_encode(array)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary
+
+
+def _objects(array: pa.Array) -> np.ndarray:
+    """An Arrow array as an object array of Python values."""
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _factorize(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of Python values: codes by first occurrence, -1 for None / NaN."""
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _without(codes: np.ndarray, e: int) -> np.ndarray:
+    """Codes as if value e had been missing: -1 for it, later codes move down one."""
+    return np.where(codes == e, -1, codes - (codes > e)) if e >= 0 else codes
+
+
+def _string_codes(series: pd.Series, values: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Per record the code of its string (-1: missing, empty or not a string), codes
+    numbered by first occurrence; and the distinct strings (None unless ``values``)."""
+    array = _arrow(series)
+    text = _text(array) if array is not None else None
+    if text is None:  # values Arrow cannot type (a stray number among strings): missing
+        codes, distinct = _factorize([v if isinstance(v, str) else None for v in series.tolist()])
+        empty = np.flatnonzero(distinct == "")
+        e = int(empty[0]) if len(empty) else -1
+        return _without(codes, e), (np.delete(distinct, e) if e >= 0 else distinct)
+    codes, dictionary = _encode_arrow(text)
+    # An empty string is no value.
+    e = pc.index(dictionary, pa.scalar("", dictionary.type)).as_py()
+    codes = _without(codes, e)
+    if not values:
+        return codes, None
+    distinct = _objects(dictionary)
+    return codes, (np.delete(distinct, e) if e >= 0 else distinct)
+
+
+def _list_items(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The items of a list column: per item its record and its code (-1: null item),
+    codes numbered by first occurrence; and the distinct items.
+
+    A cell that is not a list (None, NaN) has no items; an empty string is an item.
+    Accepts Arrow list columns and object columns of Python lists alike.
+    """
+    array = _arrow(series)
+    if array is not None and pa.types.is_null(array.type):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, dtype=object)
+    if array is not None and any(is_list(array.type) for is_list in _LIST_TYPES):
+        items = _text(pc.list_flatten(array))
+        if items is not None:
+            rows = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
+            codes, values = _encode(items)
+            return rows.astype(np.int64), codes, values
+    lists = [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in series.tolist()]
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), [len(v) for v in lists])
+    codes, values = _factorize([x for v in lists for x in v])
+    return rows, codes, values
+
+
+def _recode(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 kept) renumbered by first occurrence, as if only the values they use
+    had ever been coded; and those values."""
+    out = np.full(len(codes), -1, dtype=np.int64)
+    valid = codes >= 0
+    new, used = pd.factorize(codes[valid])
+    out[valid] = new
+    return out, values[used]
+
+
+def _map_codes(codes: np.ndarray, values: np.ndarray, fn) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of fn(value) per record (-1 where missing or fn gives None), numbered by
+    first occurrence over the records, fn applied once per distinct value.
+
+    The values are in first-occurrence order and each is used: so the mapped values
+    meet in the same order, scanning the values as scanning the records.
+    """
+    mapped, uniques = _factorize([fn(v) for v in values.tolist()])
+    return np.append(mapped, -1)[codes], uniques
+
+
+def _pair_codes(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of the (x, y) pairs by first occurrence, (-1, -1) coded -1; per code its x, y."""
+    width = np.int64(max(int(x.max(initial=-1)), int(y.max(initial=-1))) + 2)
+    key = (x + 1) * width + (y + 1)
+    codes, distinct = pd.factorize(key)
+    codes = codes.astype(np.int64)
+    px, py = distinct // width - 1, distinct % width - 1
+    none = np.flatnonzero((px < 0) & (py < 0))
+    if len(none):  # both missing: no pair; later codes move down one
+        e = int(none[0])
+        codes = np.where(codes == e, -1, codes - (codes > e))
+        px, py = np.delete(px, e), np.delete(py, e)
+    return codes, px, py
+
+
+def _strings_at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """values[codes] with None for -1 (an object array, one entry per code)."""
+    return np.append(values, None)[codes]
+
+
+def _isin(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """np.isin for integers by sorting and bisection (numpy's hash-based unique, which
+    np.isin uses, is several times slower on millions of integers)."""
+    if not len(x) or not len(y):
+        return np.zeros(len(x), dtype=bool)
+    ordered = np.sort(y)
+    where = np.minimum(np.searchsorted(ordered, x), len(ordered) - 1)
+    return ordered[where] == x
 
 
 @dataclass
@@ -49,6 +204,17 @@ class Exploded:
 
     rows: np.ndarray
     codes: np.ndarray
+
+    @classmethod
+    def of(cls, rows: np.ndarray, codes: np.ndarray) -> Exploded:
+        """The rows with a code, a record's repeated code kept once (the first)."""
+        keep = codes >= 0
+        rows, codes = rows[keep], codes[keep]
+        if len(rows):
+            key = rows * np.int64(int(codes.max()) + 1) + codes
+            first = ~pd.Series(key).duplicated().to_numpy()
+            rows, codes = rows[first], codes[first]
+        return cls(rows.astype(np.int64), codes.astype(np.int64))
 
     def matrix(self, n: int, width: int = MAX_KEYS_PER_RECORD) -> np.ndarray:
         """n x width codes, -1 padded: a record's first ``width`` values."""
@@ -62,40 +228,44 @@ class Exploded:
         return out
 
 
-def _explode(lists: list[list[str]], values_to_code: dict[str, int] | None = None):
-    rows = np.repeat(np.arange(len(lists)), [len(v) for v in lists])
-    flat = np.array([x for v in lists for x in v], dtype=object)
-    if values_to_code is None:
-        codes, uniques = _codes(flat)
-    else:
-        codes = np.array([values_to_code.get(x, -1) for x in flat], dtype=np.int64)
-        uniques = None
-    keep = codes >= 0
-    rows, codes = rows[keep], codes[keep]
-    frame = pd.DataFrame({"r": rows, "c": codes}).drop_duplicates()
-    return Exploded(frame["r"].to_numpy(np.int64), frame["c"].to_numpy(np.int64)), uniques
+# --- names as mail local parts spell them ----------------------------------------------
+
+
+def _given_spellings(given_name: str | None, given_key: str | None) -> tuple[str, ...]:
+    """How a local part may write the given name: its first word, all its words as one
+    (Seo-yeon -> seoyeon), and its key (nickname-canonical)."""
+    folded = _NOT_LETTER.sub(" ", fold(given_name)).split() if given_name else []
+    return tuple(dict.fromkeys(x for x in (*folded[:1], "".join(folded), given_key) if x))
+
+
+def _later_words(name_key: str) -> tuple[str, ...]:
+    """The letters of every word of the name but the first: each may be the family
+    name (Miguel Sánchez Galera)."""
+    return tuple(_NOT_LETTER.sub("", t) for t in name_key.split()[1:])
+
+
+def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
+    """The family name and the later words of the name (``_later_words``)."""
+    return tuple(dict.fromkeys(x for x in (family, *later) if x))
 
 
 def _name_forms(
-    given_name: str | None, given_key: str | None, family: str | None, name_key: str | None
-) -> tuple[list[str], int]:
+    givens: tuple[str, ...], families: tuple[str, ...], family: str | None
+) -> tuple[list[str], int, list[str]]:
     """Ways a mail local part spells a name: williamsmith, wsmith, smithw, billsmith...
 
-    Every later word of the name may be the family name (Miguel Sánchez Galera), and
-    the whole given name may be written as one word (Seo-yeon -> seoyeon).
+    Args:
+        givens: the given name's spellings (``_given_spellings``).
+        families: the family name's spellings (``_family_spellings``).
+        family: the family key.
 
     Returns:
         The spellings, those with the whole given name first; how many those are; and
         the spellings of the given name alone or with the family initial (john,
         jonathanw), which say who an initial stands for once the family names agree.
     """
-    families = [family] if family else []
-    families += [_NOT_LETTER.sub("", t) for t in (name_key or "").split()[1:]]
-    folded = _NOT_LETTER.sub(" ", fold(given_name)).split() if given_name else []
-    givens = [x for x in (*folded[:1], "".join(folded), given_key) if x]
-    givens = list(dict.fromkeys(givens))
     full, short = [], []
-    for fam in dict.fromkeys(x for x in families if x):
+    for fam in families:
         for g in givens:
             if len(g) >= 2:
                 full += [g + fam, fam + g]
@@ -108,47 +278,230 @@ def _name_forms(
     return full + short, len(full), alone
 
 
-def _spellings(n, given_name, given_str, family_str, name_str, email_rows, email_values):
+_NOTHING = pa.scalar("", pa.large_string())  # the separator of joined strings
+
+
+def _flat(tuples: list[tuple[str, ...]]) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """Tuples of strings as one Arrow array, with each tuple's length and offset."""
+    lengths = np.array([len(t) for t in tuples], dtype=np.int64)
+    flat = pa.array([x for t in tuples for x in t], pa.large_string())
+    return flat, lengths, np.cumsum(lengths) - lengths
+
+
+def _within(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per element of a group-sorted array, its rank within its group."""
+    counts = np.bincount(group, minlength=n_groups)
+    return np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def _both_ways(group: np.ndarray, x: pa.Array, y: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """x + y then y + x, element by element: per element its group and both strings."""
+    xy = pc.binary_join_element_wise(x, y, _NOTHING)
+    yx = pc.binary_join_element_wise(y, x, _NOTHING)
+    order = np.arange(2 * len(group)).reshape(2, -1).T.ravel()
+    return np.repeat(group, 2), pa.concat_arrays([xy, yx]).take(order)
+
+
+def _in_group_order(n_groups: int, *blocks: np.ndarray) -> list[np.ndarray]:
+    """Where each element of several group-sorted blocks goes when the blocks are merged
+    group by group, a group's elements of the first block before those of the second."""
+    counts = [np.bincount(g, minlength=n_groups) for g in blocks]
+    before = np.cumsum(sum(counts)) - sum(counts)
+    out = []
+    for group, c in zip(blocks, counts, strict=True):
+        out.append(before[group] + _within(group, n_groups))
+        before = before + c
+    return out
+
+
+def _forms_of_groups(
+    givens: list[tuple[str, ...]],
+    families: list[tuple[str, ...]],
+    given_of: np.ndarray,
+    family_of: np.ndarray,
+    family_key: list[str | None],
+    extra: list[str],
+):
+    """``_name_forms`` of many names at once, in Arrow and numpy rather than per name.
+
+    Args:
+        givens: per given combination its spellings (``_given_spellings``).
+        families: per family combination its spellings (``_family_spellings``).
+        given_of, family_of: per name its given and its family combination.
+        family_key: per name its family key.
+        extra: more strings to code in the same code space (mail local parts).
+
+    Returns:
+        Codes numbered by first occurrence over: every name's spellings in turn (as
+        ``_name_forms`` lists them), then every name's given-name spellings, then the
+        extra strings. With per name how many spellings it has, how many of them have
+        the whole given name, and how many given-name spellings it has.
+    """
+    n = len(given_of)
+    g_flat, g_len, g_off = _flat(givens)
+    f_flat, f_len, f_off = _flat(families)
+    g_chars = pc.utf8_length(g_flat).to_numpy(zero_copy_only=False)
+    # Every (family spelling, given spelling) of every name, family-major as in the loop.
+    inner = g_len[given_of]
+    count = f_len[family_of] * inner
+    group = np.repeat(np.arange(n, dtype=np.int64), count)
+    e = _within(group, n)
+    gi = g_off[given_of][group] + e % inner[group]
+    fi = f_off[family_of][group] + e // inner[group]
+    g, fam = g_flat.take(gi), f_flat.take(fi)
+    whole = np.flatnonzero(g_chars[gi] >= 2)
+    full_group, full = _both_ways(group[whole], g.take(whole), fam.take(whole))
+    short_group, short = _both_ways(group, pc.utf8_slice_codeunits(g, 0, 1), fam)
+    # The given name alone (two letters or more), then with the family initial.
+    group = np.repeat(np.arange(n, dtype=np.int64), inner)
+    gi = g_off[given_of][group] + _within(group, n)
+    keep = np.flatnonzero(g_chars[gi] >= 2)
+    alone_group, alone = group[keep], g_flat.take(gi[keep])
+    initial = pc.utf8_slice_codeunits(pa.array(family_key, pa.large_string()), 0, 1)
+    with_family = np.flatnonzero(~initial.is_null().to_numpy(zero_copy_only=False)[alone_group])
+    initialled = pc.binary_join_element_wise(
+        alone.take(with_family), initial.take(alone_group[with_family]), _NOTHING
+    )
+    alone_dest, initialled_dest = _in_group_order(n, alone_group, alone_group[with_family])
+    alone_group = np.concatenate([alone_group, alone_group[with_family]])
+    order = np.argsort(np.concatenate([alone_dest, initialled_dest]))
+    alone_group = alone_group[order]
+    alone = pa.concat_arrays([alone, initialled]).take(order)
+
+    # One code per distinct string, to find repeats within a name.
+    strings = pa.concat_arrays([full, short, alone, pa.array(extra, pa.large_string())])
+    ids, _ = _encode(strings)
+    long = pc.utf8_length(strings).to_numpy(zero_copy_only=False) >= MIN_LOCAL_LETTERS
+    cut = np.cumsum([len(full), len(short), len(alone)])
+    width = np.int64(int(ids.max(initial=0)) + 1)
+
+    def firsts(group, part):
+        key = group * width + ids[part]
+        return ~pd.Series(key).duplicated().to_numpy() & long[part], key
+
+    keep_full, full_key = firsts(full_group, slice(0, cut[0]))
+    keep_short, short_key = firsts(short_group, slice(cut[0], cut[1]))
+    keep_short &= ~_isin(short_key, full_key)
+    keep_alone, _ = firsts(alone_group, slice(cut[1], cut[2]))
+    full_group, short_group = full_group[keep_full], short_group[keep_short]
+    full_dest, short_dest = _in_group_order(n, full_group, short_group)
+    form_ids = np.empty(len(full_dest) + len(short_dest), dtype=np.int64)
+    form_ids[full_dest] = ids[: cut[0]][keep_full]
+    form_ids[short_dest] = ids[cut[0] : cut[1]][keep_short]
+    sequence = np.concatenate([form_ids, ids[cut[1] : cut[2]][keep_alone], ids[cut[2] :]])
+    codes, _ = pd.factorize(sequence)
+    n_full = np.bincount(full_group, minlength=n)
+    n_forms = n_full + np.bincount(short_group, minlength=n)
+    n_alone = np.bincount(alone_group[keep_alone], minlength=n)
+    return codes.astype(np.int64), n_forms, n_full, n_alone
+
+
+def _local_letters(addresses: np.ndarray) -> list[str | None]:
+    """Per address the letters of its folded local part (J.Smith-2@ -> jsmith), None
+    when fewer than ``MIN_LOCAL_LETTERS``.
+
+    ASCII addresses (nearly all) are done by Arrow kernels: folding ASCII text is
+    lower-casing it. The others go through ``fold``.
+    """
+    if not len(addresses):
+        return []
+    array = pa.array(addresses, pa.large_string())
+    local = pc.list_element(pc.split_pattern(pc.ascii_lower(array), "@", max_splits=1), 0)
+    letters = pc.replace_substring_regex(local, "[^a-z]", "").to_pylist()
+    for i in np.flatnonzero(~pc.string_is_ascii(array).to_numpy(zero_copy_only=False)):
+        letters[i] = _NOT_LETTER.sub("", fold(addresses[i].split("@")[0]))
+    return [x if len(x) >= MIN_LOCAL_LETTERS else None for x in letters]
+
+
+def _group(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Records grouped by several code columns (-1 a value like any other).
+
+    Returns:
+        Per record its group, numbered by first occurrence; per group one record of it.
+    """
+    group = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        group = group * np.int64(int(c.max(initial=-1)) + 2) + (c + 1)
+        group, _ = pd.factorize(group)
+        group = group.astype(np.int64)
+    member = np.zeros(int(group.max(initial=-1)) + 1, dtype=np.int64)
+    member[group] = np.arange(len(group), dtype=np.int64)  # any: they are all alike
+    return group, member
+
+
+def _exploded_groups(group: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> Exploded:
+    """(record, code) rows: every record gets the codes of its group, which are
+    flat[offset:offset + length] of the group's length, groups in order."""
+    lengths = np.append(lengths, 0).astype(np.int64)
+    offsets = np.cumsum(lengths) - lengths
+    per_record = lengths[group]
+    rows = np.repeat(np.arange(len(group), dtype=np.int64), per_record)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_record) - per_record, per_record)
+    return Exploded(rows, flat[np.repeat(offsets[group], per_record) + within])
+
+
+def _spellings(
+    names: tuple[tuple[np.ndarray, np.ndarray], ...],
+    email_rows: Exploded,
+    email_values: np.ndarray,
+):
     """(record, code) rows of name spellings and of mail local parts, in one code space.
 
     Computed once per distinct name and per distinct address: a million records that
     repeat a few hundred thousand names cost what those cost.
 
+    Args:
+        names: (codes, distinct values) of given_name, given_key, family_key, name_key.
+        email_rows: (record, address code) rows of personal addresses.
+        email_values: the distinct addresses.
+
     Returns:
         All spellings, the spellings with the whole given name, those of the given
         name alone, the local parts, and per address code its local part's code (-1).
     """
-    columns = (given_name, given_str, family_str, name_str)
-    codes, rows = distinct_rows(*columns)
-    forms = [_name_forms(*t) for t in zip(*(c[rows].tolist() for c in columns), strict=True)]
-    local_of = [_NOT_LETTER.sub("", fold(e.split("@")[0])) for e in email_values.tolist()]
-    local_of = [x if len(x) >= MIN_LOCAL_LETTERS else None for x in local_of]
-    vocab: dict[str, int] = {}
-    form_codes = [[vocab.setdefault(x, len(vocab)) for x in v] for v, _, _ in forms]
-    alone_codes = [[vocab.setdefault(x, len(vocab)) for x in v] for _, _, v in forms]
-    local_code = np.array(
-        [vocab.setdefault(x, len(vocab)) if x else -1 for x in local_of] + [-1], dtype=np.int64
+    (gn, gn_v), (gk, gk_v), (fk, fk_v), (nk, nk_v) = names
+    # The given and the family spellings depend on two columns each: done per distinct
+    # pair, then combined per distinct name.
+    given_of, given_member = _group(gn, gk)
+    family_of, family_member = _group(fk, nk)
+    givens = [
+        _given_spellings(x, y)
+        for x, y in zip(
+            _strings_at(gn_v, gn[given_member]).tolist(),
+            _strings_at(gk_v, gk[given_member]).tolist(),
+            strict=True,
+        )
+    ]
+    later = [_later_words(x) for x in nk_v.tolist()] + [()]
+    families = [
+        _family_spellings(x, later[y])
+        for x, y in zip(
+            _strings_at(fk_v, fk[family_member]).tolist(), nk[family_member].tolist(), strict=True
+        )
+    ]
+    group, member = _group(gn, gk, fk, nk)
+    local_of = _local_letters(email_values)
+    has_local = np.array([x is not None for x in local_of], dtype=bool)
+    codes, n_forms, n_full, n_alone = _forms_of_groups(
+        givens,
+        families,
+        given_of[member],
+        family_of[member],
+        _strings_at(fk_v, fk[member]).tolist(),
+        [x for x in local_of if x is not None],
     )
-    flat = np.array([c for v in form_codes for c in v], dtype=np.int64)
-    lengths = np.array([len(v) for v in form_codes] + [0], dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
+    total_forms, total_alone = int(n_forms.sum()), int(n_alone.sum())
+    form_codes = codes[:total_forms]
+    local_code = np.full(len(local_of) + 1, -1, dtype=np.int64)
+    local_code[np.flatnonzero(has_local)] = codes[total_forms + total_alone :]
 
-    def rows_of(lengths: np.ndarray) -> Exploded:
-        per_record = lengths[codes]
-        rows = np.repeat(np.arange(n, dtype=np.int64), per_record)
-        within = np.arange(len(rows)) - np.repeat(np.cumsum(per_record) - per_record, per_record)
-        return Exploded(rows, flat[np.repeat(offsets[codes], per_record) + within])
-
-    form_rows = rows_of(lengths)
-    full_rows = rows_of(np.array([k for _, k, _ in forms] + [0], dtype=np.int64))
-    flat = np.array([c for v in alone_codes for c in v], dtype=np.int64)
-    lengths = np.array([len(v) for v in alone_codes] + [0], dtype=np.int64)
-    offsets = np.cumsum(lengths) - lengths
-    given_rows = rows_of(lengths)
+    form_rows = _exploded_groups(group, form_codes, n_forms)
+    # The spellings with the whole given name are the first ones of each name.
+    rank = np.arange(total_forms) - np.repeat(np.cumsum(n_forms) - n_forms, n_forms)
+    full_rows = _exploded_groups(group, form_codes[rank < np.repeat(n_full, n_forms)], n_full)
+    given_rows = _exploded_groups(group, codes[total_forms : total_forms + total_alone], n_alone)
     lc = local_code[email_rows.codes] if len(email_rows.codes) else np.empty(0, np.int64)
-    keep = lc >= 0
-    local = pd.DataFrame({"r": email_rows.rows[keep], "c": lc[keep]}).drop_duplicates()
-    local_rows = Exploded(local["r"].to_numpy(np.int64), local["c"].to_numpy(np.int64))
+    local_rows = Exploded.of(email_rows.rows, lc)
     return form_rows, full_rows, given_rows, local_rows, local_code[:-1]
 
 
@@ -169,83 +522,67 @@ def _spelled_by_holder(
     if not valid.any() or not len(full_rows.rows):
         return out
     width = np.int64(max(int(full_rows.codes.max()), int(lc.max())) + 1)
-    own = np.isin(
+    own = _isin(
         email_rows.rows[valid] * width + lc[valid], full_rows.rows * width + full_rows.codes
     )
     out[email_rows.codes[valid][own]] = True
     return out
 
 
-def _initials_mask(given_str: np.ndarray) -> np.ndarray:
-    """Per record, bit i set when letter a+i may be written as its given name's initial."""
+def _initials_mask(given_values: np.ndarray) -> np.ndarray:
+    """Per given key, bit i set when letter a+i may be written as its initial."""
     diminutives: dict[str, set[str]] = {}
     for nick, canonical in nickname_table().items():
         diminutives.setdefault(canonical, set()).add(nick)
-    codes, distinct = pd.factorize(pd.Series(given_str, dtype=object), use_na_sentinel=True)
     masks = []
-    for g in distinct.tolist():
+    for g in given_values.tolist():
         mask = 0
         for word in (g, *diminutives.get(g, ())):
             if "a" <= word[0] <= "z":
                 mask |= 1 << (ord(word[0]) - ord("a"))
         masks.append(mask)
-    return np.array(masks + [0], dtype=np.int64)[codes]
+    return np.array(masks, dtype=np.int64)
 
 
-def _second_family(name_str: np.ndarray) -> np.ndarray:
-    """The word before the last of names of three words or more, else None."""
-    codes, distinct = pd.factorize(pd.Series(name_str, dtype=object), use_na_sentinel=True)
-    words = [x.split() for x in distinct.tolist()]
-    alt = [w[-2] if len(w) >= 3 and len(w[-2]) > 1 else None for w in words]
-    return np.array(alt + [None], dtype=object)[codes]
+def _second_family(name: str) -> str | None:
+    """The word before the last of a name of three words or more, else None."""
+    words = name.split()
+    return words[-2] if len(words) >= 3 and len(words[-2]) > 1 else None
 
 
-def _unordered_full(given_str, family_str, has_both) -> np.ndarray:
-    """Given and family key in sorted order (the family one nickname-canonical too)."""
-    if not len(given_str):
-        return np.empty(0, dtype=object)
-    codes, rows = distinct_rows(given_str, family_str)
-    keys = [
-        " ".join(sorted((g, canonical_given(f)))) if g and f else None
-        for g, f in zip(given_str[rows].tolist(), family_str[rows].tolist(), strict=True)
-    ]
-    out = np.array(keys + [None], dtype=object)[codes]
-    out[~has_both] = None
-    return out
-
-
-def _canonical_words(name_str: np.ndarray) -> np.ndarray:
-    """Each name's words, nickname-canonical, once per distinct name."""
-    codes, distinct = pd.factorize(pd.Series(name_str, dtype=object), use_na_sentinel=True)
-    words = [" ".join(canonical_given(w) for w in x.split()) for x in distinct.tolist()]
-    return np.array(words + [None], dtype=object)[codes]
-
-
-def _first_token(name: str | None) -> str | None:
-    if not name:
-        return None
-    tokens = _NOT_LETTER.sub(" ", fold(name)).split()
-    return tokens[0] if tokens else None
+def _canonical_words(name: str) -> str:
+    """The name's words, nickname-canonical (Pepe -> jose)."""
+    return " ".join(canonical_given(w) for w in name.split())
 
 
 @dataclass
 class RecordFeatures:
     """Matching keys of n records as integer codes (row i = record i).
 
+    Strings are kept once per distinct value: a code indexes its value array (the
+    ``*_str`` properties give a string per record where one is wanted).
+
     Attributes:
         n: number of records.
         url: LinkedIn URL code.
-        given, family, full: codes of given_key, family_key and both together.
-        alt_family: in the family code space, the word before the last of a name of
-            three words or more (the first part of a double surname), else -1.
-        given_str, family_str, full_str: the strings, for similarity scores.
+        given, family: codes of given_key and family_key, in one code space whose
+            values are ``names`` (so that swapped names compare).
+        alt_family: in that code space, the word before the last of a name of three
+            words or more (the first part of a double surname), else -1.
+        full: code of the full-name key (given and family in sorted order).
+        written, written_values: code of the name as written (given, family or both,
+            -1 when neither) and those strings, for similarity scores.
         given_initials: per record a bit per letter a-z that an initial standing for
             its given name may be: its own, or a diminutive's (B. for Bill = William).
+        initial, family_initial: code point of the given / family key's first letter
+            (-1 / -2 when missing); given_length: its length in letters (0: none).
         phonetic: name_phonetic code.
-        name_str, name_words: the folded whole name (name_key) and its word count.
-        words_str: name_key with every word nickname-canonical (Pepe -> jose), for
-            comparing names as sets of words.
-        company_str: company_key strings; org: organisation codes (n x k).
+        name, name_values: code of the folded whole name (name_key) and the names;
+            name_words: its word count.
+        words, words_values: code of name_key with every word nickname-canonical (Pepe
+            -> jose), for comparing names as sets of words, and those strings.
+        company, company_values: company_key codes and strings; org: organisation
+            codes (n x k).
         email, phone: personal e-mail key and phone codes (n x k).
         email_shared, phone_shared: per code, True when the value is a shared mailbox
             or line (a role address, or seen with given names that cannot be one
@@ -261,16 +598,22 @@ class RecordFeatures:
     given: np.ndarray
     family: np.ndarray
     alt_family: np.ndarray
+    names: np.ndarray
     full: np.ndarray
-    given_str: np.ndarray
+    written: np.ndarray
+    written_values: np.ndarray
     given_initials: np.ndarray
-    family_str: np.ndarray
-    full_str: np.ndarray
+    initial: np.ndarray
+    family_initial: np.ndarray
+    given_length: np.ndarray
     phonetic: np.ndarray
-    name_str: np.ndarray
-    words_str: np.ndarray
+    name: np.ndarray
+    name_values: np.ndarray
     name_words: np.ndarray
-    company_str: np.ndarray
+    words: np.ndarray
+    words_values: np.ndarray
+    company: np.ndarray
+    company_values: np.ndarray
     org: np.ndarray
     org_rows: Exploded
     email: np.ndarray
@@ -291,61 +634,109 @@ class RecordFeatures:
     email_count: np.ndarray
     phone_count: np.ndarray
 
+    # Per-record flags of the keys, for comparing pairs by indexing alone.
+
+    @cached_property
+    def has_name(self) -> np.ndarray:
+        """Per record: it has a given or a family name."""
+        return self.written >= 0
+
+    @cached_property
+    def has_local(self) -> np.ndarray:
+        """Per record: one of its addresses has a local part that may spell a name."""
+        return self.local[:, 0] >= 0
+
+    @cached_property
+    def initial_bit(self) -> np.ndarray:
+        """Per record whose given name is an initial a-z, its bit in a
+        ``given_initials`` mask; else 0."""
+        letter = self.initial.astype(np.int64) - ord("a")
+        ok = (self.given_length == 1) & (letter >= 0) & (letter < 26)
+        return np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
+
+    @property
+    def given_str(self) -> np.ndarray:
+        return _strings_at(self.names, self.given)
+
+    @property
+    def family_str(self) -> np.ndarray:
+        return _strings_at(self.names, self.family)
+
+    @property
+    def full_str(self) -> np.ndarray:
+        return _strings_at(self.written_values, self.written)
+
+    @property
+    def name_str(self) -> np.ndarray:
+        return _strings_at(self.name_values, self.name)
+
+    @property
+    def words_str(self) -> np.ndarray:
+        return _strings_at(self.words_values, self.words)
+
+    @property
+    def company_str(self) -> np.ndarray:
+        return _strings_at(self.company_values, self.company)
+
     @classmethod
     def from_records(cls, records: pd.DataFrame) -> RecordFeatures:
         n = len(records)
-        url, _ = _codes(_strings(records["linkedin_url"]))
-        given_str = _strings(records["given_key"])
-        family_str = _strings(records["family_key"])
-        has_both = np.array(
-            [g is not None and f is not None for g, f in zip(given_str, family_str, strict=True)]
-        )
-        full_str = np.array(
-            [
-                f"{g} {f}" if g and f else (g or f)
-                for g, f in zip(given_str, family_str, strict=True)
-            ],
+        url, _ = _string_codes(records["linkedin_url"], values=False)
+        given_key = _string_codes(records["given_key"])
+        family_key = _string_codes(records["family_key"])
+        name, name_values = _string_codes(records["name_key"])
+        # A double surname (Ramírez Flores) may be written with its first part only.
+        alt, alt_values = _map_codes(name, name_values, _second_family)
+        # One code space for given and family names, so that swapped names compare:
+        # coding the distinct values given, family, alternative in turn numbers them as
+        # coding all the records' given names, then family names, then alternatives.
+        space, names = _factorize(np.concatenate([given_key[1], family_key[1], alt_values]))
+        cut = np.cumsum([len(given_key[1]), len(family_key[1])])
+        given = np.append(space[: cut[0]], -1)[given_key[0]]
+        family = np.append(space[cut[0] : cut[1]], -1)[family_key[0]]
+        alt_family = np.append(space[cut[1] :], -1)[alt]
+
+        # The name as written, and the full-name key, which ignores the order of the
+        # two parts: "Naidu Anjali" and "Mike Fairwick" written family name first are
+        # the same name as the other way round.
+        written, wg, wf = _pair_codes(given, family)
+        gs, fs = _strings_at(names, wg).tolist(), _strings_at(names, wf).tolist()
+        written_values = np.array(
+            [f"{g} {f}" if g and f else (g or f) for g, f in zip(gs, fs, strict=True)],
             dtype=object,
         )
-        # One code space for given and family names, so that swapped names compare.
-        # A double surname (Ramírez Flores) may be written with its first part only.
-        alt_str = _second_family(_strings(records["name_key"]))
-        both_codes, _ = _codes(np.concatenate([given_str, family_str, alt_str]))
-        given, family, alt_family = both_codes[:n], both_codes[n : 2 * n], both_codes[2 * n :]
-        # The full-name key ignores the order of the two parts: "Naidu Anjali" and
-        # "Mike Fairwick" written family name first are the same name as the other way.
-        full, _ = _codes(_unordered_full(given_str, family_str, has_both))
-        phonetic, _ = _codes(_strings(records["name_phonetic"]))
-        org_rows, _ = _explode(_lists(records["org_keys"]))
+        unordered = [
+            " ".join(sorted((g, canonical_given(f)))) if g and f else None
+            for g, f in zip(gs, fs, strict=True)
+        ]
+        full_of, _ = _factorize(unordered)
+        full = np.append(full_of, -1)[written]
 
-        email_lists = _lists(records["email_keys"])
-        personal = [[e for e in v if not is_role_address(e)] for v in email_lists]
-        email_rows, email_values = _explode(personal)
-        phone_rows, _ = _explode(_lists(records["phones"]))
-        given_code, given_values = _codes(given_str)
-        given_key_codes = (given_code, given_values)
-        family_key_codes = _codes(family_str)
-        email_shared = _shared_values(
-            email_rows, given_key_codes, family_key_codes, len(email_values)
-        )
+        first_letter = np.array([ord(x[0]) for x in names.tolist()] + [-1], dtype=np.int32)
+        lengths = np.array([len(x) for x in names.tolist()] + [0], dtype=np.int32)
+        phonetic, _ = _string_codes(records["name_phonetic"], values=False)
+        company, company_values = _string_codes(records["company_key"])
+        org_rows = Exploded.of(*_list_items(records["org_keys"])[:2])
+        phone_rows = Exploded.of(*_list_items(records["phones"])[:2])
+
+        # Role addresses (info@, sales@) are left out; the personal ones are coded as
+        # if they were all there is.
+        rows, codes, values = _list_items(records["email_keys"])
+        role = np.array([is_role_address(e) for e in values.tolist()] + [False], dtype=bool)
+        personal = ~role[codes]
+        codes, email_values = _recode(codes[personal], values)
+        email_rows = Exploded.of(rows[personal], codes)
+        given_codes = (given_key[0], given_key[1])
+        email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))
         phone_shared = _shared_values(
-            phone_rows,
-            given_key_codes,
-            family_key_codes,
-            int(phone_rows.codes.max(initial=-1)) + 1,
-        )
-        email_shared[: len(email_values)] |= np.array(
-            [is_role_address(e) for e in email_values], dtype=bool
+            phone_rows, given_codes, family_key, int(phone_rows.codes.max(initial=-1)) + 1
         )
 
-        name_str = _strings(records["name_key"])
-        words_str = _canonical_words(name_str)
+        words, words_values = _map_codes(name, name_values, _canonical_words)
+        word_count = [len(x.split()) for x in name_values.tolist()]
+        name_words = np.array(word_count + [0], dtype=np.int64)[name]
         form_rows, full_rows, given_rows, local_rows, local_code = _spellings(
-            n,
-            _strings(records["given_name"]),
-            given_str,
-            family_str,
-            name_str,
+            (_string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
             email_rows,
             email_values,
         )
@@ -354,6 +745,10 @@ class RecordFeatures:
         email_shared[: len(email_values)] &= ~_spelled_by_holder(
             email_rows, full_rows, local_code, len(email_values)
         )
+
+        # Arrow's allocator keeps what the column reading freed (hundreds of MB at a
+        # million records); what follows allocates through numpy, not Arrow.
+        pa.default_memory_pool().release_unused()
 
         def counts(values: np.ndarray) -> np.ndarray:
             # at least one slot: code arrays are indexed with -1 clipped to 0
@@ -365,13 +760,22 @@ class RecordFeatures:
             given=given,
             family=family,
             alt_family=alt_family,
+            names=names,
             full=full,
-            given_str=given_str,
-            given_initials=_initials_mask(given_str),
-            family_str=family_str,
-            full_str=full_str,
+            written=written,
+            written_values=written_values,
+            given_initials=np.append(_initials_mask(given_key[1]), 0)[given_key[0]],
+            initial=first_letter[given],
+            family_initial=np.where(family >= 0, first_letter[family], -2).astype(np.int32),
+            given_length=lengths[given],
             phonetic=phonetic,
-            company_str=_strings(records["company_key"]),
+            name=name,
+            name_values=name_values,
+            name_words=name_words,
+            words=words,
+            words_values=words_values,
+            company=company,
+            company_values=company_values,
             org=org_rows.matrix(n),
             org_rows=org_rows,
             email=email_rows.matrix(n),
@@ -384,9 +788,6 @@ class RecordFeatures:
             forms=form_rows.matrix(n, 16),
             full_forms=full_rows.matrix(n, 8),
             given_forms=given_rows.matrix(n, 4),
-            name_str=name_str,
-            words_str=words_str,
-            name_words=np.array([len(x.split()) if x else 0 for x in name_str], dtype=np.int64),
             form_rows=form_rows,
             local_rows=local_rows,
             full_count=counts(full),

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 
@@ -108,12 +109,55 @@ def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
     return hit, fewest
 
 
-def _cpdist(scorer, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _cpdist(scorer, left: list, right: list) -> np.ndarray:
     if not len(left):
         return np.empty(0, dtype=np.float64)
-    return process.cpdist(left.tolist(), right.tolist(), scorer=scorer, workers=-1).astype(
-        np.float64
-    )
+    return process.cpdist(left, right, scorer=scorer, workers=-1).astype(np.float64)
+
+
+def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (x[i], y[i]) pairs of codes (>= 0), and per i which one it is."""
+    width = np.int64(max(int(x.max(initial=0)), int(y.max(initial=0))) + 1)
+    which, distinct = pd.factorize(x * width + y)
+    return distinct // width, distinct % width, which
+
+
+def _pair_scores(
+    scorer, values: np.ndarray, x: np.ndarray, y: np.ndarray, symmetric: bool = False
+) -> np.ndarray:
+    """scorer(values[x[i]], values[y[i]]) per i, computed once per distinct (x[i], y[i]):
+    candidate pairs repeat the same two names or companies many times over.
+
+    ``symmetric``: the scorer gives (x, y) what it gives (y, x), so the two are one
+    pair. token_set_ratio does, exactly: its parts are set operations, an Indel
+    distance and sums of lengths. Jaro-Winkler's matching window need not.
+    """
+    if not len(x):
+        return np.empty(0, dtype=np.float64)
+    if symmetric:
+        x, y = np.minimum(x, y), np.maximum(x, y)
+    ux, uy, which = _distinct_pairs(x, y)
+    return _cpdist(scorer, values[ux].tolist(), values[uy].tolist())[which]
+
+
+def _alike_given(names: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Row-wise, for given names x[i] != y[i] (codes into names) of the same initial:
+    a short form of the other (Pat / Patricia), a near spelling (Jon / John) or one slip
+    of the keyboard in names of four letters or more (Juwn / Juan)? Once per distinct
+    pair of names."""
+    if not len(x):
+        return np.zeros(0, dtype=bool)
+    ux, uy, which = _distinct_pairs(x, y)
+    left, right = names[ux].tolist(), names[uy].tolist()
+    # x starts with y or y with x: their common prefix is the shorter of the two
+    lx = np.fromiter(map(len, left), dtype=np.int64, count=len(left))
+    ly = np.fromiter(map(len, right), dtype=np.int64, count=len(right))
+    alike = _cpdist(Prefix.similarity, left, right) == np.minimum(lx, ly)
+    alike |= _cpdist(JaroWinkler.normalized_similarity, left, right) >= GIVEN_SIMILARITY
+    long = np.flatnonzero(~alike & (lx >= 4) & (ly >= 4))
+    slip = _cpdist(Levenshtein.distance, [left[i] for i in long], [right[i] for i in long]) <= 1
+    alike[long[slip]] = True
+    return alike[which]
 
 
 def _tf(count: np.ndarray, population: int) -> np.ndarray:
@@ -123,120 +167,140 @@ def _tf(count: np.ndarray, population: int) -> np.ndarray:
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     """Comparison levels of the pairs (a[i], b[i]) of records.
 
-    Pairs are compared ``COMPARE_CHUNK`` at a time: each pair's levels depend on the
-    two records only, and the temporaries of ten million pairs at once cost gigabytes.
+    String similarities are computed first for all pairs at once, each once per
+    distinct pair of strings (ten million candidate pairs hold far fewer). The rest
+    is compared ``COMPARE_CHUNK`` pairs at a time: each pair's levels depend on the two
+    records only, and the temporaries of ten million pairs at once cost gigabytes.
     """
-    if len(a) <= COMPARE_CHUNK:
-        return _compare(f, a, b)
-    parts = [
-        _compare(f, a[i : i + COMPARE_CHUNK], b[i : i + COMPARE_CHUNK])
-        for i in range(0, len(a), COMPARE_CHUNK)
-    ]
-    return Comparison(
-        {k: np.concatenate([p.levels[k] for p in parts]) for k in parts[0].levels},
-        {k: np.concatenate([p.tf_u[k] for p in parts]) for k in parts[0].tf_u},
-        np.concatenate([p.name_similarity for p in parts]),
-        np.concatenate([p.company_similarity for p in parts]),
+    k = len(a)
+    name_sim, same_words = _name_similarities(f, a, b)
+    levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
+    tf_u = {name: np.empty(k) for name in FEATURES}
+    for i in range(0, k, COMPARE_CHUNK):
+        part = slice(i, i + COMPARE_CHUNK)
+        lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
+        for name in FEATURES:
+            levels[name][part] = lv[name]
+            tf_u[name][part] = tf[name]
+    company_sim = _company_similarity(f, a, b, levels["company"])
+    return Comparison(levels, tf_u, name_sim, company_sim)
+
+
+def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: Jaro-Winkler of the names as written (1 for the same full name, NaN
+    when a side has none); do the names have the same words in another order or with
+    one more (Jung Hyun-woo, Galarte Barares)?"""
+    has = f.has_name[a] & f.has_name[b]
+    full_a = f.full[a]
+    exact = has & (full_a >= 0) & (full_a == f.full[b])
+    sim = np.full(len(a), np.nan)
+    todo = np.flatnonzero(has & ~exact)
+    wa, wb = f.written[a[todo]], f.written[b[todo]]
+    sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
+    sim[exact] = 1.0
+    todo = np.flatnonzero(has & ~exact & (f.name_words[a] >= 2) & (f.name_words[b] >= 2))
+    word_sim = np.zeros(len(a))
+    word_sim[todo] = _pair_scores(
+        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]], symmetric=True
     )
+    return sim, word_sim >= WORDS_SIMILARITY
 
 
-def _compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
+def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarray:
+    """token_set_ratio of the company names of pairs that share no organisation (1.0
+    for those that do, NaN without both names); sets their level to similar where the
+    names are alike."""
+    agree = level == 2
+    ca, cb = f.company[a], f.company[b]
+    todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
+    sim = np.full(len(a), np.nan)
+    scores = _pair_scores(
+        fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo], symmetric=True
+    )
+    sim[todo] = scores / 100.0
+    sim[agree] = 1.0
+    level[~agree & (sim >= COMPANY_SIMILARITY / 100.0)] = 1
+    return sim
+
+
+def _compare(f: RecordFeatures, a, b, name_sim, same_words):
+    """Levels and term-frequency u's of a chunk of pairs, string similarities given."""
     k = len(a)
     population = max(f.n, MIN_POPULATION)
     levels: dict[str, np.ndarray] = {}
-    tf_u: dict[str, np.ndarray] = {name: np.full(k, np.nan) for name in FEATURES}
+    tf_u: dict[str, np.ndarray] = {}
 
     ua, ub = f.url[a], f.url[b]
     levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
+    tf_u["linkedin_url"] = np.full(k, np.nan)
 
-    levels["name"], tf_u["name"], name_sim, conflict = _compare_names(f, a, b, population)
-    levels["company"], tf_u["company"], company_sim = _compare_companies(f, a, b, population)
+    levels["name"], tf_u["name"], conflict = _compare_names(
+        f, a, b, population, name_sim, same_words
+    )
+    levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
 
     for name, matrix, shared, count in (
         ("email", f.email, f.email_shared, f.email_count),
         ("phone", f.phone, f.phone_shared, f.phone_count),
     ):
-        xa, xb = matrix[a], matrix[b]
-        both = (xa[:, 0] >= 0) & (xb[:, 0] >= 0)
+        has = matrix[:, 0] >= 0
+        both = has[a] & has[b]
+        lv = np.where(both, 0, -1).astype(np.int8)
+        tf = np.full(k, np.nan)
+        # Only pairs where both records have a value can share one.
+        idx = np.flatnonzero(both)
+        xa, xb = matrix[a[idx]], matrix[b[idx]]
         hit, fewest = _any_equal(xa, xb, count)
         # A value seen with many given names is a shared mailbox or line, whatever it is;
         # so is one two records with different given names share (a family's landline).
         personal, _ = _any_equal(np.where(shared[np.maximum(xa, 0)], -1, xa), xb)
-        personal &= ~conflict
-        lv = np.where(both, 0, -1).astype(np.int8)
-        lv[hit] = 1
-        lv[personal] = 2
+        personal &= ~conflict[idx]
+        lv[idx[hit]] = 1
+        lv[idx[personal]] = 2
         levels[name] = lv
-        tf_u[name] = np.where(hit & ~personal, _tf(np.minimum(fewest, f.n), population), np.nan)
+        some = hit & ~personal
+        tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
+        tf_u[name] = tf
 
-    return Comparison(levels, tf_u, name_sim, company_sim)
+    return levels, tf_u
 
 
-def _compare_names(f: RecordFeatures, a, b, population):
+def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     k = len(a)
-    sa, sb = f.full_str[a], f.full_str[b]
-    has_name = np.array([x is not None for x in f.full_str], dtype=bool)
+    has_name = f.has_name
     has = has_name[a] & has_name[b]
     ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
-    exact = has & (f.full[a] >= 0) & (f.full[a] == f.full[b])
-    sim = np.full(k, np.nan)
-    todo = np.flatnonzero(has & ~exact)
-    sim[todo] = _cpdist(JaroWinkler.normalized_similarity, sa[todo], sb[todo])
-    sim[exact] = 1.0
+    full_a = f.full[a]
+    exact = has & (full_a >= 0) & (full_a == f.full[b])
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
-    given_sim = np.zeros(k)
-    todo = np.flatnonzero(both_given & ~giv_eq)
-    left, right = f.given_str[a[todo]], f.given_str[b[todo]]
-    given_sim[todo] = _cpdist(JaroWinkler.normalized_similarity, left, right)
-    # Pat / Patricia: a given name that starts the other is a short form of it.
-    prefix = np.zeros(k, dtype=bool)
-    same_start = np.flatnonzero([x[0] == y[0] for x, y in zip(left, right, strict=True)])
-    prefix[todo[same_start]] = [
-        x.startswith(y) or y.startswith(x)
-        for x, y in zip(left[same_start], right[same_start], strict=True)
-    ]
-    # One slip of the keyboard in a given name of four letters or more (Juwn / Juan).
-    slip = np.zeros(k, dtype=bool)
-    long = todo[[len(x) >= 4 and len(y) >= 4 for x, y in zip(left, right, strict=True)]]
-    slip[long] = _cpdist(Levenshtein.distance, f.given_str[a[long]], f.given_str[b[long]]) <= 1
-    initial_only = np.array([len(x) == 1 if x else False for x in f.given_str], dtype=bool)
-    initials = np.array([ord(x[0]) if x else -1 for x in f.given_str], dtype=np.int64)
+    initial_a, initial_b = f.initial[a], f.initial[b]
+    same_initial = initial_a == initial_b
+    initial_only_a, initial_only_b = f.given_length[a] == 1, f.given_length[b] == 1
     # An initial may stand for a diminutive: "P. Bradwick" for Pepe (José) Bradwick.
-    letter = initials - ord("a")
-    ok = (letter >= 0) & (letter < 26)
-    bit = np.where(ok, np.left_shift(1, np.clip(letter, 0, 25)), 0)
-    nick_initial = (initial_only[a] & ((f.given_initials[b] & bit[a]) != 0)) | (
-        initial_only[b] & ((f.given_initials[a] & bit[b]) != 0)
+    nick_initial = ((f.initial_bit[a] & f.given_initials[b]) != 0) | (
+        (f.initial_bit[b] & f.given_initials[a]) != 0
     )
+    # Given names that differ but start alike may be one (Pat / Patricia, Jon / John).
+    alike = np.zeros(k, dtype=bool)
+    todo = np.flatnonzero(both_given & ~giv_eq & same_initial & ~initial_only_a & ~initial_only_b)
+    alike[todo] = _alike_given(f.names, ga[todo], gb[todo])
     compatible = both_given & (
-        giv_eq
-        | prefix
-        | nick_initial
-        | (
-            (initials[a] == initials[b])
-            & (initial_only[a] | initial_only[b] | (given_sim >= GIVEN_SIMILARITY) | slip)
-        )
+        giv_eq | nick_initial | (same_initial & (initial_only_a | initial_only_b | alike))
     )
     conflict = both_given & ~compatible
     # Family name first, against the name in order or an initial ("Chen Xin" / "X. Chen").
-    fam_initial = np.array([ord(x[0]) if x else -2 for x in f.family_str], dtype=np.int64)
+    fam_initial_a, fam_initial_b = f.family_initial[a], f.family_initial[b]
     swapped = (
         has
         & (ga >= 0)
         & (fa >= 0)
         & (
-            ((ga == fb) & ((fa == gb) | (initial_only[b] & (fam_initial[a] == initials[b]))))
-            | ((fa == gb) & initial_only[a] & (fam_initial[b] == initials[a]))
+            ((ga == fb) & ((fa == gb) | (initial_only_b & (fam_initial_a == initial_b))))
+            | ((fa == gb) & initial_only_a & (fam_initial_b == initial_a))
         )
     )
-    # The same words in another order or with one more (Jung Hyun-woo, Galarte Barares).
-    words = has & (f.name_words[a] >= 2) & (f.name_words[b] >= 2) & ~exact
-    todo = np.flatnonzero(words)
-    word_sim = np.zeros(k)
-    word_sim[todo] = _cpdist(fuzz.token_set_ratio, f.words_str[a[todo]], f.words_str[b[todo]])
-    same_words = word_sim >= WORDS_SIMILARITY
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
     single = has & (((fa < 0) & (ga >= 0) & (ga == fb)) | ((fb < 0) & (gb >= 0) & (gb == fa)))
@@ -244,7 +308,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # An address that spells one holder's whole name is that holder's: "Esera, Alex
     # <alejandro.esera@...>" is Alejandro Esera, whatever short form he signs with.
     for x, y in ((a, b), (b, a)):
-        todo = np.flatnonzero(conflict & fam_eq & (f.local[x, 0] >= 0))
+        todo = np.flatnonzero(conflict & fam_eq & f.has_local[x])
         if len(todo):
             conflict[todo[_any_equal(f.local[x[todo]], f.full_forms[y[todo]])[0]]] = False
     close = (
@@ -267,7 +331,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
-    tf[exact] = _tf(f.full_count[f.full[a[exact]]], population)
+    tf[exact] = _tf(f.full_count[full_a[exact]], population)
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
     fam = close & (fa >= 0) & (fa == fb)
@@ -276,7 +340,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # "Søren Larsen" the names agree as if both were written out.
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~conflict & (level >= 1) & (f.local[x, 0] >= 0) & (f.full[y] >= 0)
+            has & ~exact & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
         )
         if not len(todo):
             continue
@@ -290,7 +354,7 @@ def _compare_names(f: RecordFeatures, a, b, population):
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
     for named, bare in ((a, b), (b, a)):
-        weak = (level < 2) & ~conflict & has_name[named] & (f.local[bare, 0] >= 0)
+        weak = (level < 2) & ~conflict & has_name[named] & f.has_local[bare]
         todo = np.flatnonzero(weak)
         if not len(todo):
             continue
@@ -301,26 +365,21 @@ def _compare_names(f: RecordFeatures, a, b, population):
         fam_code = f.family[named[todo]]
         hit = todo[spelled & (fam_code >= 0)]
         tf[hit] = _tf(f.family_count[f.family[named[hit]]], population)
-    return level, tf, sim, conflict
+    return level, tf, conflict
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):
-    k = len(a)
-    oa, ob = f.org[a], f.org[b]
-    both = (oa[:, 0] >= 0) & (ob[:, 0] >= 0)
-    agree, fewest = _any_equal(oa, ob, f.org_count)
-    ca, cb = f.company_str[a], f.company_str[b]
-    has_company = np.array([x is not None for x in f.company_str], dtype=bool)
-    todo = np.flatnonzero(~agree & has_company[a] & has_company[b])
-    sim = np.full(k, np.nan)
-    sim[todo] = _cpdist(fuzz.token_set_ratio, ca[todo], cb[todo]) / 100.0
-    sim[agree] = 1.0
-    similar = ~agree & (sim >= COMPANY_SIMILARITY / 100.0)
+    """Company levels but "similar", which needs the names' similarity (done after)."""
+    has_org = f.org[:, 0] >= 0
+    both = has_org[a] & has_org[b]
     level = np.where(both, 0, -1).astype(np.int8)
-    level[similar] = 1
-    level[agree] = 2
-    tf = np.where(agree, _tf(np.minimum(fewest, f.n), population), np.nan)
-    return level, tf, sim
+    # Only pairs where both records have an organisation can share one.
+    idx = np.flatnonzero(both)
+    agree, fewest = _any_equal(f.org[a[idx]], f.org[b[idx]], f.org_count)
+    level[idx[agree]] = 2
+    tf = np.full(len(a), np.nan)
+    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    return level, tf
 
 
 # --- the model ------------------------------------------------------------------------

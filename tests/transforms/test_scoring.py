@@ -1,4 +1,8 @@
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from tests.transforms.helpers import records
 from transforms import scoring
@@ -38,3 +42,50 @@ def test_comparing_in_chunks_gives_the_same_levels(monkeypatch):
         assert np.array_equal(whole.levels[name], chunked.levels[name])
         assert np.array_equal(whole.tf_u[name], chunked.tf_u[name], equal_nan=True)
     assert np.array_equal(whole.name_similarity, chunked.name_similarity, equal_nan=True)
+
+
+_NAMES = np.array(["ann", "anna", "anne", "annika", "bob", "bobby", "b", "juan", "juwn"], object)
+_CODE_PAIRS = st.lists(
+    st.tuples(st.integers(0, len(_NAMES) - 1), st.integers(0, len(_NAMES) - 1)), max_size=60
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_CODE_PAIRS)
+def test_scores_once_per_distinct_pair_are_the_scores_of_every_pair(pairs):
+    x = np.array([p for p, _ in pairs], dtype=np.int64)
+    y = np.array([q for _, q in pairs], dtype=np.int64)
+    for scorer in (JaroWinkler.normalized_similarity, fuzz.token_set_ratio):
+        got = scoring._pair_scores(scorer, _NAMES, x, y)
+        want = process.cpdist(_NAMES[x].tolist(), _NAMES[y].tolist(), scorer=scorer)
+        assert got.tolist() == np.asarray(want, dtype=np.float64).tolist()
+    got = scoring._pair_scores(fuzz.token_set_ratio, _NAMES, x, y, symmetric=True)
+    want = process.cpdist(_NAMES[x].tolist(), _NAMES[y].tolist(), scorer=fuzz.token_set_ratio)
+    assert got.tolist() == np.asarray(want, dtype=np.float64).tolist()
+
+
+_WORDS = st.lists(st.sampled_from(["ann", "anna", "lee", "park", "seo", "yeon", "a", "b"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS, _WORDS)
+def test_token_set_ratio_is_symmetric(x, y):
+    # _pair_scores(symmetric=True) scores (y, x) as (x, y) for token_set_ratio
+    left, right = " ".join(x), " ".join(y)
+    assert fuzz.token_set_ratio(left, right) == fuzz.token_set_ratio(right, left)
+    forward = process.cpdist([left], [right], scorer=fuzz.token_set_ratio)
+    backward = process.cpdist([right], [left], scorer=fuzz.token_set_ratio)
+    assert forward.tolist() == backward.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(_CODE_PAIRS)
+def test_alike_given_names_are_prefixes_near_spellings_or_one_slip(pairs):
+    x = np.array([p for p, _ in pairs], dtype=np.int64)
+    y = np.array([q for _, q in pairs], dtype=np.int64)
+    want = []
+    for p, q in zip(_NAMES[x].tolist(), _NAMES[y].tolist(), strict=True):
+        similar = np.float64(np.float32(JaroWinkler.normalized_similarity(p, q)))
+        slip = len(p) >= 4 and len(q) >= 4 and Levenshtein.distance(p, q) <= 1
+        want.append(p.startswith(q) or q.startswith(p) or similar >= 0.88 or slip)
+    assert scoring._alike_given(_NAMES, x, y).tolist() == want

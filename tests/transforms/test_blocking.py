@@ -1,0 +1,56 @@
+"""Blocking: the pairs of records that share a key, all of them in small groups and
+a sorted neighbourhood in large ones."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from transforms.blocking import block_pairs
+
+
+def _reference(rows, keys, order, max_block, window, kinds):
+    """block_pairs written out group by group."""
+    groups: dict[int, list[tuple[int, int, int]]] = {}
+    for i, key in enumerate(keys):
+        kind = kinds[i] if kinds is not None else 0
+        if key >= 0:
+            groups.setdefault(key, []).append((kind, order[i] if order is not None else 0, rows[i]))
+    pairs = set()
+    for members in groups.values():
+        if kinds is not None and len({k for k, _, _ in members}) < 2:
+            continue
+        members.sort()
+        reach = len(members) - 1 if len(members) <= max_block else window
+        for i, (kind, _, row) in enumerate(members):
+            for other_kind, _, other in members[i + 1 : i + 1 + reach]:
+                if row != other and (kinds is None or kind != other_kind):
+                    pairs.add((min(row, other), max(row, other)))
+    return pairs
+
+
+_ROWS = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(-1, 5), st.integers(-1, 4), st.integers(0, 1)),
+    max_size=60,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROWS, st.booleans(), st.booleans(), st.sampled_from([1, 10**12]))
+def test_block_pairs_are_the_pairs_of_each_group(table, with_order, with_kinds, scale):
+    rows = np.array([r for r, _, _, _ in table], dtype=np.int64)
+    # a large key scale cannot be packed into one int64 with the rest: np.lexsort then
+    keys = np.array([k * scale if k >= 0 else -1 for _, k, _, _ in table], dtype=np.int64)
+    order = np.array([o for _, _, o, _ in table], dtype=np.int64) if with_order else None
+    kinds = np.array([t for _, _, _, t in table], dtype=np.int64) if with_kinds else None
+    a, b = block_pairs(rows, keys, order, max_block=4, window=2, kinds=kinds)
+    assert (a <= b).all()
+    got = set(zip(a.tolist(), b.tolist(), strict=True))
+    want = _reference(
+        rows.tolist(),
+        keys.tolist(),
+        None if order is None else order.tolist(),
+        4,
+        2,
+        None if kinds is None else kinds.tolist(),
+    )
+    assert got == want
