@@ -2,7 +2,8 @@
 
 Each key (LinkedIn URL, e-mail key, phone, canonical full name, phonetic name, an
 e-mail local part spelling a name, organisation with family name or with the first
-part of a double surname) groups records;
+part of a double surname, birth date, birthday with family name, postcode with family
+name) groups records;
 a group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
 name, a company's switchboard) is sorted and only records within ``WINDOW`` places
 of each other are paired (sorted neighbourhood), which keeps the group connected.
@@ -143,6 +144,15 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
                 ]
             ),
             np.concatenate([f.given[f.org_rows.rows], f.given[f.org_rows.rows]]),
+        ),
+        # Birthdays and postcodes, where a card has them: the same date, the same day
+        # with the same family name (one side without the year), a family at a postcode.
+        block_pairs(everyone, f.birthdays.date_code(), f.full),
+        block_pairs(everyone, _combine(f.birthdays.month_day.astype(np.int64), f.family), f.given),
+        block_pairs(
+            f.postcode_rows.rows,
+            _combine(f.postcode_rows.codes, f.family[f.postcode_rows.rows]),
+            f.given[f.postcode_rows.rows],
         ),
     ]
     a = np.concatenate([x[0] for x in blocks])

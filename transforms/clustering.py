@@ -8,7 +8,9 @@ are taken strongest first, and two groups join only when (1) no cannot-link or
 second LinkedIn profile would end up in one person, (2) the size stays within the
 limit, and (3) the summed log-odds of every compared pair between the two groups is
 positive (average evidence, not the single best link, must say "same person"), so
-A~B~C with A and C clearly different is split at its weaker side. A pair whose
+A~B~C with A and C clearly different is split at its weaker side. Two birthdays
+(different days of the year, or different years) in one person are refused like
+two LinkedIn profiles. A pair whose
 evidence, prior aside, leans to "same person" counts as at least zero there: too
 little evidence (a job change, an old address) is no sign of two people.
 """
@@ -49,6 +51,8 @@ class Guards:
 
     Attributes:
         url: LinkedIn URL code per record (-1 none): one person, one profile.
+        birth_day, birth_year: per record (-1 unknown): one person, one birthday; a
+            year-less birthday fits a date on the same day.
         cannot_link: record pairs a user said are different people.
         must_link: record pairs a user said are one person (merged before anything).
         max_size: largest cluster that automatic merges may build.
@@ -58,6 +62,14 @@ class Guards:
     cannot_link: list[tuple[int, int]] = field(default_factory=list)
     must_link: list[tuple[int, int]] = field(default_factory=list)
     max_size: int = MAX_CLUSTER_RECORDS
+    birth_day: np.ndarray | None = None
+    birth_year: np.ndarray | None = None
+
+    def birthdays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Day of the year and year per record (-1: unknown)."""
+        none = np.full(n, -1, dtype=np.int32)
+        day = self.birth_day if self.birth_day is not None else none
+        return day, self.birth_year if self.birth_year is not None else none
 
 
 @dataclass
@@ -97,11 +109,13 @@ def cluster(
     sizes = np.bincount(labels, minlength=n)
     suspicious = np.zeros(n, dtype=bool)
     suspicious[sizes > guards.max_size] = True
-    has_url = guards.url >= 0
-    if has_url.any():
-        urls = pd.DataFrame({"c": labels[has_url], "u": guards.url[has_url]}).drop_duplicates()
-        per = np.bincount(urls["c"].to_numpy(), minlength=n)
-        suspicious[per > 1] = True
+    day, year = guards.birthdays(n)
+    for values in (guards.url, day, year):
+        has = values >= 0
+        if has.any():
+            kinds = pd.DataFrame({"c": labels[has], "u": values[has]}).drop_duplicates()
+            per = np.bincount(kinds["c"].to_numpy(), minlength=n)
+            suspicious[per > 1] = True
     against = ~merge & (labels[a] == labels[b]) & (log_odds < 0)
     suspicious[labels[a[against]]] = True
     for x, y in guards.cannot_link:
@@ -131,11 +145,20 @@ def cluster(
     return Clustering(labels, refused)
 
 
+def _two_birthdays(born: set[tuple[str, int]]) -> bool:
+    """More than one day of the year, or more than one year, among a group's records."""
+    days = sum(1 for k, _ in born if k == "d")
+    return days > 1 or len(born) - days > 1
+
+
 def _guarded(nodes, a, b, log_odds, merge, guards: Guards, must, refused) -> np.ndarray:
     """Greedy guarded agglomeration of the suspicious components' records."""
     parent = {int(x): int(x) for x in nodes}
     size = dict.fromkeys(parent, 1)
     urls = {x: ({int(guards.url[x])} if guards.url[x] >= 0 else set()) for x in parent}
+    day, year = guards.birthdays(len(guards.url))
+    # One birthday per person: the day of the year, and the year where written.
+    born = {x: {(k, int(v[x])) for k, v in (("d", day), ("y", year)) if v[x] >= 0} for x in parent}
     cannot: dict[int, set[int]] = defaultdict(set)
     for x, y in guards.cannot_link:
         if x in parent and y in parent:
@@ -159,6 +182,7 @@ def _guarded(nodes, a, b, log_odds, merge, guards: Guards, must, refused) -> np.
         parent[gone] = keep
         size[keep] += size.pop(gone)
         urls[keep] |= urls.pop(gone)
+        born[keep] |= born.pop(gone)
         cannot[keep] |= cannot.pop(gone, set())
         for other, w in links.pop(gone, {}).items():
             if other == keep:
@@ -188,6 +212,8 @@ def _guarded(nodes, a, b, log_odds, merge, guards: Guards, must, refused) -> np.
             refused[(x, y)] = "cannot_link_override"
         elif urls[ra] and urls[rb] and urls[ra].isdisjoint(urls[rb]):
             refused[(x, y)] = "conflict_linkedin_url"
+        elif _two_birthdays(born[ra] | born[rb]):
+            refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:
             refused[(x, y)] = "cluster_too_large"
         elif links[ra].get(rb, 0.0) <= 0.0:

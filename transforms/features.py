@@ -26,6 +26,7 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from transforms.nicknames import canonical_given, nickname_table
 from transforms.normalise import fold, is_role_address
+from transforms.personal_details import Birthdays
 
 # A record rarely has more keys than this; extra ones still block, they are only
 # left out of pair comparison (which looks at the first ones, best first).
@@ -591,6 +592,8 @@ class RecordFeatures:
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
         *_count: per code, how many records carry it (term frequency).
+        birthdays: day of the year and year per record (phone-book cards only).
+        postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
     """
 
     n: int
@@ -633,6 +636,10 @@ class RecordFeatures:
     org_count: np.ndarray
     email_count: np.ndarray
     phone_count: np.ndarray
+    birthdays: Birthdays
+    postcode: np.ndarray
+    postcode_rows: Exploded
+    postcode_count: np.ndarray
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -746,6 +753,15 @@ class RecordFeatures:
             email_rows, full_rows, local_code, len(email_values)
         )
 
+        if "birthday" in records:
+            birthdays = Birthdays.from_codes(*_string_codes(records["birthday"]))
+        else:  # records built without the column (older extracts, tests)
+            birthdays = Birthdays.none(n)
+        if "postcodes" in records:
+            postcode_rows = Exploded.of(*_list_items(records["postcodes"])[:2])
+        else:
+            postcode_rows = Exploded.of(np.empty(0, np.int64), np.empty(0, np.int64))
+
         # Arrow's allocator keeps what the column reading freed (hundreds of MB at a
         # million records); what follows allocates through numpy, not Arrow.
         pa.default_memory_pool().release_unused()
@@ -795,6 +811,10 @@ class RecordFeatures:
             org_count=counts(org_rows.codes),
             email_count=counts(email_rows.codes),
             phone_count=counts(phone_rows.codes),
+            birthdays=birthdays,
+            postcode=postcode_rows.matrix(n, 3),
+            postcode_rows=postcode_rows,
+            postcode_count=counts(postcode_rows.codes),
         )
 
 

@@ -62,7 +62,7 @@ def postcode_key(raw: str | None) -> str | None:
     return key if len(key) >= 3 else None
 
 
-@dataclass
+@dataclass(eq=False)
 class Birthdays:
     """Per record: day of the year as month * 100 + day, and the year; -1 where unknown."""
 
@@ -73,11 +73,33 @@ class Birthdays:
     def from_iso(cls, values) -> Birthdays:
         """From normalised birthdays (``normalise_birthday``), None where there is none."""
         codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        return cls.from_codes(codes, np.asarray(distinct, dtype=object))
+
+    @classmethod
+    def from_codes(cls, codes: np.ndarray, distinct: np.ndarray) -> Birthdays:
+        """From a code per record (-1: none) into the distinct normalised birthdays."""
         md = [int(v[-5:-3]) * 100 + int(v[-2:]) for v in distinct.tolist()]
         yr = [int(v[:4]) if not v.startswith("--") else -1 for v in distinct.tolist()]
         md_table = np.array([*md, -1], dtype=np.int32)
         yr_table = np.array([*yr, -1], dtype=np.int32)
         return cls(md_table[codes], yr_table[codes])
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Birthdays)
+            and np.array_equal(self.month_day, other.month_day)
+            and np.array_equal(self.year, other.year)
+        )
+
+    __hash__ = None  # mutable arrays
+
+    @classmethod
+    def none(cls, n: int) -> Birthdays:
+        return cls(np.full(n, -1, np.int32), np.full(n, -1, np.int32))
+
+    def date_code(self) -> np.ndarray:
+        """Per record one code for a whole date (year known), else -1: a blocking key."""
+        return np.where(self.year >= 0, self.year.astype(np.int64) * 10_000 + self.month_day, -1)
 
     def levels(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Per pair: -1 unknown on a side, 0 differ, 1 same day (a year unknown), 2 same date."""

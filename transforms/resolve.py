@@ -202,6 +202,7 @@ def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
     rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
     rule[levels["name"] == 5] = "name_spelled_in_email"
+    rule[strong_name & (levels["birthday"] >= 1)] = "similar_name_same_birthday"
     rule[levels["phone"] == 2] = "same_phone"
     rule[levels["email"] == 2] = "same_email"
     rule[levels["linkedin_url"] == 1] = "same_linkedin_url"
@@ -263,7 +264,13 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         b,
         log_odds,
         merge,
-        Guards(url=f.url, cannot_link=cannot, must_link=must),
+        Guards(
+            url=f.url,
+            cannot_link=cannot,
+            must_link=must,
+            birth_day=f.birthdays.month_day,
+            birth_year=f.birthdays.year,
+        ),
         prior_bits=model.prior_bits,
     )
     labels = result.labels

@@ -34,6 +34,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
     # spelled: one side has no name but its mail address spells the other's name
     "name": ("differ", "partial", "family", "close", "exact", "spelled"),
     "company": ("differ", "similar", "agree"),
+    # day: the same day of the year, a year unknown on one side; date: the same date
+    "birthday": ("differ", "day", "date"),
+    "postcode": ("differ", "agree"),
 }
 FEATURES = tuple(LEVELS)
 
@@ -44,6 +47,8 @@ DEFAULT_M = {
     "phone": (0.35, 0.05, 0.60),
     "name": (0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
     "company": (0.30, 0.10, 0.60),
+    "birthday": (0.03, 0.30, 0.67),  # a typo or a wrong year now and then
+    "postcode": (0.50, 0.50),  # people move
 }
 DEFAULT_U = {
     "linkedin_url": (1.0 - 1e-6, 1e-6),
@@ -51,6 +56,9 @@ DEFAULT_U = {
     "phone": (1.0 - 2e-6, 1e-6, 1e-6),
     "name": (0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
     "company": (0.975, 0.005, 0.02),
+    # one stranger in 365 shares the day; with the year too, one in ~20,000
+    "birthday": (0.9969, 0.0027, 0.00005),
+    "postcode": (0.998, 0.002),
 }
 # u of agreeing on a personal identifier (an address only one person reads): a
 # collision between two different people is far rarer than any sample can show.
@@ -73,6 +81,8 @@ NAME_PARTIAL_SIMILARITY = 0.85
 WORDS_SIMILARITY = 95.0
 COMPANY_SIMILARITY = 90.0
 COMPARE_CHUNK = 1_000_000
+# Features whose agreement is not weighted by how common the value is.
+NO_TERM_FREQUENCY = frozenset({"linkedin_url", "birthday"})
 
 
 @dataclass
@@ -175,12 +185,13 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     k = len(a)
     name_sim, same_words = _name_similarities(f, a, b)
     levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
-    tf_u = {name: np.empty(k) for name in FEATURES}
+    tf_u = {name: np.empty(k) for name in FEATURES if name not in NO_TERM_FREQUENCY}
     for i in range(0, k, COMPARE_CHUNK):
         part = slice(i, i + COMPARE_CHUNK)
         lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
         for name in FEATURES:
             levels[name][part] = lv[name]
+        for name in tf_u:
             tf_u[name][part] = tf[name]
     company_sim = _company_similarity(f, a, b, levels["company"])
     return Comparison(levels, tf_u, name_sim, company_sim)
@@ -232,7 +243,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
 
     ua, ub = f.url[a], f.url[b]
     levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
-    tf_u["linkedin_url"] = np.full(k, np.nan)
+    levels["birthday"] = f.birthdays.levels(a, b)
 
     levels["name"], tf_u["name"], conflict = _compare_names(
         f, a, b, population, name_sim, same_words
@@ -261,8 +272,26 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         some = hit & ~personal
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
-
+    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, conflict)
     return levels, tf_u
+
+
+def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
+    """Postal code levels; weighted by how many records share the code.
+
+    Records whose given names cannot be one person's share a postcode as a household
+    does: no evidence either way (level -1), as for a shared landline.
+    """
+    has = f.postcode[:, 0] >= 0
+    both = has[a] & has[b]
+    level = np.where(both, 0, -1).astype(np.int8)
+    tf = np.full(len(a), np.nan)
+    idx = np.flatnonzero(both)
+    agree, fewest = _any_equal(f.postcode[a[idx]], f.postcode[b[idx]], f.postcode_count)
+    level[idx[agree]] = 1
+    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    level[both & conflict] = -1
+    return level, tf
 
 
 def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
@@ -411,7 +440,9 @@ class Model:
             level = cmp.levels[name]
             valid = level >= 0
             lv = np.maximum(level, 0)
-            u = np.where(np.isnan(cmp.tf_u[name]), self.u[name][lv], cmp.tf_u[name])
+            u = self.u[name][lv]
+            if (tf := cmp.tf_u.get(name)) is not None:
+                u = np.where(np.isnan(tf), u, tf)
             w = np.log2(self.m[name][lv] / u)
             out[name] = np.where(valid & (cmp.levels[name] != NEUTRAL.get(name, -9)), w, 0.0)
         return out
@@ -473,6 +504,8 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
         "phone": by_url | by_email,
         "name": by_url | by_email | by_phone,
         "company": by_url | by_email | by_phone,
+        "birthday": by_url | by_email | by_phone,
+        "postcode": by_url | by_email | by_phone,
     }
     m = {}
     for name in FEATURES:

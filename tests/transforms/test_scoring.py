@@ -40,6 +40,8 @@ def test_comparing_in_chunks_gives_the_same_levels(monkeypatch):
     chunked = scoring.compare(f, a, b)
     for name in scoring.FEATURES:
         assert np.array_equal(whole.levels[name], chunked.levels[name])
+    assert whole.tf_u.keys() == chunked.tf_u.keys()
+    for name in whole.tf_u:
         assert np.array_equal(whole.tf_u[name], chunked.tf_u[name], equal_nan=True)
     assert np.array_equal(whole.name_similarity, chunked.name_similarity, equal_nan=True)
 
