@@ -17,10 +17,15 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 import phonenumbers
-import pyarrow as pa
-import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from transforms.arrow_columns import (
+    Coded,
+    Flat,
+    concat_flat,
+    distinct_combinations,
+    list_series_array,
+)
 from transforms.domains import org_domain
 from transforms.nicknames import canonical_given
 from transforms.phonetic import phonetic_key
@@ -390,23 +395,10 @@ def name_phonetic(given: str | None, family: str | None) -> str | None:
     return f"{fam}|{giv[0] if giv else ''}"
 
 
-def _unique(values) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
-
-
-def _strings(series: pd.Series) -> list[str | None]:
-    """Column values as str or None (Arrow-backed columns yield pd.NA for missing)."""
-    return [v if isinstance(v, str) else None for v in column_values(series)]
-
-
 def column_values(series: pd.Series) -> list:
     """Python values of a column; an Arrow-backed one converted in one call, not per item."""
     array = getattr(series.array, "_pa_array", None)
     return array.to_pylist() if array is not None else series.tolist()
-
-
-def _lists(series: pd.Series) -> list[list]:
-    return [list(v) if v is not None and not isinstance(v, float) else [] for v in series.tolist()]
 
 
 def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
@@ -427,44 +419,6 @@ def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     return code, rows
 
 
-def _map_distinct(values, fn) -> np.ndarray:
-    """fn applied once per distinct value; missing values stay None (object array)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [fn(u) for u in uniques]
-    mapped[-1] = None
-    return mapped[codes]  # code -1 picks the trailing None
-
-
-def _str_array(values) -> pd.arrays.ArrowStringArray:
-    return pd.array(list(values), dtype="string[pyarrow]")
-
-
-def _flatten_lists(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(row position, value) for every element of a list column, in order."""
-    arr = getattr(series.array, "_pa_array", None)
-    if arr is not None and pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
-        arr = arr.combine_chunks()
-    else:
-        arr = pa.array(series.tolist(), type=pa.list_(pa.string()))
-    parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
-    values = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
-    return parents.astype(np.int64, copy=False), values.astype(object, copy=False)
-
-
-def _regroup(n: int, parents: np.ndarray, values: np.ndarray) -> list[list[str]]:
-    """Lists per row from (row, value) pairs: missing values dropped, first occurrence kept."""
-    keep = np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
-    parents, values = parents[keep], values[keep]
-    if len(values):
-        frame = pd.DataFrame({"p": parents, "v": values})
-        first = ~frame.duplicated(["p", "v"]).to_numpy()
-        parents, values = parents[first], values[first]
-    offsets = np.searchsorted(parents, np.arange(n + 1)).astype(np.int32)
-    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
-    return lists.to_pylist()
-
-
 def _split_names(name: str | None, given: str | None, family: str | None):
     display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
     sg, sf = split_name(display)
@@ -473,11 +427,31 @@ def _split_names(name: str | None, given: str | None, family: str | None):
     return display, g, f
 
 
+def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
+    """(display, given, family) names, split once per distinct triple of raw names."""
+    raw = [Coded.of(records[c]) for c in ("name_raw", "given_name_raw", "family_name_raw")]
+    group, rows = distinct_combinations(*(c.codes for c in raw))
+    values = [np.array(c.values.to_pylist() + [None], dtype=object)[c.codes[rows]] for c in raw]
+    split = [_split_names(*t) for t in zip(*values, strict=True)]
+    return tuple(Coded.of_values([s[k] for s in split]).take(group) for k in range(3))
+
+
+def _pair_map(first: Coded, second: Coded, fn) -> Coded:
+    """``fn(a, b)`` once per distinct pair of values of two columns (None where missing)."""
+    group, rows = distinct_combinations(first.codes, second.codes)
+    a = np.array(first.values.to_pylist() + [None], dtype=object)[first.codes[rows]]
+    b = np.array(second.values.to_pylist() + [None], dtype=object)[second.codes[rows]]
+    mapped = [fn(x, y) for x, y in zip(a, b, strict=True)]
+    return Coded.of_values(mapped).take(group)
+
+
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:
     """Add the normalised columns of ``source_records`` to extract records.
 
     Every normaliser runs once per distinct value, so a million records that repeat
-    addresses, phones and names cost what their distinct values cost.
+    addresses, phones and names cost what their distinct values cost. Columns are
+    encoded, mapped and rebuilt by Arrow (see ``transforms.arrow_columns``): no Python
+    object is made per record, and the list columns come back Arrow-backed.
 
     Args:
         records: rows in the shape of ``warehouse.schema.RECORDS``.
@@ -486,51 +460,33 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     Returns:
         A copy with display_name, given_name, family_name, name_key, emails, phones,
         linkedin_url, company, company_key and title added, and the matching keys
-        email_keys, given_key, family_key, name_phonetic and org_keys.
+        email_keys, given_key, family_key, name_phonetic and org_keys. String columns
+        are ``string[pyarrow]``; the list columns are ``list<string>`` with one list,
+        possibly empty, per record.
     """
     out = records.copy()
     n = len(out)
-    raw = [
-        np.array(_strings(out[c]), dtype=object)
-        for c in ("name_raw", "given_name_raw", "family_name_raw")
-    ]
-    codes, rows = distinct_rows(*raw)
-    split = [_split_names(*t) for t in zip(*(c[rows].tolist() for c in raw), strict=True)]
-    names, given, family = (
-        np.array([s[k] for s in split] + [None], dtype=object)[codes] for k in range(3)
-    )
-    out["display_name"] = _str_array(names)
-    out["given_name"] = _str_array(given)
-    out["family_name"] = _str_array(family)
-    out["name_key"] = _str_array(_map_distinct(names, name_key))
-    out["given_key"] = _str_array(_map_distinct(given, given_key))
-    out["family_key"] = _str_array(_map_distinct(family, family_key))
-    pairs = [f"{g or ''}\x1f{f or ''}" for g, f in zip(given, family, strict=True)]
-    out["name_phonetic"] = _str_array(
-        _map_distinct(pairs, lambda p: name_phonetic(*(x or None for x in p.split("\x1f"))))
-    )
+    names, given, family = _names(out)
+    out["display_name"] = names.to_pandas()
+    out["given_name"] = given.to_pandas()
+    out["family_name"] = family.to_pandas()
+    out["name_key"] = names.map(name_key).to_pandas()
+    out["given_key"] = given.map(given_key).to_pandas()
+    out["family_key"] = family.map(family_key).to_pandas()
+    out["name_phonetic"] = _pair_map(given, family, name_phonetic).to_pandas()
 
-    email_parents, raw = _flatten_lists(out["emails_raw"])
-    emails = _map_distinct(raw, normalise_email)
-    out["emails"] = _regroup(n, email_parents, emails)
-    out["email_keys"] = _regroup(n, email_parents, _map_distinct(emails, email_match_key))
-    parents, raw = _flatten_lists(out["phones_raw"])
-    out["phones"] = _regroup(
-        n, parents, _map_distinct(raw, lambda p: normalise_phone(p, default_region))
-    )
-    out["linkedin_url"] = _str_array(
-        _map_distinct(_strings(out["linkedin_url_raw"]), normalise_linkedin_url)
-    )
-    companies = _map_distinct(_strings(out["company_raw"]), clean_company)
-    out["company"] = _str_array(companies)
-    keys = _map_distinct(companies, company_key)
-    out["company_key"] = _str_array(keys)
+    emails = Flat.of(out["emails_raw"]).map(normalise_email)
+    out["emails"] = list_series_array(emails.to_arrow())
+    out["email_keys"] = list_series_array(emails.map(email_match_key).to_arrow())
+    phones = Flat.of(out["phones_raw"]).map(lambda p: normalise_phone(p, default_region))
+    out["phones"] = list_series_array(phones.to_arrow())
+    out["linkedin_url"] = Coded.of(out["linkedin_url_raw"]).map(normalise_linkedin_url).to_pandas()
+    companies = Coded.of(out["company_raw"]).map(clean_company)
+    out["company"] = companies.to_pandas()
+    keys = companies.map(company_key)
+    out["company_key"] = keys.to_pandas()
     # Where a person works, from the company field and from non-free-mail domains.
-    orgs = np.concatenate([_map_distinct(keys, org_key), _map_distinct(emails, email_org)])
-    org_parents = np.concatenate([np.arange(n, dtype=np.int64), email_parents])
-    order = np.argsort(org_parents, kind="stable")
-    out["org_keys"] = _regroup(n, org_parents[order], orgs[order])
-    out["title"] = _str_array(
-        _map_distinct(_strings(out["title_raw"]), lambda t: t.strip() or None)
-    )
+    company_orgs = Flat(n, np.arange(n, dtype=np.int64), keys.map(org_key))
+    out["org_keys"] = list_series_array(concat_flat(company_orgs, emails.map(email_org)).to_arrow())
+    out["title"] = Coded.of(out["title_raw"]).map(lambda t: t.strip() or None).to_pandas()
     return out

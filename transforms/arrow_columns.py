@@ -1,0 +1,195 @@
+"""Per-distinct-value transforms of pandas columns, with the per-row work done by Arrow.
+
+A column is dictionary-encoded by Arrow's C++ hashing into codes (one per row, -1 where
+missing) and its distinct values. A Python function then runs once per distinct value,
+and the rows are rebuilt with ``take``: a million rows cost what their distinct values
+cost, and no Python object is created per row. List columns are flattened to (row,
+element) pairs first and rebuilt from offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+STR_LIST = pa.list_(pa.string())
+
+
+def _arrow(series: pd.Series) -> pa.Array | None:
+    """The column's Arrow data as one array, or None when it is not Arrow-backed."""
+    data = getattr(series.array, "_pa_array", None)
+    if data is None:
+        return None
+    return data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+
+
+def string_array(series: pd.Series) -> pa.Array:
+    """A column as an Arrow string array; anything but a str (None, NaN, NA) is null."""
+    data = _arrow(series)
+    if data is not None and (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return data
+    values = data.to_pylist() if data is not None else series.tolist()
+    return pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+
+
+def list_array(series: pd.Series) -> pa.Array:
+    """A column of string lists as an Arrow list array (missing lists stay null)."""
+    data = _arrow(series)
+    if (
+        data is not None
+        and pa.types.is_list(data.type)
+        and pa.types.is_string(data.type.value_type)
+    ):
+        return data
+    values = data.to_pylist() if data is not None else series.tolist()
+    return pa.array(
+        [list(v) if v is not None and not isinstance(v, float) else None for v in values],
+        type=STR_LIST,
+    )
+
+
+def _with_missing(codes: np.ndarray) -> pa.Array:
+    """Codes as Arrow take-indices: -1 becomes null, so take gives null there."""
+    return pa.array(codes, mask=codes < 0)
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A string column as codes into its distinct values.
+
+    Attributes:
+        codes: per row the position of its value in ``values``; -1 where missing.
+        values: the distinct values, a string array without nulls.
+    """
+
+    codes: np.ndarray
+    values: pa.Array
+
+    @classmethod
+    def encode(cls, array: pa.Array) -> Coded:
+        """Codes and distinct values of a string array (Arrow's hash, not Python's)."""
+        encoded = pc.dictionary_encode(array)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return cls(codes.astype(np.int64, copy=False), encoded.dictionary.cast(pa.string()))
+
+    @classmethod
+    def of(cls, series: pd.Series) -> Coded:
+        return cls.encode(string_array(series))
+
+    @classmethod
+    def of_values(cls, values: Sequence[str | None]) -> Coded:
+        return cls.encode(pa.array(values, type=pa.string()))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def map(self, fn: Callable[[str], str | None]) -> Coded:
+        """``fn`` of each distinct value, so once per value however many rows have it."""
+        return self.recode([fn(v) for v in self.values.to_pylist()])
+
+    def recode(self, mapped: Sequence[str | None] | pa.Array) -> Coded:
+        """The column with each distinct value replaced by ``mapped`` at its position.
+
+        Values that map to one result share a code again; None becomes missing.
+        """
+        result = Coded.of_values(mapped)
+        lookup = np.append(result.codes, -1)  # a missing code (-1) picks the trailing -1
+        return Coded(lookup[self.codes], result.values)
+
+    def take(self, rows: np.ndarray) -> Coded:
+        """The rows at the given positions (codes only: values are shared)."""
+        return Coded(self.codes[rows], self.values)
+
+    def to_arrow(self) -> pa.Array:
+        return self.values.take(_with_missing(self.codes))
+
+    def to_pandas(self) -> pd.arrays.ArrowStringArray:
+        """A ``string[pyarrow]`` array with NA where missing."""
+        return pd.arrays.ArrowStringArray(self.to_arrow())
+
+
+def distinct_combinations(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group rows by the combination of several code columns (-1 allowed for missing).
+
+    Returns:
+        group: per row its combination, 0..k-1 in order of first appearance;
+        rows: per combination the first row that has it.
+    """
+    group = np.zeros(len(codes[0]), dtype=np.int64)
+    for code in codes:
+        # Mixed-radix pairing, compressed again after every column so it cannot overflow.
+        span = int(code.max(initial=-1)) + 2
+        group, _ = pd.factorize(group * span + (code.astype(np.int64) + 1))
+    group = group.astype(np.int64, copy=False)
+    # Groups are numbered in order of appearance: a row starts one where the number rises.
+    seen = np.maximum.accumulate(group) if len(group) else group
+    starts = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
+    return group, starts
+
+
+@dataclass(frozen=True)
+class Flat:
+    """A list column flattened: per element its row and its (coded) value."""
+
+    n_rows: int
+    parents: np.ndarray
+    elements: Coded
+
+    @classmethod
+    def of(cls, series: pd.Series) -> Flat:
+        lists = list_array(series)
+        parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        elements = Coded.encode(pc.list_flatten(lists))
+        return cls(len(lists), parents.astype(np.int64, copy=False), elements)
+
+    def map(self, fn: Callable[[str], str | None]) -> Flat:
+        return Flat(self.n_rows, self.parents, self.elements.map(fn))
+
+    def with_elements(self, elements: Coded) -> Flat:
+        return Flat(self.n_rows, self.parents, elements)
+
+    def to_arrow(self) -> pa.ListArray:
+        """One list per row, never null: missing and empty strings dropped, and repeats
+        within a row dropped after their first occurrence, order kept."""
+        return regroup(self.n_rows, self.parents, self.elements)
+
+
+def concat_flat(first: Flat, second: Flat) -> Flat:
+    """Both element sets per row, ``first``'s elements ahead of ``second``'s."""
+    combined = Coded.encode(pa.concat_arrays([first.elements.values, second.elements.values]))
+    offset = len(first.elements.values)
+    codes = np.concatenate(
+        [
+            np.append(combined.codes[:offset], -1)[first.elements.codes],
+            np.append(combined.codes[offset:], -1)[second.elements.codes],
+        ]
+    )
+    parents = np.concatenate([first.parents, second.parents])
+    order = np.argsort(parents, kind="stable")
+    return Flat(first.n_rows, parents[order], Coded(codes[order], combined.values))
+
+
+def regroup(n_rows: int, parents: np.ndarray, elements: Coded) -> pa.ListArray:
+    """Lists per row from (row, value) pairs sorted by row; see ``Flat.to_arrow``."""
+    non_empty = pc.greater(pc.binary_length(elements.values), 0).to_numpy(zero_copy_only=False)
+    keep = np.append(non_empty, False)[elements.codes]
+    parents, codes = parents[keep], elements.codes[keep]
+    if len(codes):
+        pair = parents * len(elements.values) + codes
+        first = ~pd.Series(pair).duplicated().to_numpy()
+        parents, codes = parents[first], codes[first]
+    counts = np.bincount(parents, minlength=n_rows)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(
+        pa.array(offsets), elements.values.take(pa.array(codes)), type=STR_LIST
+    )
+
+
+def list_series_array(lists: pa.ListArray) -> pd.arrays.ArrowExtensionArray:
+    """A pandas array of ``list<string>`` (ArrowDtype) over the Arrow lists, no copy."""
+    return pd.arrays.ArrowExtensionArray(lists)
