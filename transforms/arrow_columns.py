@@ -58,22 +58,28 @@ def _with_missing(codes: np.ndarray) -> pa.Array:
     return pa.array(codes, mask=codes < 0)
 
 
+def _strings(values: Sequence[str | None] | pa.Array) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+
+
 @dataclass(frozen=True)
 class Coded:
-    """A string column as codes into its distinct values.
+    """A string column as codes into a table of values.
 
     Attributes:
         codes: per row the position of its value in ``values``; -1 where missing.
-        values: the distinct values, a string array without nulls.
+        values: the table. Fresh from ``encode`` it holds the distinct values; after
+            ``map`` the mapped ones, which may repeat or be null (``distinct`` merges
+            them again where that matters).
     """
 
     codes: np.ndarray
     values: pa.Array
 
     @classmethod
-    def encode(cls, array: pa.Array) -> Coded:
-        """Codes and distinct values of a string array (Arrow's hash, not Python's)."""
-        encoded = pc.dictionary_encode(array)
+    def encode(cls, array: Sequence[str | None] | pa.Array) -> Coded:
+        """Codes and distinct values of string values (Arrow's hash, not Python's)."""
+        encoded = pc.dictionary_encode(_strings(array))
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
         return cls(codes.astype(np.int64, copy=False), encoded.dictionary.cast(pa.string()))
 
@@ -81,29 +87,20 @@ class Coded:
     def of(cls, series: pd.Series) -> Coded:
         return cls.encode(string_array(series))
 
-    @classmethod
-    def of_values(cls, values: Sequence[str | None]) -> Coded:
-        return cls.encode(pa.array(values, type=pa.string()))
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
     def map(self, fn: Callable[[str], str | None]) -> Coded:
-        """``fn`` of each distinct value, so once per value however many rows have it."""
-        return self.recode([fn(v) for v in self.values.to_pylist()])
+        """``fn`` once per entry of the table, however many rows have it; null stays null."""
+        return self.map_array(
+            lambda values: [None if v is None else fn(v) for v in values.to_pylist()]
+        )
 
-    def recode(self, mapped: Sequence[str | None] | pa.Array) -> Coded:
-        """The column with each distinct value replaced by ``mapped`` at its position.
+    def map_array(self, fn: Callable[[pa.Array], Sequence[str | None] | pa.Array]) -> Coded:
+        """Like ``map``, with ``fn`` mapping the whole table at once."""
+        return Coded(self.codes, _strings(fn(self.values)))
 
-        Values that map to one result share a code again; None becomes missing.
-        """
-        result = Coded.of_values(mapped)
-        lookup = np.append(result.codes, -1)  # a missing code (-1) picks the trailing -1
-        return Coded(lookup[self.codes], result.values)
-
-    def take(self, rows: np.ndarray) -> Coded:
-        """The rows at the given positions (codes only: values are shared)."""
-        return Coded(self.codes[rows], self.values)
+    def distinct(self) -> Coded:
+        """The same column with one code per distinct value and no null in the table."""
+        table = Coded.encode(self.values)
+        return Coded(np.append(table.codes, -1)[self.codes], table.values)
 
     def to_arrow(self) -> pa.Array:
         return self.values.take(_with_missing(self.codes))
@@ -150,8 +147,8 @@ class Flat:
     def map(self, fn: Callable[[str], str | None]) -> Flat:
         return Flat(self.n_rows, self.parents, self.elements.map(fn))
 
-    def with_elements(self, elements: Coded) -> Flat:
-        return Flat(self.n_rows, self.parents, elements)
+    def map_array(self, fn: Callable[[pa.Array], pa.Array]) -> Flat:
+        return Flat(self.n_rows, self.parents, self.elements.map_array(fn))
 
     def to_arrow(self) -> pa.ListArray:
         """One list per row, never null: missing and empty strings dropped, and repeats
@@ -161,21 +158,18 @@ class Flat:
 
 def concat_flat(first: Flat, second: Flat) -> Flat:
     """Both element sets per row, ``first``'s elements ahead of ``second``'s."""
-    combined = Coded.encode(pa.concat_arrays([first.elements.values, second.elements.values]))
     offset = len(first.elements.values)
-    codes = np.concatenate(
-        [
-            np.append(combined.codes[:offset], -1)[first.elements.codes],
-            np.append(combined.codes[offset:], -1)[second.elements.codes],
-        ]
-    )
+    second_codes = np.where(second.elements.codes < 0, -1, second.elements.codes + offset)
+    codes = np.concatenate([first.elements.codes, second_codes])
     parents = np.concatenate([first.parents, second.parents])
     order = np.argsort(parents, kind="stable")
-    return Flat(first.n_rows, parents[order], Coded(codes[order], combined.values))
+    values = pa.concat_arrays([first.elements.values, second.elements.values])
+    return Flat(first.n_rows, parents[order], Coded(codes[order], values))
 
 
 def regroup(n_rows: int, parents: np.ndarray, elements: Coded) -> pa.ListArray:
     """Lists per row from (row, value) pairs sorted by row; see ``Flat.to_arrow``."""
+    elements = elements.distinct()
     non_empty = pc.greater(pc.binary_length(elements.values), 0).to_numpy(zero_copy_only=False)
     keep = np.append(non_empty, False)[elements.codes]
     parents, codes = parents[keep], elements.codes[keep]
@@ -188,6 +182,17 @@ def regroup(n_rows: int, parents: np.ndarray, elements: Coded) -> pa.ListArray:
     return pa.ListArray.from_arrays(
         pa.array(offsets), elements.values.take(pa.array(codes)), type=STR_LIST
     )
+
+
+def fast_or_slow(values: pa.Array, fast: pa.Array, slow: Callable[[str], str | None]) -> pa.Array:
+    """``fast`` where it is not null, else ``slow`` of the value, called in Python.
+
+    For vectorised fast paths that answer the common spellings and leave the rest
+    (null) to the full per-value function.
+    """
+    todo = pc.and_(pc.is_null(fast), pc.is_valid(values))
+    results = [slow(v) for v in values.filter(todo).to_pylist()]
+    return pc.replace_with_mask(fast, todo, pa.array(results, type=fast.type))
 
 
 def list_series_array(lists: pa.ListArray) -> pd.arrays.ArrowExtensionArray:

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from transforms.arrow_columns import (
@@ -433,16 +434,17 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     group, rows = distinct_combinations(*(c.codes for c in raw))
     values = [np.array(c.values.to_pylist() + [None], dtype=object)[c.codes[rows]] for c in raw]
     split = [_split_names(*t) for t in zip(*values, strict=True)]
-    return tuple(Coded.of_values([s[k] for s in split]).take(group) for k in range(3))
+    return tuple(Coded(group, pa.array([s[k] for s in split], pa.string())) for k in range(3))
 
 
 def _pair_map(first: Coded, second: Coded, fn) -> Coded:
     """``fn(a, b)`` once per distinct pair of values of two columns (None where missing)."""
+    first, second = first.distinct(), second.distinct()
     group, rows = distinct_combinations(first.codes, second.codes)
     a = np.array(first.values.to_pylist() + [None], dtype=object)[first.codes[rows]]
     b = np.array(second.values.to_pylist() + [None], dtype=object)[second.codes[rows]]
     mapped = [fn(x, y) for x, y in zip(a, b, strict=True)]
-    return Coded.of_values(mapped).take(group)
+    return Coded(group, pa.array(mapped, pa.string()))
 
 
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:

@@ -10,13 +10,14 @@ from transforms.arrow_columns import (
     Flat,
     concat_flat,
     distinct_combinations,
+    fast_or_slow,
     list_series_array,
     string_array,
 )
 
 
-def _arrow_series(values, type_=pa.string()):
-    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, type=type_)))
+def _arrow_series(values, type_=None):
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(values, type=type_ or pa.string())))
 
 
 def test_map_runs_once_per_distinct_value_and_keeps_missing():
@@ -33,10 +34,30 @@ def test_map_runs_once_per_distinct_value_and_keeps_missing():
     assert [None if v is pd.NA else v for v in out] == ["A", None, "B", "A", None, "B"]
 
 
-def test_values_that_map_alike_share_a_code():
-    coded = Coded.of(_arrow_series(["A", "a", None])).map(str.lower)
-    assert coded.codes.tolist() == [0, 0, -1]
-    assert coded.values.to_pylist() == ["a"]
+def test_distinct_merges_values_that_map_alike():
+    coded = Coded.of(_arrow_series(["A", "a", None, "B"])).map(lambda v: v.lower() or None)
+    assert coded.to_arrow().to_pylist() == ["a", "a", None, "b"]
+    merged = coded.distinct()
+    assert merged.codes.tolist() == [0, 0, -1, 1] and merged.values.to_pylist() == ["a", "b"]
+    assert merged.to_arrow().to_pylist() == coded.to_arrow().to_pylist()
+
+
+def test_map_skips_null_entries_of_the_table():
+    coded = Coded(np.array([0, 1, -1]), pa.array(["a", None]))
+    assert coded.map(str.upper).to_arrow().to_pylist() == ["A", None, None]
+
+
+def test_fast_or_slow_calls_the_slow_function_only_where_fast_has_no_answer():
+    calls = []
+
+    def slow(value):
+        calls.append(value)
+        return value * 2
+
+    values = pa.array(["a", "b", None, "c"])
+    fast = pa.array(["A", None, None, "C"])
+    assert fast_or_slow(values, fast, slow).to_pylist() == ["A", "bb", None, "C"]
+    assert calls == ["b"]
 
 
 def test_string_array_of_a_python_column_nulls_what_is_not_a_string():
@@ -78,7 +99,7 @@ def test_lists_of_no_rows():
 
 
 def test_concat_flat_puts_the_first_elements_ahead_per_row():
-    first = Flat(3, np.arange(3), Coded.of_values(["acme", None, "beta"]))
+    first = Flat(3, np.arange(3), Coded.encode(["acme", None, "beta"]))
     second = Flat.of(pd.Series([["beta", "acme"], ["zeta"], []], dtype=object))
     assert concat_flat(first, second).to_arrow().to_pylist() == [
         ["acme", "beta"],
