@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
+import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from transforms.arrow_columns import (
@@ -25,6 +26,7 @@ from transforms.arrow_columns import (
     Flat,
     concat_flat,
     distinct_combinations,
+    fast_or_slow,
     list_series_array,
 )
 from transforms.domains import org_domain
@@ -238,6 +240,32 @@ def normalise_email(raw: str | None) -> str | None:
     return result.normalized.lower()
 
 
+# The addresses normalise_email only lower-cases: plain ones (as _is_plain_address),
+# written without surrounding spaces, brackets or mailto:. RE2's $ is stricter than
+# Python's (no final newline), which only sends more to the per-value path.
+_SPECIAL_USE_SUFFIX = r"(?i)[@.](?:" + "|".join(map(re.escape, sorted(_SPECIAL_USE))) + ")$"
+
+
+def normalise_emails(values: pa.Array) -> pa.Array:
+    """``normalise_email`` of every value of a string array."""
+    plain = pc.and_(
+        pc.and_(
+            pc.match_substring_regex(values, _PLAIN_ADDRESS.pattern),
+            pc.less_equal(pc.utf8_length(values), 254),
+        ),
+        pc.and_(
+            pc.less_equal(pc.find_substring(values, "@"), 64),
+            pc.invert(
+                pc.or_(
+                    pc.match_substring_regex(values, r"(?i)[@.]xn--"),  # IDNA: validator
+                    pc.match_substring_regex(values, _SPECIAL_USE_SUFFIX),
+                )
+            ),
+        ),
+    )
+    return fast_or_slow(values, pc.if_else(plain, pc.ascii_lower(values), None), normalise_email)
+
+
 @lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     """E.164 form of a phone number, or None when it cannot be a phone number."""
@@ -279,6 +307,37 @@ def normalise_linkedin_url(raw: str | None) -> str | None:
         return None
     slug = match.group(2).strip().lower()
     return f"https://www.linkedin.com/{match.group(1).lower()}/{slug}" if slug else None
+
+
+# Profile URLs as LinkedIn writes them: an optional http(s) scheme, a linkedin.com
+# host, /in/ or /pub/, a slug of URL-safe ASCII, then anything. The result is just the
+# slug lower-cased, which Arrow builds for all of them at once; other spellings
+# (percent-escapes, spaces, other hosts) go through urlsplit. Without a scheme a later
+# "://" would change how urlsplit reads the text, so there the tail has no ':'.
+_LINKEDIN_PREFIX = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com/(?:in|pub)/[a-z0-9_.~-]+"
+# In such a URL the first /in/ or /pub/ is the one after the host (which has no '/'):
+# found without anchoring, which RE2 does much faster than matching the whole prefix.
+_LINKEDIN_PROFILE = r"(?i)/(?P<kind>in|pub)/(?P<slug>[a-z0-9_.~-]+)"
+_LINKEDIN_TAIL = r"(?:[/?#][!-~]*)?$"
+_LINKEDIN_TAIL_NO_COLON = r"(?:[/?#][!-9;-~]*)?$"
+
+
+def normalise_linkedin_urls(values: pa.Array) -> pa.Array:
+    """``normalise_linkedin_url`` of every value of a string array."""
+    parts = pc.extract_regex(values, _LINKEDIN_PROFILE)
+    with_scheme = pc.match_substring_regex(values, _LINKEDIN_PREFIX + _LINKEDIN_TAIL)
+    without = pc.match_substring_regex(values, _LINKEDIN_PREFIX + _LINKEDIN_TAIL_NO_COLON)
+    has_scheme = pc.match_substring_regex(values, r"(?i)^https?://")
+    # ASCII only: case-insensitive matching would let the Kelvin sign pass for a k.
+    plain = pc.and_(pc.string_is_ascii(values), pc.if_else(has_scheme, with_scheme, without))
+    url = pc.binary_join_element_wise(
+        "https://www.linkedin.com/",
+        pc.ascii_lower(pc.struct_field(parts, "kind")),
+        "/",
+        pc.ascii_lower(pc.struct_field(parts, "slug")),
+        "",
+    )
+    return fast_or_slow(values, pc.if_else(plain, url, None), normalise_linkedin_url)
 
 
 @lru_cache(maxsize=200_000)
@@ -350,8 +409,22 @@ def email_org(email: str | None) -> str | None:
     """
     if not email or "@" not in email:
         return None
-    registrable = org_domain(email)
+    return _domain_org(email.rpartition("@")[2])
+
+
+@lru_cache(maxsize=100_000)
+def _domain_org(domain: str) -> str | None:
+    # org_domain reads only what follows the last "@" of an address.
+    registrable = org_domain(f"@{domain}")
     return org_key(registrable.split(".", 1)[0]) if registrable else None
+
+
+def email_orgs(emails: pa.Array) -> pa.Array:
+    """``email_org`` of every address of a string array, worked out once per domain."""
+    domains = pc.if_else(
+        pc.match_substring(emails, "@"), pc.replace_substring_regex(emails, "(?s)^.*@", ""), None
+    )
+    return Coded.encode(domains).map(_domain_org).to_arrow()
 
 
 @lru_cache(maxsize=200_000)
@@ -477,18 +550,21 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     out["family_key"] = family.map(family_key).to_pandas()
     out["name_phonetic"] = _pair_map(given, family, name_phonetic).to_pandas()
 
-    emails = Flat.of(out["emails_raw"]).map(normalise_email)
+    emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
     out["emails"] = list_series_array(emails.to_arrow())
     out["email_keys"] = list_series_array(emails.map(email_match_key).to_arrow())
     phones = Flat.of(out["phones_raw"]).map(lambda p: normalise_phone(p, default_region))
     out["phones"] = list_series_array(phones.to_arrow())
-    out["linkedin_url"] = Coded.of(out["linkedin_url_raw"]).map(normalise_linkedin_url).to_pandas()
+    urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)
+    out["linkedin_url"] = urls.to_pandas()
     companies = Coded.of(out["company_raw"]).map(clean_company)
     out["company"] = companies.to_pandas()
     keys = companies.map(company_key)
     out["company_key"] = keys.to_pandas()
     # Where a person works, from the company field and from non-free-mail domains.
     company_orgs = Flat(n, np.arange(n, dtype=np.int64), keys.map(org_key))
-    out["org_keys"] = list_series_array(concat_flat(company_orgs, emails.map(email_org)).to_arrow())
+    out["org_keys"] = list_series_array(
+        concat_flat(company_orgs, emails.map_array(email_orgs)).to_arrow()
+    )
     out["title"] = Coded.of(out["title_raw"]).map(lambda t: t.strip() or None).to_pandas()
     return out

@@ -282,3 +282,96 @@ def test_email_fast_path_agrees_with_email_validator(text):
         expected = None
     normalise_email.cache_clear()
     assert normalise_email(text) == expected
+
+
+# --- column-wise fast paths agree with the per-value functions ---------------------------
+
+import pyarrow as pa  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from transforms.normalise import (  # noqa: E402
+    email_orgs,
+    normalise_emails,
+    normalise_linkedin_urls,
+)
+
+
+def _agrees(column_fn, value_fn, values):
+    got = column_fn(pa.array(values, type=pa.string())).to_pylist()
+    assert got == [value_fn(v) if v is not None else None for v in values]
+
+
+def _joined(*parts):
+    return st.tuples(*parts).map("".join)
+
+
+# Each strategy mostly writes the common spelling that a fast path answers, with
+# near misses (other schemes, hosts, characters, separators) mixed in.
+_URLS = _joined(
+    st.one_of(
+        st.sampled_from(["", "https://", "http://"]),
+        st.sampled_from(["HTTPS://", "ftp://", "//", " https://", "https:/", "\t"]),
+    ),
+    st.one_of(
+        st.sampled_from(["linkedin.com", "www.linkedin.com", "uk.LinkedIn.com"]),
+        st.sampled_from(
+            ["example.com", "linkedin.com.example.org", "linkedin.com:443", "user@linkedin.com"]
+            + ["lin\u212aedin.com", "[linkedin.com", "xlinkedin.com", "-.linkedin.com"]
+        ),
+    ),
+    st.one_of(
+        st.sampled_from(["/in/", "/pub/"]),
+        st.sampled_from(["/IN/", "/Pub/", "/company/", "/in", "//in/", "/in//", "/in/%2F"]),
+    ),
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9_.~-]{1,12}", fullmatch=True),
+        st.text(alphabet="aZ09-_.~%C3A9é /?#:\t", max_size=12),
+    ),
+    st.one_of(
+        st.sampled_from(["", "/", "?trk=x", "#top", "/detail/", "?u=http://x", "/:x", "? x"]),
+        st.text(alphabet="/?#:=&aé%20 http\n", max_size=12),
+    ),
+)
+
+
+@given(st.lists(st.one_of(_URLS, st.text(max_size=30), st.none()), max_size=20))
+def test_linkedin_urls_column_agrees_with_normalise_linkedin_url(values):
+    _agrees(normalise_linkedin_urls, normalise_linkedin_url, values)
+
+
+_EMAILS = _joined(
+    st.one_of(st.just(""), st.sampled_from([" ", "<", "mailto:", "MAILTO:", "\n"])),
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9_%+-]{1,8}(\.[A-Za-z0-9_%+-]{1,5}){0,2}", fullmatch=True),
+        st.text(alphabet='aZ09._%+-"é@ ', max_size=12),
+        st.just("x" * 65),
+    ),
+    st.one_of(st.just("@"), st.sampled_from(["@@", ""])),
+    st.one_of(
+        st.from_regex(r"([A-Za-z0-9-]{1,8}\.){1,3}[A-Za-z]{2,5}", fullmatch=True),
+        st.sampled_from(["Example.COM", "x.test", "xn--bcher-kva.example", "a.local", "b.c"]),
+        st.sampled_from(["a.XN--p1ai", "localhost", "in-addr.arpa", "a." + "b" * 64 + ".com"]),
+        st.text(alphabet="aZ09.-é", max_size=12),
+    ),
+    st.one_of(st.just(""), st.sampled_from([">", " ", "\n", "."])),
+)
+
+
+@given(st.lists(st.one_of(_EMAILS, st.text(max_size=30), st.none()), max_size=20))
+def test_emails_column_agrees_with_normalise_email(values):
+    _agrees(normalise_emails, normalise_email, values)
+
+
+_DOMAINS = st.sampled_from(
+    ["gmail.com", "mail.acme.co.uk", "acme.com", "stanford.edu", "x", "", "a@b.org", "ACME.COM"]
+)
+
+
+@settings(deadline=None)  # the first call loads the public suffix list
+@given(
+    st.lists(
+        st.one_of(_joined(st.text(max_size=5), st.just("@"), _DOMAINS), st.text()), max_size=20
+    )
+)
+def test_email_org_column_agrees_with_email_org(values):
+    _agrees(email_orgs, email_org, values)
