@@ -156,14 +156,25 @@ class Flat:
         return regroup(self.n_rows, self.parents, self.elements)
 
 
+def _one_table(first: Coded, second: Coded) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """Codes of both columns into one table: ``first``'s values, then ``second``'s."""
+    offset = len(first.values)
+    second_codes = np.where(second.codes < 0, -1, second.codes + offset)
+    return first.codes, second_codes, pa.concat_arrays([first.values, second.values])
+
+
+def choose(use_first: np.ndarray, first: Coded, second: Coded) -> Coded:
+    """Per row the value of ``first`` where ``use_first``, else that of ``second``."""
+    first_codes, second_codes, values = _one_table(first, second)
+    return Coded(np.where(use_first, first_codes, second_codes), values)
+
+
 def concat_flat(first: Flat, second: Flat) -> Flat:
     """Both element sets per row, ``first``'s elements ahead of ``second``'s."""
-    offset = len(first.elements.values)
-    second_codes = np.where(second.elements.codes < 0, -1, second.elements.codes + offset)
-    codes = np.concatenate([first.elements.codes, second_codes])
+    first_codes, second_codes, values = _one_table(first.elements, second.elements)
+    codes = np.concatenate([first_codes, second_codes])
     parents = np.concatenate([first.parents, second.parents])
     order = np.argsort(parents, kind="stable")
-    values = pa.concat_arrays([first.elements.values, second.elements.values])
     return Flat(first.n_rows, parents[order], Coded(codes[order], values))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +25,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from transforms.arrow_columns import (
     Coded,
     Flat,
+    choose,
     concat_flat,
     distinct_combinations,
     fast_or_slow,
@@ -148,6 +150,8 @@ _LETTERS = str.maketrans(
 @lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Case- and accent-folded text for matching keys (never for display)."""
+    if text.isascii():
+        return text.lower()  # NFKC, NFKD and the letter table leave ASCII as it is
     # NFKC first: compatibility forms (mathematical letters, ligatures) then case-fold.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
@@ -200,6 +204,23 @@ def clean_name(raw: str | None) -> str | None:
     return text or None
 
 
+# Names that clean_name returns as they are: ASCII words of letters (with inner
+# apostrophes and hyphens) between single spaces, none of them a decoration.
+_PLAIN_NAME = r"^[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?(?: [A-Za-z](?:[A-Za-z'-]*[A-Za-z])?)*$"
+_DECORATION_WORD = (
+    r"(?i)(?:^| )(?:" + "|".join(sorted(d for d in _NAME_DECORATIONS if d.isalpha())) + r")(?: |$)"
+)
+
+
+def clean_names(values: pa.Array) -> pa.Array:
+    """``clean_name`` of every value of a string array."""
+    plain = pc.and_(
+        pc.match_substring_regex(values, _PLAIN_NAME),
+        pc.invert(pc.match_substring_regex(values, _DECORATION_WORD)),
+    )
+    return fast_or_slow(values, pc.if_else(plain, values, None), clean_name)
+
+
 @lru_cache(maxsize=200_000)
 def name_key(name: str | None) -> str | None:
     """Folded, punctuation-free name used for blocking and comparison."""
@@ -207,6 +228,35 @@ def name_key(name: str | None) -> str | None:
         return None
     key = _SPACES.sub(" ", _PUNCT.sub(" ", fold(name))).strip()
     return key or None
+
+
+# Python's \s and str.strip() in ASCII, spelled out for RE2 (whose \s lacks \v and
+# the separators \x1c-\x1f).
+_ASCII_SPACE = r"\t\n\v\f\r\x1c-\x1f "
+
+
+def _ascii_only(values: pa.Array, keys: pa.Array) -> pa.Array:
+    """``keys`` where the value is ASCII and the key not empty, else null."""
+    return pc.if_else(
+        pc.and_(pc.string_is_ascii(values), pc.greater(pc.binary_length(keys), 0)), keys, None
+    )
+
+
+def name_keys(names: pa.Array) -> pa.Array:
+    """``name_key`` of every value of a string array."""
+    # On ASCII fold() is lower(), \w is [A-Za-z0-9_] and \s is _ASCII_SPACE.
+    punct_free = pc.replace_substring_regex(
+        pc.ascii_lower(names), f"[^A-Za-z0-9_{_ASCII_SPACE}]", " "
+    )
+    keys = pc.utf8_trim(pc.replace_substring_regex(punct_free, f"[{_ASCII_SPACE}]+", " "), " ")
+    return fast_or_slow(names, _ascii_only(names, keys), name_key)
+
+
+def alnum_keys(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
+    """``fn`` of every value, for ``fn`` family_key or org_key (folded, only letters
+    and digits kept)."""
+    keys = pc.replace_substring_regex(pc.ascii_lower(values), "[^a-z0-9]", "")
+    return fast_or_slow(values, _ascii_only(values, keys), fn)
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:
@@ -493,21 +543,39 @@ def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     return code, rows
 
 
-def _split_names(name: str | None, given: str | None, family: str | None):
-    display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
-    sg, sf = split_name(display)
-    g = clean_name(given) if given and given.strip() else sg
-    f = clean_name(family) if family and family.strip() else sf
-    return display, g, f
+def _present(raw: Coded) -> np.ndarray:
+    """Per row: the value is there and not only spaces."""
+    written = [bool(v.strip()) for v in raw.values.to_pylist()]
+    return np.append(np.array(written, dtype=bool), False)[raw.codes]
 
 
 def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
-    """(display, given, family) names, split once per distinct triple of raw names."""
-    raw = [Coded.of(records[c]) for c in ("name_raw", "given_name_raw", "family_name_raw")]
-    group, rows = distinct_combinations(*(c.codes for c in raw))
-    values = [np.array(c.values.to_pylist() + [None], dtype=object)[c.codes[rows]] for c in raw]
-    split = [_split_names(*t) for t in zip(*values, strict=True)]
-    return tuple(Coded(group, pa.array([s[k] for s in split], pa.string())) for k in range(3))
+    """(display, given, family) names of each record.
+
+    The display name is the cleaned full name, or else the cleaned given and family
+    names put together; given and family names are the raw ones cleaned where they
+    were written, else split from the display name. Each step runs once per distinct
+    value of its input column.
+    """
+    name = Coded.of(records["name_raw"]).map_array(clean_names)
+    given_raw = Coded.of(records["given_name_raw"])
+    family_raw = Coded.of(records["family_name_raw"])
+    named = pc.is_valid(name.to_arrow()).to_numpy(zero_copy_only=False)
+    unnamed = np.flatnonzero(~named)
+    joined = _pair_map(
+        Coded(given_raw.codes[unnamed], given_raw.values),
+        Coded(family_raw.codes[unnamed], family_raw.values),
+        lambda g, f: clean_name(" ".join(x for x in (g, f) if x)),
+    )
+    fallback = np.full(len(name.codes), -1, dtype=np.int64)
+    fallback[unnamed] = joined.codes
+    display = choose(named, name, Coded(fallback, joined.values)).distinct()
+    # split_name: the last word is the family name, the words before it the given name.
+    split_given = display.map(lambda d: split_name(d)[0])
+    split_family = display.map(lambda d: split_name(d)[1])
+    given = choose(_present(given_raw), given_raw.map(clean_name), split_given)
+    family = choose(_present(family_raw), family_raw.map(clean_name), split_family)
+    return display, given.distinct(), family.distinct()
 
 
 def _pair_map(first: Coded, second: Coded, fn) -> Coded:
@@ -545,9 +613,9 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     out["display_name"] = names.to_pandas()
     out["given_name"] = given.to_pandas()
     out["family_name"] = family.to_pandas()
-    out["name_key"] = names.map(name_key).to_pandas()
+    out["name_key"] = names.map_array(name_keys).to_pandas()
     out["given_key"] = given.map(given_key).to_pandas()
-    out["family_key"] = family.map(family_key).to_pandas()
+    out["family_key"] = family.map_array(lambda v: alnum_keys(v, family_key)).to_pandas()
     out["name_phonetic"] = _pair_map(given, family, name_phonetic).to_pandas()
 
     emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
@@ -562,7 +630,9 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     keys = companies.map(company_key)
     out["company_key"] = keys.to_pandas()
     # Where a person works, from the company field and from non-free-mail domains.
-    company_orgs = Flat(n, np.arange(n, dtype=np.int64), keys.map(org_key))
+    company_orgs = Flat(
+        n, np.arange(n, dtype=np.int64), keys.map_array(lambda v: alnum_keys(v, org_key))
+    )
     out["org_keys"] = list_series_array(
         concat_flat(company_orgs, emails.map_array(email_orgs)).to_arrow()
     )

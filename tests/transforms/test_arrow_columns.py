@@ -8,6 +8,7 @@ from transforms.arrow_columns import (
     STR_LIST,
     Coded,
     Flat,
+    choose,
     concat_flat,
     distinct_combinations,
     fast_or_slow,
@@ -106,6 +107,13 @@ def test_concat_flat_puts_the_first_elements_ahead_per_row():
         ["zeta"],
         ["beta"],
     ]
+
+
+def test_choose_takes_per_row_from_one_column_or_the_other():
+    first = Coded.encode(["a", None, "b", "c"])
+    second = Coded.encode(["x", "y", None, "z"])
+    chosen = choose(np.array([True, True, False, False]), first, second)
+    assert chosen.to_arrow().to_pylist() == ["a", None, None, "z"]
 
 
 def test_list_series_array_is_arrow_backed():

@@ -286,13 +286,21 @@ def test_email_fast_path_agrees_with_email_validator(text):
 
 # --- column-wise fast paths agree with the per-value functions ---------------------------
 
+import unicodedata  # noqa: E402
+
 import pyarrow as pa  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
 from transforms.normalise import (  # noqa: E402
+    _LETTERS,
+    alnum_keys,
+    clean_names,
     email_orgs,
+    fold,
+    name_keys,
     normalise_emails,
     normalise_linkedin_urls,
+    split_name,
 )
 
 
@@ -303,6 +311,13 @@ def _agrees(column_fn, value_fn, values):
 
 def _joined(*parts):
     return st.tuples(*parts).map("".join)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_of_ascii_is_the_full_fold(text):
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    full = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+    assert fold(text) == full
 
 
 # Each strategy mostly writes the common spelling that a fast path answers, with
@@ -362,6 +377,33 @@ def test_emails_column_agrees_with_normalise_email(values):
     _agrees(normalise_emails, normalise_email, values)
 
 
+_WORDS = st.one_of(
+    st.from_regex(r"[A-Za-z](?:[A-Za-z'-]{0,6}[A-Za-z])?", fullmatch=True),
+    st.sampled_from(
+        ["PhD", "phd", "Ma", "MA", "M.A.", "Jr.", "Dr.", "Esq", "iii", "(he/him)", "José"]
+        + ["'", '"', "@", "-", "x'", "'y", "Ø", "ß", "\u212a"]
+    ),
+)
+_SEPARATORS = st.one_of(
+    st.just(" "), st.sampled_from(["  ", ", ", ",", "\t", "", "\x1f", "\u00a0"])
+)
+_NAMES = st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=5).map(
+    lambda parts: "".join(w + sep for w, sep in parts)
+)
+
+
+@given(st.lists(st.one_of(_NAMES, _NAMES.map(str.strip), st.text(max_size=20)), max_size=20))
+def test_name_columns_agree_with_clean_name_and_name_key(values):
+    _agrees(clean_names, clean_name, values)
+    _agrees(name_keys, name_key, values)
+
+
+@given(st.lists(st.one_of(_NAMES, st.text(max_size=20)), max_size=20))
+def test_alnum_key_columns_agree_with_family_key_and_org_key(values):
+    _agrees(lambda v: alnum_keys(v, family_key), family_key, values)
+    _agrees(lambda v: alnum_keys(v, org_key), org_key, values)
+
+
 _DOMAINS = st.sampled_from(
     ["gmail.com", "mail.acme.co.uk", "acme.com", "stanford.edu", "x", "", "a@b.org", "ACME.COM"]
 )
@@ -375,3 +417,46 @@ _DOMAINS = st.sampled_from(
 )
 def test_email_org_column_agrees_with_email_org(values):
     _agrees(email_orgs, email_org, values)
+
+
+def _reference_names(name, given, family):
+    """The per-record rule of display, given and family names."""
+    display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
+    split_given, split_family = split_name(display)
+    g = clean_name(given) if given and given.strip() else split_given
+    f = clean_name(family) if family and family.strip() else split_family
+    return display, g, f
+
+
+_MAYBE_NAME = st.one_of(st.none(), st.just(""), st.just("  "), _NAMES, _NAMES.map(str.strip))
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_MAYBE_NAME, _MAYBE_NAME, _MAYBE_NAME), max_size=12))
+def test_names_of_records_follow_the_per_record_rule(triples):
+    rows = [
+        {f.name: None for f in schema.RECORDS}
+        | {"record_id": f"r{i}", "source": "vcard", "emails_raw": [], "phones_raw": []}
+        | {"name_raw": name, "given_name_raw": given, "family_name_raw": family}
+        for i, (name, given, family) in enumerate(triples)
+    ]
+    out = normalise_records(frame_from_rows(rows, schema.RECORDS))
+    columns = [out[c].tolist() for c in ("display_name", "given_name", "family_name")]
+    got = [tuple(None if v is pd.NA else v for v in t) for t in zip(*columns, strict=True)]
+    assert got == [_reference_names(*t) for t in triples]
+
+
+def test_list_columns_are_arrow_lists_with_one_list_per_record():
+    rows = [
+        {f.name: None for f in schema.RECORDS}
+        | {"record_id": f"r{i}", "source": "mail", "emails_raw": e, "phones_raw": p}
+        for i, (e, p) in enumerate(
+            [(["a@x.org", "junk", "A@x.org"], ["+1 415 555 0134"]), ([], None), (None, ["no"])]
+        )
+    ]
+    out = normalise_records(frame_from_rows(rows, schema.RECORDS))
+    for column in ("emails", "email_keys", "phones", "org_keys"):
+        assert out[column].dtype == pd.ArrowDtype(pa.list_(pa.string())), column
+    assert out["emails"].tolist() == [["a@x.org"], [], []]
+    assert out["phones"].tolist() == [["+14155550134"], [], []]
+    assert out["org_keys"].tolist() == [["x"], [], []]
