@@ -333,6 +333,27 @@ def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Numbers written with ASCII digits, spaces and - . ( ) after an optional leading +:
+# phonenumbers reads nothing of them but the digits and whether a + leads (no letters
+# for an extension or a tel: prefix, under its 250-character limit), so the spelling
+# of + and digits alone stands for all of them and is parsed once. Fewer than three
+# digits are left as written: there the punctuation decides whether parse() accepts.
+_PUNCTUATED_PHONE = r"^ *\+?[0-9 ().-]*$"
+
+
+def normalise_phones(values: pa.Array, default_region: str = "US") -> pa.Array:
+    """``normalise_phone`` of every value of a string array."""
+    canonical = pc.and_(
+        pc.and_(
+            pc.match_substring_regex(values, _PUNCTUATED_PHONE),
+            pc.greater_equal(pc.count_substring_regex(values, "[0-9]"), 3),
+        ),
+        pc.less_equal(pc.utf8_length(values), 250),
+    )
+    spelling = pc.if_else(canonical, pc.replace_substring_regex(values, "[^0-9+]", ""), values)
+    return Coded.encode(spelling).map(lambda p: normalise_phone(p, default_region)).to_arrow()
+
+
 @lru_cache(maxsize=200_000)
 def normalise_linkedin_url(raw: str | None) -> str | None:
     """https://www.linkedin.com/in/<slug> from any spelling of a profile URL, else None.
@@ -621,7 +642,7 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
     out["emails"] = list_series_array(emails.to_arrow())
     out["email_keys"] = list_series_array(emails.map(email_match_key).to_arrow())
-    phones = Flat.of(out["phones_raw"]).map(lambda p: normalise_phone(p, default_region))
+    phones = Flat.of(out["phones_raw"]).map_array(lambda p: normalise_phones(p, default_region))
     out["phones"] = list_series_array(phones.to_arrow())
     urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)
     out["linkedin_url"] = urls.to_pandas()

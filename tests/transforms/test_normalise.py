@@ -300,6 +300,7 @@ from transforms.normalise import (  # noqa: E402
     name_keys,
     normalise_emails,
     normalise_linkedin_urls,
+    normalise_phones,
     split_name,
 )
 
@@ -402,6 +403,29 @@ def test_name_columns_agree_with_clean_name_and_name_key(values):
 def test_alnum_key_columns_agree_with_family_key_and_org_key(values):
     _agrees(lambda v: alnum_keys(v, family_key), family_key, values)
     _agrees(lambda v: alnum_keys(v, org_key), org_key, values)
+
+
+_PHONES = _joined(
+    st.one_of(st.just(""), st.sampled_from([" ", "+", " +", "++", "(+", "tel:", "+ "])),
+    st.text(alphabet="0123456789", min_size=0, max_size=4),
+    st.lists(
+        st.tuples(
+            st.one_of(st.just(" "), st.sampled_from(["-", ".", "(", ")", ") ", "", "+", "x", "#"])),
+            st.text(alphabet="0123456789", min_size=1, max_size=5),
+        ),
+        max_size=4,
+    ).map(lambda parts: "".join(a + b for a, b in parts)),
+    st.one_of(st.just(""), st.sampled_from([" ", ")", "-", "\n", " ext 12", ";", "٣"])),
+)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.one_of(_PHONES, st.text(max_size=20), st.none()), max_size=20),
+    st.sampled_from(["US", "GB", "DE", "IT", "BR", "JP", "ZZ"]),
+)
+def test_phones_column_agrees_with_normalise_phone(values, region):
+    _agrees(lambda v: normalise_phones(v, region), lambda p: normalise_phone(p, region), values)
 
 
 _DOMAINS = st.sampled_from(
