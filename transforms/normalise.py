@@ -464,6 +464,24 @@ def email_match_key(email: str | None) -> str | None:
     return f"{local}@{domain}"
 
 
+def email_match_keys(emails: pa.Array) -> pa.Array:
+    """``email_match_key`` of every value of a string array."""
+    # Printable ASCII with one "@" splits into local part and domain by a regex.
+    parts = pc.extract_regex(emails, r"^(?P<local>[!-?A-~]*)@(?P<domain>[!-?A-~]*)$")
+    local, domain = pc.struct_field(parts, "local"), pc.struct_field(parts, "domain")
+    untagged = pc.replace_substring_regex(local, r"^([^+]+)\+.*$", r"\1")  # "+x" stays
+    dotless = pc.replace_substring(untagged, ".", "")
+    dotless = pc.if_else(pc.equal(dotless, ""), untagged, dotless)
+    providers = pa.array(list(_DOTLESS_DOMAINS), pa.string())
+    provider = pc.index_in(domain, value_set=providers)
+    keys = pc.binary_join_element_wise(
+        pc.if_else(pc.is_valid(provider), dotless, untagged),
+        pc.coalesce(pa.array(list(_DOTLESS_DOMAINS.values()), pa.string()).take(provider), domain),
+        "@",
+    )
+    return fast_or_slow(emails, keys, email_match_key)
+
+
 def is_role_address(email: str | None) -> bool:
     """True for shared function mailboxes (info@, sales@, team@...)."""
     if not email or "@" not in email:
@@ -533,11 +551,25 @@ def name_phonetic(given: str | None, family: str | None) -> str | None:
 
     "Katherine Smyth" and "Catherine Smith" both give ``SM0|K``.
     """
-    fam = phonetic_key(family_key(family))
+    fam = _family_phonetic(family)
     if not fam:
         return None
+    return f"{fam}|{_given_initial(given)}"
+
+
+def _family_phonetic(family: str | None) -> str | None:
+    return phonetic_key(family_key(family)) or None
+
+
+def _given_initial(given: str | None) -> str:
     giv = phonetic_key(given_key(given))
-    return f"{fam}|{giv[0] if giv else ''}"
+    return giv[0] if giv else ""
+
+
+def _name_phonetics(given: Coded, family: Coded) -> pa.Array:
+    """``name_phonetic`` of each record, its two parts worked out once per name."""
+    initials = pc.fill_null(given.map(_given_initial).to_arrow(), "")  # no given name: ""
+    return pc.binary_join_element_wise(family.map(_family_phonetic).to_arrow(), initials, "|")
 
 
 def column_values(series: pd.Series) -> list:
@@ -591,9 +623,9 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     fallback = np.full(len(name.codes), -1, dtype=np.int64)
     fallback[unnamed] = joined.codes
     display = choose(named, name, Coded(fallback, joined.values)).distinct()
-    # split_name: the last word is the family name, the words before it the given name.
-    split_given = display.map(lambda d: split_name(d)[0])
-    split_family = display.map(lambda d: split_name(d)[1])
+    split = [split_name(d) for d in display.values.to_pylist()]
+    split_given = Coded(display.codes, pa.array([g for g, _ in split], pa.string()))
+    split_family = Coded(display.codes, pa.array([f for _, f in split], pa.string()))
     given = choose(_present(given_raw), given_raw.map(clean_name), split_given)
     family = choose(_present(family_raw), family_raw.map(clean_name), split_family)
     return display, given.distinct(), family.distinct()
@@ -637,11 +669,11 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     out["name_key"] = names.map_array(name_keys).to_pandas()
     out["given_key"] = given.map(given_key).to_pandas()
     out["family_key"] = family.map_array(lambda v: alnum_keys(v, family_key)).to_pandas()
-    out["name_phonetic"] = _pair_map(given, family, name_phonetic).to_pandas()
+    out["name_phonetic"] = pd.arrays.ArrowStringArray(_name_phonetics(given, family))
 
     emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
     out["emails"] = list_series_array(emails.to_arrow())
-    out["email_keys"] = list_series_array(emails.map(email_match_key).to_arrow())
+    out["email_keys"] = list_series_array(emails.map_array(email_match_keys).to_arrow())
     phones = Flat.of(out["phones_raw"]).map_array(lambda p: normalise_phones(p, default_region))
     out["phones"] = list_series_array(phones.to_arrow())
     urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)

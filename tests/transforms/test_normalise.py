@@ -295,6 +295,7 @@ from transforms.normalise import (  # noqa: E402
     _LETTERS,
     alnum_keys,
     clean_names,
+    email_match_keys,
     email_orgs,
     fold,
     name_keys,
@@ -365,6 +366,7 @@ _EMAILS = _joined(
     st.one_of(st.just("@"), st.sampled_from(["@@", ""])),
     st.one_of(
         st.from_regex(r"([A-Za-z0-9-]{1,8}\.){1,3}[A-Za-z]{2,5}", fullmatch=True),
+        st.sampled_from(["gmail.com", "googlemail.com", "GMail.com", "googlemail.com.au"]),
         st.sampled_from(["Example.COM", "x.test", "xn--bcher-kva.example", "a.local", "b.c"]),
         st.sampled_from(["a.XN--p1ai", "localhost", "in-addr.arpa", "a." + "b" * 64 + ".com"]),
         st.text(alphabet="aZ09.-é", max_size=12),
@@ -428,6 +430,12 @@ def test_phones_column_agrees_with_normalise_phone(values, region):
     _agrees(lambda v: normalise_phones(v, region), lambda p: normalise_phone(p, region), values)
 
 
+@given(st.lists(st.one_of(_EMAILS, st.text(max_size=30), st.none()), max_size=20))
+def test_email_match_key_column_agrees_with_email_match_key(values):
+    normalised = [normalise_email(v) for v in values]
+    _agrees(email_match_keys, email_match_key, values + normalised)
+
+
 _DOMAINS = st.sampled_from(
     ["gmail.com", "mail.acme.co.uk", "acme.com", "stanford.edu", "x", "", "a@b.org", "ACME.COM"]
 )
@@ -465,9 +473,16 @@ def test_names_of_records_follow_the_per_record_rule(triples):
         for i, (name, given, family) in enumerate(triples)
     ]
     out = normalise_records(frame_from_rows(rows, schema.RECORDS))
-    columns = [out[c].tolist() for c in ("display_name", "given_name", "family_name")]
+    names = ["display_name", "given_name", "family_name"]
+    keys = ["name_key", "given_key", "family_key", "name_phonetic"]
+    columns = [out[c].tolist() for c in names + keys]
     got = [tuple(None if v is pd.NA else v for v in t) for t in zip(*columns, strict=True)]
-    assert got == [_reference_names(*t) for t in triples]
+    expected = []
+    for display, g, f in (_reference_names(*t) for t in triples):
+        expected.append(
+            (display, g, f, name_key(display), given_key(g), family_key(f), name_phonetic(g, f))
+        )
+    assert got == expected
 
 
 def test_list_columns_are_arrow_lists_with_one_list_per_record():
