@@ -204,21 +204,29 @@ def clean_name(raw: str | None) -> str | None:
     return text or None
 
 
-# Names that clean_name returns as they are: ASCII words of letters (with inner
-# apostrophes and hyphens) between single spaces, none of them a decoration.
-_PLAIN_NAME = r"^[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?(?: [A-Za-z](?:[A-Za-z'-]*[A-Za-z])?)*$"
+# Names clean_name leaves as they are: ASCII words of letters (inner apostrophes and
+# hyphens, a final dot as in "Q.") between single spaces, none of them a decoration;
+# and "Last, First ..." with such words, which it turns into "First ... Last". A word
+# is a decoration when, lower-cased and without final dots, it is in the list (the
+# ones with inner dots or brackets cannot be such a word).
+_WORD = r"[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?\.?"
+_PLAIN_NAME = rf"^{_WORD}(?: {_WORD})*$"
+_LAST_FIRST = rf"^({_WORD}), ({_WORD}(?: {_WORD})*)$"
 _DECORATION_WORD = (
-    r"(?i)(?:^| )(?:" + "|".join(sorted(d for d in _NAME_DECORATIONS if d.isalpha())) + r")(?: |$)"
+    r"(?i)(?:^| )(?:"
+    + "|".join(sorted(d for d in _NAME_DECORATIONS if d.isalpha()))
+    + r")\.?(?:,? |$)"
 )
 
 
 def clean_names(values: pa.Array) -> pa.Array:
     """``clean_name`` of every value of a string array."""
-    plain = pc.and_(
-        pc.match_substring_regex(values, _PLAIN_NAME),
-        pc.invert(pc.match_substring_regex(values, _DECORATION_WORD)),
-    )
-    return fast_or_slow(values, pc.if_else(plain, values, None), clean_name)
+    undecorated = pc.invert(pc.match_substring_regex(values, _DECORATION_WORD))
+    plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)
+    last_first = pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated)
+    reordered = pc.replace_substring_regex(values, _LAST_FIRST, r"\2 \1")
+    fast = pc.if_else(plain, values, pc.if_else(last_first, reordered, None))
+    return fast_or_slow(values, fast, clean_name)
 
 
 @lru_cache(maxsize=200_000)
@@ -267,6 +275,23 @@ def split_name(name: str | None) -> tuple[str | None, str | None]:
     if len(tokens) == 1:
         return tokens[0], None
     return " ".join(tokens[:-1]), tokens[-1]
+
+
+def split_names(names: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``split_name`` of every value of a string array, as (given, family) arrays."""
+    # Printable ASCII words between single spaces: str.split() splits at those spaces.
+    plain = pc.match_substring_regex(names, r"^[!-~]+(?: [!-~]+)*$")
+    several = pc.match_substring(names, " ")
+    given = pc.if_else(plain, pc.replace_substring_regex(names, " [!-~]+$", ""), None)
+    family = pc.if_else(
+        pc.and_(plain, several), pc.replace_substring_regex(names, "^.* ", ""), None
+    )
+    todo = pc.and_(pc.invert(plain), pc.is_valid(names))
+    split = [split_name(name) for name in names.filter(todo).to_pylist()]
+    return (
+        pc.replace_with_mask(given, todo, pa.array([g for g, _ in split], pa.string())),
+        pc.replace_with_mask(family, todo, pa.array([f for _, f in split], pa.string())),
+    )
 
 
 @lru_cache(maxsize=500_000)
@@ -623,9 +648,7 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     fallback = np.full(len(name.codes), -1, dtype=np.int64)
     fallback[unnamed] = joined.codes
     display = choose(named, name, Coded(fallback, joined.values)).distinct()
-    split = [split_name(d) for d in display.values.to_pylist()]
-    split_given = Coded(display.codes, pa.array([g for g, _ in split], pa.string()))
-    split_family = Coded(display.codes, pa.array([f for _, f in split], pa.string()))
+    split_given, split_family = (Coded(display.codes, v) for v in split_names(display.values))
     given = choose(_present(given_raw), given_raw.map(clean_name), split_given)
     family = choose(_present(family_raw), family_raw.map(clean_name), split_family)
     return display, given.distinct(), family.distinct()

@@ -303,6 +303,7 @@ from transforms.normalise import (  # noqa: E402
     normalise_linkedin_urls,
     normalise_phones,
     split_name,
+    split_names,
 )
 
 
@@ -384,6 +385,7 @@ _WORDS = st.one_of(
     st.from_regex(r"[A-Za-z](?:[A-Za-z'-]{0,6}[A-Za-z])?", fullmatch=True),
     st.sampled_from(
         ["PhD", "phd", "Ma", "MA", "M.A.", "Jr.", "Dr.", "Esq", "iii", "(he/him)", "José"]
+        + ["Q.", "Smith.", "Jr", "PhD,", "Ph.D.", "Dr..", "a.b", "mrs.", "Prof"]
         + ["'", '"', "@", "-", "x'", "'y", "Ø", "ß", "\u212a"]
     ),
 )
@@ -393,12 +395,29 @@ _SEPARATORS = st.one_of(
 _NAMES = st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=5).map(
     lambda parts: "".join(w + sep for w, sep in parts)
 )
+_LAST_FIRST_NAMES = st.tuples(_WORDS, st.lists(_WORDS, min_size=1, max_size=3)).map(
+    lambda t: f"{t[0]}, {' '.join(t[1])}"
+)
 
 
-@given(st.lists(st.one_of(_NAMES, _NAMES.map(str.strip), st.text(max_size=20)), max_size=20))
+@given(
+    st.lists(
+        st.one_of(_NAMES, _NAMES.map(str.strip), _LAST_FIRST_NAMES, st.text(max_size=20)),
+        max_size=20,
+    )
+)
 def test_name_columns_agree_with_clean_name_and_name_key(values):
     _agrees(clean_names, clean_name, values)
     _agrees(name_keys, name_key, values)
+
+
+@given(st.lists(st.one_of(_NAMES, _NAMES.map(str.strip), st.text(max_size=20)), max_size=20))
+def test_split_names_column_agrees_with_split_name(values):
+    # split_name takes clean names: never only whitespace (its tokens would be empty).
+    values = [v for v in values if not v or v.split()] + [clean_name(v) for v in values]
+    given_names, family_names = split_names(pa.array(values, type=pa.string()))
+    pairs = list(zip(given_names.to_pylist(), family_names.to_pylist(), strict=True))
+    assert pairs == [split_name(v) for v in values]
 
 
 @given(st.lists(st.one_of(_NAMES, st.text(max_size=20)), max_size=20))
@@ -460,7 +479,9 @@ def _reference_names(name, given, family):
     return display, g, f
 
 
-_MAYBE_NAME = st.one_of(st.none(), st.just(""), st.just("  "), _NAMES, _NAMES.map(str.strip))
+_MAYBE_NAME = st.one_of(
+    st.none(), st.just(""), st.just("  "), _NAMES, _NAMES.map(str.strip), _LAST_FIRST_NAMES
+)
 
 
 @settings(deadline=None)
