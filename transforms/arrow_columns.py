@@ -48,7 +48,7 @@ def list_array(series: pd.Series) -> pa.Array:
         return data
     values = data.to_pylist() if data is not None else series.tolist()
     return pa.array(
-        [list(v) if v is not None and not isinstance(v, float) else None for v in values],
+        [list(v) if isinstance(v, list | tuple | np.ndarray) else None for v in values],
         type=STR_LIST,
     )
 
@@ -151,8 +151,11 @@ class Flat:
         return Flat(self.n_rows, self.parents, self.elements.map_array(fn))
 
     def to_arrow(self) -> pa.ListArray:
-        """One list per row, never null: missing and empty strings dropped, and repeats
-        within a row dropped after their first occurrence, order kept."""
+        """One list per row, never null.
+
+        Missing and empty strings are dropped, and so are repeats within a row after
+        their first occurrence; the order is kept.
+        """
         return regroup(self.n_rows, self.parents, self.elements)
 
 

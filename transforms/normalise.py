@@ -5,6 +5,10 @@ extract's records, once per distinct value, and adds the normalised columns of
 ``source_records`` plus the matching keys the resolver uses (e-mail match keys,
 nickname-canonical given name, family name, phonetic keys, organisation keys).
 Keys are for matching only: stored addresses and names keep their own spelling.
+
+The column versions (``normalise_emails``, ``clean_names``, ``name_keys`` ...) give the
+same results for a whole Arrow array: they answer the common spellings with Arrow
+compute and pass only the rest to the per-value function.
 """
 
 from __future__ import annotations
