@@ -5,12 +5,17 @@ extract's records, once per distinct value, and adds the normalised columns of
 ``source_records`` plus the matching keys the resolver uses (e-mail match keys,
 nickname-canonical given name, family name, phonetic keys, organisation keys).
 Keys are for matching only: stored addresses and names keep their own spelling.
+
+The column versions (``normalise_emails``, ``clean_names``, ``name_keys`` ...) give the
+same results for a whole Arrow array: they answer the common spellings with Arrow
+compute and pass only the rest to the per-value function.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +26,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from transforms.arrow_columns import (
+    Coded,
+    Flat,
+    choose,
+    concat_flat,
+    distinct_combinations,
+    fast_or_slow,
+    list_series_array,
+)
 from transforms.domains import org_domain
 from transforms.nicknames import canonical_given
 from transforms.phonetic import phonetic_key
@@ -140,6 +154,8 @@ _LETTERS = str.maketrans(
 @lru_cache(maxsize=500_000)
 def fold(text: str) -> str:
     """Case- and accent-folded text for matching keys (never for display)."""
+    if text.isascii():
+        return text.lower()  # NFKC, NFKD and the letter table leave ASCII as it is
     # NFKC first: compatibility forms (mathematical letters, ligatures) then case-fold.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
@@ -192,6 +208,31 @@ def clean_name(raw: str | None) -> str | None:
     return text or None
 
 
+# Names clean_name leaves as they are: ASCII words of letters (inner apostrophes and
+# hyphens, a final dot as in "Q.") between single spaces, none of them a decoration;
+# and "Last, First ..." with such words, which it turns into "First ... Last". A word
+# is a decoration when, lower-cased and without final dots, it is in the list (the
+# ones with inner dots or brackets cannot be such a word).
+_WORD = r"[A-Za-z](?:[A-Za-z'-]*[A-Za-z])?\.?"
+_PLAIN_NAME = rf"^{_WORD}(?: {_WORD})*$"
+_LAST_FIRST = rf"^({_WORD}), ({_WORD}(?: {_WORD})*)$"
+_DECORATION_WORD = (
+    r"(?i)(?:^| )(?:"
+    + "|".join(sorted(d for d in _NAME_DECORATIONS if d.isalpha()))
+    + r")\.?(?:,? |$)"
+)
+
+
+def clean_names(values: pa.Array) -> pa.Array:
+    """``clean_name`` of every value of a string array."""
+    undecorated = pc.invert(pc.match_substring_regex(values, _DECORATION_WORD))
+    plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)
+    last_first = pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated)
+    reordered = pc.replace_substring_regex(values, _LAST_FIRST, r"\2 \1")
+    fast = pc.if_else(plain, values, pc.if_else(last_first, reordered, None))
+    return fast_or_slow(values, fast, clean_name)
+
+
 @lru_cache(maxsize=200_000)
 def name_key(name: str | None) -> str | None:
     """Folded, punctuation-free name used for blocking and comparison."""
@@ -199,6 +240,35 @@ def name_key(name: str | None) -> str | None:
         return None
     key = _SPACES.sub(" ", _PUNCT.sub(" ", fold(name))).strip()
     return key or None
+
+
+# Python's \s and str.strip() in ASCII, spelled out for RE2 (whose \s lacks \v and
+# the separators \x1c-\x1f).
+_ASCII_SPACE = r"\t\n\v\f\r\x1c-\x1f "
+
+
+def _ascii_only(values: pa.Array, keys: pa.Array) -> pa.Array:
+    """``keys`` where the value is ASCII and the key not empty, else null."""
+    return pc.if_else(
+        pc.and_(pc.string_is_ascii(values), pc.greater(pc.binary_length(keys), 0)), keys, None
+    )
+
+
+def name_keys(names: pa.Array) -> pa.Array:
+    """``name_key`` of every value of a string array."""
+    # On ASCII fold() is lower(), \w is [A-Za-z0-9_] and \s is _ASCII_SPACE.
+    punct_free = pc.replace_substring_regex(
+        pc.ascii_lower(names), f"[^A-Za-z0-9_{_ASCII_SPACE}]", " "
+    )
+    keys = pc.utf8_trim(pc.replace_substring_regex(punct_free, f"[{_ASCII_SPACE}]+", " "), " ")
+    return fast_or_slow(names, _ascii_only(names, keys), name_key)
+
+
+def alnum_keys(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
+    """``fn`` of every value, for ``fn`` family_key or org_key (folded, only letters
+    and digits kept)."""
+    keys = pc.replace_substring_regex(pc.ascii_lower(values), "[^a-z0-9]", "")
+    return fast_or_slow(values, _ascii_only(values, keys), fn)
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:
@@ -209,6 +279,23 @@ def split_name(name: str | None) -> tuple[str | None, str | None]:
     if len(tokens) == 1:
         return tokens[0], None
     return " ".join(tokens[:-1]), tokens[-1]
+
+
+def split_names(names: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """``split_name`` of every value of a string array, as (given, family) arrays."""
+    # Printable ASCII words between single spaces: str.split() splits at those spaces.
+    plain = pc.match_substring_regex(names, r"^[!-~]+(?: [!-~]+)*$")
+    several = pc.match_substring(names, " ")
+    given = pc.if_else(plain, pc.replace_substring_regex(names, " [!-~]+$", ""), None)
+    family = pc.if_else(
+        pc.and_(plain, several), pc.replace_substring_regex(names, "^.* ", ""), None
+    )
+    todo = pc.and_(pc.invert(plain), pc.is_valid(names))
+    split = [split_name(name) for name in names.filter(todo).to_pylist()]
+    return (
+        pc.replace_with_mask(given, todo, pa.array([g for g, _ in split], pa.string())),
+        pc.replace_with_mask(family, todo, pa.array([f for _, f in split], pa.string())),
+    )
 
 
 @lru_cache(maxsize=500_000)
@@ -232,6 +319,32 @@ def normalise_email(raw: str | None) -> str | None:
     return result.normalized.lower()
 
 
+# The addresses normalise_email only lower-cases: plain ones (as _is_plain_address),
+# written without surrounding spaces, brackets or mailto:. RE2's $ is stricter than
+# Python's (no final newline), which only sends more to the per-value path.
+_SPECIAL_USE_SUFFIX = r"(?i)[@.](?:" + "|".join(map(re.escape, sorted(_SPECIAL_USE))) + ")$"
+
+
+def normalise_emails(values: pa.Array) -> pa.Array:
+    """``normalise_email`` of every value of a string array."""
+    plain = pc.and_(
+        pc.and_(
+            pc.match_substring_regex(values, _PLAIN_ADDRESS.pattern),
+            pc.less_equal(pc.utf8_length(values), 254),
+        ),
+        pc.and_(
+            pc.less_equal(pc.find_substring(values, "@"), 64),
+            pc.invert(
+                pc.or_(
+                    pc.match_substring_regex(values, r"(?i)[@.]xn--"),  # IDNA: validator
+                    pc.match_substring_regex(values, _SPECIAL_USE_SUFFIX),
+                )
+            ),
+        ),
+    )
+    return fast_or_slow(values, pc.if_else(plain, pc.ascii_lower(values), None), normalise_email)
+
+
 @lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     """E.164 form of a phone number, or None when it cannot be a phone number."""
@@ -247,6 +360,27 @@ def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Numbers written with ASCII digits, spaces and - . ( ) after an optional leading +:
+# phonenumbers reads nothing of them but the digits and whether a + leads (no letters
+# for an extension or a tel: prefix, under its 250-character limit), so the spelling
+# of + and digits alone stands for all of them and is parsed once. Fewer than three
+# digits are left as written: there the punctuation decides whether parse() accepts.
+_PUNCTUATED_PHONE = r"^ *\+?[0-9 ().-]*$"
+
+
+def normalise_phones(values: pa.Array, default_region: str = "US") -> pa.Array:
+    """``normalise_phone`` of every value of a string array."""
+    canonical = pc.and_(
+        pc.and_(
+            pc.match_substring_regex(values, _PUNCTUATED_PHONE),
+            pc.greater_equal(pc.count_substring_regex(values, "[0-9]"), 3),
+        ),
+        pc.less_equal(pc.utf8_length(values), 250),
+    )
+    spelling = pc.if_else(canonical, pc.replace_substring_regex(values, "[^0-9+]", ""), values)
+    return Coded.encode(spelling).map(lambda p: normalise_phone(p, default_region)).to_arrow()
 
 
 @lru_cache(maxsize=200_000)
@@ -273,6 +407,37 @@ def normalise_linkedin_url(raw: str | None) -> str | None:
         return None
     slug = match.group(2).strip().lower()
     return f"https://www.linkedin.com/{match.group(1).lower()}/{slug}" if slug else None
+
+
+# Profile URLs as LinkedIn writes them: an optional http(s) scheme, a linkedin.com
+# host, /in/ or /pub/, a slug of URL-safe ASCII, then anything. The result is just the
+# slug lower-cased, which Arrow builds for all of them at once; other spellings
+# (percent-escapes, spaces, other hosts) go through urlsplit. Without a scheme a later
+# "://" would change how urlsplit reads the text, so there the tail has no ':'.
+_LINKEDIN_PREFIX = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com/(?:in|pub)/[a-z0-9_.~-]+"
+# In such a URL the first /in/ or /pub/ is the one after the host (which has no '/'):
+# found without anchoring, which RE2 does much faster than matching the whole prefix.
+_LINKEDIN_PROFILE = r"(?i)/(?P<kind>in|pub)/(?P<slug>[a-z0-9_.~-]+)"
+_LINKEDIN_TAIL = r"(?:[/?#][!-~]*)?$"
+_LINKEDIN_TAIL_NO_COLON = r"(?:[/?#][!-9;-~]*)?$"
+
+
+def normalise_linkedin_urls(values: pa.Array) -> pa.Array:
+    """``normalise_linkedin_url`` of every value of a string array."""
+    parts = pc.extract_regex(values, _LINKEDIN_PROFILE)
+    with_scheme = pc.match_substring_regex(values, _LINKEDIN_PREFIX + _LINKEDIN_TAIL)
+    without = pc.match_substring_regex(values, _LINKEDIN_PREFIX + _LINKEDIN_TAIL_NO_COLON)
+    has_scheme = pc.match_substring_regex(values, r"(?i)^https?://")
+    # ASCII only: case-insensitive matching would let the Kelvin sign pass for a k.
+    plain = pc.and_(pc.string_is_ascii(values), pc.if_else(has_scheme, with_scheme, without))
+    url = pc.binary_join_element_wise(
+        "https://www.linkedin.com/",
+        pc.ascii_lower(pc.struct_field(parts, "kind")),
+        "/",
+        pc.ascii_lower(pc.struct_field(parts, "slug")),
+        "",
+    )
+    return fast_or_slow(values, pc.if_else(plain, url, None), normalise_linkedin_url)
 
 
 @lru_cache(maxsize=200_000)
@@ -328,6 +493,24 @@ def email_match_key(email: str | None) -> str | None:
     return f"{local}@{domain}"
 
 
+def email_match_keys(emails: pa.Array) -> pa.Array:
+    """``email_match_key`` of every value of a string array."""
+    # Printable ASCII with one "@" splits into local part and domain by a regex.
+    parts = pc.extract_regex(emails, r"^(?P<local>[!-?A-~]*)@(?P<domain>[!-?A-~]*)$")
+    local, domain = pc.struct_field(parts, "local"), pc.struct_field(parts, "domain")
+    untagged = pc.replace_substring_regex(local, r"^([^+]+)\+.*$", r"\1")  # "+x" stays
+    dotless = pc.replace_substring(untagged, ".", "")
+    dotless = pc.if_else(pc.equal(dotless, ""), untagged, dotless)
+    providers = pa.array(list(_DOTLESS_DOMAINS), pa.string())
+    provider = pc.index_in(domain, value_set=providers)
+    keys = pc.binary_join_element_wise(
+        pc.if_else(pc.is_valid(provider), dotless, untagged),
+        pc.coalesce(pa.array(list(_DOTLESS_DOMAINS.values()), pa.string()).take(provider), domain),
+        "@",
+    )
+    return fast_or_slow(emails, keys, email_match_key)
+
+
 def is_role_address(email: str | None) -> bool:
     """True for shared function mailboxes (info@, sales@, team@...)."""
     if not email or "@" not in email:
@@ -344,8 +527,22 @@ def email_org(email: str | None) -> str | None:
     """
     if not email or "@" not in email:
         return None
-    registrable = org_domain(email)
+    return _domain_org(email.rpartition("@")[2])
+
+
+@lru_cache(maxsize=100_000)
+def _domain_org(domain: str) -> str | None:
+    # org_domain reads only what follows the last "@" of an address.
+    registrable = org_domain(f"@{domain}")
     return org_key(registrable.split(".", 1)[0]) if registrable else None
+
+
+def email_orgs(emails: pa.Array) -> pa.Array:
+    """``email_org`` of every address of a string array, worked out once per domain."""
+    domains = pc.if_else(
+        pc.match_substring(emails, "@"), pc.replace_substring_regex(emails, "(?s)^.*@", ""), None
+    )
+    return Coded.encode(domains).map(_domain_org).to_arrow()
 
 
 @lru_cache(maxsize=200_000)
@@ -383,30 +580,31 @@ def name_phonetic(given: str | None, family: str | None) -> str | None:
 
     "Katherine Smyth" and "Catherine Smith" both give ``SM0|K``.
     """
-    fam = phonetic_key(family_key(family))
+    fam = _family_phonetic(family)
     if not fam:
         return None
+    return f"{fam}|{_given_initial(given)}"
+
+
+def _family_phonetic(family: str | None) -> str | None:
+    return phonetic_key(family_key(family)) or None
+
+
+def _given_initial(given: str | None) -> str:
     giv = phonetic_key(given_key(given))
-    return f"{fam}|{giv[0] if giv else ''}"
+    return giv[0] if giv else ""
 
 
-def _unique(values) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
-
-
-def _strings(series: pd.Series) -> list[str | None]:
-    """Column values as str or None (Arrow-backed columns yield pd.NA for missing)."""
-    return [v if isinstance(v, str) else None for v in column_values(series)]
+def _name_phonetics(given: Coded, family: Coded) -> pa.Array:
+    """``name_phonetic`` of each record, its two parts worked out once per name."""
+    initials = pc.fill_null(given.map(_given_initial).to_arrow(), "")  # no given name: ""
+    return pc.binary_join_element_wise(family.map(_family_phonetic).to_arrow(), initials, "|")
 
 
 def column_values(series: pd.Series) -> list:
     """Python values of a column; an Arrow-backed one converted in one call, not per item."""
     array = getattr(series.array, "_pa_array", None)
     return array.to_pylist() if array is not None else series.tolist()
-
-
-def _lists(series: pd.Series) -> list[list]:
-    return [list(v) if v is not None and not isinstance(v, float) else [] for v in series.tolist()]
 
 
 def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
@@ -427,57 +625,56 @@ def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
     return code, rows
 
 
-def _map_distinct(values, fn) -> np.ndarray:
-    """fn applied once per distinct value; missing values stay None (object array)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [fn(u) for u in uniques]
-    mapped[-1] = None
-    return mapped[codes]  # code -1 picks the trailing None
+def _present(raw: Coded) -> np.ndarray:
+    """Per row: the value is there and not only spaces."""
+    written = [bool(v.strip()) for v in raw.values.to_pylist()]
+    return np.append(np.array(written, dtype=bool), False)[raw.codes]
 
 
-def _str_array(values) -> pd.arrays.ArrowStringArray:
-    return pd.array(list(values), dtype="string[pyarrow]")
+def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
+    """(display, given, family) names of each record.
+
+    The display name is the cleaned full name, or else the cleaned given and family
+    names put together; given and family names are the raw ones cleaned where they
+    were written, else split from the display name. Each step runs once per distinct
+    value of its input column.
+    """
+    name = Coded.of(records["name_raw"]).map_array(clean_names)
+    given_raw = Coded.of(records["given_name_raw"])
+    family_raw = Coded.of(records["family_name_raw"])
+    named = pc.is_valid(name.to_arrow()).to_numpy(zero_copy_only=False)
+    unnamed = np.flatnonzero(~named)
+    joined = _pair_map(
+        Coded(given_raw.codes[unnamed], given_raw.values),
+        Coded(family_raw.codes[unnamed], family_raw.values),
+        lambda g, f: clean_name(" ".join(x for x in (g, f) if x)),
+    )
+    fallback = np.full(len(name.codes), -1, dtype=np.int64)
+    fallback[unnamed] = joined.codes
+    display = choose(named, name, Coded(fallback, joined.values)).distinct()
+    split_given, split_family = (Coded(display.codes, v) for v in split_names(display.values))
+    given = choose(_present(given_raw), given_raw.map(clean_name), split_given)
+    family = choose(_present(family_raw), family_raw.map(clean_name), split_family)
+    return display, given.distinct(), family.distinct()
 
 
-def _flatten_lists(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(row position, value) for every element of a list column, in order."""
-    arr = getattr(series.array, "_pa_array", None)
-    if arr is not None and pa.types.is_list(arr.type) and pa.types.is_string(arr.type.value_type):
-        arr = arr.combine_chunks()
-    else:
-        arr = pa.array(series.tolist(), type=pa.list_(pa.string()))
-    parents = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False)
-    values = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
-    return parents.astype(np.int64, copy=False), values.astype(object, copy=False)
-
-
-def _regroup(n: int, parents: np.ndarray, values: np.ndarray) -> list[list[str]]:
-    """Lists per row from (row, value) pairs: missing values dropped, first occurrence kept."""
-    keep = np.array([isinstance(v, str) and v != "" for v in values], dtype=bool)
-    parents, values = parents[keep], values[keep]
-    if len(values):
-        frame = pd.DataFrame({"p": parents, "v": values})
-        first = ~frame.duplicated(["p", "v"]).to_numpy()
-        parents, values = parents[first], values[first]
-    offsets = np.searchsorted(parents, np.arange(n + 1)).astype(np.int32)
-    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(values, type=pa.string()))
-    return lists.to_pylist()
-
-
-def _split_names(name: str | None, given: str | None, family: str | None):
-    display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
-    sg, sf = split_name(display)
-    g = clean_name(given) if given and given.strip() else sg
-    f = clean_name(family) if family and family.strip() else sf
-    return display, g, f
+def _pair_map(first: Coded, second: Coded, fn) -> Coded:
+    """``fn(a, b)`` once per distinct pair of values of two columns (None where missing)."""
+    first, second = first.distinct(), second.distinct()
+    group, rows = distinct_combinations(first.codes, second.codes)
+    a = np.array(first.values.to_pylist() + [None], dtype=object)[first.codes[rows]]
+    b = np.array(second.values.to_pylist() + [None], dtype=object)[second.codes[rows]]
+    mapped = [fn(x, y) for x, y in zip(a, b, strict=True)]
+    return Coded(group, pa.array(mapped, pa.string()))
 
 
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:
     """Add the normalised columns of ``source_records`` to extract records.
 
     Every normaliser runs once per distinct value, so a million records that repeat
-    addresses, phones and names cost what their distinct values cost.
+    addresses, phones and names cost what their distinct values cost. Columns are
+    encoded, mapped and rebuilt by Arrow (see ``transforms.arrow_columns``): no Python
+    object is made per record, and the list columns come back Arrow-backed.
 
     Args:
         records: rows in the shape of ``warehouse.schema.RECORDS``.
@@ -486,51 +683,38 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     Returns:
         A copy with display_name, given_name, family_name, name_key, emails, phones,
         linkedin_url, company, company_key and title added, and the matching keys
-        email_keys, given_key, family_key, name_phonetic and org_keys.
+        email_keys, given_key, family_key, name_phonetic and org_keys. String columns
+        are ``string[pyarrow]``; the list columns are ``list<string>`` with one list,
+        possibly empty, per record.
     """
     out = records.copy()
     n = len(out)
-    raw = [
-        np.array(_strings(out[c]), dtype=object)
-        for c in ("name_raw", "given_name_raw", "family_name_raw")
-    ]
-    codes, rows = distinct_rows(*raw)
-    split = [_split_names(*t) for t in zip(*(c[rows].tolist() for c in raw), strict=True)]
-    names, given, family = (
-        np.array([s[k] for s in split] + [None], dtype=object)[codes] for k in range(3)
-    )
-    out["display_name"] = _str_array(names)
-    out["given_name"] = _str_array(given)
-    out["family_name"] = _str_array(family)
-    out["name_key"] = _str_array(_map_distinct(names, name_key))
-    out["given_key"] = _str_array(_map_distinct(given, given_key))
-    out["family_key"] = _str_array(_map_distinct(family, family_key))
-    pairs = [f"{g or ''}\x1f{f or ''}" for g, f in zip(given, family, strict=True)]
-    out["name_phonetic"] = _str_array(
-        _map_distinct(pairs, lambda p: name_phonetic(*(x or None for x in p.split("\x1f"))))
-    )
+    names, given, family = _names(out)
+    out["display_name"] = names.to_pandas()
+    out["given_name"] = given.to_pandas()
+    out["family_name"] = family.to_pandas()
+    out["name_key"] = names.map_array(name_keys).to_pandas()
+    out["given_key"] = given.map(given_key).to_pandas()
+    out["family_key"] = family.map_array(lambda v: alnum_keys(v, family_key)).to_pandas()
+    out["name_phonetic"] = pd.arrays.ArrowStringArray(_name_phonetics(given, family))
 
-    email_parents, raw = _flatten_lists(out["emails_raw"])
-    emails = _map_distinct(raw, normalise_email)
-    out["emails"] = _regroup(n, email_parents, emails)
-    out["email_keys"] = _regroup(n, email_parents, _map_distinct(emails, email_match_key))
-    parents, raw = _flatten_lists(out["phones_raw"])
-    out["phones"] = _regroup(
-        n, parents, _map_distinct(raw, lambda p: normalise_phone(p, default_region))
-    )
-    out["linkedin_url"] = _str_array(
-        _map_distinct(_strings(out["linkedin_url_raw"]), normalise_linkedin_url)
-    )
-    companies = _map_distinct(_strings(out["company_raw"]), clean_company)
-    out["company"] = _str_array(companies)
-    keys = _map_distinct(companies, company_key)
-    out["company_key"] = _str_array(keys)
+    emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
+    out["emails"] = list_series_array(emails.to_arrow())
+    out["email_keys"] = list_series_array(emails.map_array(email_match_keys).to_arrow())
+    phones = Flat.of(out["phones_raw"]).map_array(lambda p: normalise_phones(p, default_region))
+    out["phones"] = list_series_array(phones.to_arrow())
+    urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)
+    out["linkedin_url"] = urls.to_pandas()
+    companies = Coded.of(out["company_raw"]).map(clean_company)
+    out["company"] = companies.to_pandas()
+    keys = companies.map(company_key)
+    out["company_key"] = keys.to_pandas()
     # Where a person works, from the company field and from non-free-mail domains.
-    orgs = np.concatenate([_map_distinct(keys, org_key), _map_distinct(emails, email_org)])
-    org_parents = np.concatenate([np.arange(n, dtype=np.int64), email_parents])
-    order = np.argsort(org_parents, kind="stable")
-    out["org_keys"] = _regroup(n, org_parents[order], orgs[order])
-    out["title"] = _str_array(
-        _map_distinct(_strings(out["title_raw"]), lambda t: t.strip() or None)
+    company_orgs = Flat(
+        n, np.arange(n, dtype=np.int64), keys.map_array(lambda v: alnum_keys(v, org_key))
     )
+    out["org_keys"] = list_series_array(
+        concat_flat(company_orgs, emails.map_array(email_orgs)).to_arrow()
+    )
+    out["title"] = Coded.of(out["title_raw"]).map(lambda t: t.strip() or None).to_pandas()
     return out

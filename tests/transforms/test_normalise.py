@@ -282,3 +282,241 @@ def test_email_fast_path_agrees_with_email_validator(text):
         expected = None
     normalise_email.cache_clear()
     assert normalise_email(text) == expected
+
+
+# --- column-wise fast paths agree with the per-value functions ---------------------------
+
+import unicodedata  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from transforms.normalise import (  # noqa: E402
+    _LETTERS,
+    alnum_keys,
+    clean_names,
+    email_match_keys,
+    email_orgs,
+    fold,
+    name_keys,
+    normalise_emails,
+    normalise_linkedin_urls,
+    normalise_phones,
+    split_name,
+    split_names,
+)
+
+
+def _agrees(column_fn, value_fn, values):
+    got = column_fn(pa.array(values, type=pa.string())).to_pylist()
+    assert got == [value_fn(v) if v is not None else None for v in values]
+
+
+def _joined(*parts):
+    return st.tuples(*parts).map("".join)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_of_ascii_is_the_full_fold(text):
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    full = "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+    assert fold(text) == full
+
+
+# Each strategy mostly writes the common spelling that a fast path answers, with
+# near misses (other schemes, hosts, characters, separators) mixed in.
+_URLS = _joined(
+    st.one_of(
+        st.sampled_from(["", "https://", "http://"]),
+        st.sampled_from(["HTTPS://", "ftp://", "//", " https://", "https:/", "\t"]),
+    ),
+    st.one_of(
+        st.sampled_from(["linkedin.com", "www.linkedin.com", "uk.LinkedIn.com"]),
+        st.sampled_from(
+            ["example.com", "linkedin.com.example.org", "linkedin.com:443", "user@linkedin.com"]
+            + ["lin\u212aedin.com", "[linkedin.com", "xlinkedin.com", "-.linkedin.com"]
+        ),
+    ),
+    st.one_of(
+        st.sampled_from(["/in/", "/pub/"]),
+        st.sampled_from(["/IN/", "/Pub/", "/company/", "/in", "//in/", "/in//", "/in/%2F"]),
+    ),
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9_.~-]{1,12}", fullmatch=True),
+        st.text(alphabet="aZ09-_.~%C3A9é /?#:\t", max_size=12),
+    ),
+    st.one_of(
+        st.sampled_from(["", "/", "?trk=x", "#top", "/detail/", "?u=http://x", "/:x", "? x"]),
+        st.text(alphabet="/?#:=&aé%20 http\n", max_size=12),
+    ),
+)
+
+
+@given(st.lists(st.one_of(_URLS, st.text(max_size=30), st.none()), max_size=20))
+def test_linkedin_urls_column_agrees_with_normalise_linkedin_url(values):
+    _agrees(normalise_linkedin_urls, normalise_linkedin_url, values)
+
+
+_EMAILS = _joined(
+    st.one_of(st.just(""), st.sampled_from([" ", "<", "mailto:", "MAILTO:", "\n"])),
+    st.one_of(
+        st.from_regex(r"[A-Za-z0-9_%+-]{1,8}(\.[A-Za-z0-9_%+-]{1,5}){0,2}", fullmatch=True),
+        st.text(alphabet='aZ09._%+-"é@ ', max_size=12),
+        st.just("x" * 65),
+    ),
+    st.one_of(st.just("@"), st.sampled_from(["@@", ""])),
+    st.one_of(
+        st.from_regex(r"([A-Za-z0-9-]{1,8}\.){1,3}[A-Za-z]{2,5}", fullmatch=True),
+        st.sampled_from(["gmail.com", "googlemail.com", "GMail.com", "googlemail.com.au"]),
+        st.sampled_from(["Example.COM", "x.test", "xn--bcher-kva.example", "a.local", "b.c"]),
+        st.sampled_from(["a.XN--p1ai", "localhost", "in-addr.arpa", "a." + "b" * 64 + ".com"]),
+        st.text(alphabet="aZ09.-é", max_size=12),
+    ),
+    st.one_of(st.just(""), st.sampled_from([">", " ", "\n", "."])),
+)
+
+
+@given(st.lists(st.one_of(_EMAILS, st.text(max_size=30), st.none()), max_size=20))
+def test_emails_column_agrees_with_normalise_email(values):
+    _agrees(normalise_emails, normalise_email, values)
+
+
+_WORDS = st.one_of(
+    st.from_regex(r"[A-Za-z](?:[A-Za-z'-]{0,6}[A-Za-z])?", fullmatch=True),
+    st.sampled_from(
+        ["PhD", "phd", "Ma", "MA", "M.A.", "Jr.", "Dr.", "Esq", "iii", "(he/him)", "José"]
+        + ["Q.", "Smith.", "Jr", "PhD,", "Ph.D.", "Dr..", "a.b", "mrs.", "Prof"]
+        + ["'", '"', "@", "-", "x'", "'y", "Ø", "ß", "\u212a"]
+    ),
+)
+_SEPARATORS = st.one_of(
+    st.just(" "), st.sampled_from(["  ", ", ", ",", "\t", "", "\x1f", "\u00a0"])
+)
+_NAMES = st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=5).map(
+    lambda parts: "".join(w + sep for w, sep in parts)
+)
+_LAST_FIRST_NAMES = st.tuples(_WORDS, st.lists(_WORDS, min_size=1, max_size=3)).map(
+    lambda t: f"{t[0]}, {' '.join(t[1])}"
+)
+
+
+@given(
+    st.lists(
+        st.one_of(_NAMES, _NAMES.map(str.strip), _LAST_FIRST_NAMES, st.text(max_size=20)),
+        max_size=20,
+    )
+)
+def test_name_columns_agree_with_clean_name_and_name_key(values):
+    _agrees(clean_names, clean_name, values)
+    _agrees(name_keys, name_key, values)
+
+
+@given(st.lists(st.one_of(_NAMES, _NAMES.map(str.strip), st.text(max_size=20)), max_size=20))
+def test_split_names_column_agrees_with_split_name(values):
+    # split_name takes clean names: never only whitespace (its tokens would be empty).
+    values = [v for v in values if not v or v.split()] + [clean_name(v) for v in values]
+    given_names, family_names = split_names(pa.array(values, type=pa.string()))
+    pairs = list(zip(given_names.to_pylist(), family_names.to_pylist(), strict=True))
+    assert pairs == [split_name(v) for v in values]
+
+
+@given(st.lists(st.one_of(_NAMES, st.text(max_size=20)), max_size=20))
+def test_alnum_key_columns_agree_with_family_key_and_org_key(values):
+    _agrees(lambda v: alnum_keys(v, family_key), family_key, values)
+    _agrees(lambda v: alnum_keys(v, org_key), org_key, values)
+
+
+_PHONES = _joined(
+    st.one_of(st.just(""), st.sampled_from([" ", "+", " +", "++", "(+", "tel:", "+ "])),
+    st.text(alphabet="0123456789", min_size=0, max_size=4),
+    st.lists(
+        st.tuples(
+            st.one_of(st.just(" "), st.sampled_from(["-", ".", "(", ")", ") ", "", "+", "x", "#"])),
+            st.text(alphabet="0123456789", min_size=1, max_size=5),
+        ),
+        max_size=4,
+    ).map(lambda parts: "".join(a + b for a, b in parts)),
+    st.one_of(st.just(""), st.sampled_from([" ", ")", "-", "\n", " ext 12", ";", "٣"])),
+)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.one_of(_PHONES, st.text(max_size=20), st.none()), max_size=20),
+    st.sampled_from(["US", "GB", "DE", "IT", "BR", "JP", "ZZ"]),
+)
+def test_phones_column_agrees_with_normalise_phone(values, region):
+    _agrees(lambda v: normalise_phones(v, region), lambda p: normalise_phone(p, region), values)
+
+
+@given(st.lists(st.one_of(_EMAILS, st.text(max_size=30), st.none()), max_size=20))
+def test_email_match_key_column_agrees_with_email_match_key(values):
+    normalised = [normalise_email(v) for v in values]
+    _agrees(email_match_keys, email_match_key, values + normalised)
+
+
+_DOMAINS = st.sampled_from(
+    ["gmail.com", "mail.acme.co.uk", "acme.com", "stanford.edu", "x", "", "a@b.org", "ACME.COM"]
+)
+
+
+@settings(deadline=None)  # the first call loads the public suffix list
+@given(
+    st.lists(
+        st.one_of(_joined(st.text(max_size=5), st.just("@"), _DOMAINS), st.text()), max_size=20
+    )
+)
+def test_email_org_column_agrees_with_email_org(values):
+    _agrees(email_orgs, email_org, values)
+
+
+def _reference_names(name, given, family):
+    """The per-record rule of display, given and family names."""
+    display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
+    split_given, split_family = split_name(display)
+    g = clean_name(given) if given and given.strip() else split_given
+    f = clean_name(family) if family and family.strip() else split_family
+    return display, g, f
+
+
+_MAYBE_NAME = st.one_of(
+    st.none(), st.just(""), st.just("  "), _NAMES, _NAMES.map(str.strip), _LAST_FIRST_NAMES
+)
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(_MAYBE_NAME, _MAYBE_NAME, _MAYBE_NAME), max_size=12))
+def test_names_of_records_follow_the_per_record_rule(triples):
+    rows = [
+        {f.name: None for f in schema.RECORDS}
+        | {"record_id": f"r{i}", "source": "vcard", "emails_raw": [], "phones_raw": []}
+        | {"name_raw": name, "given_name_raw": given, "family_name_raw": family}
+        for i, (name, given, family) in enumerate(triples)
+    ]
+    out = normalise_records(frame_from_rows(rows, schema.RECORDS))
+    names = ["display_name", "given_name", "family_name"]
+    keys = ["name_key", "given_key", "family_key", "name_phonetic"]
+    columns = [out[c].tolist() for c in names + keys]
+    got = [tuple(None if v is pd.NA else v for v in t) for t in zip(*columns, strict=True)]
+    expected = []
+    for display, g, f in (_reference_names(*t) for t in triples):
+        expected.append(
+            (display, g, f, name_key(display), given_key(g), family_key(f), name_phonetic(g, f))
+        )
+    assert got == expected
+
+
+def test_list_columns_are_arrow_lists_with_one_list_per_record():
+    rows = [
+        {f.name: None for f in schema.RECORDS}
+        | {"record_id": f"r{i}", "source": "mail", "emails_raw": e, "phones_raw": p}
+        for i, (e, p) in enumerate(
+            [(["a@x.org", "junk", "A@x.org"], ["+1 415 555 0134"]), ([], None), (None, ["no"])]
+        )
+    ]
+    out = normalise_records(frame_from_rows(rows, schema.RECORDS))
+    for column in ("emails", "email_keys", "phones", "org_keys"):
+        assert out[column].dtype == pd.ArrowDtype(pa.list_(pa.string())), column
+    assert out["emails"].tolist() == [["a@x.org"], [], []]
+    assert out["phones"].tolist() == [["+14155550134"], [], []]
+    assert out["org_keys"].tolist() == [["x"], [], []]
