@@ -239,6 +239,7 @@ def _show_text(x: dict) -> list[str]:
         ("company", c["company"], by_field.get("company")),
         ("title", c["title"], by_field.get("title")),
         ("linkedin", c["linkedin_url"], by_field.get("linkedin_url")),
+        ("birthday", c.get("birthday"), by_field.get("birthday")),
     ]
     for label, value, prov in rows:
         if value is None:

@@ -230,6 +230,8 @@ def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
 
 def _to_arrow(frame: pd.DataFrame, arrow_schema: pa.Schema) -> pa.Table:
     fields = [f for f in arrow_schema if f.name in frame.columns]
+    if frame.empty:  # columns of an empty frame may have lost their types (float64)
+        return pa.schema(fields).empty_table()
     return pa.Table.from_pandas(
         frame[[f.name for f in fields]], schema=pa.schema(fields), preserve_index=False
     )

@@ -16,6 +16,8 @@ import pyarrow.compute as pc
 NAME_PRIORITY = {"vcard": 0, "linkedin": 1, "mail": 2}
 JOB_PRIORITY = {"linkedin": 0, "vcard": 1, "mail": 2}
 NAME_FIELDS = ("display_name", "given_name", "family_name")
+# Personal details the user's own address book knows best (survivorship as for names).
+PERSONAL_FIELDS = ("birthday",)
 JOB_FIELDS = ("linkedin_url", "company", "title")
 
 
@@ -112,8 +114,8 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         contact_id, display_name, given_name, family_name, emails (best first), phones,
-        linkedin_url, company, title, sources, n_records and provenance (field ->
-        record_id that supplied it).
+        linkedin_url, company, title, birthday, sources, n_records and provenance
+        (field -> record_id that supplied it).
     """
     df = source_records.copy()
     df["_observed"] = df["observed_at"].astype("datetime64[us, UTC]")
@@ -130,6 +132,11 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
     contacts = contacts.join(names)
     for field in JOB_FIELDS:
         contacts = contacts.join(_first_present(by_job, field))
+    for field in PERSONAL_FIELDS:
+        if field not in df:  # records normalised before the field existed
+            df[field] = None
+            by_name[field] = None
+        contacts = contacts.join(_first_present(by_name, field))
     emails = _ordered_lists(by_name, "emails", by_count=True)
     phones = _ordered_lists(by_name, "phones", by_count=False)
     contacts["emails"] = emails.reindex(contacts.index)
@@ -140,7 +147,7 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
     contacts["sources"] = _sources(df).reindex(contacts.index)
     contacts["n_records"] = grouped.size().reindex(contacts.index).astype("int64")
 
-    provenance_fields = [f for f in (*NAME_FIELDS[:1], *JOB_FIELDS)]
+    provenance_fields = [f for f in (*NAME_FIELDS[:1], *JOB_FIELDS, *PERSONAL_FIELDS)]
     sources = [contacts[f"{f}__from"].tolist() for f in provenance_fields]
     contacts["provenance"] = [
         [

@@ -37,6 +37,7 @@ from transforms.arrow_columns import (
 )
 from transforms.domains import org_domain
 from transforms.nicknames import canonical_given
+from transforms.personal_details import normalise_birthday, postcode_key
 from transforms.phonetic import phonetic_key
 
 # Credentials and generational suffixes that decorate names in signatures and LinkedIn.
@@ -683,7 +684,8 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     Returns:
         A copy with display_name, given_name, family_name, name_key, emails, phones,
         linkedin_url, company, company_key and title added, and the matching keys
-        email_keys, given_key, family_key, name_phonetic and org_keys. String columns
+        email_keys, given_key, family_key, name_phonetic and org_keys; birthday and
+        postcodes (``transforms.personal_details``). String columns
         are ``string[pyarrow]``; the list columns are ``list<string>`` with one list,
         possibly empty, per record.
     """
@@ -717,4 +719,12 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
         concat_flat(company_orgs, emails.map_array(email_orgs)).to_arrow()
     )
     out["title"] = Coded.of(out["title_raw"]).map(lambda t: t.strip() or None).to_pandas()
+    # Phone-book details; extracts written before they existed have no such columns.
+    if "birthday_raw" not in out:
+        out["birthday_raw"] = pd.Series([None] * n, dtype="string[pyarrow]", index=out.index)
+    if "postcodes_raw" not in out:
+        out["postcodes_raw"] = list_series_array(pa.array([[]] * n, pa.list_(pa.string())))
+    out["birthday"] = Coded.of(out["birthday_raw"]).map(normalise_birthday).to_pandas()
+    postcodes = Flat.of(out["postcodes_raw"]).map(postcode_key)
+    out["postcodes"] = list_series_array(postcodes.to_arrow())
     return out

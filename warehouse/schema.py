@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 UTC_TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
@@ -84,6 +84,8 @@ SOURCE_RECORDS = pa.schema(
         ("family_key", pa.string()),  # folded family name, no spaces or punctuation
         ("name_phonetic", pa.string()),  # phonetic family code | given initial
         ("org_keys", STR_LIST),  # company key and non-free-mail domains, no spaces
+        ("birthday", pa.string()),  # 1980-04-12, or --04-12 when the year is unknown
+        ("postcodes", STR_LIST),  # upper case, no spaces; a US ZIP+4 as its ZIP
     ]
 )
 
@@ -98,6 +100,7 @@ CONTACTS = pa.schema(
         ("linkedin_url", pa.string()),
         ("company", pa.string()),
         ("title", pa.string()),
+        ("birthday", pa.string()),  # from the phone book; --MM-DD when the year is unknown
         ("sources", STR_LIST),
         ("n_records", pa.int64()),
         ("first_contact_at", UTC_TS),

@@ -76,6 +76,7 @@ def test_show_a_person(plain_demo_warehouse, capsys):
     assert "linkedin: https://www.linkedin.com/in/william-smith-4a1b2c" in out
     assert "last contact      2026-10-20 16:41  email inbound" in out
     assert "tie               strong" in out and "0.35 x recency" in out
+    assert "birthday      1979-05-23" in out
     assert "owed reply" in out and "most recent of 19 interactions" in out
 
     [bill] = _json(capsys, "show", "Bill Smith", "--warehouse", wh, "--interactions", "3")
@@ -83,6 +84,7 @@ def test_show_a_person(plain_demo_warehouse, capsys):
     assert bill["tie"]["class"] == "strong"
     assert set(bill["tie"]["components"]) == {"recency", "frequency", "reciprocity", "latency"}
     assert {p["field"]: p["source"] for p in bill["provenance"]} == {
+        "birthday": "vcard",
         "company": "linkedin",
         "display_name": "vcard",
         "linkedin_url": "linkedin",
