@@ -186,13 +186,14 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     for sim in (name_sim, company_sim):
         cols.append(np.round(np.nan_to_num(sim), 4))
         present.append(~np.isnan(sim))
-    keys = [*FEATURES, "prior", "name_similarity", "company_similarity"]
+    keys = pa.array([*FEATURES, "prior", "name_similarity", "company_similarity"])
     values = np.stack(cols, axis=1)
     mask = np.stack(present, axis=1)
-    flat_keys = np.broadcast_to(np.array(keys, dtype=object), values.shape)[mask]
+    # Keys by position, taken from the ten names by Arrow: no string object per entry.
+    key_index = np.broadcast_to(np.arange(len(keys), dtype=np.int32), values.shape)[mask]
     offsets = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int32)
     return pa.MapArray.from_arrays(
-        pa.array(offsets), pa.array(flat_keys, pa.string()), pa.array(values[mask], pa.float64())
+        pa.array(offsets), keys.take(pa.array(key_index)), pa.array(values[mask], pa.float64())
     )
 
 
@@ -252,12 +253,20 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     a, b = candidate_pairs(f)
     cmp = compare(f, a, b)
     model = estimate(f, cmp, len(a))
-    weights = model.weights(cmp)
-    log_odds = model.prior_bits + sum(weights[name] for name in FEATURES)
+    log_odds = model.log_odds(cmp)
     merge = log_odds >= MERGE_BITS
 
     must = _override_pairs(records, overrides.must_link)
     cannot = _override_pairs(records, overrides.cannot_link)
+    user_apart = _pair_mask(a, b, f.n, cannot)
+    # The pairs worth explaining are near misses and better (merges and the merges a
+    # guard refused are among them) and the user's overrides: their evidence is kept,
+    # the comparison of the other pairs (four fifths at a million) let go.
+    near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, f.n, must))
+    weights = model.weights(cmp, near)
+    levels = {k: v[near] for k, v in cmp.levels.items()}
+    name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
+    del cmp
     result = cluster(
         f.n,
         a,
@@ -276,15 +285,15 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, f.n, list(result.refused))
-    user_apart = _pair_mask(a, b, f.n, cannot)
-    # Only pairs worth explaining are kept, so everything below runs on those alone:
-    # at a million records that is a fifth of the candidate pairs.
     keep = (merge & same) | guarded | user_apart | (log_odds >= NEAR_MISS_BITS)
     idx = np.flatnonzero(keep)
+    at = np.searchsorted(near, idx)  # kept pairs are among the near ones: where there
+    if len(idx) and (at[-1] >= len(near) or not np.array_equal(near[at], idx)):
+        raise AssertionError("a kept pair is not among the pairs whose evidence was kept")
     ka, kb, same, merge, guarded, user_apart = (
         x[idx] for x in (a, b, same, merge, guarded, user_apart)
     )
-    levels = {k: v[idx] for k, v in cmp.levels.items()}
+    levels = {k: v[at] for k, v in levels.items()}
     refused = np.full(len(idx), "", dtype=object)
     refused[guarded] = [
         result.refused[pair]
@@ -300,10 +309,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     rule[user_apart & ~same] = "cannot_link_override"
     score = 1.0 / (1.0 + np.exp2(-np.clip(log_odds[idx], -1000, 1000)))
     evidence = _evidence(
-        {k: v[idx] for k, v in weights.items()},
+        {k: v[at] for k, v in weights.items()},
         model.prior_bits,
-        cmp.name_similarity[idx],
-        cmp.company_similarity[idx],
+        name_sim[at],
+        company_sim[at],
         levels,
     )
     columns = {

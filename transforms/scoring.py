@@ -433,19 +433,33 @@ class Model:
     def prior_bits(self) -> float:
         return float(np.log2(self.matches_per_record / max(self.population - 1, 1)))
 
-    def weights(self, cmp: Comparison) -> dict[str, np.ndarray]:
-        """Bayes factor in bits per feature and pair (0 where not comparable)."""
-        out = {}
+    def weight(self, cmp: Comparison, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Bayes factor in bits of one feature per pair (0 where not comparable).
+
+        Args:
+            rows: only these pairs (positions), else all.
+        """
+        level = cmp.levels[name] if rows is None else cmp.levels[name][rows]
+        valid = level >= 0
+        lv = np.maximum(level, 0)
+        u = self.u[name][lv]
+        if (tf := cmp.tf_u.get(name)) is not None:
+            tf = tf if rows is None else tf[rows]
+            u = np.where(np.isnan(tf), u, tf)
+        w = np.log2(self.m[name][lv] / u)
+        return np.where(valid & (level != NEUTRAL.get(name, -9)), w, 0.0)
+
+    def weights(self, cmp: Comparison, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
+        """``weight`` of every feature."""
+        return {name: self.weight(cmp, name, rows) for name in FEATURES}
+
+    def log_odds(self, cmp: Comparison) -> np.ndarray:
+        """Prior plus every feature's weight, per pair; one feature's temporaries at a time
+        (ten million pairs times seven features of float64 weights is half a gigabyte)."""
+        total = 0
         for name in FEATURES:
-            level = cmp.levels[name]
-            valid = level >= 0
-            lv = np.maximum(level, 0)
-            u = self.u[name][lv]
-            if (tf := cmp.tf_u.get(name)) is not None:
-                u = np.where(np.isnan(tf), u, tf)
-            w = np.log2(self.m[name][lv] / u)
-            out[name] = np.where(valid & (cmp.levels[name] != NEUTRAL.get(name, -9)), w, 0.0)
-        return out
+            total = total + self.weight(cmp, name)
+        return self.prior_bits + total
 
 
 def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
