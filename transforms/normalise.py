@@ -274,9 +274,9 @@ def alnum_keys(values: pa.Array, fn: Callable[[str], str | None]) -> pa.Array:
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:
     """(given, family) from a clean display name: the last token is the family name."""
-    if not name:
+    tokens = name.split() if name else []
+    if not tokens:
         return None, None
-    tokens = name.split()
     if len(tokens) == 1:
         return tokens[0], None
     return " ".join(tokens[:-1]), tokens[-1]

@@ -520,3 +520,18 @@ def test_list_columns_are_arrow_lists_with_one_list_per_record():
     assert out["emails"].tolist() == [["a@x.org"], [], []]
     assert out["phones"].tolist() == [["+14155550134"], [], []]
     assert out["org_keys"].tolist() == [["x"], [], []]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ann Lee", ("Ann", "Lee")),
+        ("Miguel Sánchez Galera", ("Miguel Sánchez", "Galera")),
+        ("Cher", ("Cher", None)),
+        ("   ", (None, None)),
+        ("", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_split_name(name, expected):
+    assert split_name(name) == expected
