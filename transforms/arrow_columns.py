@@ -5,6 +5,10 @@ missing) and its distinct values. A Python function then runs once per distinct 
 and the rows are rebuilt with ``take``: a million rows cost what their distinct values
 cost, and no Python object is created per row. List columns are flattened to (row,
 element) pairs first and rebuilt from offsets.
+
+``string_codes`` and ``list_items`` read columns the same way into integer codes for
+matching (``transforms.features``); they accept object columns of Python values too,
+as tests and older callers build them.
 """
 
 from __future__ import annotations
@@ -51,6 +55,119 @@ def list_array(series: pd.Series) -> pa.Array:
         [list(v) if isinstance(v, list | tuple | np.ndarray) else None for v in values],
         type=STR_LIST,
     )
+
+
+# --- reading columns for matching (transforms.features) ---------------------------
+
+_UNCONVERTIBLE = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+_LIST_TYPES = (
+    pa.types.is_list,
+    pa.types.is_large_list,
+    pa.types.is_fixed_size_list,
+    pa.types.is_list_view,
+    pa.types.is_large_list_view,
+)
+
+
+def column_array(series: pd.Series) -> pa.Array | None:
+    """The column as one Arrow array; None when Arrow cannot type its values.
+
+    An Arrow-backed column is used as it is; an object column (Python strings or
+    lists, None, NaN) is converted in one call, missing values becoming nulls.
+    """
+    array = getattr(series.array, "_pa_array", None)
+    if array is None:
+        try:
+            array = pa.array(series.to_numpy(dtype=object), from_pandas=True)
+        except _UNCONVERTIBLE:
+            return None
+    if isinstance(array, pa.ChunkedArray):  # one chunk: no copy
+        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+    if pa.types.is_dictionary(array.type):
+        array = array.dictionary_decode()
+    return array
+
+
+def text_array(array: pa.Array) -> pa.Array | None:
+    """The array as Arrow strings (all nulls for a null array); None if not text."""
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    if pa.types.is_string_view(array.type) or pa.types.is_null(array.type):
+        return array.cast(pa.large_string())
+    return None
+
+
+def encode_objects(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Codes by first occurrence (-1 for null) and the distinct values (object array)."""
+    codes, dictionary = encode_array(array)
+    return codes, object_values(dictionary)
+
+
+def encode_array(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes by first occurrence (-1 for null) and the distinct values, in Arrow."""
+    encoded = pc.dictionary_encode(array)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, encoded.dictionary
+
+
+def object_values(array: pa.Array) -> np.ndarray:
+    """An Arrow array as an object array of Python values."""
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def factorize_objects(values: list) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of Python values: codes by first occurrence, -1 for None / NaN."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def without_code(codes: np.ndarray, e: int) -> np.ndarray:
+    """Codes as if value e had been missing: -1 for it, later codes move down one."""
+    return np.where(codes == e, -1, codes - (codes > e)) if e >= 0 else codes
+
+
+def string_codes(series: pd.Series, values: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Per record the code of its string (-1: missing, empty or not a string), codes
+    numbered by first occurrence; and the distinct strings (None unless ``values``)."""
+    array = column_array(series)
+    text = text_array(array) if array is not None else None
+    if text is None:  # values Arrow cannot type (a stray number among strings): missing
+        codes, distinct = factorize_objects(
+            [v if isinstance(v, str) else None for v in series.tolist()]
+        )
+        empty = np.flatnonzero(distinct == "")
+        e = int(empty[0]) if len(empty) else -1
+        return without_code(codes, e), (np.delete(distinct, e) if e >= 0 else distinct)
+    codes, dictionary = encode_array(text)
+    # An empty string is no value.
+    e = pc.index(dictionary, pa.scalar("", dictionary.type)).as_py()
+    codes = without_code(codes, e)
+    if not values:
+        return codes, None
+    distinct = object_values(dictionary)
+    return codes, (np.delete(distinct, e) if e >= 0 else distinct)
+
+
+def list_items(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The items of a list column: per item its record and its code (-1: null item),
+    codes numbered by first occurrence; and the distinct items.
+
+    A cell that is not a list (None, NaN) has no items; an empty string is an item.
+    Accepts Arrow list columns and object columns of Python lists alike.
+    """
+    array = column_array(series)
+    if array is not None and pa.types.is_null(array.type):
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, dtype=object)
+    if array is not None and any(is_list(array.type) for is_list in _LIST_TYPES):
+        items = text_array(pc.list_flatten(array))
+        if items is not None:
+            rows = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
+            codes, values = encode_objects(items)
+            return rows.astype(np.int64), codes, values
+    lists = [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in series.tolist()]
+    rows = np.repeat(np.arange(len(lists), dtype=np.int64), [len(v) for v in lists])
+    codes, values = factorize_objects([x for v in lists for x in v])
+    return rows, codes, values
 
 
 def _with_missing(codes: np.ndarray) -> pa.Array:

@@ -24,6 +24,12 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from transforms.arrow_columns import (
+    encode_objects,
+    factorize_objects,
+    list_items,
+    string_codes,
+)
 from transforms.nicknames import canonical_given, nickname_table
 from transforms.normalise import fold, is_role_address
 from transforms.personal_details import Birthdays
@@ -36,116 +42,6 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 MIN_LOCAL_LETTERS = 4
 # Given names this alike (Jaro-Winkler) with the same initial may be one person's.
 GIVEN_SIMILARITY = 0.88
-
-# --- reading columns ------------------------------------------------------------------
-
-_UNCONVERTIBLE = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
-_LIST_TYPES = (
-    pa.types.is_list,
-    pa.types.is_large_list,
-    pa.types.is_fixed_size_list,
-    pa.types.is_list_view,
-    pa.types.is_large_list_view,
-)
-
-
-def _arrow(series: pd.Series) -> pa.Array | None:
-    """The column as one Arrow array; None when Arrow cannot type its values.
-
-    An Arrow-backed column is used as it is; an object column (Python strings or
-    lists, None, NaN) is converted in one call, missing values becoming nulls.
-    """
-    array = getattr(series.array, "_pa_array", None)
-    if array is None:
-        try:
-            array = pa.array(series.to_numpy(dtype=object), from_pandas=True)
-        except _UNCONVERTIBLE:
-            return None
-    if isinstance(array, pa.ChunkedArray):  # one chunk: no copy
-        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
-    if pa.types.is_dictionary(array.type):
-        array = array.dictionary_decode()
-    return array
-
-
-def _text(array: pa.Array) -> pa.Array | None:
-    """The array as Arrow strings (all nulls for a null array); None if not text."""
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array
-    if pa.types.is_string_view(array.type) or pa.types.is_null(array.type):
-        return array.cast(pa.large_string())
-    return None
-
-
-def _encode(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Codes by first occurrence (-1 for null) and the distinct values (object array)."""
-    codes, dictionary = _encode_arrow(array)
-    return codes, _objects(dictionary)
-
-
-def _encode_arrow(array: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Codes by first occurrence (-1 for null) and the distinct values, in Arrow."""
-    encoded = pc.dictionary_encode(array)
-    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    return codes, encoded.dictionary
-
-
-def _objects(array: pa.Array) -> np.ndarray:
-    """An Arrow array as an object array of Python values."""
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=object)
-
-
-def _factorize(values: list) -> tuple[np.ndarray, np.ndarray]:
-    """pd.factorize of Python values: codes by first occurrence, -1 for None / NaN."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
-
-
-def _without(codes: np.ndarray, e: int) -> np.ndarray:
-    """Codes as if value e had been missing: -1 for it, later codes move down one."""
-    return np.where(codes == e, -1, codes - (codes > e)) if e >= 0 else codes
-
-
-def _string_codes(series: pd.Series, values: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Per record the code of its string (-1: missing, empty or not a string), codes
-    numbered by first occurrence; and the distinct strings (None unless ``values``)."""
-    array = _arrow(series)
-    text = _text(array) if array is not None else None
-    if text is None:  # values Arrow cannot type (a stray number among strings): missing
-        codes, distinct = _factorize([v if isinstance(v, str) else None for v in series.tolist()])
-        empty = np.flatnonzero(distinct == "")
-        e = int(empty[0]) if len(empty) else -1
-        return _without(codes, e), (np.delete(distinct, e) if e >= 0 else distinct)
-    codes, dictionary = _encode_arrow(text)
-    # An empty string is no value.
-    e = pc.index(dictionary, pa.scalar("", dictionary.type)).as_py()
-    codes = _without(codes, e)
-    if not values:
-        return codes, None
-    distinct = _objects(dictionary)
-    return codes, (np.delete(distinct, e) if e >= 0 else distinct)
-
-
-def _list_items(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The items of a list column: per item its record and its code (-1: null item),
-    codes numbered by first occurrence; and the distinct items.
-
-    A cell that is not a list (None, NaN) has no items; an empty string is an item.
-    Accepts Arrow list columns and object columns of Python lists alike.
-    """
-    array = _arrow(series)
-    if array is not None and pa.types.is_null(array.type):
-        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, dtype=object)
-    if array is not None and any(is_list(array.type) for is_list in _LIST_TYPES):
-        items = _text(pc.list_flatten(array))
-        if items is not None:
-            rows = pc.list_parent_indices(array).to_numpy(zero_copy_only=False)
-            codes, values = _encode(items)
-            return rows.astype(np.int64), codes, values
-    lists = [list(v) if isinstance(v, list | tuple | np.ndarray) else [] for v in series.tolist()]
-    rows = np.repeat(np.arange(len(lists), dtype=np.int64), [len(v) for v in lists])
-    codes, values = _factorize([x for v in lists for x in v])
-    return rows, codes, values
 
 
 def _recode(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,7 +61,7 @@ def _map_codes(codes: np.ndarray, values: np.ndarray, fn) -> tuple[np.ndarray, n
     The values are in first-occurrence order and each is used: so the mapped values
     meet in the same order, scanning the values as scanning the records.
     """
-    mapped, uniques = _factorize([fn(v) for v in values.tolist()])
+    mapped, uniques = factorize_objects([fn(v) for v in values.tolist()])
     return np.append(mapped, -1)[codes], uniques
 
 
@@ -371,7 +267,7 @@ def _forms_of_groups(
 
     # One code per distinct string, to find repeats within a name.
     strings = pa.concat_arrays([full, short, alone, pa.array(extra, pa.large_string())])
-    ids, _ = _encode(strings)
+    ids, _ = encode_objects(strings)
     long = pc.utf8_length(strings).to_numpy(zero_copy_only=False) >= MIN_LOCAL_LETTERS
     cut = np.cumsum([len(full), len(short), len(alone)])
     width = np.int64(int(ids.max(initial=0)) + 1)
@@ -688,16 +584,16 @@ class RecordFeatures:
     @classmethod
     def from_records(cls, records: pd.DataFrame) -> RecordFeatures:
         n = len(records)
-        url, _ = _string_codes(records["linkedin_url"], values=False)
-        given_key = _string_codes(records["given_key"])
-        family_key = _string_codes(records["family_key"])
-        name, name_values = _string_codes(records["name_key"])
+        url, _ = string_codes(records["linkedin_url"], values=False)
+        given_key = string_codes(records["given_key"])
+        family_key = string_codes(records["family_key"])
+        name, name_values = string_codes(records["name_key"])
         # A double surname (Ramírez Flores) may be written with its first part only.
         alt, alt_values = _map_codes(name, name_values, _second_family)
         # One code space for given and family names, so that swapped names compare:
         # coding the distinct values given, family, alternative in turn numbers them as
         # coding all the records' given names, then family names, then alternatives.
-        space, names = _factorize(np.concatenate([given_key[1], family_key[1], alt_values]))
+        space, names = factorize_objects(np.concatenate([given_key[1], family_key[1], alt_values]))
         cut = np.cumsum([len(given_key[1]), len(family_key[1])])
         given = np.append(space[: cut[0]], -1)[given_key[0]]
         family = np.append(space[cut[0] : cut[1]], -1)[family_key[0]]
@@ -716,19 +612,19 @@ class RecordFeatures:
             " ".join(sorted((g, canonical_given(f)))) if g and f else None
             for g, f in zip(gs, fs, strict=True)
         ]
-        full_of, _ = _factorize(unordered)
+        full_of, _ = factorize_objects(unordered)
         full = np.append(full_of, -1)[written]
 
         first_letter = np.array([ord(x[0]) for x in names.tolist()] + [-1], dtype=np.int32)
         lengths = np.array([len(x) for x in names.tolist()] + [0], dtype=np.int32)
-        phonetic, _ = _string_codes(records["name_phonetic"], values=False)
-        company, company_values = _string_codes(records["company_key"])
-        org_rows = Exploded.of(*_list_items(records["org_keys"])[:2])
-        phone_rows = Exploded.of(*_list_items(records["phones"])[:2])
+        phonetic, _ = string_codes(records["name_phonetic"], values=False)
+        company, company_values = string_codes(records["company_key"])
+        org_rows = Exploded.of(*list_items(records["org_keys"])[:2])
+        phone_rows = Exploded.of(*list_items(records["phones"])[:2])
 
         # Role addresses (info@, sales@) are left out; the personal ones are coded as
         # if they were all there is.
-        rows, codes, values = _list_items(records["email_keys"])
+        rows, codes, values = list_items(records["email_keys"])
         role = np.array([is_role_address(e) for e in values.tolist()] + [False], dtype=bool)
         personal = ~role[codes]
         codes, email_values = _recode(codes[personal], values)
@@ -743,7 +639,7 @@ class RecordFeatures:
         word_count = [len(x.split()) for x in name_values.tolist()]
         name_words = np.array(word_count + [0], dtype=np.int64)[name]
         form_rows, full_rows, given_rows, local_rows, local_code = _spellings(
-            (_string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
+            (string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
             email_rows,
             email_values,
         )
@@ -754,11 +650,11 @@ class RecordFeatures:
         )
 
         if "birthday" in records:
-            birthdays = Birthdays.from_codes(*_string_codes(records["birthday"]))
+            birthdays = Birthdays.from_codes(*string_codes(records["birthday"]))
         else:  # records built without the column (older extracts, tests)
             birthdays = Birthdays.none(n)
         if "postcodes" in records:
-            postcode_rows = Exploded.of(*_list_items(records["postcodes"])[:2])
+            postcode_rows = Exploded.of(*list_items(records["postcodes"])[:2])
         else:
             postcode_rows = Exploded.of(np.empty(0, np.int64), np.empty(0, np.int64))
 

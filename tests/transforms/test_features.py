@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.transforms.helpers import records
+from transforms.arrow_columns import list_items, string_codes
 from transforms.features import (
     Exploded,
     RecordFeatures,
@@ -20,13 +21,11 @@ from transforms.features import (
     _group,
     _isin,
     _later_words,
-    _list_items,
     _local_letters,
     _map_codes,
     _name_forms,
     _pair_codes,
     _recode,
-    _string_codes,
 )
 from transforms.normalise import fold
 
@@ -65,13 +64,13 @@ def _string_forms(values: list) -> dict[str, pd.Series]:
 def test_string_codes_are_factorised_codes_whatever_the_column_type(values):
     want = _factorized(values)
     for form, series in _string_forms(values).items():
-        codes, uniques = _string_codes(series)
+        codes, uniques = string_codes(series)
         assert (codes.tolist(), list(uniques)) == want, form
 
 
 def test_string_codes_of_a_column_with_non_strings_treat_them_as_missing():
     series = pd.Series(["a", 3, None, float("nan"), "", "a", b"x"], dtype=object)
-    codes, uniques = _string_codes(series)
+    codes, uniques = string_codes(series)
     assert codes.tolist() == [0, -1, -1, -1, -1, 0, -1]
     assert uniques.tolist() == ["a"]
 
@@ -106,13 +105,13 @@ def test_list_items_are_the_same_from_python_lists_and_arrow_lists(cells):
         whole = pa.array([["zz"], *cells], pa.list_(pa.string()))
         forms["arrow slice"] = pd.Series(pd.arrays.ArrowExtensionArray(whole.slice(1)))
     for form, series in forms.items():
-        rows, codes, uniques = _list_items(series)
+        rows, codes, uniques = list_items(series)
         assert (rows.tolist(), codes.tolist(), list(uniques)) == want, form
 
 
 def test_list_items_of_cells_that_are_not_lists_are_none():
     series = pd.Series([["a"], "b", None, ("c", "a"), np.array(["d"], dtype=object)])
-    rows, codes, uniques = _list_items(series)
+    rows, codes, uniques = list_items(series)
     assert rows.tolist() == [0, 3, 3, 4]
     assert codes.tolist() == [0, 1, 0, 2]
     assert uniques.tolist() == ["a", "c", "d"]
@@ -131,7 +130,7 @@ def test_recode_numbers_the_codes_left_as_if_they_were_all(codes):
 
 @given(_CELLS)
 def test_map_codes_is_factorising_the_mapped_value_of_every_record(values):
-    codes, uniques = _string_codes(pd.Series(values, dtype=object))
+    codes, uniques = string_codes(pd.Series(values, dtype=object))
 
     def last_letter(x):
         return x[-1] if x[-1].isalpha() else None
