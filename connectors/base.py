@@ -115,10 +115,6 @@ def excerpt(text: str | bytes | None) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def empty_frame(arrow_schema: pa.Schema) -> pd.DataFrame:
-    return arrow_schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype)
-
-
 def frame_from_rows(rows: list[dict], arrow_schema: pa.Schema) -> pd.DataFrame:
     """Rows (dicts keyed by column) to a DataFrame typed by the Arrow schema."""
     table = pa.Table.from_pylist(rows, schema=arrow_schema) if rows else arrow_schema.empty_table()

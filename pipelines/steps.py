@@ -9,7 +9,7 @@ import logging
 import shutil
 import time
 import traceback
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -597,7 +597,3 @@ def _drop_unused_extracts(warehouse: Path, keep: set[str]) -> None:
     for child in cache.iterdir():
         if child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
-
-
-def result_as_dict(result: InputResult) -> dict:
-    return asdict(result)

@@ -602,30 +602,6 @@ def _name_phonetics(given: Coded, family: Coded) -> pa.Array:
     return pc.binary_join_element_wise(family.map(_family_phonetic).to_arrow(), initials, "|")
 
 
-def column_values(series: pd.Series) -> list:
-    """Python values of a column; an Arrow-backed one converted in one call, not per item."""
-    array = getattr(series.array, "_pa_array", None)
-    return array.to_pylist() if array is not None else series.tolist()
-
-
-def distinct_rows(*columns) -> tuple[np.ndarray, np.ndarray]:
-    """Group records by the values of several columns, without building tuples.
-
-    Returns:
-        codes: per record its group, 0..k-1; rows: per group one record of it.
-    """
-    n = len(columns[0])
-    code = np.zeros(n, dtype=np.int64)
-    for column in columns:
-        c, _ = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
-        code = code * (int(c.max(initial=-1)) + 2) + (c.astype(np.int64) + 1)
-        code, _ = pd.factorize(code)
-        code = code.astype(np.int64)
-    rows = np.zeros(int(code.max(initial=-1)) + 1, dtype=np.int64)
-    rows[code] = np.arange(n, dtype=np.int64)  # any member: they are all alike
-    return code, rows
-
-
 def _present(raw: Coded) -> np.ndarray:
     """Per row: the value is there and not only spaces."""
     written = [bool(v.strip()) for v in raw.values.to_pylist()]
