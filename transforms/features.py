@@ -25,6 +25,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from transforms.arrow_columns import (
+    distinct_combinations,
     encode_objects,
     factorize_objects,
     list_items,
@@ -310,22 +311,6 @@ def _local_letters(addresses: np.ndarray) -> list[str | None]:
     return [x if len(x) >= MIN_LOCAL_LETTERS else None for x in letters]
 
 
-def _group(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Records grouped by several code columns (-1 a value like any other).
-
-    Returns:
-        Per record its group, numbered by first occurrence; per group one record of it.
-    """
-    group = np.zeros(len(codes[0]), dtype=np.int64)
-    for c in codes:
-        group = group * np.int64(int(c.max(initial=-1)) + 2) + (c + 1)
-        group, _ = pd.factorize(group)
-        group = group.astype(np.int64)
-    member = np.zeros(int(group.max(initial=-1)) + 1, dtype=np.int64)
-    member[group] = np.arange(len(group), dtype=np.int64)  # any: they are all alike
-    return group, member
-
-
 def _exploded_groups(group: np.ndarray, flat: np.ndarray, lengths: np.ndarray) -> Exploded:
     """(record, code) rows: every record gets the codes of its group, which are
     flat[offset:offset + length] of the group's length, groups in order."""
@@ -359,8 +344,8 @@ def _spellings(
     (gn, gn_v), (gk, gk_v), (fk, fk_v), (nk, nk_v) = names
     # The given and the family spellings depend on two columns each: done per distinct
     # pair, then combined per distinct name.
-    given_of, given_member = _group(gn, gk)
-    family_of, family_member = _group(fk, nk)
+    given_of, given_member = distinct_combinations(gn, gk)
+    family_of, family_member = distinct_combinations(fk, nk)
     givens = [
         _given_spellings(x, y)
         for x, y in zip(
@@ -376,7 +361,7 @@ def _spellings(
             _strings_at(fk_v, fk[family_member]).tolist(), nk[family_member].tolist(), strict=True
         )
     ]
-    group, member = _group(gn, gk, fk, nk)
+    group, member = distinct_combinations(gn, gk, fk, nk)
     local_of = _local_letters(email_values)
     has_local = np.array([x is not None for x in local_of], dtype=bool)
     codes, n_forms, n_full, n_alone = _forms_of_groups(

@@ -11,14 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.transforms.helpers import records
-from transforms.arrow_columns import list_items, string_codes
+from transforms.arrow_columns import distinct_combinations, list_items, string_codes
 from transforms.features import (
     Exploded,
     RecordFeatures,
     _family_spellings,
     _forms_of_groups,
     _given_spellings,
-    _group,
     _isin,
     _later_words,
     _local_letters,
@@ -158,7 +157,7 @@ def test_pair_codes_number_distinct_pairs_by_first_occurrence(pairs):
 def test_group_numbers_distinct_rows_by_first_occurrence(rows):
     x = np.array([p for p, _ in rows], dtype=np.int64)
     y = np.array([q for _, q in rows], dtype=np.int64)
-    group, member = _group(x, y)
+    group, member = distinct_combinations(x, y)
     seen: dict = {}
     assert group.tolist() == [seen.setdefault(r, len(seen)) for r in rows]
     assert [rows[i] for i in member.tolist()] == list(seen)
