@@ -24,17 +24,9 @@ import pyarrow.compute as pc
 STR_LIST = pa.list_(pa.string())
 
 
-def _arrow(series: pd.Series) -> pa.Array | None:
-    """The column's Arrow data as one array, or None when it is not Arrow-backed."""
-    data = getattr(series.array, "_pa_array", None)
-    if data is None:
-        return None
-    return data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
-
-
 def string_array(series: pd.Series) -> pa.Array:
     """A column as an Arrow string array; anything but a str (None, NaN, NA) is null."""
-    data = _arrow(series)
+    data = column_array(series)
     if data is not None and (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
         return data
     values = data.to_pylist() if data is not None else series.tolist()
@@ -43,7 +35,7 @@ def string_array(series: pd.Series) -> pa.Array:
 
 def list_array(series: pd.Series) -> pa.Array:
     """A column of string lists as an Arrow list array (missing lists stay null)."""
-    data = _arrow(series)
+    data = column_array(series)
     if (
         data is not None
         and pa.types.is_list(data.type)

@@ -42,8 +42,6 @@ def _first_present(ranked: pd.DataFrame, field: str) -> pd.DataFrame:
 
 def _arrow(series: pd.Series, arrow_type: pa.DataType) -> pa.Array:
     """The column as one Arrow array without a trip through Python objects."""
-    if not len(series):  # an empty column may have lost its type (float64)
-        return pa.array([], type=arrow_type)
     array = pa.array(series, type=arrow_type, from_pandas=True)
     return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 

@@ -162,8 +162,10 @@ def _lookup(index: dict[str, list[int]], ident: str) -> list[int]:
     return []
 
 
-def _override_pairs(records, pairs: list[tuple[str, str]]) -> list[tuple[int, int]]:
-    index = _identifier_index(records) if pairs else {}
+def _override_pairs(
+    index: dict[str, list[int]], pairs: list[tuple[str, str]]
+) -> list[tuple[int, int]]:
+    """Record position pairs (i < j) meant by identifier pairs, through ``index``."""
     out = set()
     for x, y in pairs:
         left, right = _lookup(index, x), _lookup(index, y)
@@ -256,8 +258,11 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     log_odds = model.log_odds(cmp)
     merge = log_odds >= MERGE_BITS
 
-    must = _override_pairs(records, overrides.must_link)
-    cannot = _override_pairs(records, overrides.cannot_link)
+    # One pass over the records serves both lists (none at all without overrides).
+    wanted = overrides.must_link or overrides.cannot_link
+    index = _identifier_index(records) if wanted else {}
+    must = _override_pairs(index, overrides.must_link)
+    cannot = _override_pairs(index, overrides.cannot_link)
     user_apart = _pair_mask(a, b, f.n, cannot)
     # The pairs worth explaining are near misses and better (merges and the merges a
     # guard refused are among them) and the user's overrides: their evidence is kept,
