@@ -634,14 +634,8 @@ class RecordFeatures:
             email_rows, full_rows, local_code, len(email_values)
         )
 
-        if "birthday" in records:
-            birthdays = Birthdays.from_codes(*string_codes(records["birthday"]))
-        else:  # records built without the column (older extracts, tests)
-            birthdays = Birthdays.none(n)
-        if "postcodes" in records:
-            postcode_rows = Exploded.of(*list_items(records["postcodes"])[:2])
-        else:
-            postcode_rows = Exploded.of(np.empty(0, np.int64), np.empty(0, np.int64))
+        birthdays = Birthdays.from_codes(*string_codes(records["birthday"]))
+        postcode_rows = Exploded.of(*list_items(records["postcodes"])[:2])
 
         # Arrow's allocator keeps what the column reading freed (hundreds of MB at a
         # million records); what follows allocates through numpy, not Arrow.

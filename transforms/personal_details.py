@@ -93,10 +93,6 @@ class Birthdays:
 
     __hash__ = None  # mutable arrays
 
-    @classmethod
-    def none(cls, n: int) -> Birthdays:
-        return cls(np.full(n, -1, np.int32), np.full(n, -1, np.int32))
-
     def date_code(self) -> np.ndarray:
         """Per record one code for a whole date (year known), else -1: a blocking key."""
         return np.where(self.year >= 0, self.year.astype(np.int64) * 10_000 + self.month_day, -1)
