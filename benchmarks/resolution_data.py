@@ -48,6 +48,9 @@ P_MOBILE = 0.8
 P_LINKEDIN_EMAIL = 0.07
 # Hard negatives.
 P_NAMESAKE = 0.03  # copies an earlier person's name, at another company
+# A name this common (share of given x family name in its culture: one person in ten
+# has a name at least this common) is copied whenever drawn; rarer ones proportionally less.
+NAMESAKE_SHARE = 2e-3
 P_SIMILAR_COLLEAGUE = 0.012  # Jon Smith next to John Smith at the same company
 P_HOUSEHOLD = 0.03  # two relatives: family name, landline and maybe a family mailbox
 P_ROLE_ADDRESS = 0.15  # per company with two or more people in the phone book
@@ -636,6 +639,12 @@ class _Picker:
         return self.items[bisect(self.cum, rng.random() * self.total)]
 
 
+def _shares(picker: _Picker) -> dict:
+    """Item -> its share of the picks."""
+    weights = [b - a for a, b in zip([0.0, *picker.cum[:-1]], picker.cum, strict=True)]
+    return {item: w / picker.total for item, w in zip(picker.items, weights, strict=True)}
+
+
 def _zipf(items, offset: float, s: float = 1.0) -> _Picker:
     return _Picker(items, [1.0 / (rank + offset) ** s for rank in range(1, len(items) + 1)])
 
@@ -806,6 +815,8 @@ class _World:
         self.culture = _Picker(CULTURES, [c.weight for c in CULTURES])
         self.given = {c.name: _zipf(c.given, 2.0) for c in CULTURES}
         self.family = {c.name: _zipf(c.family, 3.0) for c in CULTURES}
+        self.given_share = {c: _shares(p) for c, p in self.given.items()}
+        self.family_share = {c: _shares(p) for c, p in self.family.items()}
         self.legal = _Picker([f for f, _ in LEGAL_FORMS], [w for _, w in LEGAL_FORMS])
         self.tld = _Picker([t for t, _ in TLDS], [w for _, w in TLDS])
         self.provider = _Picker([p for p, _ in PROVIDERS], [w for _, w in PROVIDERS])
@@ -953,8 +964,8 @@ class _World:
                 pending_relative = None
             else:
                 roll = rng.random()
-                if roll < P_NAMESAKE and self.people:
-                    p = self._namesake_of(self.people[int(rng.random() * len(self.people))], pid)
+                if roll < P_NAMESAKE and (q := self._common_name_holder()) is not None:
+                    p = self._namesake_of(q, pid)
                 elif (
                     roll < P_NAMESAKE + P_SIMILAR_COLLEAGUE
                     and similar_candidates
@@ -1037,6 +1048,32 @@ class _World:
         if not c.tail_stems or rng.random() < P_COMMON_FAMILY:
             return self.family[c.name](rng)
         return rng.choice(c.tail_stems) + rng.choice(c.tail_ends)
+
+    def name_share(self, p: Person) -> float:
+        """How common the person's name is: the share of their culture's people drawn
+        with that given name, times the share with that family name."""
+        c = p.culture.name
+        given = self.given_share[c].get(p.given, 0.0)
+        if p.family in self.family_share[c]:
+            family = self.family_share[c][p.family] * (
+                P_COMMON_FAMILY if p.culture.tail_stems else 1.0
+            )
+        else:  # a family name from the long tail
+            tail = len(p.culture.tail_stems) * len(p.culture.tail_ends)
+            family = (1 - P_COMMON_FAMILY) / max(tail, 1)
+        return given * family
+
+    def _common_name_holder(self) -> Person | None:
+        """An earlier person whose name a newcomer shares, drawn so that the chance of a
+        namesake grows with how common the name is: John Smith has several, a rare name
+        next to none (accepted with probability share / NAMESAKE_SHARE, capped at 1)."""
+        if not self.people:
+            return None
+        for _ in range(50):
+            q = self.people[int(self.rng.random() * len(self.people))]
+            if self.rng.random() < self.name_share(q) / NAMESAKE_SHARE:
+                return q
+        return None
 
     def _namesake_of(self, q: Person, pid: str) -> Person:
         p = self._fresh(pid, culture=q.culture)

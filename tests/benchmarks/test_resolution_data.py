@@ -324,3 +324,17 @@ def test_tiny_quality_run_through_the_engine():
     sizes = Counter(truth.values())
     assert report.counts.true_pairs == sum(n * (n - 1) // 2 for n in sizes.values())
     assert 0.0 <= report.counts.precision <= 1.0 and 0.0 <= report.counts.recall <= 1.0
+
+
+def test_namesakes_grow_with_how_common_the_name_is():
+    world = _World(4000, 2)
+    world.make_people()
+    holders = Counter(f"{p.given} {p.family}" for p in world.people)
+    share = {f"{p.given} {p.family}": world.name_share(p) for p in world.people}
+    ranked = sorted(share, key=share.get)
+    rare, common = ranked[: len(ranked) // 2], ranked[len(ranked) // 2 :]
+
+    def namesake_rate(names):
+        return sum(holders[n] > 1 for n in names) / len(names)
+
+    assert namesake_rate(common) > 3 * namesake_rate(rare)
