@@ -244,6 +244,15 @@ def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) ->
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything ties writes is personal data: owner-only, whatever the user's umask.
+    old_umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if getattr(args, "handler", None) is not None:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from connectors.base import ReadOptions, stable_id
+from warehouse.private import private_dir
 
 STATE_FILE = "inputs.json"
 
@@ -86,7 +87,7 @@ class DamagedState(RuntimeError):
 
 
 def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(state_dir)
     tmp = state_dir / (STATE_FILE + ".tmp")
     # me_hints only where there are any: the file of a run without them is as before.
     rows = {

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
+from warehouse.private import private_warehouse
 
 CURRENT = "current"
 SNAPSHOTS = "snapshots"
@@ -91,9 +92,7 @@ def commit_snapshot(
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
     try:
-        warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
-        snapshots = warehouse / SNAPSHOTS
-        snapshots.mkdir(exist_ok=True, mode=0o700)
+        snapshots = private_warehouse(warehouse) / SNAPSHOTS
         final = snapshots / run_id
         tmp = snapshots / f".{run_id}.partial"
         if tmp.exists():
