@@ -122,6 +122,9 @@ def _run_flow(
         file=sys.stderr,
         flush=True,
     )
+    from pipelines.prefect_env import start_run_server
+
+    server = start_run_server(settings.warehouse)
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
     from pipelines.progress import install as install_progress
@@ -140,6 +143,8 @@ def _run_flow(
             )
     finally:
         install_progress(None)
+        if server is not None:
+            server.stop()
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:

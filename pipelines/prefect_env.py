@@ -46,3 +46,19 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
         if key == "PREFECT_LOGGING_LEVEL" and verbose:
             value = "INFO"
         os.environ.setdefault(key, value)
+
+
+def start_run_server(warehouse: Path):
+    """Without a configured server (PREFECT_API_URL), start this run's private one.
+
+    It requires a per-run secret and dies with this process (pipelines.prefect_server);
+    Prefect's own ephemeral server would do neither. Returns it, or None when a server is
+    configured (its hardening is the operator's: docs/reliability.md).
+    """
+    if "PREFECT_API_URL" in os.environ:
+        return None
+    from pipelines.prefect_server import TemporaryServer
+
+    server = TemporaryServer(private_dir(private_warehouse(warehouse.resolve()) / "state" / "logs"))
+    server.start()
+    return server
