@@ -1,7 +1,7 @@
 """Incremental state: which inputs the warehouse holds, their fingerprints and cached extracts.
 
-Kept in <warehouse>/state/inputs.json and written only after a successful commit, so
-a crashed run leaves the state of the last good snapshot.
+Kept in <warehouse>/state/inputs.json (warehouse.layout) and written only after a
+successful commit, so a crashed run leaves the state of the last good snapshot.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from connectors.base import ReadOptions, stable_id
-
-STATE_FILE = "inputs.json"
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,8 @@ def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None
     )
 
 
-def load_state(state_dir: Path) -> dict[str, InputState]:
-    path = state_dir / STATE_FILE
+def load_state(path: Path) -> dict[str, InputState]:
+    """The inputs the warehouse holds, from the state file at ``path`` (none if missing)."""
     if not path.exists():
         return {}
     data = json.loads(path.read_text())
@@ -67,9 +65,10 @@ def load_state(state_dir: Path) -> dict[str, InputState]:
     }
 
 
-def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = state_dir / (STATE_FILE + ".tmp")
+def save_state(path: Path, inputs: dict[str, InputState]) -> None:
+    """Replace the state file at ``path`` atomically, owner-only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(path.name + ".tmp")
     # me_hints only where there are any: the file of a run without them is as before.
     rows = {
         k: {f: x for f, x in asdict(v).items() if f != "me_hints" or x}
@@ -77,4 +76,4 @@ def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
     }
     tmp.write_text(json.dumps(rows, indent=1))
     os.chmod(tmp, 0o600)
-    os.replace(tmp, state_dir / STATE_FILE)
+    os.replace(tmp, path)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.layout import Layout
+
 # Measured in benchmarks/run_fixed_cost.py and docs/benchmarks.md. The temporary server
 # of a CLI run needs none of the background services (schedules, automations, late-run
 # and crash detection serve long-lived servers); analytics would try to reach the
@@ -38,7 +40,7 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
     With PREFECT_API_URL set (a long-lived server), none of this applies but the logging.
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        home = warehouse.resolve() / "state" / "prefect"
+        home = Layout(warehouse.resolve()).prefect_home
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.environ["PREFECT_HOME"] = str(home)
     for key, value in QUIET_DEFAULTS.items():

@@ -16,10 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
-
-CURRENT = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "_manifest.json"
+from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
 
 
 def _fsync_dir(path: Path) -> None:
@@ -81,17 +78,18 @@ def commit_snapshot(
     old_umask = os.umask(0o077)
     try:
         warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
-        snapshots = warehouse / SNAPSHOTS
+        layout = Layout(warehouse)
+        snapshots = layout.snapshots
         snapshots.mkdir(exist_ok=True, mode=0o700)
-        final = snapshots / run_id
-        tmp = snapshots / f".{run_id}.partial"
+        final = layout.snapshot(run_id)
+        tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(mode=0o700)
         counts = {}
         for name, table in tables.items():
             table = conform(table, schema.WAREHOUSE_TABLES[name])
-            _write_table(table, tmp / f"{name}.parquet")
+            _write_table(table, table_file(tmp, name))
             counts[name] = table.num_rows
         manifest = {
             **(manifest_extra or {}),
@@ -99,7 +97,7 @@ def commit_snapshot(
             "schema_version": schema.SCHEMA_VERSION,
             "rows": counts,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        manifest_file(tmp).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(snapshots)
@@ -108,7 +106,7 @@ def commit_snapshot(
         if link_tmp.is_symlink() or link_tmp.exists():
             link_tmp.unlink()
         os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
-        os.replace(link_tmp, warehouse / CURRENT)
+        os.replace(link_tmp, layout.current)
         _fsync_dir(warehouse)
     finally:
         os.umask(old_umask)
@@ -118,24 +116,24 @@ def commit_snapshot(
 
 def list_snapshots(warehouse: Path) -> list[str]:
     """Complete snapshots, oldest first (run ids sort by time)."""
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     if not snapshots.is_dir():
         return []
     return sorted(
         p.name
         for p in snapshots.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+        if p.is_dir() and not p.name.startswith(".") and manifest_file(p).exists()
     )
 
 
 def prune_snapshots(warehouse: Path, keep: int) -> None:
     current = current_snapshot(warehouse)
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     for leftover in snapshots.glob(".*.partial"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     for run_id in list_snapshots(warehouse)[:-keep] if keep > 0 else []:
         if current is None or run_id != current.name:
-            shutil.rmtree(snapshots / run_id, ignore_errors=True)
+            shutil.rmtree(Layout(warehouse).snapshot(run_id), ignore_errors=True)
 
 
 class IncompatibleWarehouse(RuntimeError):
@@ -149,7 +147,7 @@ def check_schema_version(snapshot: Path) -> int:
     the stable id columns (record_id, contact_id, created_run_id) of the previous one.
     """
     try:
-        version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
+        version = json.loads(manifest_file(snapshot).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
         version = 0
     if version > schema.SCHEMA_VERSION:
@@ -162,14 +160,14 @@ def check_schema_version(snapshot: Path) -> int:
 
 def read_manifest(snapshot: Path) -> dict:
     try:
-        return json.loads((snapshot / MANIFEST).read_text())
+        return json.loads(manifest_file(snapshot).read_text())
     except (OSError, ValueError):
         return {}
 
 
 def current_snapshot(warehouse: Path) -> Path | None:
     """The snapshot `current` points at, or None for a warehouse never committed."""
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     if not link.exists():
         return None
     return link.resolve()
