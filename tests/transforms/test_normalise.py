@@ -539,3 +539,16 @@ def test_list_columns_are_arrow_lists_with_one_list_per_record():
 )
 def test_split_name(name, expected):
     assert split_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Dr. med. Hans Muster", "Hans Muster"),
+        ("Prof. Dr. rer. nat. Anna Weber", "Anna Weber"),
+        ("Ximian, Inc.", "Ximian, Inc."),
+        ("Smith, John", "John Smith"),
+    ],
+)
+def test_doctorate_faculties_and_company_names(raw, expected):
+    assert clean_name(raw) == expected
