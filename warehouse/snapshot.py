@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
-from warehouse.private import private_warehouse
+from warehouse.faults import write_failure
+from warehouse.private import private_dir, private_warehouse
 
 CURRENT = "current"
 SNAPSHOTS = "snapshots"
@@ -91,8 +92,9 @@ def commit_snapshot(
     if missing:
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
+    tmp = final = None
     try:
-        snapshots = private_warehouse(warehouse) / SNAPSHOTS
+        snapshots = private_dir(private_warehouse(warehouse) / SNAPSHOTS)
         final = snapshots / run_id
         tmp = snapshots / f".{run_id}.partial"
         if tmp.exists():
@@ -117,6 +119,14 @@ def commit_snapshot(
         _fsync_dir(snapshots)
 
         point_current(warehouse, run_id)
+    except OSError as exc:
+        # A full disk or a read-only folder: leave no half snapshot behind, and `current`
+        # where it was (the switch is the last step, so it still names the previous one).
+        committed = current_snapshot(warehouse)
+        for leftover in (tmp, final):
+            if leftover is not None and leftover.exists() and leftover.resolve() != committed:
+                shutil.rmtree(leftover, ignore_errors=True)
+        raise write_failure(warehouse, exc, f"writing snapshot {run_id}") from None
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)
