@@ -206,3 +206,26 @@ def test_a_real_full_disk_on_a_small_tmpfs(tmp_path):
     assert "FAILED-CLEANLY" in done.stdout, done.stdout
     line = done.stdout.split("FAILED-CLEANLY", 1)[1].strip()
     assert "no space left on the device" in line and "\n" not in line
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "deleted"])
+def test_a_run_over_a_damaged_current_builds_on_the_newest_intact_snapshot(imported, damage):
+    inputs, wh = imported
+    named = [inputs / "export.zip", inputs / "cards.vcf"]
+    first_ids = _contact_ids(wh)
+    build_plain(named, wh, incremental=False)  # a second snapshot, which gets damaged
+    current = current_snapshot(wh)
+    if damage == "garbage":
+        (current / "contacts.parquet").write_bytes(b"garbage")
+    elif damage == "truncate":
+        path = current / "source_records.parquet"
+        path.write_bytes(path.read_bytes()[:100])
+    else:
+        shutil.rmtree(current)
+    summary = build_plain(named, wh, incremental=True)
+    assert str(current) in summary["warnings"][0]  # names the damaged file or snapshot
+    assert any("newest intact snapshot" in w for w in summary["warnings"])
+    assert summary["counts"]["contacts_new"] == 0  # the run history was not lost
+    assert _contact_ids(wh) == first_ids
+    runs = pq.read_table(current_snapshot(wh) / "runs.parquet").num_rows
+    assert runs == 2  # the first run and this one: the damaged run is gone with its snapshot
