@@ -21,7 +21,7 @@ from connectors.base import ReadOptions
 from pipelines import steps
 from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
-from pipelines.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings, resolved_settings
 from pipelines.summary import planned_you, summary_markdown
 from transforms.resolve import load_overrides
 from warehouse.lock import warehouse_lock
@@ -52,7 +52,10 @@ def _run(
     me: list[str] | None,
     incremental: bool,
 ) -> dict:
-    settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ()))
+    # A `ties` command passes the settings it resolved; a worker's flow run loads its own.
+    settings = resolved_settings() or load_settings(
+        warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ())
+    )
     if not settings.inputs:
         raise ValueError("no inputs given: name files or folders, or set `inputs` in config")
     started_at = datetime.now(UTC)
@@ -152,7 +155,7 @@ def _task_runner():
     """Chosen when this module is imported, so deployments honour the config file and
     TIES_TASK_RUNNER / TIES_DASK_ADDRESS too; the CLI may override per run."""
     try:
-        return task_runner_for(load_settings())
+        return task_runner_for(resolved_settings() or load_settings())
     except Exception:  # a broken config is reported when the flow runs, not at import
         return ThreadPoolTaskRunner(max_workers=max(2, os.cpu_count() or 2))
 

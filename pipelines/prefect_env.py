@@ -28,6 +28,9 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_CLEANUP_RECONCILER_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The client side of telemetry (and its first-run notice on a terminal), which the
+    # server setting above does not reach: personal data tools stay quiet.
+    "DO_NOT_TRACK": "1",
 }
 
 
