@@ -32,6 +32,13 @@ def register(sub, settings: Settings) -> None:
     )
     q.add_argument("sql", help='e.g. "select display_name, company from contacts limit 5"')
     add_reading_options(q, settings)
+    q.add_argument(
+        "--allow-read",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also let the query read this file or folder of yours (repeatable; read-only)",
+    )
     q.set_defaults(handler=run_query)
 
     h = sub.add_parser(
@@ -55,7 +62,15 @@ def register(sub, settings: Settings) -> None:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    con = open_warehouse(args.settings, args.as_of)
+    import duckdb
+
+    from warehouse.read import NotReadOnly, check_read_only
+
+    con = open_warehouse(args.settings, args.as_of, allow_read=args.allow_read, lock=True)
+    try:
+        check_read_only(con, args.sql)
+    except (duckdb.Error, NotReadOnly) as exc:
+        raise CliError(f"query failed: {str(exc).splitlines()[0]}") from None
     columns, rows = fetch(con, args.sql)
     if columns:
         emit(columns, rows, args.format)

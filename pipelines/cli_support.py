@@ -90,19 +90,27 @@ def reading_warehouse(settings: Settings) -> Path:
     return demo
 
 
-def open_warehouse(settings: Settings, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
-    """DuckDB views over the warehouse's current (or ``as_of``) snapshot, in UTC."""
+def open_warehouse(
+    settings: Settings, as_of: str | None = None, allow_read=(), lock: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """DuckDB views over the warehouse's current (or ``as_of``) snapshot, sandboxed, in UTC.
+
+    Queries read only the snapshot and the files in ``allow_read``; ``lock`` (for user
+    SQL) then locks the configuration; see warehouse.read.
+    """
     from warehouse.read import NoSnapshot, connect
 
     wh = reading_warehouse(settings)
     try:
-        con = connect(wh, as_of)
+        con = connect(wh, as_of, allow_read=allow_read)
     except NoSnapshot as exc:
         hint = ""
         if not wh.exists():
             hint = f" (no folder {wh}; `ties demo` writes ./{DEMO_WAREHOUSE})"
         raise CliError(f"{exc}{hint}") from None
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET TimeZone = 'UTC'")  # timestamps come back in UTC, as printed
+    if lock:
+        con.execute("SET lock_configuration = true")
     return con
 
 
