@@ -11,11 +11,12 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from warehouse import schema
+# pyarrow and the schemas load where a snapshot is written or checked: finding and
+# listing snapshots (every `ties query`) stays free of them.
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CURRENT = "current"
 SNAPSHOTS = "snapshots"
@@ -31,6 +32,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _write_table(table: pa.Table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
     pq.write_table(table, path, compression="zstd")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
@@ -39,6 +42,8 @@ def _write_table(table: pa.Table, path: Path) -> None:
 
 def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
     """The table with exactly the schema's columns first (extra columns kept after)."""
+    import pyarrow as pa
+
     if isinstance(table, list):
         return pa.Table.from_pylist(table, schema=arrow_schema)
     columns, fields = [], []
@@ -75,6 +80,8 @@ def commit_snapshot(
     Returns:
         The new snapshot's directory.
     """
+    from warehouse import schema
+
     missing = set(schema.WAREHOUSE_TABLES) - set(tables)
     if missing:
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
@@ -148,6 +155,8 @@ def check_schema_version(snapshot: Path) -> int:
     Older versions are fine: a run rebuilds every table from the inputs and reads only
     the stable id columns (record_id, contact_id, created_run_id) of the previous one.
     """
+    from warehouse import schema
+
     try:
         version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
