@@ -131,12 +131,10 @@ def plan_inputs(
                 )
             )
     user_ids = {str(i.path): tuple(user_identifiers(i.connector, i.path)) for i in items}
-    hints: tuple[str, ...] = ()
-    if not options.me:
-        gathered = {h for ids in user_ids.values() for h in ids}
-        gathered.update(h for c in carried for h in c.user_ids)
-        hints = tuple(sorted(gathered | options.me_hints))
-        options = replace(options, me_hints=frozenset(hints))
+    gathered = {h for ids in user_ids.values() for h in ids}
+    gathered.update(h for c in carried for h in c.user_ids)
+    hints = tuple(sorted(gathered | options.me_hints))
+    options = _with_hints(options, hints)
     for c in carried:
         c.me_hints = hints
     planned: list[PlannedInput] = []
@@ -168,8 +166,7 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
     )
     if item.cached:
         return result
-    if not options.me:
-        options = replace(options, me_hints=frozenset(item.me_hints))
+    options = _with_hints(options, item.me_hints)
     try:
         extract = reader(item.connector)(Path(item.path), options)
         save_extract(extract, extracts_dir(warehouse) / item.extract_key)
@@ -189,9 +186,21 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
     return result
 
 
+def _with_hints(options: ReadOptions, hints) -> ReadOptions:
+    """The options a connector reads with, given the run's hints of who the user is.
+
+    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
+    it: the given identifiers and the hints together are the user. Without --me the
+    hints stay hints (a mailbox may still add its own sender).
+    """
+    if options.me:
+        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
+    return replace(options, me_hints=frozenset(hints))
+
+
 def _me_identifiers(settings_me: tuple[str, ...], hints: list[str]) -> set[str]:
-    """The user's own addresses and profile URLs, normalised; hints only without --me."""
-    return set(Me.of(settings_me or hints).identifiers)
+    """The user's own addresses and profile URLs, normalised: the given ones and the hints."""
+    return set(Me.of([*settings_me, *hints]).identifiers)
 
 
 def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:
@@ -523,9 +532,11 @@ def _whence_me(me: tuple[str, ...], results: list[InputResult], metas: list) -> 
     ``given`` (--me or the config), ``linkedin`` (hints from the run's LinkedIn exports;
     ``inferred`` then lists what mailboxes added) or ``inferred`` (per mailbox).
     """
-    if me:
-        return {"source": "given", "identifiers": sorted(set(me))}
     hints = sorted({h for r in results for h in r.user_ids})
+    if me:
+        added = sorted(set(hints) - set(Me.of(me).identifiers) - set(me))
+        given = {"source": "given", "identifiers": sorted(set(me))}
+        return {**given, "linkedin": added} if added else given
     mailboxes = {h for e in metas if e.connector == "mail" for h in e.me_hints}
     if hints:
         return {

@@ -25,7 +25,10 @@ def you_line(you: dict | None, has_mail: bool = True) -> str | None:
         return None
     ids, source = you["identifiers"], you["source"]
     if source == "given":
-        return f"you:          {_identifiers(ids)} given (--me or config)"
+        line = f"you:          {_identifiers(ids)} given (--me or config)"
+        if you.get("linkedin"):
+            line += f" + {_identifiers(you['linkedin'])} from the LinkedIn export"
+        return line
     if source == "linkedin":
         line = f"you:          {_identifiers(ids)} from the LinkedIn export"
         if you.get("inferred"):
