@@ -130,6 +130,7 @@ def plan_inputs(
                     path, st.connector, st.fingerprint, st.extract_key, True, user_ids=st.me_hints
                 )
             )
+    items = _outermost(items)
     user_ids = {str(i.path): tuple(user_identifiers(i.connector, i.path)) for i in items}
     gathered = {h for ids in user_ids.values() for h in ids}
     gathered.update(h for c in carried for h in c.user_ids)
@@ -146,6 +147,18 @@ def plan_inputs(
         planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached, hints, ids))
     unknown = [(str(p), why) for p, why in found.unknown]
     return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
+
+
+def _outermost(items: list[Input]) -> list[Input]:
+    """The inputs without those inside another input's folder (a LinkedIn export folder).
+
+    Importing Connections.csv and later the export folder holding it (or the other way
+    round) must count its rows once: the folder's read covers the file.
+    """
+    folders = [i.path for i in items if i.path.is_dir()]
+    return [
+        i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)
+    ]
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:
@@ -556,20 +569,25 @@ def _top_reasons(rejects: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:
 
 
 def _inputs_rows(run_id, results, extracts, unknown) -> list[dict]:
+    # One definition of a reject everywhere (this table, the rejects table, the run
+    # summary, the report): a file nobody could read is one item read and rejected,
+    # the file itself, next to its row in rejects; so sum(items_rejected) is the
+    # number of rejects rows and read = accepted + skipped + rejected holds per file.
     by_path = {e.source_file: e for e in extracts}
     rows = []
     for r in results:
         e = by_path.get(r.path)
+        unread = 1 if e is None and r.error is not None else 0
         rows.append(
             {
                 "run_id": run_id,
                 "source_file": r.path,
                 "connector": r.connector,
                 "fingerprint": r.fingerprint,
-                "items_read": e.items_read if e else 0,
+                "items_read": e.items_read if e else unread,
                 "items_accepted": e.items_accepted if e else 0,
                 "items_skipped": e.items_skipped if e else 0,
-                "items_rejected": e.items_rejected if e else 0,
+                "items_rejected": e.items_rejected if e else unread,
                 "skip_reasons": list((e.skip_reasons if e else {}).items()),
                 "from_cache": r.from_cache,
                 "error": r.error,
@@ -581,10 +599,10 @@ def _inputs_rows(run_id, results, extracts, unknown) -> list[dict]:
             "source_file": p,
             "connector": "unknown",
             "fingerprint": None,
-            "items_read": 0,
+            "items_read": 1,
             "items_accepted": 0,
             "items_skipped": 0,
-            "items_rejected": 0,
+            "items_rejected": 1,
             "skip_reasons": [],
             "from_cache": False,
             "error": why,
