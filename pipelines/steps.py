@@ -156,9 +156,7 @@ def _outermost(items: list[Input]) -> list[Input]:
     round) must count its rows once: the folder's read covers the file.
     """
     folders = [i.path for i in items if i.path.is_dir()]
-    return [
-        i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)
-    ]
+    return [i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)]
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:

@@ -45,8 +45,11 @@ def test_rejects_rejected_and_the_inputs_table_agree(tmp_path):
     summary = build_plain([src], wh, me=())
     c = summary["counts"]
     inputs, rejects = _tables(wh)
-    assert c["rejects"] == c["items_rejected"] == len(rejects) == sum(
-        r["items_rejected"] for r in inputs
+    assert (
+        c["rejects"]
+        == c["items_rejected"]
+        == len(rejects)
+        == sum(r["items_rejected"] for r in inputs)
     )
     assert c["items_rejected"] >= 2  # the bad card and at least the unreadable text file
     for row in inputs:
