@@ -31,6 +31,7 @@ from transforms.arrow_columns import (
     list_items,
     string_codes,
 )
+from transforms.name_frequency import name_shares
 from transforms.nicknames import canonical_given, nickname_table
 from transforms.normalise import fold, is_role_address
 from transforms.personal_details import Birthdays
@@ -473,6 +474,8 @@ class RecordFeatures:
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
         *_count: per code, how many records carry it (term frequency).
+        given_share, family_share: per code of ``names``, the share of people in the
+            world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
         postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
     """
@@ -521,6 +524,8 @@ class RecordFeatures:
     postcode: np.ndarray
     postcode_rows: Exploded
     postcode_count: np.ndarray
+    given_share: np.ndarray
+    family_share: np.ndarray
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -690,6 +695,8 @@ class RecordFeatures:
             postcode=postcode_rows.matrix(n, 3),
             postcode_rows=postcode_rows,
             postcode_count=counts(postcode_rows.codes),
+            given_share=np.append(name_shares("given", names), np.nan),
+            family_share=np.append(name_shares("family", names), np.nan),
         )
 
 

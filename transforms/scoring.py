@@ -11,9 +11,10 @@ Agreement on a value is weighted by how common the value is (term frequency): u 
 "same full name" is the share of other records with that name, so agreeing on
 "John Smith" is weak evidence and on "Xavi Okonkwo" strong. The prior odds that two
 records are one person are c / (N - 1), c being the number of other records a
-record has on average for its person (estimated by EM, shrunk towards 1). Records
-are counted as at least ``MIN_POPULATION``: a tiny input is a sample of a larger
-address book, not a world where everyone is a likely match.
+record has on average for its person (estimated by EM, shrunk towards 1), N the
+number of records (at least ``PRIOR_MIN_RECORDS``). How rare a name is comes from
+the data and from the world (``transforms.name_frequency``), whichever says it is
+commoner: a rare name in a small file is the strong evidence it is.
 """
 
 from __future__ import annotations
@@ -73,7 +74,13 @@ FIXED_M = frozenset({"linkedin_url"})
 U_PSEUDO_PAIRS = 10_000
 M_PSEUDO_PAIRS = 50
 C_PSEUDO_RECORDS = 1_000
-MIN_POPULATION = 10_000
+# The prior c / (N - 1) counts at least this many records: in a file of two cards, c
+# shrunk towards 1 would make any two records a likely match. (Was 10,000, which also
+# diluted term frequencies; those now use the real N.)
+PRIOR_MIN_RECORDS = 1_000
+# Of two strangers with one family name, how often the given names could be one
+# person's (the same, a nickname, an initial): the "close" name level's share.
+COMPATIBLE_GIVEN_SHARE = 0.05
 RANDOM_PAIRS = 100_000
 EM_ITERATIONS = 50
 NAME_CLOSE_SIMILARITY = 0.94
@@ -174,6 +181,27 @@ def _tf(count: np.ndarray, population: int) -> np.ndarray:
     return np.maximum(count.astype(np.float64) - 1.0, 1.0) / max(population - 1, 1)
 
 
+def _name_tf(count: np.ndarray, share: np.ndarray, n: int) -> np.ndarray:
+    """u of agreeing on a name: the larger of its share of the other records beside the
+    pair itself (a name seen twice says nothing about its frequency but that this pair
+    has it) and its share of people in the world. So "Denny Stadelmann" twice in a
+    300-card phone book is strong evidence, and "John Smith" never is."""
+    # Counted among at least PRIOR_MIN_RECORDS, as for the prior: three Xavi Okonkwos
+    # in a file of three cards are not a common name.
+    population = max(n, PRIOR_MIN_RECORDS)
+    data = np.maximum(count.astype(np.float64) - 2.0, 0.0) / (population - 1)
+    fallback = _tf(count, population)
+    return np.where(np.isnan(share), fallback, np.maximum(data, share))
+
+
+def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """Share of people in the world with record x's name: given x family name shares
+    (independent enough), or the one part there is."""
+    g = f.given_share[f.given[x]]
+    fam = f.family_share[f.family[x]]
+    return np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+
+
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     """Comparison levels of the pairs (a[i], b[i]) of records.
 
@@ -237,7 +265,7 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
 def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     """Levels and term-frequency u's of a chunk of pairs, string similarities given."""
     k = len(a)
-    population = max(f.n, MIN_POPULATION)
+    population = max(f.n, PRIOR_MIN_RECORDS)
     levels: dict[str, np.ndarray] = {}
     tf_u: dict[str, np.ndarray] = {}
 
@@ -360,11 +388,13 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
-    tf[exact] = _tf(f.full_count[full_a[exact]], population)
+    tf[exact] = _name_tf(f.full_count[full_a[exact]], _full_share(f, a[exact]), f.n)
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
     fam = close & (fa >= 0) & (fa == fb)
-    tf[fam] = _tf(f.family_count[fa[fam]], population)
+    tf[fam] = _name_tf(
+        f.family_count[fa[fam]], f.family_share[fa[fam]] * COMPATIBLE_GIVEN_SHARE, f.n
+    )
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
     # "Søren Larsen" the names agree as if both were written out.
     for x, y in ((a, b), (b, a)):
@@ -378,7 +408,7 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         spelled |= (fa[todo] == fb[todo]) & _any_equal(f.local[x[todo]], f.given_forms[y[todo]])[0]
         spelled = todo[spelled]
         level[spelled] = 4
-        tf[spelled] = _tf(f.full_count[f.full[y[spelled]]], population)
+        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], _full_share(f, y[spelled]), f.n)
 
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
@@ -393,7 +423,10 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         level[nameless] = np.maximum(level[nameless], 0)
         fam_code = f.family[named[todo]]
         hit = todo[spelled & (fam_code >= 0)]
-        tf[hit] = _tf(f.family_count[f.family[named[hit]]], population)
+        fam_hit = f.family[named[hit]]
+        tf[hit] = _name_tf(
+            f.family_count[fam_hit], f.family_share[fam_hit] * COMPATIBLE_GIVEN_SHARE, f.n
+        )
     return level, tf, conflict
 
 
@@ -551,4 +584,4 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
         lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
     matched_pairs = lam * n_candidates
     c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
-    return Model(m=m, u=u, matches_per_record=c, population=max(f.n, MIN_POPULATION))
+    return Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))
