@@ -33,7 +33,7 @@ from transforms.arrow_columns import (
 )
 from transforms.name_frequency import name_shares
 from transforms.nicknames import canonical_given, nickname_table
-from transforms.normalise import fold, is_role_address
+from transforms.normalise import email_org, fold, is_role_address
 from transforms.personal_details import Birthdays
 
 # A record rarely has more keys than this; extra ones still block, they are only
@@ -474,6 +474,8 @@ class RecordFeatures:
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
         *_count: per code, how many records carry it (term frequency).
+        domain, domain_values: the organisation of each work address (n x k codes, the
+            ``email_org`` keys), to compare with the other record's company name.
         given_share, family_share: per code of ``names``, the share of people in the
             world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
@@ -524,6 +526,8 @@ class RecordFeatures:
     postcode: np.ndarray
     postcode_rows: Exploded
     postcode_count: np.ndarray
+    domain: np.ndarray
+    domain_values: np.ndarray
     given_share: np.ndarray
     family_share: np.ndarray
 
@@ -619,6 +623,9 @@ class RecordFeatures:
         personal = ~role[codes]
         codes, email_values = _recode(codes[personal], values)
         email_rows = Exploded.of(rows[personal], codes)
+        # The organisation of each work address (free mail has none), once per address.
+        domain_of, domain_values = factorize_objects([email_org(e) for e in email_values])
+        domain_rows = Exploded.of(email_rows.rows, np.append(domain_of, -1)[email_rows.codes])
         given_codes = (given_key[0], given_key[1])
         email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))
         phone_shared = _shared_values(
@@ -695,6 +702,8 @@ class RecordFeatures:
             postcode=postcode_rows.matrix(n, 3),
             postcode_rows=postcode_rows,
             postcode_count=counts(postcode_rows.codes),
+            domain=domain_rows.matrix(n, 3),
+            domain_values=np.asarray(domain_values, dtype=object),
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
         )

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
+from transforms.organisation import company_matches_domain
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "linkedin_url": ("differ", "agree"),
@@ -441,7 +442,25 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     level[idx[agree]] = 2
     tf = np.full(len(a), np.nan)
     tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    # "Franklin and Sons" on one record, franklin.io mail on the other: the company and
+    # the work domain agree though no key is equal (no term frequency: u of the level).
+    for x, y in ((a, b), (b, a)):
+        for j in range(f.domain.shape[1]):
+            cx, dy = f.company[x], f.domain[y, j]
+            todo = np.flatnonzero(both & (level < 2) & (cx >= 0) & (dy >= 0))
+            if len(todo):
+                level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
     return level, tf
+
+
+def _company_domain_agree(f: RecordFeatures, company: np.ndarray, domain: np.ndarray):
+    """Row-wise ``company_matches_domain``, once per distinct (company, domain) pair."""
+    uc, ud, which = _distinct_pairs(company, domain)
+    names, domains = f.company_values[uc].tolist(), f.domain_values[ud].tolist()
+    hit = np.array(
+        [company_matches_domain(c, d) for c, d in zip(names, domains, strict=True)], dtype=bool
+    )
+    return hit[which]
 
 
 # --- the model ------------------------------------------------------------------------
