@@ -474,6 +474,8 @@ class RecordFeatures:
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
         *_count: per code, how many records carry it (term frequency).
+        full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
+            at least that many people have the name (LinkedIn lists each once).
         domain, domain_values: the organisation of each work address (n x k codes, the
             ``email_org`` keys), to compare with the other record's company name.
         given_share, family_share: per code of ``names``, the share of people in the
@@ -518,6 +520,7 @@ class RecordFeatures:
     form_rows: Exploded
     local_rows: Exploded
     full_count: np.ndarray
+    full_profiles: np.ndarray
     family_count: np.ndarray
     org_count: np.ndarray
     email_count: np.ndarray
@@ -694,6 +697,7 @@ class RecordFeatures:
             form_rows=form_rows,
             local_rows=local_rows,
             full_count=counts(full),
+            full_profiles=_distinct_per_code(full, url),
             family_count=counts(family),
             org_count=counts(org_rows.codes),
             email_count=counts(email_rows.codes),
@@ -707,6 +711,17 @@ class RecordFeatures:
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
         )
+
+
+def _distinct_per_code(code: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Per code (>= 0) of ``code``, how many distinct values >= 0 of ``other`` its records
+    carry (at least one slot, as ``counts`` gives)."""
+    keep = (code >= 0) & (other >= 0)
+    size = int(code.max(initial=0)) + 1
+    if not keep.any():
+        return np.zeros(size, dtype=np.int64)
+    pairs = pd.DataFrame({"c": code[keep], "o": other[keep]}).drop_duplicates()
+    return np.bincount(pairs["c"].to_numpy(), minlength=size)
 
 
 def compatible_given(x: np.ndarray, y: np.ndarray) -> np.ndarray:

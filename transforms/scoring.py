@@ -79,6 +79,8 @@ C_PSEUDO_RECORDS = 1_000
 # shrunk towards 1 would make any two records a likely match. (Was 10,000, which also
 # diluted term frequencies; those now use the real N.)
 PRIOR_MIN_RECORDS = 1_000
+# How many records of one person carry their name without saying it is common.
+SELF_RECORDS = 4.0
 # Of two strangers with one family name, how often the given names could be one
 # person's (the same, a nickname, an initial): the "close" name level's share.
 COMPATIBLE_GIVEN_SHARE = 0.05
@@ -182,15 +184,25 @@ def _tf(count: np.ndarray, population: int) -> np.ndarray:
     return np.maximum(count.astype(np.float64) - 1.0, 1.0) / max(population - 1, 1)
 
 
-def _name_tf(count: np.ndarray, share: np.ndarray, n: int) -> np.ndarray:
-    """u of agreeing on a name: the larger of its share of the other records beside the
-    pair itself (a name seen twice says nothing about its frequency but that this pair
-    has it) and its share of people in the world. So "Denny Stadelmann" twice in a
-    300-card phone book is strong evidence, and "John Smith" never is."""
+def _name_tf(
+    count: np.ndarray, share: np.ndarray, n: int, profiles: np.ndarray | None = None
+) -> np.ndarray:
+    """u of agreeing on a name: the larger of its frequency in the data and its share of
+    people in the world. So "Denny Stadelmann" twice in a 300-card phone book is strong
+    evidence, and "John Smith" never is.
+
+    In the data, one person's own records (``SELF_RECORDS``: a LinkedIn row, a card,
+    mail from two addresses) say nothing about how common their name is; beyond them a
+    name's records are other people's. Distinct LinkedIn profiles with the name
+    (``profiles``) are distinct people for sure, each with about two records.
+    """
     # Counted among at least PRIOR_MIN_RECORDS, as for the prior: three Xavi Okonkwos
     # in a file of three cards are not a common name.
     population = max(n, PRIOR_MIN_RECORDS)
-    data = np.maximum(count.astype(np.float64) - 2.0, 0.0) / (population - 1)
+    others = np.maximum(count.astype(np.float64) - SELF_RECORDS, 0.0)
+    if profiles is not None:
+        others = np.maximum(others, 2.0 * (profiles.astype(np.float64) - 1.0))
+    data = others / (population - 1)
     fallback = _tf(count, population)
     return np.where(np.isnan(share), fallback, np.maximum(data, share))
 
@@ -389,7 +401,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
-    tf[exact] = _name_tf(f.full_count[full_a[exact]], _full_share(f, a[exact]), f.n)
+    tf[exact] = _name_tf(
+        f.full_count[full_a[exact]],
+        _full_share(f, a[exact]),
+        f.n,
+        f.full_profiles[full_a[exact]],
+    )
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
     fam = close & (fa >= 0) & (fa == fb)
