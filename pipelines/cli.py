@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "pipelines.cli_report",
     "pipelines.cli_relationship",
     "pipelines.cli_verify",
+    "pipelines.cli_review",
 ]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
