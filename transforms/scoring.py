@@ -86,6 +86,12 @@ SELF_RECORDS = 4.0
 COMPATIBLE_GIVEN_SHARE = 0.05
 RANDOM_PAIRS = 100_000
 EM_ITERATIONS = 50
+# Whether EM also re-estimates m over the candidate pairs (not only the share of
+# matches), shrunk towards the identifier-anchored m by M_EM_PSEUDO_PAIRS. Off: measured
+# on 2026-12-03 (harness 2,000 people seeds 0/1, Febrl1/2) it moved F1 by -0.004 to
+# +0.003 (pseudo-pairs 50, 200, 2,000), no better than m from identifier-linked pairs.
+EM_LEARNS_M = False
+M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
 NAME_PARTIAL_SIMILARITY = 0.85
 WORDS_SIMILARITY = 95.0
@@ -607,17 +613,38 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
         code |= (lv[name].astype(np.int64) + 1) << (3 * i)
     distinct, counts = _unique_counts(code)
     patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
-    log_bf = np.zeros(patterns.shape[1])
-    for i, name in enumerate(FEATURES):
-        level = patterns[i] - 1
-        valid = level >= 0
-        idx = np.maximum(level, 0)
-        log_bf += np.where(valid, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+    levels_of = patterns.astype(np.int64) - 1
+    anchored = {name: m[name].copy() for name in FEATURES}
+
+    def log_bayes_factors() -> np.ndarray:
+        out = np.zeros(patterns.shape[1])
+        for i, name in enumerate(FEATURES):
+            level = levels_of[i]
+            idx = np.maximum(level, 0)
+            out += np.where(level >= 0, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+        return out
+
+    log_bf = log_bayes_factors()
     lam = 0.5
     for _ in range(EM_ITERATIONS):
         logit = np.log(lam) - np.log1p(-lam) + log_bf
         post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
         lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
+        if EM_LEARNS_M:
+            # m of each feature from the pairs EM takes for matches, shrunk towards the
+            # identifier-anchored m (u stays what random pairs say).
+            weight = post * counts
+            for i, name in enumerate(FEATURES):
+                if name in FIXED_M:
+                    continue
+                level = levels_of[i]
+                seen = np.bincount(
+                    level[level >= 0], weights=weight[level >= 0], minlength=len(m[name])
+                )
+                m[name] = (seen + M_EM_PSEUDO_PAIRS * anchored[name]) / (
+                    seen.sum() + M_EM_PSEUDO_PAIRS
+                )
+            log_bf = log_bayes_factors()
     matched_pairs = lam * n_candidates
     c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
     return Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))
