@@ -29,48 +29,106 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 from transforms.organisation import company_matches_domain
 
-LEVELS: dict[str, tuple[str, ...]] = {
-    "linkedin_url": ("differ", "agree"),
-    "email": ("differ", "shared_mailbox", "agree"),
-    "phone": ("differ", "shared_line", "agree"),
-    # spelled: one side has no name but its mail address spells the other's name
-    "name": ("differ", "partial", "family", "close", "exact", "spelled"),
-    "company": ("differ", "similar", "agree"),
-    # day: the same day of the year, a year unknown on one side; date: the same date
-    "birthday": ("differ", "day", "date"),
-    "postcode": ("differ", "agree"),
-}
-FEATURES = tuple(LEVELS)
 
-# Generic m and u per level, the starting point of estimation and the shrinkage target.
-DEFAULT_M = {
-    "linkedin_url": (0.01, 0.99),
-    "email": (0.30, 0.05, 0.65),
-    "phone": (0.35, 0.05, 0.60),
-    "name": (0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
-    "company": (0.30, 0.10, 0.60),
-    "birthday": (0.03, 0.30, 0.67),  # a typo or a wrong year now and then
-    "postcode": (0.50, 0.50),  # people move
-}
-DEFAULT_U = {
-    "linkedin_url": (1.0 - 1e-6, 1e-6),
-    "email": (1.0 - 2e-6, 1e-6, 1e-6),
-    "phone": (1.0 - 2e-6, 1e-6, 1e-6),
-    "name": (0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
-    "company": (0.975, 0.005, 0.02),
-    # one stranger in 365 shares the day; with the year too, one in ~20,000
-    "birthday": (0.9969, 0.0027, 0.00005),
-    "postcode": (0.998, 0.002),
-}
+@dataclass(frozen=True)
+class Feature:
+    """One match feature, declared once: scoring, estimation and the evidence in
+    ``matches`` iterate over ``MATCH_FEATURES``.
+
+    Attributes:
+        name: the key in comparison levels, weights and ``matches.evidence``.
+        levels: names of the comparison levels, worst first (level i is ``levels[i]``;
+            -1, not comparable, is no evidence).
+        m, u: generic P(level | same person) and P(level | different people), the
+            start of estimation and the target it is shrunk towards.
+        term_frequency: agreement is weighted by how common the agreed value is.
+        identifier_level: the level at which the feature is a personal identifier (u
+            is ``IDENTIFIER_U``; pairs at it anchor the m of the other features).
+        neutral_level: a level that is no evidence either way (a shared mailbox).
+        learn_m: m is estimated from the data (else the generic m is kept).
+        compare: how its level is decided (the code is in ``_compare``).
+    """
+
+    name: str
+    levels: tuple[str, ...]
+    m: tuple[float, ...]
+    u: tuple[float, ...]
+    term_frequency: bool = True
+    identifier_level: int | None = None
+    neutral_level: int | None = None
+    learn_m: bool = True
+    compare: str = ""
+
+
+MATCH_FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "linkedin_url",
+        ("differ", "agree"),
+        m=(0.01, 0.99),
+        u=(1.0 - 1e-6, 1e-6),
+        term_frequency=False,
+        identifier_level=1,
+        # Not learned: two profiles are two people bar a rare duplicate account, and a
+        # data set with many namesakes would teach EM that one person has several.
+        learn_m=False,
+        compare="the same profile URL",
+    ),
+    Feature(
+        "email",
+        ("differ", "shared_mailbox", "agree"),
+        m=(0.30, 0.05, 0.65),
+        u=(1.0 - 2e-6, 1e-6, 1e-6),
+        identifier_level=2,
+        neutral_level=1,  # a shared mailbox says nothing about which reader a record is
+        compare="an address in common; shared when a role address or read by several",
+    ),
+    Feature(
+        "phone",
+        ("differ", "shared_line", "agree"),
+        m=(0.35, 0.05, 0.60),
+        u=(1.0 - 2e-6, 1e-6, 1e-6),
+        identifier_level=2,
+        neutral_level=1,
+        compare="a number in common; shared when several given names use it",
+    ),
+    Feature(
+        "name",
+        # spelled: one side has no name but its mail address spells the other's name
+        ("differ", "partial", "family", "close", "exact", "spelled"),
+        m=(0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
+        u=(0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
+        compare="_compare_names: nicknames, initials, order, typos, spelled addresses",
+    ),
+    Feature(
+        "company",
+        ("differ", "similar", "agree"),
+        m=(0.30, 0.10, 0.60),
+        u=(0.975, 0.005, 0.02),
+        compare="organisation keys, company against work domain, similar names",
+    ),
+    Feature(
+        "birthday",
+        # day: the same day of the year, a year unknown on one side; date: the same date
+        ("differ", "day", "date"),
+        m=(0.03, 0.30, 0.67),  # a typo or a wrong year now and then
+        u=(0.9969, 0.0027, 0.00005),  # one stranger in 365 shares the day
+        term_frequency=False,
+        compare="Birthdays.levels",
+    ),
+    Feature(
+        "postcode",
+        ("differ", "agree"),
+        m=(0.50, 0.50),  # people move
+        u=(0.998, 0.002),
+        compare="_compare_postcodes: no evidence between a household's relatives",
+    ),
+)
+FEATURES = tuple(f.name for f in MATCH_FEATURES)
+FEATURE = {f.name: f for f in MATCH_FEATURES}
+LEVELS: dict[str, tuple[str, ...]] = {f.name: f.levels for f in MATCH_FEATURES}
 # u of agreeing on a personal identifier (an address only one person reads): a
 # collision between two different people is far rarer than any sample can show.
 IDENTIFIER_U = 1e-10
-IDENTIFIER_LEVELS = {("linkedin_url", 1), ("email", 2), ("phone", 2)}
-# A shared mailbox or line says nothing about which of its readers a record is.
-NEUTRAL = {"email": 1, "phone": 1}
-# Not learned: two profiles are two people bar a rare duplicate account, and a data set
-# with many namesakes would otherwise teach EM that one person has several profiles.
-FIXED_M = frozenset({"linkedin_url"})
 # Pseudo-counts of the shrinkage towards the defaults.
 U_PSEUDO_PAIRS = 10_000
 M_PSEUDO_PAIRS = 50
@@ -97,8 +155,6 @@ NAME_PARTIAL_SIMILARITY = 0.85
 WORDS_SIMILARITY = 95.0
 COMPANY_SIMILARITY = 90.0
 COMPARE_CHUNK = 1_000_000
-# Features whose agreement is not weighted by how common the value is.
-NO_TERM_FREQUENCY = frozenset({"linkedin_url", "birthday"})
 
 
 @dataclass
@@ -232,7 +288,7 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     k = len(a)
     name_sim, same_words = _name_similarities(f, a, b)
     levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
-    tf_u = {name: np.empty(k) for name in FEATURES if name not in NO_TERM_FREQUENCY}
+    tf_u = {f.name: np.empty(k) for f in MATCH_FEATURES if f.term_frequency}
     for i in range(0, k, COMPARE_CHUNK):
         part = slice(i, i + COMPARE_CHUNK)
         lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
@@ -522,7 +578,8 @@ class Model:
             tf = tf if rows is None else tf[rows]
             u = np.where(np.isnan(tf), u, tf)
         w = np.log2(self.m[name][lv] / u)
-        return np.where(valid & (level != NEUTRAL.get(name, -9)), w, 0.0)
+        neutral = FEATURE[name].neutral_level
+        return np.where(valid & (level != (-9 if neutral is None else neutral)), w, 0.0)
 
     def weights(self, cmp: Comparison, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """``weight`` of every feature."""
@@ -574,35 +631,36 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
     rand = compare(f, ra, rb) if len(ra) else None
     u = {}
     for name in FEATURES:
-        u0 = np.array(DEFAULT_U[name])
+        u0 = np.array(FEATURE[name].u)
         if rand is not None:
             lv = rand.levels[name]
             counts = np.bincount(lv[lv >= 0], minlength=len(u0)).astype(np.float64)
         else:
             counts = np.zeros(len(u0))
         est = (counts + U_PSEUDO_PAIRS * u0) / (counts.sum() + U_PSEUDO_PAIRS)
-        for feature, level in IDENTIFIER_LEVELS:
-            if feature == name:
-                est[level] = IDENTIFIER_U
+        if (level := FEATURE[name].identifier_level) is not None:
+            est[level] = IDENTIFIER_U
         u[name] = est / est.sum()
 
     lv = candidates.levels
-    by_url, by_email, by_phone = lv["linkedin_url"] == 1, lv["email"] == 2, lv["phone"] == 2
-    anchors = {
-        "email": by_url | by_phone,
-        "phone": by_url | by_email,
-        "name": by_url | by_email | by_phone,
-        "company": by_url | by_email | by_phone,
-        "birthday": by_url | by_email | by_phone,
-        "postcode": by_url | by_email | by_phone,
+    # A feature's m is read off the pairs another feature links beyond doubt.
+    identified = {
+        f.name: lv[f.name] == f.identifier_level
+        for f in MATCH_FEATURES
+        if f.identifier_level is not None
     }
     m = {}
-    for name in FEATURES:
-        m0 = np.array(DEFAULT_M[name], dtype=np.float64)
-        if name in FIXED_M:
+    for feature in MATCH_FEATURES:
+        name = feature.name
+        m0 = np.array(feature.m, dtype=np.float64)
+        if not feature.learn_m:
             m[name] = m0
             continue
-        sel = lv[name][anchors[name]]
+        anchor = np.zeros(n_candidates, dtype=bool)
+        for other, linked in identified.items():
+            if other != name:
+                anchor |= linked
+        sel = lv[name][anchor]
         counts = np.bincount(sel[sel >= 0], minlength=len(m0)).astype(np.float64)
         m[name] = (counts + M_PSEUDO_PAIRS * m0) / (counts.sum() + M_PSEUDO_PAIRS)
 
@@ -635,7 +693,7 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
             # identifier-anchored m (u stays what random pairs say).
             weight = post * counts
             for i, name in enumerate(FEATURES):
-                if name in FIXED_M:
+                if not FEATURE[name].learn_m:
                     continue
                 level = levels_of[i]
                 seen = np.bincount(
