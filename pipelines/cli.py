@@ -18,7 +18,11 @@ from pipelines.settings import ConfigError, load_settings
 from transforms.resolve import OverridesError
 
 # Modules that add subcommands through register(subparsers); see pipelines.cli_support.
-COMMAND_MODULES: list[str] = ["pipelines.cli_report", "pipelines.cli_relationship"]
+COMMAND_MODULES: list[str] = [
+    "pipelines.cli_report",
+    "pipelines.cli_relationship",
+    "pipelines.cli_verify",
+]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
@@ -118,6 +122,9 @@ def _run_flow(
         file=sys.stderr,
         flush=True,
     )
+    from pipelines.prefect_env import start_run_server
+
+    server = start_run_server(settings.warehouse)
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
     from pipelines.progress import install as install_progress
@@ -136,6 +143,8 @@ def _run_flow(
             )
     finally:
         install_progress(None)
+        if server is not None:
+            server.stop()
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -240,6 +249,15 @@ def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) ->
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything ties writes is personal data: owner-only, whatever the user's umask.
+    old_umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if getattr(args, "handler", None) is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from connectors.base import ReadOptions, stable_id
+from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
 from pipelines.settings import Settings
 from pipelines.steps import (
@@ -38,7 +39,6 @@ from transforms.assemble import (
     RunInfo,
     assemble_tables,
 )
-from transforms.normalise import normalise_email, normalise_linkedin_url
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
 from warehouse.layout import Layout
@@ -77,9 +77,7 @@ def extract_serially(plan: Plan, warehouse: Path, options: ReadOptions) -> list[
 
 def read_options(settings: Settings) -> ReadOptions:
     """What the connectors are told: the user's addresses as given, and the phone region."""
-    return ReadOptions(
-        me=frozenset(m.lower() for m in settings.me), default_region=settings.default_region
-    )
+    return ReadOptions(me=Me.of(settings.me).identifiers, default_region=settings.default_region)
 
 
 def run_import(
@@ -131,14 +129,7 @@ def run_import(
 
 def user_identifiers(given: tuple[str, ...], hints: list[str]) -> frozenset[str]:
     """The user's own addresses and profile URLs, normalised; hints only without --me."""
-    out = set()
-    for value in list(given) if given else hints:
-        out.add(value.strip().lower())
-        if email := normalise_email(value):
-            out.add(email)
-        if url := normalise_linkedin_url(value):
-            out.add(url)
-    return frozenset(out)
+    return Me.of(given or hints).identifiers
 
 
 def code_fingerprint() -> str:
