@@ -35,7 +35,7 @@ def register(subparsers) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from pipelines.report import write_report
+    from report import write_report
     from warehouse.read import NoSnapshot
 
     settings = load_settings(warehouse=args.warehouse)
