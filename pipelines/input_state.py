@@ -73,7 +73,7 @@ def load_state(path: Path) -> dict[str, InputState]:
             for k, v in data.items()
         }
     except (ValueError, TypeError, AttributeError) as exc:
-        warehouse = path.parent.parent
+        warehouse = path.parent.parent  # <warehouse>/state/inputs.json
         raise DamagedState(
             f"{path}: damaged ({type(exc).__name__}: {str(exc)[:80]}); run "
             f"`ties verify --repair --warehouse {warehouse}` to rebuild it from the cached extracts"

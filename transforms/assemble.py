@@ -223,7 +223,11 @@ def resolve_people(
     """
     resolution = resolve(records, overrides)
     ids = assign_contact_ids(
-        resolution.clusters(), previous.contact_of, previous.created_run, run_id
+        resolution.clusters(),
+        previous.contact_of,
+        previous.created_run,
+        run_id,
+        retired_ids=previous.contact_id_map["old_contact_id"].dropna().tolist(),
     )
     records = records.assign(
         contact_id=records["record_id"].map(ids.contact_of).astype("string[pyarrow]")

@@ -7,7 +7,9 @@ import contextlib
 import os
 from pathlib import Path
 
-from warehouse.layout import Layout
+# The folders a run creates, relative to the warehouse: the first two always, the
+# others when they are first written (and made private here when they exist).
+PRIVATE_FOLDERS = ("", "state", "state/extracts", "state/logs", "state/prefect", "snapshots")
 
 
 def private_dir(path: Path) -> Path:
@@ -28,8 +30,10 @@ def private_dir(path: Path) -> Path:
 
 
 def private_warehouse(warehouse: Path) -> Path:
-    """The warehouse with every folder a run creates present and owner-only."""
-    layout = Layout(warehouse)
-    for folder in (layout.root, layout.state, layout.extracts, layout.logs, layout.snapshots):
-        private_dir(folder)
+    """The warehouse and its state/ present and owner-only, like the other PRIVATE_FOLDERS
+    that exist already (an older ties made them 0755)."""
+    for relative in PRIVATE_FOLDERS:
+        folder = warehouse / relative if relative else warehouse
+        if relative in ("", "state") or folder.is_dir():
+            private_dir(folder)
     return warehouse

@@ -16,11 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from warehouse.layout import Layout, manifest_file, table_file
-from warehouse.snapshot import (
-    file_sha256,
-    list_snapshots,
-    point_current,
-)
+from warehouse.snapshot import file_sha256, list_snapshots, point_current
 
 
 class DamagedWarehouse(RuntimeError):

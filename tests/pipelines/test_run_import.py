@@ -23,7 +23,7 @@ def _settings(tmp_path, **kw):
 
 
 def _nothing_read(settings):
-    extracts = Layout(settings.warehouse).extracts
+    extracts = Layout(settings.warehouse).extracts  # the lock makes it, owner-only
     return not extracts.exists() or not any(extracts.iterdir())
 
 
