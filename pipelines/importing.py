@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.base import ReadOptions, stable_id
+from connectors.base import ReadOptions
 from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
 from pipelines.settings import Settings
@@ -42,6 +42,7 @@ from transforms.assemble import (
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
 from warehouse.faults import check_writable, write_failure
+from warehouse.ids import stable_id
 from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
 from warehouse.read import read_snapshot_table

@@ -63,6 +63,6 @@ def start_run_server(warehouse: Path):
         return None
     from pipelines.temporary_server import TemporaryServer
 
-    server = TemporaryServer(private_dir(private_warehouse(warehouse.resolve()) / "state" / "logs"))
+    server = TemporaryServer(private_dir(Layout(private_warehouse(warehouse.resolve())).logs))
     server.start()
     return server

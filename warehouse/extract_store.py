@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.base import Extract
 from warehouse import schema
+from warehouse.extract import Extract
 from warehouse.private import private_dir
 
 _TABLES = {
