@@ -7,6 +7,7 @@ Errors end with a one-line reason and a non-zero exit status, never a traceback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -114,7 +115,9 @@ def _run_flow(
         if not Path(p).expanduser().exists():
             raise CliError(f"{p}: no such file or folder")
     from pipelines.prefect_env import configure_prefect
+    from warehouse.faults import check_writable
 
+    check_writable(settings.warehouse.resolve())  # before Prefect: one line, no hanging
     configure_prefect(settings.warehouse, verbose)
     print(
         f"ties {kind}: {len(settings.inputs)} path(s) -> {settings.warehouse.resolve()} "
@@ -124,8 +127,14 @@ def _run_flow(
     )
     from pipelines.prefect_env import start_run_server
 
-    server = start_run_server(settings.warehouse)
+    # The run's server stops at exit, after Prefect has sent its last logs and events
+    # (which it does at exit too, registered later, so run first): stopping it when the
+    # flow returns would leave those with nobody to send them to.
+    start_run_server(settings.warehouse)
     from pipelines.flows import backfill, import_contacts, task_runner_for
+    from pipelines.run_log import open_run_log
+
+    open_run_log(settings.warehouse.resolve())
     from pipelines.progress import RunProgress
     from pipelines.progress import install as install_progress
     from pipelines.summary import summary_lines
@@ -143,8 +152,6 @@ def _run_flow(
             )
     finally:
         install_progress(None)
-        if server is not None:
-            server.stop()
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -293,17 +300,40 @@ def _main(argv: list[str] | None) -> int:
     except (CliError, ConfigError, OverridesError, FileNotFoundError) as exc:
         print(f"ties: error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # the user gets one line; TIES_DEBUG shows the traceback
+    except Exception as exc:  # the user gets one line, the log the traceback
         if os.environ.get("TIES_DEBUG"):
             raise
-        from warehouse.lock import WarehouseBusy
-
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if not isinstance(exc, WarehouseBusy):
-            reason = f"{type(exc).__name__}: {reason} (TIES_DEBUG=1 shows details)"
-        print(f"ties: error: {reason}", file=sys.stderr)
+        print(f"ties: error: {_failure_line(exc, args)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _failure_line(exc: Exception, args: argparse.Namespace) -> str:
+    """The one line for an unexpected failure; its traceback goes to the run's log."""
+    from pipelines.input_state import DamagedState
+    from pipelines.run_log import record_failure
+    from warehouse.faults import WarehouseWriteError
+    from warehouse.lock import WarehouseBusy
+    from warehouse.snapshot import IncompatibleWarehouse
+    from warehouse.verify import DamagedWarehouse
+
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    # These say all there is in their one line, naming the file or the warehouse.
+    one_liners = (
+        WarehouseBusy,
+        WarehouseWriteError,
+        DamagedWarehouse,
+        DamagedState,
+        IncompatibleWarehouse,
+    )
+    if isinstance(exc, one_liners):
+        return reason
+    warehouse = None
+    with contextlib.suppress(Exception):  # the settings may be what failed
+        warehouse = load_settings(warehouse=getattr(args, "warehouse", None)).warehouse.resolve()
+    log = record_failure(exc, warehouse)
+    where = f"details in {log}" if log else "TIES_DEBUG=1 shows details"
+    return f"{type(exc).__name__}: {reason} ({where})"
 
 
 if __name__ == "__main__":
