@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_a_failure_inside_the_run_is_one_line_naming_an_owner_only_log(tmp_path)
     assert last.startswith("ties: error: RuntimeError: injected failure in assemble (details in ")
     log = last.split("(details in ", 1)[1].rstrip(")")
     assert log.startswith(str(wh / "state" / "logs"))
-    text = open(log).read()
+    text = Path(log).read_text()
     assert "Traceback" in text and "injected failure in assemble" in text
     assert os.stat(log).st_mode & 0o077 == 0
     assert not (wh / "current").exists()  # nothing committed
