@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from connectors.base import ReadOptions, stable_id
 from connectors.identity import Me
@@ -29,7 +28,6 @@ from pipelines.steps import (
     InputResult,
     Plan,
     extract_input,
-    extracts_dir,
     new_run_id,
     plan_inputs,
 )
@@ -44,7 +42,9 @@ from transforms.assemble import (
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
 from warehouse.faults import check_writable, write_failure
+from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
+from warehouse.read import read_snapshot_table
 from warehouse.snapshot import check_schema_version, commit_snapshot, read_manifest
 from warehouse.verify import base_snapshot
 
@@ -173,28 +173,20 @@ def resolution_key(
     )
 
 
-def _read_frame(snapshot: Path, name: str) -> pd.DataFrame:
-    return pq.read_table(snapshot / f"{name}.parquet").to_pandas(types_mapper=pd.ArrowDtype)
-
-
 def load_previous(current: Path | None, reuse_people: bool) -> PreviousSnapshot:
     """What the run needs of the snapshot it builds on; its people too when they are reused."""
     if current is None:
         return PreviousSnapshot()
     check_schema_version(current)
-
-    def read_table(name: str):
-        return pq.read_table(current / f"{name}.parquet")
-
-    recs = read_table("source_records").select(["record_id", "contact_id"])
-    contacts = read_table("contacts").select(["contact_id", "created_run_id"])
-    id_map = read_table("contact_id_map").to_pandas()
-    runs = read_table("runs").to_pylist()
+    recs = read_snapshot_table(current, "source_records", ["record_id", "contact_id"])
+    contacts = read_snapshot_table(current, "contacts", ["contact_id", "created_run_id"])
+    id_map = read_snapshot_table(current, "contact_id_map").to_pandas()
+    runs = read_snapshot_table(current, "runs").to_pylist()
     people = None
-    if reuse_people and current is not None:
+    if reuse_people:
         people = ReusedPeople(
             **{
-                name: _read_frame(current, name)
+                name: read_snapshot_table(current, name).to_pandas(types_mapper=pd.ArrowDtype)
                 for name in ("source_records", "matches", "rejects", "interactions", "contacts")
             }
         )
@@ -232,8 +224,8 @@ def commit_run(job: CommitJob) -> dict:
     """
     settings, warehouse, results = job.settings, job.warehouse, job.results
     ok = [r for r in results if r.error is None]
-    cache = extracts_dir(warehouse)
-    metas = [load_extract(cache / r.extract_key, tables=False) for r in ok]
+    layout = Layout(warehouse)
+    metas = [load_extract(layout.extract(r.extract_key), tables=False) for r in ok]
     me_ids = user_identifiers(settings.me, [h for e in metas for h in e.me_hints])
     key = resolution_key(results, job.unknown, me_ids, settings.default_region, job.overrides_file)
     current = job.base if job.base is not None else base_snapshot(warehouse).path
@@ -245,7 +237,7 @@ def commit_run(job: CommitJob) -> dict:
     previous = load_previous(current, reuse_people=reuse)
     # Counts only when the people are reused; the extracts' tables when they are resolved.
     extract_of = {
-        r.path: m if reuse else load_extract(cache / r.extract_key)
+        r.path: m if reuse else load_extract(layout.extract(r.extract_key))
         for r, m in zip(ok, metas, strict=True)
     }
     outcomes = [
@@ -271,7 +263,7 @@ def commit_run(job: CommitJob) -> dict:
     )
     try:
         save_state(
-            warehouse / "state",
+            layout.inputs_state,
             {
                 r.path: InputState(r.connector, r.fingerprint, r.extract_key, tuple(r.user_ids))
                 for r in ok
@@ -328,7 +320,7 @@ def _top_reasons(rejects: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:
 
 
 def _drop_unused_extracts(warehouse: Path, keep: set[str]) -> None:
-    cache = extracts_dir(warehouse)
+    cache = Layout(warehouse).extracts
     if not cache.is_dir():
         return
     for child in cache.iterdir():

@@ -18,6 +18,7 @@ from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import extract_key, fingerprint, load_state
 from warehouse.extract_store import is_complete, save_extract
 from warehouse.faults import is_storage_error, write_failure
+from warehouse.layout import Layout
 
 log = logging.getLogger("ties")
 
@@ -76,10 +77,6 @@ def new_run_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def extracts_dir(warehouse: Path) -> Path:
-    return warehouse / "state" / "extracts"
-
-
 def plan_inputs(
     paths: list[str], warehouse: Path, incremental: bool, options: ReadOptions | None = None
 ) -> Plan:
@@ -99,8 +96,8 @@ def plan_inputs(
     """
     options = options or ReadOptions()
     found = discover(paths)
-    previous = load_state(warehouse / "state") if incremental else {}
-    cache = extracts_dir(warehouse)
+    layout = Layout(warehouse)
+    previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)
     named = {str(i.path) for i in items}
     # A file imported before that discovery no longer recognises (a truncated zip) is
@@ -114,7 +111,7 @@ def plan_inputs(
             continue
         if Path(path).exists():
             items.append(Input(Path(path), st.connector))
-        elif is_complete(cache / st.extract_key):
+        elif is_complete(layout.extract(st.extract_key)):
             carried.append(
                 PlannedInput(
                     path, st.connector, st.fingerprint, st.extract_key, True, user_ids=st.me_hints
@@ -122,7 +119,7 @@ def plan_inputs(
             )
         else:
             lost = (
-                f"{path}: gone, and its last good extract ({cache / st.extract_key}) is "
+                f"{path}: gone, and its last good extract ({layout.extract(st.extract_key)}) is "
                 "damaged: its people are no longer in the warehouse; restore the file and "
                 "import again"
             )
@@ -142,12 +139,12 @@ def plan_inputs(
     for item in items:
         fp = fingerprint(item.path)
         key = extract_key(item.path, item.connector, fp, options)
-        cached = incremental and is_complete(cache / key)
+        cached = incremental and is_complete(layout.extract(key))
         ids = user_ids.get(str(item.path), ())
         before = previous.get(str(item.path))
         last_good = (
             (before.extract_key, before.fingerprint)
-            if before is not None and is_complete(cache / before.extract_key)
+            if before is not None and is_complete(layout.extract(before.extract_key))
             else None
         )
         planned.append(
@@ -204,7 +201,7 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         )
     if extract is not None:
         try:
-            save_extract(extract, extracts_dir(warehouse) / item.extract_key)
+            save_extract(extract, Layout(warehouse).extract(item.extract_key))
         except OSError as exc:
             raise write_failure(warehouse, exc, f"caching the extract of {item.path}") from None
     elif item.last_good is not None:
