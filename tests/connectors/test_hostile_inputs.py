@@ -3,6 +3,7 @@ and rejected rows holding private text. Each is a reject with a reason; the rest
 
 from __future__ import annotations
 
+import os
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from connectors import linkedin
 from connectors.base import ReadOptions
 from connectors.linkedin import files
+from connectors.registry import discover
 
 CONNECTIONS = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 ROW = "Ana,Lopez,https://www.linkedin.com/in/ana-lopez,,Acme,CTO,05 Jan 2024\n"
@@ -80,3 +82,51 @@ def test_an_honest_export_is_read_whole(tmp_path, rows):
         zf.writestr("Connections.csv", CONNECTIONS + body)
     extract = linkedin.read(path, ReadOptions())
     assert extract.items_accepted == rows and extract.items_rejected == 0
+
+
+# --- discovery: a bad path is a reject naming it, and the rest imports ------------------
+
+CARD = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lopez\r\nEMAIL:ana@x.org\r\nEND:VCARD\r\n"
+
+
+def test_a_file_name_that_is_not_utf8_is_a_reject_and_the_folder_still_imports(tmp_path):
+    from tests.conftest import build_plain
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.vcf").write_text(CARD)
+    bad = os.path.join(os.fsencode(folder), b"caf\xe9.vcf")
+    with open(bad, "wb") as f:
+        f.write(CARD.replace("Ana Lopez", "Bo Chen").encode())
+    found = discover([folder])
+    assert [i.path.name for i in found.inputs] == ["good.vcf"]
+    ((path, why),) = found.unknown
+    assert str(path).endswith("caf\\xe9.vcf") and "not valid UTF-8" in why
+    summary = build_plain([folder], tmp_path / "wh", me=(), incremental=True)
+    assert summary["counts"]["contacts"] == 1
+    assert any("caf\\xe9.vcf" in e and "UTF-8" in e for e in summary["errors"])
+
+
+def test_an_unreadable_subfolder_is_a_reject_and_the_rest_imports(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "locked" / "x.vcf").write_text(CARD)
+    (folder / "good.vcf").write_text(CARD)
+    if os.geteuid() != 0:
+        os.chmod(folder / "locked", 0)
+    else:  # root reads everything: the refusal is injected instead
+        real_iterdir = Path.iterdir
+
+        def iterdir(self):
+            if self.name == "locked":
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_iterdir(self)
+
+        monkeypatch.setattr(Path, "iterdir", iterdir)
+    try:
+        found = discover([folder])
+    finally:
+        os.chmod(folder / "locked", 0o700)
+    assert [i.path.name for i in found.inputs] == ["good.vcf"]
+    ((path, why),) = found.unknown
+    assert path.name == "locked" and why.startswith("folder cannot be read: Permission denied")
