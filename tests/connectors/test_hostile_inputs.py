@@ -4,14 +4,17 @@ and rejected rows holding private text. Each is a reject with a reason; the rest
 from __future__ import annotations
 
 import os
+import re
 import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors import linkedin
-from connectors.base import ReadOptions
+from connectors.base import STRUCTURE_NAMES, ReadOptions, excerpt
 from connectors.linkedin import files
 from connectors.registry import discover
 
@@ -130,3 +133,38 @@ def test_an_unreadable_subfolder_is_a_reject_and_the_rest_imports(tmp_path, monk
     assert [i.path.name for i in found.inputs] == ["good.vcf"]
     ((path, why),) = found.unknown
     assert path.name == "locked" and why.startswith("folder cannot be read: Permission denied")
+
+
+# --- rejects keep the shape of an item, never its content --------------------------------
+
+SECRET = "Meet me at the Lisbon office about the merger"
+
+
+def test_a_rejected_message_row_keeps_no_message_text(tmp_path):
+    header = "CONVERSATION ID,FROM,TO,DATE,SUBJECT,CONTENT\n"
+    # Too many fields: a reject, with the message content in its raw row.
+    row = f"c1,Ana Lopez,Me Myself,2024-01-05 10:00:00 UTC,Hi,{SECRET},extra,more\n"
+    path = tmp_path / "messages.csv"
+    path.write_text(header + row)
+    extract = linkedin.read(path, ReadOptions())
+    (reject,) = extract.rejects.to_dict("records")
+    assert "Lisbon" not in reject["excerpt"] and "Ana" not in reject["excerpt"]
+    assert reject["excerpt"].count(",") == 7  # the shape: eight fields
+
+
+def test_a_rejected_card_keeps_no_note_text(tmp_path):
+    from connectors import vcard
+
+    path = tmp_path / "a.vcf"
+    path.write_text(f"BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:{SECRET}\r\nEND:VCARD\r\n")
+    extract = vcard.read(path, ReadOptions())
+    (reject,) = extract.rejects.to_dict("records")
+    assert "NOTE:" in reject["excerpt"] and "Lisbon" not in reject["excerpt"]
+
+
+@given(st.text(max_size=300))
+def test_an_excerpt_holds_no_word_but_structure_names(text):
+    out = excerpt(text)
+    for word in re.findall(r"[^\W\d_]+", out):
+        assert set(word) == {"a"} or word.casefold() in STRUCTURE_NAMES, (text, out)
+    assert not re.search(r"[0-8]", out)  # digits are all 9s
