@@ -168,3 +168,20 @@ def test_an_excerpt_holds_no_word_but_structure_names(text):
     for word in re.findall(r"[^\W\d_]+", out):
         assert set(word) == {"a"} or word.casefold() in STRUCTURE_NAMES, (text, out)
     assert not re.search(r"[0-8]", out)  # digits are all 9s
+
+
+@pytest.mark.parametrize("prefix", [b"FN:", b"N:", b"", b"VERSION:3.0\r\nFN:"])
+def test_begin_vcard_then_binary_junk_is_a_reject_not_a_person(tmp_path, prefix):
+    from connectors import vcard
+    from connectors.vcard.extract import REASON_BINARY
+
+    junk = bytes((i * 131 + 7) % 256 for i in range(600)).replace(b"\n", b"").replace(b"\r", b"")
+    path = tmp_path / "junk.vcf"
+    good = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lopez\r\nEND:VCARD\r\n"
+    path.write_bytes(good + b"BEGIN:VCARD\r\n" + prefix + junk + b"\r\nEND:VCARD\r\n")
+    extract = vcard.read(path, ReadOptions())
+    extract.check_accounting()
+    assert extract.records["name_raw"].tolist() == ["Ana Lopez"]
+    # Junk that is no property line at all leaves an empty card: rejected as that.
+    expected = REASON_BINARY if prefix else "card has no name, e-mail, phone or URL"
+    assert extract.rejects["reason"].tolist() == [expected]
