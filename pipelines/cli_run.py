@@ -149,6 +149,9 @@ def check_before_prefect(settings: Settings) -> list[str]:
     wh = settings.warehouse.expanduser()
     if wh.exists() and not wh.is_dir():
         raise CliError(f"{wh}: is a file; --warehouse names a folder")
+    from warehouse.faults import check_writable
+
+    check_writable(wh.resolve())  # a read-only warehouse: one line now, not a hang later
     if (overrides := settings.overrides_file()) is not None:
         from transforms.resolve import load_overrides
 
@@ -177,8 +180,13 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
         flush=True,
     )
     from pipelines.prefect_env import start_run_server
+    from pipelines.run_log import open_run_log
 
-    server = start_run_server(settings.warehouse)  # None when a server is up
+    # The run's server stops at exit, after Prefect has sent its last logs and events
+    # (which it does at exit too, registered later, so run first): stopping it when the
+    # flow returns would leave those with nobody to send them to. None when one is up.
+    start_run_server(settings.warehouse)
+    open_run_log(settings.warehouse.resolve())
     from pipelines.cli_output import to_json
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
@@ -199,8 +207,6 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
             )
     finally:
         install_progress(None)
-        if server is not None:
-            server.stop()
     if fmt == "json":
         print(to_json(summary))
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pipelines.run_log import QUIET_CONSOLE
 from warehouse.layout import Layout
 from warehouse.private import private_dir, private_warehouse
 
@@ -50,6 +51,9 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
         if key == "PREFECT_LOGGING_LEVEL" and verbose:
             value = "INFO"
         os.environ.setdefault(key, value)
+    if not verbose:  # tracebacks and shutdown noise go to the run's log (pipelines.run_log)
+        for key, value in QUIET_CONSOLE.items():
+            os.environ.setdefault(key, value)
 
 
 def start_run_server(warehouse: Path):

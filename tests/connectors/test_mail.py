@@ -129,7 +129,8 @@ def test_netscape_content_length_mbox_reads_29_messages() -> None:
     assert ex.rejects[["locator", "reason"]].values.tolist() == [
         ["byte 818963", "no usable From address"]
     ]
-    assert "develop!nextmime@ebony@sblab.att.com" in ex.rejects["excerpt"][0]
+    # The broken address's shape, not the address.
+    assert "aaaaaaa!aaaaaaaa@aaaaa@aaaaa.aaa.aaa" in ex.rejects["excerpt"][0]
     assert ex.me_hints == ["jwz@netscape.com"]
     assert "jwz@netscape.com" not in set(ex.records["source_key"])
     got = interactions_by_key(ex)
