@@ -18,13 +18,13 @@ import argparse
 import os
 import sys
 
-from pipelines import cli_prefect, cli_query, cli_relationship, cli_report, cli_run
+from pipelines import cli_prefect, cli_query, cli_relationship, cli_report, cli_run, cli_verify
 from pipelines.cli_run import DEMO_INPUTS, DEMO_ME  # noqa: F401  (tests and benchmarks)
 from pipelines.cli_support import Ambiguous, CliError
 from pipelines.settings import ConfigError, Settings, load_settings
 
 # Each adds its subcommands; the order is the order of `ties --help`.
-COMMAND_MODULES = (cli_run, cli_query, cli_relationship, cli_report, cli_prefect)
+COMMAND_MODULES = (cli_run, cli_query, cli_relationship, cli_report, cli_verify, cli_prefect)
 
 
 def version() -> str:
@@ -76,6 +76,15 @@ def _stdout_gone() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything ties writes is personal data: owner-only, whatever the user's umask.
+    old_umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         base, config_error = load_settings(), None
     except ConfigError as exc:  # reported when a command runs; --help still works

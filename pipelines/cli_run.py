@@ -163,11 +163,11 @@ def check_before_prefect(settings: Settings) -> list[str]:
 def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     for warning in check_before_prefect(settings):
         print(f"ties: warning: {warning}", file=sys.stderr)
-    from pipelines.prefect_env import configure_prefect
-    from pipelines.prefect_server import find_server
+    from pipelines.prefect_env import configure_prefect, start_run_server
+    from pipelines.ties_server import find_server
 
-    if "PREFECT_API_URL" not in os.environ and (server := find_server(settings.warehouse)):
-        os.environ["PREFECT_API_URL"] = server.url  # `ties server start` of this warehouse
+    if "PREFECT_API_URL" not in os.environ and (found := find_server(settings.warehouse)):
+        os.environ["PREFECT_API_URL"] = found.url  # `ties server start` of this warehouse
     configure_prefect(settings.warehouse, verbose)
     url = os.environ.get("PREFECT_API_URL")
     where = f"Prefect at {url}" if url else "starting a temporary Prefect server..."
@@ -176,6 +176,7 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
         file=sys.stderr,
         flush=True,
     )
+    server = start_run_server(settings.warehouse)  # None with a server found or configured
     from pipelines.cli_output import to_json
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
@@ -196,6 +197,8 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
             )
     finally:
         install_progress(None)
+        if server is not None:
+            server.stop()
     if fmt == "json":
         print(to_json(summary))
     else:

@@ -1,7 +1,7 @@
 """Incremental state: which inputs the warehouse holds, their fingerprints and cached extracts.
 
-Kept in <warehouse>/state/inputs.json and written only after a successful commit, so
-a crashed run leaves the state of the last good snapshot.
+Kept in <warehouse>/state/inputs.json (warehouse.layout) and written only after a
+successful commit, so a crashed run leaves the state of the last good snapshot.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from connectors.base import ReadOptions, stable_id
-
-STATE_FILE = "inputs.json"
+from warehouse.private import private_dir
 
 
 @dataclass(frozen=True)
@@ -57,19 +56,37 @@ def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None
     )
 
 
-def load_state(state_dir: Path) -> dict[str, InputState]:
-    path = state_dir / STATE_FILE
+def load_state(path: Path) -> dict[str, InputState]:
+    """The inputs of the last good snapshot, from the state file at ``path`` (none if missing).
+
+    Raises:
+        DamagedState: the file is not what save_state writes; the message names it and
+            the command that rebuilds it.
+    """
     if not path.exists():
         return {}
-    data = json.loads(path.read_text())
-    return {
-        k: InputState(**{**v, "me_hints": tuple(v.get("me_hints", ()))}) for k, v in data.items()
-    }
+    try:
+        data = json.loads(path.read_text())
+        return {
+            k: InputState(**{**v, "me_hints": tuple(v.get("me_hints", ()))})
+            for k, v in data.items()
+        }
+    except (ValueError, TypeError, AttributeError) as exc:
+        warehouse = path.parent.parent  # <warehouse>/state/inputs.json
+        raise DamagedState(
+            f"{path}: damaged ({type(exc).__name__}: {str(exc)[:80]}); run "
+            f"`ties verify --repair --warehouse {warehouse}` to rebuild it from the cached extracts"
+        ) from None
 
 
-def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = state_dir / (STATE_FILE + ".tmp")
+class DamagedState(RuntimeError):
+    """state/inputs.json cannot be read back."""
+
+
+def save_state(path: Path, inputs: dict[str, InputState]) -> None:
+    """Replace the state file at ``path`` atomically, owner-only."""
+    private_dir(path.parent)
+    tmp = path.with_name(path.name + ".tmp")
     # me_hints only where there are any: the file of a run without them is as before.
     rows = {
         k: {f: x for f, x in asdict(v).items() if f != "me_hints" or x}
@@ -77,4 +94,4 @@ def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
     }
     tmp.write_text(json.dumps(rows, indent=1))
     os.chmod(tmp, 0o600)
-    os.replace(tmp, state_dir / STATE_FILE)
+    os.replace(tmp, path)

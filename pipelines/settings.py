@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from transforms.relationship_policy import RelationshipPolicy
+from warehouse.layout import Layout
 
 # DESIGN.md said ./warehouse; in the project checkout that is the `warehouse` Python
 # package, so the default is ./ties-warehouse instead.
@@ -90,7 +91,7 @@ class Settings:
             if not self.overrides.is_file():
                 raise ConfigError(f"overrides = {self.overrides}: no such file")
             return self.overrides
-        default = self.warehouse / "overrides.toml"
+        default = Layout(self.warehouse).overrides
         return default if default.is_file() else None
 
 

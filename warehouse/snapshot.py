@@ -7,20 +7,20 @@ at any point leaves the previous snapshot as `current`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
+from warehouse.private import private_warehouse
+
 # pyarrow and the schemas load where a snapshot is written or checked: finding and
 # listing snapshots (every `ties query`) stays free of them.
 if TYPE_CHECKING:
     import pyarrow as pa
-
-CURRENT = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "_manifest.json"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -31,13 +31,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_table(table: pa.Table, path: Path) -> None:
+def _write_table(table: pa.Table, path: Path) -> str:
+    """Write, fsync and make owner-only; returns the file's sha256 for the manifest."""
     import pyarrow.parquet as pq
 
     pq.write_table(table, path, compression="zstd")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
     os.chmod(path, 0o600)
+    return file_sha256(path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
@@ -87,62 +97,68 @@ def commit_snapshot(
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
     try:
-        warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
-        snapshots = warehouse / SNAPSHOTS
-        snapshots.mkdir(exist_ok=True, mode=0o700)
-        final = snapshots / run_id
-        tmp = snapshots / f".{run_id}.partial"
+        layout = Layout(private_warehouse(warehouse))
+        snapshots = layout.snapshots
+        final = layout.snapshot(run_id)
+        tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(mode=0o700)
-        counts = {}
+        counts, checksums = {}, {}
         for name, table in tables.items():
             table = conform(table, schema.WAREHOUSE_TABLES[name])
-            _write_table(table, tmp / f"{name}.parquet")
+            checksums[name] = _write_table(table, table_file(tmp, name))
             counts[name] = table.num_rows
+        # rows and sha256 per table: what `ties verify` checks each file against.
         manifest = {
             **(manifest_extra or {}),
             "run_id": run_id,
             "schema_version": schema.SCHEMA_VERSION,
             "rows": counts,
+            "sha256": checksums,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        manifest_file(tmp).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(snapshots)
 
-        link_tmp = warehouse / f".{CURRENT}.{os.getpid()}"
-        if link_tmp.is_symlink() or link_tmp.exists():
-            link_tmp.unlink()
-        os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
-        os.replace(link_tmp, warehouse / CURRENT)
-        _fsync_dir(warehouse)
+        point_current(warehouse, run_id)
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)
     return final
 
 
+def point_current(warehouse: Path, run_id: str) -> None:
+    """Replace the `current` link atomically so that it names snapshots/<run_id>."""
+    link_tmp = warehouse / f".{CURRENT}.{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
+    os.replace(link_tmp, Layout(warehouse).current)
+    _fsync_dir(warehouse)
+
+
 def list_snapshots(warehouse: Path) -> list[str]:
     """Complete snapshots, oldest first (run ids sort by time)."""
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     if not snapshots.is_dir():
         return []
     return sorted(
         p.name
         for p in snapshots.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+        if p.is_dir() and not p.name.startswith(".") and manifest_file(p).exists()
     )
 
 
 def prune_snapshots(warehouse: Path, keep: int) -> None:
     current = current_snapshot(warehouse)
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     for leftover in snapshots.glob(".*.partial"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     for run_id in list_snapshots(warehouse)[:-keep] if keep > 0 else []:
         if current is None or run_id != current.name:
-            shutil.rmtree(snapshots / run_id, ignore_errors=True)
+            shutil.rmtree(Layout(warehouse).snapshot(run_id), ignore_errors=True)
 
 
 class IncompatibleWarehouse(RuntimeError):
@@ -158,7 +174,7 @@ def check_schema_version(snapshot: Path) -> int:
     from warehouse import schema
 
     try:
-        version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
+        version = json.loads(manifest_file(snapshot).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
         version = 0
     if version > schema.SCHEMA_VERSION:
@@ -171,14 +187,19 @@ def check_schema_version(snapshot: Path) -> int:
 
 def read_manifest(snapshot: Path) -> dict:
     try:
-        return json.loads((snapshot / MANIFEST).read_text())
+        return json.loads(manifest_file(snapshot).read_text())
     except (OSError, ValueError):
         return {}
 
 
 def current_snapshot(warehouse: Path) -> Path | None:
-    """The snapshot `current` points at, or None for a warehouse never committed."""
-    link = warehouse / CURRENT
-    if not link.exists():
+    """The snapshot `current` points at, or None for a warehouse never committed.
+
+    A link to a snapshot that is gone still gives its path: readers then name it, and a
+    run falls back to an intact snapshot (warehouse.verify), instead of taking the
+    warehouse for a new one and everyone for new people.
+    """
+    link = Layout(warehouse).current
+    if not link.exists() and not link.is_symlink():
         return None
     return link.resolve()
