@@ -18,13 +18,29 @@ import argparse
 import os
 import sys
 
-from pipelines import cli_prefect, cli_query, cli_relationship, cli_report, cli_run, cli_verify
+from pipelines import (
+    cli_completion,
+    cli_prefect,
+    cli_query,
+    cli_relationship,
+    cli_report,
+    cli_run,
+    cli_verify,
+)
 from pipelines.cli_run import DEMO_INPUTS, DEMO_ME  # noqa: F401  (tests and benchmarks)
 from pipelines.cli_support import Ambiguous, CliError
 from pipelines.settings import ConfigError, Settings, load_settings
 
 # Each adds its subcommands; the order is the order of `ties --help`.
-COMMAND_MODULES = (cli_run, cli_query, cli_relationship, cli_report, cli_verify, cli_prefect)
+COMMAND_MODULES = (
+    cli_run,
+    cli_query,
+    cli_relationship,
+    cli_report,
+    cli_verify,
+    cli_prefect,
+    cli_completion,
+)
 
 
 def version() -> str:
