@@ -20,6 +20,7 @@ import os
 import sys
 
 from pipelines import (
+    cli_completion,
     cli_prefect,
     cli_query,
     cli_relationship,
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     cli_report,
     cli_verify,
     cli_prefect,
+    cli_completion,
 )
 
 

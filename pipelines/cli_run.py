@@ -166,11 +166,11 @@ def check_before_prefect(settings: Settings) -> list[str]:
 def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     for warning in check_before_prefect(settings):
         print(f"ties: warning: {warning}", file=sys.stderr)
-    from pipelines.prefect_env import configure_prefect
-    from pipelines.prefect_server import find_server
+    from pipelines.prefect_env import configure_prefect, start_run_server
+    from pipelines.ties_server import find_server
 
-    if "PREFECT_API_URL" not in os.environ and (server := find_server(settings.warehouse)):
-        os.environ["PREFECT_API_URL"] = server.url  # `ties server start` of this warehouse
+    if "PREFECT_API_URL" not in os.environ and (found := find_server(settings.warehouse)):
+        os.environ["PREFECT_API_URL"] = found.url  # `ties server start` of this warehouse
     configure_prefect(settings.warehouse, verbose)
     url = os.environ.get("PREFECT_API_URL")
     where = f"Prefect at {url}" if url else "starting a temporary Prefect server..."
@@ -179,7 +179,6 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
         file=sys.stderr,
         flush=True,
     )
-    from pipelines.prefect_env import start_run_server
     from pipelines.run_log import open_run_log
 
     # The run's server stops at exit, after Prefect has sent its last logs and events

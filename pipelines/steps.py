@@ -158,6 +158,18 @@ def plan_inputs(
     return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
 
 
+def _with_hints(options: ReadOptions, hints) -> ReadOptions:
+    """The options a connector reads with, given the run's hints of who the user is.
+
+    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
+    it: the given identifiers and the hints together are the user. Without --me the
+    hints stay hints (a mailbox may still add its own sender).
+    """
+    if options.me:
+        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
+    return replace(options, me_hints=frozenset(hints))
+
+
 def _outermost(items: list[Input]) -> list[Input]:
     """The inputs without those inside another input's folder (a LinkedIn export folder).
 
@@ -229,15 +241,3 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         result.extract_key, result.fingerprint, result.from_cache = key, fp, True
     result.seconds = round(time.perf_counter() - started, 3)
     return result
-
-
-def _with_hints(options: ReadOptions, hints) -> ReadOptions:
-    """The options a connector reads with, given the run's hints of who the user is.
-
-    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
-    it: the given identifiers and the hints together are the user. Without --me the
-    hints stay hints (a mailbox may still add its own sender).
-    """
-    if options.me:
-        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
-    return replace(options, me_hints=frozenset(hints))
