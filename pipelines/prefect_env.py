@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.layout import Layout
 from warehouse.private import private_dir, private_warehouse
 
 # Measured in benchmarks/run_fixed_cost.py and docs/benchmarks.md. The temporary server
@@ -30,6 +31,9 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_CANCELLATION_CLEANUP_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_CLEANUP_RECONCILER_ENABLED": "false",
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The client side of telemetry (and its first-run notice on a terminal), which the
+    # server setting above does not reach: personal data tools stay quiet.
+    "DO_NOT_TRACK": "1",
 }
 
 
@@ -40,7 +44,7 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
     With PREFECT_API_URL set (a long-lived server), none of this applies but the logging.
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        home = private_dir(private_warehouse(warehouse.resolve()) / "state" / "prefect")
+        home = private_dir(Layout(private_warehouse(warehouse.resolve())).prefect_home)
         os.environ["PREFECT_HOME"] = str(home)
     for key, value in QUIET_DEFAULTS.items():
         if key == "PREFECT_LOGGING_LEVEL" and verbose:
@@ -51,13 +55,13 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
 def start_run_server(warehouse: Path):
     """Without a configured server (PREFECT_API_URL), start this run's private one.
 
-    It requires a per-run secret and dies with this process (pipelines.prefect_server);
+    It requires a per-run secret and dies with this process (pipelines.temporary_server);
     Prefect's own ephemeral server would do neither. Returns it, or None when a server is
     configured (its hardening is the operator's: docs/reliability.md).
     """
     if "PREFECT_API_URL" in os.environ:
         return None
-    from pipelines.prefect_server import TemporaryServer
+    from pipelines.temporary_server import TemporaryServer
 
     server = TemporaryServer(private_dir(private_warehouse(warehouse.resolve()) / "state" / "logs"))
     server.start()

@@ -162,8 +162,35 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
+# A credential's shape, listed or not: letters with a dot inside (P.Eng., Dipl.-Ing.,
+# B.Sc.), or a registered mark (PMP®).
+_CREDENTIAL_SHAPE = re.compile(
+    r"^(?:[A-Za-z]{1,5}\.-?[A-Za-z]{1,5}\.?(?:[A-Za-z]{1,4}\.?)?|\S+[®™])$"
+)
+# After a comma in a mixed-case name, a word in capitals is a credential (", CPA",
+# ", MSCE"); in "SMITH, JOHN" it is the given name.
+_CAPITALS = re.compile(r"^[A-Z][A-Z0-9&]{1,6}\.?[®™]?$")
+
+
+def _is_credential_part(part: str, before: str) -> bool:
+    """Is a part after a comma only credentials ("P.Eng.", "CPA, CFA", "Esq.", "PMP®")?"""
+    words = part.split()
+    if not words:
+        return False
+    mixed_case = before != before.upper()
+    return all(
+        w.casefold().rstrip(".") in _NAME_DECORATIONS
+        or w.casefold() in _NAME_DECORATIONS
+        or _CREDENTIAL_SHAPE.match(w)
+        or (mixed_case and _CAPITALS.match(w))
+        for w in words
+    )
+
+
 def _is_decoration(token: str, position: int, n_words: int) -> bool:
     key = token.casefold().strip(",")
+    if position > 0 and _CREDENTIAL_SHAPE.match(token.strip(",")):
+        return True
     if key not in _NAME_DECORATIONS and key.rstrip(".") not in _NAME_DECORATIONS:
         return False
     if key.rstrip(".") in _AMBIGUOUS_DECORATIONS:
@@ -189,7 +216,7 @@ def clean_name(raw: str | None) -> str | None:
     if len(parts) == 2 and parts[1].casefold().rstrip(".") in _LEGAL_SUFFIXES:
         return text  # "Ximian, Inc." names a company, not Inc. Ximian
     if len(parts) >= 2:
-        rest = [p for p in parts[1:] if p.casefold() not in _NAME_DECORATIONS]
+        rest = [p for p in parts[1:] if not _is_credential_part(p, parts[0])]
         if rest and len(parts[0].split()) == 1:
             text = " ".join(rest + [parts[0]])
         else:
@@ -233,7 +260,13 @@ _COMPANY_AFTER_COMMA = r"(?i), (?:" + "|".join(sorted(_LEGAL_SUFFIXES)) + r")\.?
 
 def clean_names(values: pa.Array) -> pa.Array:
     """``clean_name`` of every value of a string array."""
-    undecorated = pc.invert(pc.match_substring_regex(values, _DECORATION_WORD))
+    undecorated = pc.invert(
+        pc.or_(
+            pc.match_substring_regex(values, _DECORATION_WORD),
+            # "Bennett, MSCE": capitals after the comma may be a credential
+            pc.match_substring_regex(values, r", ?[A-Z][A-Z0-9&]+\.?$"),
+        )
+    )
     plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)
     last_first = pc.and_(
         pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated),

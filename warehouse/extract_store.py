@@ -79,9 +79,13 @@ def load_extract(directory: Path, tables: bool = True) -> Extract:
 
 
 def is_complete(directory: Path) -> bool:
-    """A finished extract in the current format (anything else is read again)."""
+    """A finished, undamaged extract in the current format (anything else is read again)."""
     try:
         meta = json.loads((directory / _META).read_text())
-    except (OSError, ValueError):
+        if meta.get("format") != EXTRACT_FORMAT:
+            return False
+        for name in _TABLES:  # a damaged or truncated table has no readable footer
+            pq.read_metadata(directory / f"{name}.parquet")
+    except Exception:  # OSError, ValueError, pyarrow's errors: damaged either way
         return False
-    return meta.get("format") == EXTRACT_FORMAT
+    return True

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from warehouse import schema
-from warehouse.snapshot import SNAPSHOTS, current_snapshot
+from warehouse.layout import Layout, table_file
+from warehouse.snapshot import current_snapshot
 
 
 class NoSnapshot(LookupError):
@@ -31,7 +30,7 @@ class NotReadOnly(ValueError):
 def snapshot_dir(warehouse: Path, as_of: str | None = None) -> Path:
     """The directory of the current snapshot, or of run ``as_of``."""
     if as_of:
-        path = warehouse / SNAPSHOTS / as_of
+        path = Layout(warehouse).snapshot(as_of)
         if not path.is_dir():
             raise NoSnapshot(f"{warehouse}: no snapshot for run {as_of!r}")
         return path
@@ -40,14 +39,26 @@ def snapshot_dir(warehouse: Path, as_of: str | None = None) -> Path:
         raise NoSnapshot(f"{warehouse}: no warehouse here yet; run `ties import PATH` first")
     if not path.is_dir():
         raise NoSnapshot(
-            f"{warehouse / 'current'}: points at {path}, which is gone; "
+            f"{Layout(warehouse).current}: points at {path}, which is gone; "
             "run `ties verify --repair` to point it at the newest intact snapshot"
         )
     return path
 
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
 def read_table(warehouse: Path, name: str, as_of: str | None = None) -> pa.Table:
-    return pq.read_table(snapshot_dir(warehouse, as_of) / f"{name}.parquet")
+    """One table of the current snapshot, or of run ``as_of``."""
+    return read_snapshot_table(snapshot_dir(warehouse, as_of), name)
+
+
+def read_snapshot_table(snapshot: Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    """One table of the snapshot directory ``snapshot`` (the one reader of snapshot files)."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(table_file(snapshot, name), columns=columns)
 
 
 def _quoted(value: str) -> str:
@@ -81,9 +92,11 @@ def connect(
             "allow_community_extensions": False,
         },
     )
-    for name in schema.WAREHOUSE_TABLES:
-        path = directory / f"{name}.parquet"
-        if path.exists():
+    # A view per table file of the snapshot (its tables are schema.WAREHOUSE_TABLES),
+    # found by listing it: `ties query` then starts without pyarrow and the schemas.
+    for path in sorted(directory.glob("*.parquet")):
+        name = path.stem
+        if name.isidentifier():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quoted(str(path))})")
     folders = [str(directory) + "/"]
     files: list[str] = []

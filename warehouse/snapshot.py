@@ -12,16 +12,16 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from warehouse.faults import write_failure
+from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
+from warehouse.private import private_dir, private_warehouse
 
-from warehouse import schema
-from warehouse.private import private_warehouse
-
-CURRENT = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "_manifest.json"
+# pyarrow and the schemas load where a snapshot is written or checked: finding and
+# listing snapshots (every `ties query`) stays free of them.
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _fsync_dir(path: Path) -> None:
@@ -34,6 +34,8 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_table(table: pa.Table, path: Path) -> str:
     """Write, fsync and make owner-only; returns the file's sha256 for the manifest."""
+    import pyarrow.parquet as pq
+
     pq.write_table(table, path, compression="zstd")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
@@ -51,6 +53,8 @@ def file_sha256(path: Path) -> str:
 
 def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
     """The table with exactly the schema's columns first (extra columns kept after)."""
+    import pyarrow as pa
+
     if isinstance(table, list):
         return pa.Table.from_pylist(table, schema=arrow_schema)
     columns, fields = [], []
@@ -87,21 +91,25 @@ def commit_snapshot(
     Returns:
         The new snapshot's directory.
     """
+    from warehouse import schema
+
     missing = set(schema.WAREHOUSE_TABLES) - set(tables)
     if missing:
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
+    tmp = final = None
     try:
-        snapshots = private_warehouse(warehouse) / SNAPSHOTS
-        final = snapshots / run_id
-        tmp = snapshots / f".{run_id}.partial"
+        layout = Layout(private_warehouse(warehouse))
+        snapshots = private_dir(layout.snapshots)
+        final = layout.snapshot(run_id)
+        tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(mode=0o700)
         counts, checksums = {}, {}
         for name, table in tables.items():
             table = conform(table, schema.WAREHOUSE_TABLES[name])
-            checksums[name] = _write_table(table, tmp / f"{name}.parquet")
+            checksums[name] = _write_table(table, table_file(tmp, name))
             counts[name] = table.num_rows
         # rows and sha256 per table: what `ties verify` checks each file against.
         manifest = {
@@ -111,12 +119,20 @@ def commit_snapshot(
             "rows": counts,
             "sha256": checksums,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        manifest_file(tmp).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(snapshots)
 
         point_current(warehouse, run_id)
+    except OSError as exc:
+        # A full disk or a read-only folder: leave no half snapshot behind, and `current`
+        # where it was (the switch is the last step, so it still names the previous one).
+        committed = current_snapshot(warehouse)
+        for leftover in (tmp, final):
+            if leftover is not None and leftover.exists() and leftover.resolve() != committed:
+                shutil.rmtree(leftover, ignore_errors=True)
+        raise write_failure(warehouse, exc, f"writing snapshot {run_id}") from exc
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)
@@ -129,30 +145,30 @@ def point_current(warehouse: Path, run_id: str) -> None:
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
     os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
-    os.replace(link_tmp, warehouse / CURRENT)
+    os.replace(link_tmp, Layout(warehouse).current)
     _fsync_dir(warehouse)
 
 
 def list_snapshots(warehouse: Path) -> list[str]:
     """Complete snapshots, oldest first (run ids sort by time)."""
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     if not snapshots.is_dir():
         return []
     return sorted(
         p.name
         for p in snapshots.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+        if p.is_dir() and not p.name.startswith(".") and manifest_file(p).exists()
     )
 
 
 def prune_snapshots(warehouse: Path, keep: int) -> None:
     current = current_snapshot(warehouse)
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     for leftover in snapshots.glob(".*.partial"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     for run_id in list_snapshots(warehouse)[:-keep] if keep > 0 else []:
         if current is None or run_id != current.name:
-            shutil.rmtree(snapshots / run_id, ignore_errors=True)
+            shutil.rmtree(Layout(warehouse).snapshot(run_id), ignore_errors=True)
 
 
 class IncompatibleWarehouse(RuntimeError):
@@ -165,8 +181,10 @@ def check_schema_version(snapshot: Path) -> int:
     Older versions are fine: a run rebuilds every table from the inputs and reads only
     the stable id columns (record_id, contact_id, created_run_id) of the previous one.
     """
+    from warehouse import schema
+
     try:
-        version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
+        version = json.loads(manifest_file(snapshot).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
         version = 0
     if version > schema.SCHEMA_VERSION:
@@ -179,7 +197,7 @@ def check_schema_version(snapshot: Path) -> int:
 
 def read_manifest(snapshot: Path) -> dict:
     try:
-        return json.loads((snapshot / MANIFEST).read_text())
+        return json.loads(manifest_file(snapshot).read_text())
     except (OSError, ValueError):
         return {}
 
@@ -191,7 +209,7 @@ def current_snapshot(warehouse: Path) -> Path | None:
     run falls back to an intact snapshot (warehouse.verify), instead of taking the
     warehouse for a new one and everyone for new people.
     """
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     if not link.exists() and not link.is_symlink():
         return None
     return link.resolve()

@@ -550,6 +550,36 @@ def test_split_name(name, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
+        ("Karl-Hermann Dowerg, P.Eng.", "Karl-Hermann Dowerg"),
+        ("Dowerg, P.Eng.", "Dowerg"),
+        ("Patrick Bennett, CPA, CFA", "Patrick Bennett"),
+        ("Woodmore, PMP®", "Woodmore"),
+        ("Anna Berg, Dipl.-Ing.", "Anna Berg"),
+        ("Dowerg, MSCE", "Dowerg"),  # capitals after a mixed-case name: a credential
+        ("Karl Dowerg P.Eng.", "Karl Dowerg"),
+        ("SMITH, JOHN", "JOHN SMITH"),  # all in capitals: "Last, First"
+        ("Chen, Xin", "Xin Chen"),
+        ("Q. Li", "Q. Li"),
+    ],
+)
+def test_credentials_after_a_comma_are_not_a_name(raw, expected):
+    assert clean_name(raw) == expected
+    assert clean_names(pa.array([raw])).to_pylist() == [expected]
+
+
+def test_a_credential_never_reaches_the_family_key():
+    from tests.transforms.helpers import records
+
+    recs = records(
+        {"given_name_raw": "Karl-Hermann", "family_name_raw": "Dowerg, P.Eng."},
+        {"given_name_raw": "Patrick", "family_name_raw": "Bennett, CPA, CFA"},
+    )
+    assert recs["family_key"].tolist() == ["dowerg", "bennett"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
         ("Dr. med. Hans Muster", "Hans Muster"),
         ("Prof. Dr. rer. nat. Anna Weber", "Anna Weber"),
         ("Ximian, Inc.", "Ximian, Inc."),
