@@ -178,12 +178,14 @@ class ExtractBuilder:
         observed_at: datetime | None = None,
         birthday: str | None = None,
         postcodes: list[str] | None = None,
+        phone_region: str | None = None,
     ) -> str:
         """Add (or complete) the record for source_key and return its record_id.
 
         A key seen again in the same file fills the fields that are still empty, so a
         mail address seen in a thousand headers is one record. ``birthday`` is ISO 8601
-        (``1980-04-12``, or ``--04-12`` without a year).
+        (``1980-04-12``, or ``--04-12`` without a year). ``phone_region`` is the ISO
+        region the source implies for numbers written without a country code.
         """
         record_id = stable_id(self.source, self.source_file, source_key)
         row = {
@@ -203,6 +205,7 @@ class ExtractBuilder:
             "observed_at": to_utc(observed_at),
             "birthday_raw": birthday or None,
             "postcodes_raw": list(postcodes or []),
+            "phone_region": phone_region or None,
         }
         old = self._records.get(record_id)
         if old is None:

@@ -14,15 +14,21 @@ import csv
 import sys
 from pathlib import Path
 
-from pipelines.cli_support import CliError, emit, open_warehouse
-from pipelines.settings import load_settings
+from pipelines.cli_output import emit
+from pipelines.cli_support import (
+    CliError,
+    add_warehouse_option,
+    open_warehouse,
+    reading_warehouse,
+)
+from pipelines.settings import Settings
 from transforms.review import DEFAULT_BAND, decision_kind, review_queue
 
 NOTE = "ties review"
 PROMPT = "[s]ame / [d]ifferent / [k] skip / [q]uit? "
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add `review` to the `ties` command line."""
     p = subparsers.add_parser(
         "review",
@@ -35,9 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "decision column (same / different; anything else is skipped)."
         ),
     )
-    p.add_argument(
-        "--warehouse", help="warehouse directory (default: $TIES_WAREHOUSE, else ./ties-warehouse)"
-    )
+    add_warehouse_option(p, settings)
     p.add_argument("--format", choices=["table", "csv"], help="print the list instead of asking")
     p.add_argument("--apply", metavar="FILE", type=Path, help="apply a filled-in CSV export")
     p.add_argument(
@@ -52,16 +56,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run_review)
 
 
-def _overrides_path(warehouse: str | None) -> Path:
-    settings = load_settings(warehouse=warehouse)
-    return settings.overrides or settings.warehouse / "overrides.toml"
+def _overrides_path(settings: Settings) -> Path:
+    """Where answers go: the configured overrides file, else the warehouse's own."""
+    from warehouse.layout import Layout
+
+    return settings.overrides or Layout(reading_warehouse(settings)).overrides
 
 
 def _queue(args: argparse.Namespace):
     low, high = args.band
     if not 0.0 <= low <= high <= 1.0:
         raise CliError(f"--band {low} {high}: want 0 <= LOW <= HIGH <= 1")
-    con = open_warehouse(args.warehouse)
+    con = open_warehouse(args.settings)
     try:
         matches = con.execute("select * from matches").df()
         records = con.execute(
@@ -156,7 +162,7 @@ def _apply(file: Path, path: Path) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    path = _overrides_path(args.warehouse)
+    path = _overrides_path(args.settings)
     if args.apply is not None:
         return _apply(args.apply, path)
     queue = _queue(args)
@@ -164,6 +170,7 @@ def run_review(args: argparse.Namespace) -> int:
         queue.to_csv(sys.stdout, index=False)
         return 0
     if args.format == "table" or not sys.stdin.isatty():
-        emit(queue.drop(columns=["decision"]), "table")
+        shown = queue.drop(columns=["decision"])
+        emit(list(shown.columns), list(shown.itertuples(index=False)), "table")
         return 0
     return _interactive(queue, path)

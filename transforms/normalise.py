@@ -370,7 +370,7 @@ def normalise_emails(values: pa.Array) -> pa.Array:
 
 @lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
-    """E.164 form of a phone number, or None when it cannot be a phone number."""
+    """E.164 form of a phone number, or None unless it is a valid number."""
     if not raw:
         return None
     text = raw.strip()
@@ -380,7 +380,10 @@ def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    # Only numbers phonenumbers knows to exist in their region: a national number read
+    # in the wrong region (Dresden's 0351 as +1 0351) is left out of matching, and the
+    # raw value stays in phones_raw.
+    if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -659,6 +662,25 @@ def _pair_map(first: Coded, second: Coded, fn) -> Coded:
     return Coded(group, pa.array(mapped, pa.string()))
 
 
+def _phones_by_region(records: pd.DataFrame, default_region: str) -> pa.ListArray:
+    """E.164 phones of each record, numbers without +CC read in the record's own
+    ``phone_region`` (what its source implies) where it has one, else ``default_region``."""
+    flat = Flat.of(records["phones_raw"])
+    regions = records.get("phone_region")
+    if regions is None or not regions.notna().any():
+        return flat.map_array(lambda p: normalise_phones(p, default_region)).to_arrow()
+    row_region = regions.astype(object).where(regions.notna(), default_region).to_numpy()
+    values = np.array(flat.elements.values.to_pylist() + [None], dtype=object)
+    pairs = [
+        None if v is None else f"{r}\x1f{v}"
+        for r, v in zip(row_region[flat.parents], values[flat.elements.codes], strict=True)
+    ]
+    elements = Coded.encode(pa.array(pairs, pa.string())).map(
+        lambda pair: normalise_phone(pair.partition("\x1f")[2], pair.partition("\x1f")[0])
+    )
+    return Flat(flat.n_rows, flat.parents, elements).to_arrow()
+
+
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:
     """Add the normalised columns of ``source_records`` to extract records.
 
@@ -693,8 +715,7 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
     out["emails"] = list_series_array(emails.to_arrow())
     out["email_keys"] = list_series_array(emails.map_array(email_match_keys).to_arrow())
-    phones = Flat.of(out["phones_raw"]).map_array(lambda p: normalise_phones(p, default_region))
-    out["phones"] = list_series_array(phones.to_arrow())
+    out["phones"] = list_series_array(_phones_by_region(out, default_region))
     urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)
     out["linkedin_url"] = urls.to_pandas()
     companies = Coded.of(out["company_raw"]).map(clean_company)

@@ -57,8 +57,14 @@ def test_normalise_email(raw, expected):
     [
         ("(415) 555-0134", "US", "+14155550134"),
         ("+1 415-555-0134", "US", "+14155550134"),
-        ("tel:+44-7700-900123", "US", "+447700900123"),
-        ("07700 900123", "GB", "+447700900123"),
+        ("tel:+44-7400-123456", "US", "+447400123456"),
+        ("07400 123456", "GB", "+447400123456"),
+        # Ofcom's range for drama: possible, never valid, so never matched on.
+        ("07700 900123", "GB", None),
+        # Dresden written nationally: valid only where it was written.
+        ("0351 223344", "DE", "+49351223344"),
+        ("0351 223344", "US", None),
+        ("034441/ 2 22 67", "DE", "+493444122267"),
         ("12", "US", None),
         ("call me", "US", None),
     ],
