@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.base import ReadOptions, stable_id
+from connectors.base import ReadOptions
 from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
 from pipelines.settings import Settings
@@ -42,6 +42,7 @@ from transforms.assemble import (
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
 from warehouse.faults import check_writable, write_failure
+from warehouse.ids import stable_id
 from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
 from warehouse.read import read_snapshot_table
@@ -139,8 +140,8 @@ def run_import(
 
 
 def user_identifiers(given: tuple[str, ...], hints: list[str]) -> frozenset[str]:
-    """The user's own addresses and profile URLs, normalised; hints only without --me."""
-    return Me.of(given or hints).identifiers
+    """The user's own addresses and profile URLs, normalised: the given ones and the hints."""
+    return Me.of([*given, *hints]).identifiers
 
 
 def code_fingerprint() -> str:
@@ -298,9 +299,11 @@ def _whence_me(me: tuple[str, ...], results: list[InputResult], metas: list) -> 
     ``given`` (--me or the config), ``linkedin`` (hints from the run's LinkedIn exports;
     ``inferred`` then lists what mailboxes added) or ``inferred`` (per mailbox).
     """
-    if me:
-        return {"source": "given", "identifiers": sorted(set(me))}
     hints = sorted({h for r in results for h in r.user_ids})
+    if me:
+        added = sorted(set(hints) - set(Me.of(me).identifiers) - set(me))
+        given = {"source": "given", "identifiers": sorted(set(me))}
+        return {**given, "linkedin": added} if added else given
     mailboxes = {h for e in metas if e.connector == "mail" for h in e.me_hints}
     if hints:
         return {
