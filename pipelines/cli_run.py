@@ -199,11 +199,9 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     install_progress(progress)
     try:
         with progress, use_settings(settings):
-            summary = flow(
-                inputs=list(settings.inputs),
-                warehouse=str(settings.warehouse),
-                me=list(settings.me),
-            )
+            # No parameters: the flow takes the settings resolved here, so the flow run
+            # Prefect stores (and serves) holds no input path and no address of yours.
+            summary = flow()
     finally:
         install_progress(None)
     if fmt == "json":

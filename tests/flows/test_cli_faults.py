@@ -63,6 +63,12 @@ def test_a_failure_inside_the_run_is_one_line_naming_an_owner_only_log(tmp_path)
     assert "Traceback" in text and "injected failure in assemble" in text
     assert os.stat(log).st_mode & 0o077 == 0
     assert not (wh / "current").exists()  # nothing committed
+    # The flow run Prefect stored holds none of the user's paths or addresses.
+    import sqlite3
+
+    with sqlite3.connect(wh / "state" / "prefect" / "prefect.db") as db:
+        params = [row[0] for row in db.execute("select parameters from flow_run")]
+    assert params and not any(str(card) in p or "ana@x.org" in p for p in params), params
     lines = done.stderr.strip().splitlines()
     # Only ties's own progress lines and the one error line: nothing of Prefect's.
     assert all(line.startswith("ties") for line in lines), done.stderr
