@@ -140,8 +140,8 @@ def run_import(
 
 
 def user_identifiers(given: tuple[str, ...], hints: list[str]) -> frozenset[str]:
-    """The user's own addresses and profile URLs, normalised; hints only without --me."""
-    return Me.of(given or hints).identifiers
+    """The user's own addresses and profile URLs, normalised: the given ones and the hints."""
+    return Me.of([*given, *hints]).identifiers
 
 
 def code_fingerprint() -> str:
@@ -299,9 +299,11 @@ def _whence_me(me: tuple[str, ...], results: list[InputResult], metas: list) -> 
     ``given`` (--me or the config), ``linkedin`` (hints from the run's LinkedIn exports;
     ``inferred`` then lists what mailboxes added) or ``inferred`` (per mailbox).
     """
-    if me:
-        return {"source": "given", "identifiers": sorted(set(me))}
     hints = sorted({h for r in results for h in r.user_ids})
+    if me:
+        added = sorted(set(hints) - set(Me.of(me).identifiers) - set(me))
+        given = {"source": "given", "identifiers": sorted(set(me))}
+        return {**given, "linkedin": added} if added else given
     mailboxes = {h for e in metas if e.connector == "mail" for h in e.me_hints}
     if hints:
         return {

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import AccountingError, ReadOptions, UnreadableInput
+from connectors.identity import Me
 from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import extract_key, fingerprint, load_state
 from warehouse.extract_store import is_complete, save_extract
@@ -126,13 +127,12 @@ def plan_inputs(
             carried.append(
                 PlannedInput(path, st.connector, st.fingerprint, st.extract_key, False, lost=lost)
             )
+    items = _outermost(items)
     user_ids = {str(i.path): tuple(user_identifiers(i.connector, i.path)) for i in items}
-    hints: tuple[str, ...] = ()
-    if not options.me:
-        gathered = {h for ids in user_ids.values() for h in ids}
-        gathered.update(h for c in carried for h in c.user_ids)
-        hints = tuple(sorted(gathered | options.me_hints))
-        options = replace(options, me_hints=frozenset(hints))
+    gathered = {h for ids in user_ids.values() for h in ids}
+    gathered.update(h for c in carried for h in c.user_ids)
+    hints = tuple(sorted(gathered | options.me_hints))
+    options = _with_hints(options, hints)
     for c in carried:
         c.me_hints = hints
     planned: list[PlannedInput] = []
@@ -152,6 +152,16 @@ def plan_inputs(
         )
     unknown = [(str(p), why) for p, why in unknown_now]
     return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
+
+
+def _outermost(items: list[Input]) -> list[Input]:
+    """The inputs without those inside another input's folder (a LinkedIn export folder).
+
+    Importing Connections.csv and later the export folder holding it (or the other way
+    round) must count its rows once: the folder's read covers the file.
+    """
+    folders = [i.path for i in items if i.path.is_dir()]
+    return [i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)]
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:
@@ -180,8 +190,7 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         return result
     if item.cached:
         return result
-    if not options.me:
-        options = replace(options, me_hints=frozenset(item.me_hints))
+    options = _with_hints(options, item.me_hints)
     extract = None
     try:
         extract = reader(item.connector)(Path(item.path), options)
@@ -211,3 +220,15 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         result.extract_key, result.fingerprint, result.from_cache = key, fp, True
     result.seconds = round(time.perf_counter() - started, 3)
     return result
+
+
+def _with_hints(options: ReadOptions, hints) -> ReadOptions:
+    """The options a connector reads with, given the run's hints of who the user is.
+
+    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
+    it: the given identifiers and the hints together are the user. Without --me the
+    hints stay hints (a mailbox may still add its own sender).
+    """
+    if options.me:
+        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
+    return replace(options, me_hints=frozenset(hints))

@@ -301,20 +301,27 @@ def contact_id_map_rows(
 
 
 def inputs_rows(run_id: str, outcomes: Sequence[InputOutcome]) -> list[dict]:
-    """One row per input: what was read, accepted, skipped and rejected, or why it failed."""
+    """One row per input: what was read, accepted, skipped and rejected, or why it failed.
+
+    One definition of a reject everywhere (this table, the rejects table, the run
+    summary, the report): a file nobody could read is one item read and rejected, the
+    file itself, next to its row in rejects; so sum(items_rejected) is the number of
+    rejects rows and read = accepted + skipped + rejected holds per file.
+    """
     rows = []
     for o in outcomes:
         e = o.extract
+        unread = 1 if e is None and o.error is not None else 0
         rows.append(
             {
                 "run_id": run_id,
                 "source_file": o.source_file,
                 "connector": o.connector,
                 "fingerprint": o.fingerprint,
-                "items_read": e.items_read if e else 0,
+                "items_read": e.items_read if e else unread,
                 "items_accepted": e.items_accepted if e else 0,
                 "items_skipped": e.items_skipped if e else 0,
-                "items_rejected": e.items_rejected if e else 0,
+                "items_rejected": e.items_rejected if e else unread,
                 "skip_reasons": list((e.skip_reasons if e else {}).items()),
                 "from_cache": o.from_cache,
                 "error": o.error,

@@ -15,9 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines import steps
-from pipelines.cli import EXAMPLES
+from pipelines.cli_run import EXAMPLES
 from tests.conftest import build_plain
-from warehouse import snapshot as snapshot_module
 from warehouse.faults import WarehouseWriteError
 from warehouse.snapshot import current_snapshot
 
@@ -147,7 +146,7 @@ def test_a_full_disk_while_writing_the_snapshot_commits_nothing(imported, monkey
             _enospc()
         return real_write(table, path, **kwargs)
 
-    monkeypatch.setattr(snapshot_module.pq, "write_table", write_then_fill)
+    monkeypatch.setattr(pq, "write_table", write_then_fill)  # imported where used
     with pytest.raises(WarehouseWriteError, match=f"^{wh}: cannot write the warehouse"):
         build_plain([inputs / "export.zip", inputs / "cards.vcf"], wh, incremental=True)
     assert current_snapshot(wh) == before

@@ -105,7 +105,9 @@ def test_every_table_from_the_extracts_alone():
         "no connector reads this",
     ]
     assert out.counts["inputs"] == 5 and out.counts["inputs_failed"] == 2
-    assert out.counts["items_read"] == 6
+    # 6 items in the extracts, and each file nobody could read is one item, rejected.
+    assert out.counts["items_read"] == 8
+    assert out.counts["items_rejected"] == out.tables["rejects"].num_rows == 3
     assert out.counts["items_read"] == (
         out.counts["items_accepted"] + out.counts["items_skipped"] + out.counts["items_rejected"]
     )
