@@ -25,7 +25,7 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-EXTRACT_FORMAT = 3
+EXTRACT_FORMAT = 4  # 4: interactions gain `subject` (meetings, the personal log)
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:

@@ -13,8 +13,17 @@ SCHEMA_VERSION = 2
 UTC_TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 
-SOURCES = ("linkedin", "vcard", "mail")
-CHANNELS = ("email", "linkedin_message", "linkedin_connection", "linkedin_invitation")
+SOURCES = ("linkedin", "vcard", "mail", "calendar", "journal")
+# meeting: a calendar event with the person; in_person / call: the personal log (ties log).
+CHANNELS = (
+    "email",
+    "linkedin_message",
+    "linkedin_connection",
+    "linkedin_invitation",
+    "meeting",
+    "in_person",
+    "call",
+)
 DIRECTIONS = ("inbound", "outbound")
 
 # --- extract tables (what a connector returns) -----------------------------------------
@@ -49,6 +58,9 @@ INTERACTIONS = pa.schema(
         ("direction", pa.string()),
         ("source_file", pa.string()),
         ("thread_key", pa.string()),  # Message-ID / conversation id, for later threading
+        # What a meeting or log entry was and where (an event's summary @ location, a
+        # journal note); never a message body. Empty for mail and LinkedIn.
+        ("subject", pa.string()),
     ]
 )
 
@@ -136,6 +148,19 @@ CONTACTS = pa.schema(
         ("n_linkedin_connection_outbound_12m", pa.int64()),
         ("n_linkedin_invitation_inbound_12m", pa.int64()),
         ("n_linkedin_invitation_outbound_12m", pa.int64()),
+        ("n_meeting_inbound", pa.int64()),  # calendar meetings: inbound = they organised
+        ("n_meeting_outbound", pa.int64()),
+        ("n_in_person_inbound", pa.int64()),  # personal log (ties log)
+        ("n_in_person_outbound", pa.int64()),
+        ("n_call_inbound", pa.int64()),
+        ("n_call_outbound", pa.int64()),
+        ("n_meeting_inbound_12m", pa.int64()),
+        ("n_meeting_outbound_12m", pa.int64()),
+        ("n_in_person_inbound_12m", pa.int64()),
+        ("n_in_person_outbound_12m", pa.int64()),
+        ("n_call_inbound_12m", pa.int64()),
+        ("n_call_outbound_12m", pa.int64()),
+        ("n_meeting_days", pa.int64()),  # distinct days met (meeting, in person, call)
         ("contact_days_12m", pa.int64()),  # distinct days with an interaction
         ("n_conversations", pa.int64()),
         ("n_two_way_conversations", pa.int64()),
@@ -175,6 +200,7 @@ WAREHOUSE_INTERACTIONS = pa.schema(
         ("thread_key", pa.string()),
         ("conversation_id", pa.string()),  # messages read as one conversation (relationship)
         ("reply_latency_hours", pa.float64()),  # set on a message that answers the other side
+        ("subject", pa.string()),  # a meeting's summary @ location, a log entry's note
     ]
 )
 
@@ -196,11 +222,13 @@ OWED_REPLIES = pa.schema(
 FOLLOW_UPS = pa.schema(
     [
         ("contact_id", pa.string()),
-        ("reason", pa.string()),  # new_connection | invitation_received | no_reply
+        # new_connection | invitation_received | no_reply | met_no_follow_up
+        ("reason", pa.string()),
         ("since", UTC_TS),
         ("interaction_id", pa.string()),
         ("channel", pa.string()),
         ("days_since", pa.float64()),  # at the run's as_of
+        ("subject", pa.string()),  # met_no_follow_up: the meeting or log note, where you met
     ]
 )
 
