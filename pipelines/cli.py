@@ -18,7 +18,11 @@ from pipelines.settings import ConfigError, load_settings
 from transforms.resolve import OverridesError
 
 # Modules that add subcommands through register(subparsers); see pipelines.cli_support.
-COMMAND_MODULES: list[str] = ["pipelines.cli_report", "pipelines.cli_relationship"]
+COMMAND_MODULES: list[str] = [
+    "pipelines.cli_report",
+    "pipelines.cli_relationship",
+    "pipelines.cli_jobs",
+]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]

@@ -29,6 +29,7 @@ from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
+from transforms.job_changes import job_tables
 from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
 from transforms.organisation import organisation_signals
 from transforms.relationship import RelationshipPolicy, analyse_relationships
@@ -317,6 +318,17 @@ def _read_frame(snapshot: Path, name: str) -> pd.DataFrame:
     return pq.read_table(snapshot / f"{name}.parquet").to_pandas(types_mapper=pd.ArrowDtype)
 
 
+def _previous_frame(snapshot: Path | None, name: str) -> pd.DataFrame | None:
+    """A table of the previous snapshot, or None when it has none (older snapshots)."""
+    if snapshot is None or not (snapshot / f"{name}.parquet").exists():
+        return None
+    return _read_frame(snapshot, name)
+
+
+def _successors(id_map_rows: list[dict]) -> dict[str, str]:
+    return {r["old_contact_id"]: r["contact_id"] for r in id_map_rows}
+
+
 def _combine(results, unknown, extracts, me_ids, default_region):
     """Records (normalised, without the user), raw interactions and rejects of all inputs."""
     records = (
@@ -451,6 +463,10 @@ def build_snapshot(
         for row in prev_map.itertuples()
     ] + [{"old_contact_id": old, "contact_id": new, "run_id": run_id} for old, new in retired]
 
+    positions, job_changes = job_tables(
+        records, interactions, _previous_frame(previous, "positions"), _successors(id_map_rows)
+    )
+
     finished_at = datetime.now(UTC)
     inputs_rows = _inputs_rows(run_id, results, metas, unknown)
     counts = {
@@ -470,6 +486,7 @@ def build_snapshot(
         "reconnect_due": int(contacts["reconnect_due"].sum()),
         "owed_replies": len(relationships.owed_replies),
         "follow_ups": len(relationships.follow_ups),
+        "job_changes": len(job_changes),
     }
     runs_rows = [
         *prev_runs,
@@ -494,6 +511,8 @@ def build_snapshot(
         "runs": pa.Table.from_pylist(runs_rows, schema=schema.RUNS),
         "owed_replies": _to_arrow(relationships.owed_replies, schema.OWED_REPLIES),
         "follow_ups": _to_arrow(relationships.follow_ups, schema.FOLLOW_UPS),
+        "positions": _to_arrow(positions, schema.POSITIONS),
+        "job_changes": _to_arrow(job_changes, schema.JOB_CHANGES),
     }
     snapshot = commit_snapshot(
         warehouse, run_id, tables, keep=keep_snapshots, manifest_extra={"resolution_key": key}

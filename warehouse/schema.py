@@ -279,6 +279,39 @@ RUNS = pa.schema(
     ]
 )
 
+POSITIONS = pa.schema(
+    [
+        # A dated picture of where a person works (transforms.job_changes), kept across
+        # snapshots so that a replaced export still shows the move.
+        ("contact_id", pa.string()),
+        ("record_id", pa.string()),
+        ("source", pa.string()),  # linkedin | vcard
+        ("source_file", pa.string()),
+        ("source_key", pa.string()),  # LinkedIn profile URL, vCard UID: follows the person
+        ("company", pa.string()),
+        ("company_key", pa.string()),  # folded, legal suffix dropped: "ACME Corp." -> acme
+        ("title", pa.string()),
+        ("seen_at", UTC_TS),  # the export's date, or the vCard's REV
+    ]
+)
+
+JOB_CHANGES = pa.schema(
+    [
+        ("contact_id", pa.string()),
+        ("kind", pa.string()),  # company | title | mail_domain
+        ("old_company", pa.string()),
+        ("new_company", pa.string()),
+        ("old_title", pa.string()),
+        ("new_title", pa.string()),
+        ("seen_before_at", UTC_TS),  # the last picture with the old job
+        ("seen_after_at", UTC_TS),  # the first picture with the new one
+        ("source", pa.string()),  # linkedin | vcard | mail
+        ("record_id_before", pa.string()),
+        ("record_id_after", pa.string()),
+        ("evidence", pa.string()),  # which files and dates, in words
+    ]
+)
+
 WAREHOUSE_TABLES: dict[str, pa.Schema] = {
     "contacts": CONTACTS,
     "source_records": SOURCE_RECORDS,
@@ -290,4 +323,6 @@ WAREHOUSE_TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
     "owed_replies": OWED_REPLIES,
     "follow_ups": FOLLOW_UPS,
+    "positions": POSITIONS,
+    "job_changes": JOB_CHANGES,
 }
