@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 # through a TLS-inspecting proxy whose CA only the system store knows.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint bench bench-splink
 setup: .venv/.synced
 
 $(UV):
@@ -34,3 +34,8 @@ lint: setup
 
 bench: setup
 	.venv/bin/python benchmarks/run_fixed_cost.py
+
+# Splink and the Febrl data sets (the `bench` dependency group), for the side-by-side run.
+bench-splink: setup
+	$(UV) sync --frozen --all-extras --group bench --python $(PYTHON) --quiet
+	.venv/bin/python benchmarks/bench_splink_side_by_side.py

@@ -125,6 +125,7 @@ class QualityReport:
     people: int
     clusters: int
     counts: PairCounts
+    undecidable_pairs: int = 0  # true pairs only a name others share could link: the ceiling
     seconds: dict[str, float] = field(default_factory=dict)
     false_by_relation: dict[str, list[int]] = field(default_factory=dict)  # [pairs, people]
     wrong_merges_by_rule: dict[str, int] = field(default_factory=dict)
@@ -328,6 +329,7 @@ def run_in_memory(n_people: int, seed: int, examples: int = 2) -> QualityReport:
         _describer(pop.records),
         examples,
     )
+    report.undecidable_pairs = pop.undecidable_pairs
     report.seconds = {
         "generate": round(t1 - t0, 2),
         "normalise": round(t2 - t1, 2),
@@ -391,6 +393,7 @@ def run_through_files(n_people: int, seed: int, examples: int = 2) -> QualityRep
         _describer(pop.records),
         examples,
     )
+    report.undecidable_pairs = pop.undecidable_pairs
     report.seconds = {
         "generate + write": round(t1 - t0, 2),
         "extract": round(t2 - t1, 2),
@@ -427,6 +430,12 @@ def print_report(report: QualityReport, examples: bool = True) -> None:
         f"precision {c.precision:.4f}  recall {c.recall:.4f}  F1 {c.f1:.4f}   {verdict} "
         f"(target F1 >= {TARGET_F1}, precision >= {TARGET_PRECISION})"
     )
+    if c.true_pairs:
+        print(
+            f"ceiling: {report.undecidable_pairs:,} true pairs share nothing but a name another "
+            f"person has too; recall without guessing <= "
+            f"{1 - report.undecidable_pairs / c.true_pairs:.4f}"
+        )
     print("\nfalse merges (pairs of records of different people in one cluster), by relation")
     print(f"  {'relation':<28}{'pairs':>9}{'people':>9}")
     for rel, (pairs, people) in report.false_by_relation.items():

@@ -38,6 +38,9 @@ P_SECOND_CARD = 0.08  # the same person twice in the phone book (iCloud + Google
 P_MAIL_WORK = 0.40
 P_MAIL_PERSONAL = 0.35
 P_MAIL_OLD_WORK = 0.25
+# A second or third address of a person mostly writes under the first one's display
+# name (one mail client, or the same habit): personal and work mail look alike.
+P_SAME_DISPLAY_NAME = 0.7
 P_EMPLOYED = 0.88
 P_PERSONAL_EMAIL = 0.65
 P_JOB_CHANGE = 0.15  # the phone book still has the previous employer
@@ -45,6 +48,9 @@ P_MOBILE = 0.8
 P_LINKEDIN_EMAIL = 0.07
 # Hard negatives.
 P_NAMESAKE = 0.03  # copies an earlier person's name, at another company
+# A name this common (share of given x family name in its culture: one person in ten
+# has a name at least this common) is copied whenever drawn; rarer ones proportionally less.
+NAMESAKE_SHARE = 2e-3
 P_SIMILAR_COLLEAGUE = 0.012  # Jon Smith next to John Smith at the same company
 P_HOUSEHOLD = 0.03  # two relatives: family name, landline and maybe a family mailbox
 P_ROLE_ADDRESS = 0.15  # per company with two or more people in the phone book
@@ -419,6 +425,9 @@ CREDENTIALS = (
     ", Esq.",
     ", PMP®",
     ", CISSP",
+    ", P.Eng.",
+    ", CPA, CFA",
+    ", RN",
 )
 PRONOUNS = (" (she/her)", " (he/him)", " (they/them)")
 TITLES = _words(
@@ -465,6 +474,16 @@ LEGAL_FORMS = (
     ("BV", 0.02),
     ("", 0.08),
 )
+# How a company's mail domain is made from its name (``_World._domain``): shares.
+DOMAIN_FORMS = {
+    "whole": 0.40,
+    "first": 0.25,
+    "initials": 0.10,
+    "truncated": 0.10,
+    "suffixed": 0.10,
+    "hyphenated": 0.05,
+}
+FOUNDER_FORMS = ("and Sons", "& Sons", "& Partners", "& Co", "Brothers", "and Associates")
 TLDS = (
     (".com", 0.75),
     (".io", 0.08),
@@ -530,6 +549,7 @@ RECORD_TAGS = (
     "duplicate_card",
     "link:identifier",
     "link:name_company",
+    "link:none",
     "link:single",
 )
 # How two different people can be confused; the quality report counts false merges by these.
@@ -617,6 +637,12 @@ class _Picker:
 
     def __call__(self, rng: Random):
         return self.items[bisect(self.cum, rng.random() * self.total)]
+
+
+def _shares(picker: _Picker) -> dict:
+    """Item -> its share of the picks."""
+    weights = [b - a for a, b in zip([0.0, *picker.cum[:-1]], picker.cum, strict=True)]
+    return {item: w / picker.total for item, w in zip(picker.items, weights, strict=True)}
 
 
 def _zipf(items, offset: float, s: float = 1.0) -> _Picker:
@@ -747,6 +773,10 @@ class Population:
         tags_by_key: the same keyed by (source, source_key).
         entities: entity id -> facts used to name the relation of two entities.
         similar_pairs: pairs of colleagues with near-identical names (sorted tuples).
+        undecidable_pairs: pairs of one person's records that no engine could decide:
+            they share no identifier, company, birthday or postcode, and the person's
+            name is also another person's. The ceiling: recall can be at most
+            1 - undecidable_pairs / true pairs without guessing between namesakes.
     """
 
     records: pd.DataFrame
@@ -756,6 +786,7 @@ class Population:
     tags_by_key: dict[tuple[str, str], tuple[str, ...]]
     entities: dict[str, dict]
     similar_pairs: set[tuple[str, str]]
+    undecidable_pairs: int
     mail_messages: list[dict]
     vcards: list[dict]
     linkedin_rows: list[dict]
@@ -784,6 +815,8 @@ class _World:
         self.culture = _Picker(CULTURES, [c.weight for c in CULTURES])
         self.given = {c.name: _zipf(c.given, 2.0) for c in CULTURES}
         self.family = {c.name: _zipf(c.family, 3.0) for c in CULTURES}
+        self.given_share = {c: _shares(p) for c, p in self.given.items()}
+        self.family_share = {c: _shares(p) for c, p in self.family.items()}
         self.legal = _Picker([f for f, _ in LEGAL_FORMS], [w for _, w in LEGAL_FORMS])
         self.tld = _Picker([t for t, _ in TLDS], [w for _, w in TLDS])
         self.provider = _Picker([p for p, _ in PROVIDERS], [w for _, w in PROVIDERS])
@@ -799,21 +832,27 @@ class _World:
         self.similar_pairs: set[tuple[str, str]] = set()
         self.households: list[Household] = []
         self.names_at: set[tuple[str, int]] = set()  # (full name, company id)
+        # per person: the display name of their first address and the tags it carries
+        self.mail_names: dict[str, tuple[str | None, tuple[str, ...]]] = {}
 
     # -- things --------------------------------------------------------------------
     def _companies(self, n: int) -> list[Company]:
         rng = self.rng
         names: list[str] = list(COMPANY_WORDS[:20])
         seen = set(names)
+        founders = CULTURES[0].family + CULTURES[4].family
         while len(names) < n:
             roll = rng.random()
             w = rng.choice(COMPANY_WORDS)
-            if roll < 0.55:
+            if roll < 0.5:
                 name = f"{w} {rng.choice(COMPANY_SECTORS)}"
-            elif roll < 0.7:
+            elif roll < 0.62:
                 name = f"{w} {rng.choice(COMPANY_WORDS)}"
-            else:
+            elif roll < 0.88:
                 name = f"{w} {rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SECTORS)}"
+            else:  # named after a founder: Franklin and Sons, Weber & Partners
+                founder = fold_accents(rng.choice(founders)).replace("'", "")
+                name = f"{founder} {rng.choice(FOUNDER_FORMS)}"
             if name not in seen:
                 seen.add(name)
                 names.append(name)
@@ -821,12 +860,42 @@ class _World:
         patterns = _Picker(
             ["first.last", "flast", "first", "firstl", "first_last"], [50, 25, 10, 10, 5]
         )
+        used: set[str] = set()
         for cid, base in enumerate(names):
             legal = self.legal(rng)
-            domain = base.lower().replace(" ", "") + self.tld(rng)
+            domain = self._domain(base, used) + self.tld(rng)
             display = f"{base} {legal}" if legal and rng.random() < 0.4 else base
             out.append(Company(cid, base, legal, domain, display, patterns(rng)))
         return out
+
+    def _domain(self, base: str, used: set[str]) -> str:
+        """The name a company's mail domain is built on: the whole name run together
+        (cedaranalytics), its first word (franklin for Franklin and Sons), its initials
+        (cmr for Cedar Maple Robotics), a truncation (cedaran) or the first word with a
+        suffix (cedarhq). One domain per company: a taken form falls through to the next.
+        """
+        rng = self.rng
+        words = [_alnum(w) for w in base.split() if _alnum(w) and w not in ("and", "&")]
+        whole = "".join(words)
+        initials = "".join(w[0] for w in words)
+        forms = {
+            "whole": whole,
+            "first": words[0],
+            "initials": initials if len(initials) >= 3 else words[0] + initials[1:],
+            "truncated": words[0] + words[1][: rng.randint(2, 4)] if len(words) > 1 else whole,
+            "suffixed": words[0] + rng.choice(("hq", "group", "labs", "co")),
+            "hyphenated": "-".join(words),
+        }
+        first = _Picker(list(DOMAIN_FORMS), list(DOMAIN_FORMS.values()))(rng)
+        for key in (first, "whole", "hyphenated", "suffixed"):
+            if forms[key] not in used:
+                used.add(forms[key])
+                return forms[key]
+        n = 2
+        while f"{whole}{n}" in used:
+            n += 1
+        used.add(f"{whole}{n}")
+        return f"{whole}{n}"
 
     def company_variant(self, c: Company) -> str:
         """How someone writes the company: legal form or not, punctuation, case."""
@@ -895,8 +964,8 @@ class _World:
                 pending_relative = None
             else:
                 roll = rng.random()
-                if roll < P_NAMESAKE and self.people:
-                    p = self._namesake_of(self.people[int(rng.random() * len(self.people))], pid)
+                if roll < P_NAMESAKE and (q := self._common_name_holder()) is not None:
+                    p = self._namesake_of(q, pid)
                 elif (
                     roll < P_NAMESAKE + P_SIMILAR_COLLEAGUE
                     and similar_candidates
@@ -979,6 +1048,32 @@ class _World:
         if not c.tail_stems or rng.random() < P_COMMON_FAMILY:
             return self.family[c.name](rng)
         return rng.choice(c.tail_stems) + rng.choice(c.tail_ends)
+
+    def name_share(self, p: Person) -> float:
+        """How common the person's name is: the share of their culture's people drawn
+        with that given name, times the share with that family name."""
+        c = p.culture.name
+        given = self.given_share[c].get(p.given, 0.0)
+        if p.family in self.family_share[c]:
+            family = self.family_share[c][p.family] * (
+                P_COMMON_FAMILY if p.culture.tail_stems else 1.0
+            )
+        else:  # a family name from the long tail
+            tail = len(p.culture.tail_stems) * len(p.culture.tail_ends)
+            family = (1 - P_COMMON_FAMILY) / max(tail, 1)
+        return given * family
+
+    def _common_name_holder(self) -> Person | None:
+        """An earlier person whose name a newcomer shares, drawn so that the chance of a
+        namesake grows with how common the name is: John Smith has several, a rare name
+        next to none (accepted with probability share / NAMESAKE_SHARE, capped at 1)."""
+        if not self.people:
+            return None
+        for _ in range(50):
+            q = self.people[int(self.rng.random() * len(self.people))]
+            if self.rng.random() < self.name_share(q) / NAMESAKE_SHARE:
+                return q
+        return None
 
     def _namesake_of(self, q: Person, pid: str) -> Person:
         p = self._fresh(pid, culture=q.culture)
@@ -1236,6 +1331,23 @@ class _World:
         rec.ids.append("e:" + gmail_canonical(address))
         if company is not None:
             rec.cids.append(company.cid)
+        before = len(rec.tags)
+        mail_name = self.mail_names.get(p.pid)
+        if mail_name is not None and rng.random() < P_SAME_DISPLAY_NAME:
+            rec.name, name_tags = mail_name
+            for t in name_tags:
+                rec.tag(t)
+        else:
+            self._mail_display_name(p, rec)
+            self.mail_names.setdefault(p.pid, (rec.name, tuple(rec.tags[before:])))
+        rec.name_usable = rec.name is not None and "first_name_only" not in rec.tags
+        rec.sent_at = self.when(datetime(2016, 1, 1, tzinfo=UTC))
+        rec.outbound = rng.random() < 0.4
+        return rec
+
+    def _mail_display_name(self, p: Person, rec: _Rec) -> None:
+        """The display name a mail client shows for this address (None: the bare address)."""
+        rng = self.rng
         given, family = self._person_name_parts(p, rec, "mail")
         transposed_end = 0.32 + (0.20 if p.culture.family_first else 0.04)
         roll = rng.random()
@@ -1263,10 +1375,6 @@ class _World:
         else:
             name = f"{given} {family}"
         rec.name = name
-        rec.name_usable = name is not None and "first_name_only" not in rec.tags
-        rec.sent_at = self.when(datetime(2016, 1, 1, tzinfo=UTC))
-        rec.outbound = rng.random() < 0.4
-        return rec
 
     def _add_email(self, rec: _Rec, email: str, p: Person, kind: str = "WORK") -> None:
         written = email
@@ -1359,91 +1467,47 @@ class _World:
         rec.sent_at = self.when(datetime(2016, 1, 1, tzinfo=UTC))
         return rec
 
-    # -- fairness --------------------------------------------------------------------
-    def link_everyone(self) -> None:
-        """Make every person's records linkable by evidence a careful engine could use.
+    # -- what links a person's records ---------------------------------------------
+    def tag_links(self) -> None:
+        """Tag each record with what could link it to the rest of its person; change nothing.
 
-        Two records of a person are linked when they share an identifier (an address
-        after Gmail's dot/+tag rules, a phone in E.164, a LinkedIn profile), or when both
-        show a name and the same company (a work address counts for its company) and no
-        one else in the population has that family name at that company. A person whose
-        records fall apart gets an identifier copied onto a phone-book card or LinkedIn
-        row, as a real phone book would have it, or loses the stray record.
+        The truth is the person who generated each record, whatever an engine can link:
+        nothing is bridged or dropped here. The tags only sort the missed merges in the
+        report: ``link:identifier`` (shares an address after Gmail's dot/+tag rules, a
+        phone in E.164 or a LinkedIn profile with another record of the person),
+        ``link:name_company`` (a name and a company, or a work address's company, in
+        common), ``link:none`` (neither: only names, birthdays, postcodes or the spelling
+        of an address can tell) and ``link:single`` (the person's only record).
         """
-        ambiguous: Counter[tuple[int, str]] = Counter()
-        for p in self.people:
-            for c in {x.cid for x in (p.company, p.old_company) if x is not None}:
-                ambiguous[(c, _alnum(p.family))] += 1
         by_entity: dict[str, list[_Rec]] = defaultdict(list)
         for rec in self.records:
             by_entity[rec.entity].append(rec)
-        people = {p.pid: p for p in self.people}
-        dropped: set[int] = set()
-        for pid, recs in by_entity.items():
-            if len(recs) == 1:
-                recs[0].tag("link:single")
-                continue
-            if pid.startswith(SHARED_PREFIX):
-                continue
-            p = people[pid]
-            fam = _alnum(p.family)
-
-            def name_company(a: _Rec, b: _Rec, fam=fam) -> bool:
-                if not (a.name_usable and b.name_usable and a.name and b.name):
-                    return False
-                return any(ambiguous[(c, fam)] == 1 for c in set(a.cids) & set(b.cids))
-
-            comps = _components(recs, name_company)
-            while len(comps) > 1 and self._bridge(p, comps):
-                comps = _components(recs, name_company)
-            if len(comps) > 1:  # nothing to bridge with: the stray records go
-                keep = max(comps, key=len)
-                for comp in comps:
-                    if comp is not keep:
-                        dropped.update(id(r) for r in comp)
-                recs[:] = keep
+        for recs in by_entity.values():
             for r in recs:
-                if len(recs) == 1:
+                others = [o for o in recs if o is not r]
+                if not others:
                     r.tag("link:single")
-                elif any(set(r.ids) & set(o.ids) for o in recs if o is not r):
+                elif any(set(r.ids) & set(o.ids) for o in others):
                     r.tag("link:identifier")
-                else:
+                elif any(_name_and_company(r, o) for o in others):
                     r.tag("link:name_company")
-        if dropped:
-            self.records = [r for r in self.records if id(r) not in dropped]
+                else:
+                    r.tag("link:none")
 
-    def _bridge(self, p: Person, comps: list[list[_Rec]]) -> bool:
-        """Copy one identifier across two of the person's record groups; False if none."""
-        main = next((c for c in comps if any(r.source == "linkedin" for r in c)), None)
-        main = main or max(comps, key=len)
-        li = next((r for r in main if r.source == "linkedin"), None)
-        card_main = next((r for r in main if r.source == "vcard"), None)
-        for other in comps:
-            if other is main:
+    def undecidable_pairs(self, entities: dict[str, dict]) -> int:
+        """How many pairs of one person's records only a shared name could link, a name
+        another person in the population has too (Population.undecidable_pairs)."""
+        holders = Counter(f["name"] for e, f in entities.items() if not e.startswith(SHARED_PREFIX))
+        by_entity: dict[str, list[_Rec]] = defaultdict(list)
+        for rec in self.records:
+            by_entity[rec.entity].append(rec)
+        out = 0
+        for entity, recs in by_entity.items():
+            if len(recs) < 2 or holders[entities[entity]["name"]] < 2:
                 continue
-            card_other = next((r for r in other if r.source == "vcard"), None)
-            if card_other is not None:
-                if li is not None:
-                    self._add_url(card_other, p)
-                    return True
-                email = _first_email(main, p)
-                if email:
-                    self._add_email(card_other, email, p, kind="HOME")
-                    return True
-            if card_main is not None:
-                email = _first_email(other, p)
-                if email:
-                    self._add_email(card_main, email, p, kind="WORK")
-                    return True
-                if li is None and any(r.source == "linkedin" for r in other):
-                    self._add_url(card_main, p)
-                    return True
-            if li is not None and not li.emails:
-                email = _first_email(other, p)
-                if email:
-                    self._add_email(li, email, p)
-                    return True
-        return False
+            for i, a in enumerate(recs):
+                out += sum(_nothing_but_a_name(a, b) for b in recs[i + 1 :])
+        return out
 
     # -- output ----------------------------------------------------------------------
     def population(self) -> Population:
@@ -1492,6 +1556,7 @@ class _World:
                 entities[rec.entity] = {"name": "", "family": "", "cids": [], "household": None}
         return Population(
             records=frame_from_rows(rows, schema.RECORDS),
+            undecidable_pairs=self.undecidable_pairs(entities),
             truth=truth,
             truth_by_key=truth_by_key,
             tags=tags,
@@ -1502,6 +1567,20 @@ class _World:
             vcards=[_vcard_fields(r) for r in self.records if r.source == "vcard"],
             linkedin_rows=[_linkedin_row(r) for r in self.records if r.source == "linkedin"],
         )
+
+
+def _month_day(birthday: str | None) -> str | None:
+    return birthday[-5:] if birthday else None
+
+
+def _nothing_but_a_name(a: _Rec, b: _Rec) -> bool:
+    """Two records that share no identifier, company, birthday or postcode."""
+    return not (
+        set(a.ids) & set(b.ids)
+        or set(a.cids) & set(b.cids)
+        or (_month_day(a.birthday) and _month_day(a.birthday) == _month_day(b.birthday))
+        or {c[:5] for c in a.postcodes} & {c[:5] for c in b.postcodes}
+    )
 
 
 def _local(pattern: str, first: str, last: str) -> str:
@@ -1560,36 +1639,11 @@ def _gmail_variant(rng: Random, address: str) -> str:
     return local + "@googlemail.com"
 
 
-def _first_email(recs: list[_Rec], p: Person) -> str | None:
-    """An address of the person shown on one of recs (never a shared one)."""
-    own = [a for a in (p.personal_email, p.work_email, p.old_work_email) if a]
-    canon = {gmail_canonical(a): a for a in own}
-    for r in recs:
-        for i in r.ids:
-            if i.startswith("e:") and i[2:] in canon:
-                return canon[i[2:]]
-    return None
-
-
-def _components(recs: list[_Rec], name_company) -> list[list[_Rec]]:
-    n = len(recs)
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = recs[i], recs[j]
-            if set(a.ids) & set(b.ids) or name_company(a, b):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[_Rec]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(recs[i])
-    return list(groups.values())
+def _name_and_company(a: _Rec, b: _Rec) -> bool:
+    """Both records show a usable name and share a company (a work address counts)."""
+    if not (a.name_usable and b.name_usable and a.name and b.name):
+        return False
+    return bool(set(a.cids) & set(b.cids))
 
 
 def _message(rec: _Rec) -> dict:
@@ -1648,7 +1702,7 @@ def generate_population(n_people: int, seed: int = 0) -> Population:
     world.make_people()
     world.make_records()
     world.add_shared_mailboxes()
-    world.link_everyone()
+    world.tag_links()
     return world.population()
 
 

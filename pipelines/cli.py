@@ -71,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("--warehouse")
     q.add_argument("--as-of", metavar="RUN_ID", help="read an older snapshot")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument(
+        "--allow-read",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also let the query read this file or folder of yours (repeatable; read-only)",
+    )
     h = sub.add_parser("history", help="The runs of this warehouse, newest first.")
     h.add_argument("--warehouse")
     h.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -140,11 +147,16 @@ def _run_flow(
     return 0
 
 
-def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
+def _query(
+    sql: str, warehouse: str | None, as_of: str | None, fmt: str, allow_read: list[str] = ()
+) -> int:
     import duckdb
 
-    con = open_warehouse(warehouse, as_of)
+    from warehouse.read import NotReadOnly, check_read_only
+
+    con = open_warehouse(warehouse, as_of, allow_read=allow_read, lock=True)
     try:
+        check_read_only(con, sql)
         rel = con.sql(sql)
         if rel is None:
             return 0
@@ -152,7 +164,7 @@ def _query(sql: str, warehouse: str | None, as_of: str | None, fmt: str) -> int:
             rel.show(max_rows=200, max_width=200)
             return 0
         df = rel.df()
-    except duckdb.Error as exc:
+    except (duckdb.Error, NotReadOnly) as exc:
         raise CliError(f"query failed: {str(exc).splitlines()[0]}") from None
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
@@ -247,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.dask,
             )
         if args.command == "query":
-            return _query(args.sql, args.warehouse, args.as_of, args.format)
+            return _query(args.sql, args.warehouse, args.as_of, args.format, args.allow_read)
         if args.command == "history":
             return _history(args.warehouse, args.format)
         if args.command == "explain":

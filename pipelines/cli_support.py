@@ -28,13 +28,18 @@ def add_warehouse_options(parser: argparse.ArgumentParser, formats=("table", "cs
     parser.add_argument("--format", choices=list(formats), default=formats[0])
 
 
-def open_warehouse(warehouse: str | None, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
-    """DuckDB views over the warehouse's current (or ``as_of``) snapshot."""
+def open_warehouse(
+    warehouse: str | None, as_of: str | None = None, allow_read=(), lock: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """DuckDB views over the warehouse's current (or ``as_of``) snapshot, sandboxed.
+
+    Queries read only the snapshot and the files in ``allow_read``; see warehouse.read.
+    """
     from warehouse.read import NoSnapshot, connect
 
     settings = load_settings(warehouse=warehouse)
     try:
-        return connect(settings.warehouse, as_of)
+        return connect(settings.warehouse, as_of, allow_read=allow_read, lock=lock)
     except NoSnapshot as exc:
         raise CliError(str(exc)) from None
 

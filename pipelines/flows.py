@@ -18,6 +18,7 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.base import ReadOptions
+from connectors.identity import Me
 from pipelines import steps
 from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
@@ -65,7 +66,7 @@ def _run(
         if (overrides_file := settings.overrides_file()) is not None:
             load_overrides(overrides_file)  # a broken file fails now, not after extraction
         options = ReadOptions(
-            me=frozenset(m.lower() for m in settings.me), default_region=settings.default_region
+            me=Me.of(settings.me).identifiers, default_region=settings.default_region
         )
         plan = steps.plan_inputs(list(settings.inputs), wh, incremental, options)
         todo = [p for p in plan.inputs if not p.cached]

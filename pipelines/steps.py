@@ -25,12 +25,13 @@ from connectors.base import (
     frame_from_rows,
     stable_id,
 )
+from connectors.identity import Me
 from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
 from transforms.job_changes import job_tables
-from transforms.normalise import normalise_email, normalise_linkedin_url, normalise_records
+from transforms.normalise import normalise_records
 from transforms.organisation import organisation_signals
 from transforms.relationship import RelationshipPolicy, analyse_relationships
 from transforms.resolve import load_overrides, resolve
@@ -191,15 +192,7 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
 
 def _me_identifiers(settings_me: tuple[str, ...], hints: list[str]) -> set[str]:
     """The user's own addresses and profile URLs, normalised; hints only without --me."""
-    raw = list(settings_me) if settings_me else hints
-    out = set()
-    for value in raw:
-        out.add(value.strip().lower())
-        if email := normalise_email(value):
-            out.add(email)
-        if url := normalise_linkedin_url(value):
-            out.add(url)
-    return out
+    return set(Me.of(settings_me or hints).identifiers)
 
 
 def _previous(warehouse: Path) -> tuple[dict, dict, pd.DataFrame, pd.DataFrame]:

@@ -17,15 +17,19 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
+from connectors.identity import (  # the keys connectors compare too, defined once there
+    PLAIN_ADDRESS,
+    SPECIAL_USE_DOMAINS,
+)
+from connectors.identity import email_key as normalise_email
+from connectors.identity import linkedin_url_key as normalise_linkedin_url
 from transforms.arrow_columns import (
     Coded,
     Flat,
@@ -124,14 +128,6 @@ _LEGAL_SUFFIXES = {
 }
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACES = re.compile(r"\s+")
-_LINKEDIN_PATH = re.compile(r"^/(in|pub)/([^/?#]+)", re.IGNORECASE)
-# Plain ASCII addresses that email-validator accepts unchanged (apart from case): the
-# common case, checked without the validator's full parse, which costs ~30 us each.
-_PLAIN_ADDRESS = re.compile(
-    r"^[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24})$"
-)
-_SPECIAL_USE = frozenset(SPECIAL_USE_DOMAIN_NAMES)
 
 
 # Letters that Unicode does not decompose into a base letter and an accent, spelled
@@ -160,17 +156,6 @@ def fold(text: str) -> str:
     # NFKC first: compatibility forms (mathematical letters, ligatures) then case-fold.
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
-
-
-def _is_plain_address(text: str) -> bool:
-    match = _PLAIN_ADDRESS.match(text)
-    if not match or len(text) > 254 or text.index("@") > 64:
-        return False
-    domain = text[text.index("@") + 1 :].lower()
-    labels = domain.split(".")
-    if any(label.startswith("xn--") or len(label) > 63 for label in labels):
-        return False  # IDNA labels are decoded by the validator
-    return not any(".".join(labels[i:]) in _SPECIAL_USE for i in range(len(labels)))
 
 
 def _is_decoration(token: str, position: int, n_words: int) -> bool:
@@ -299,38 +284,17 @@ def split_names(names: pa.Array) -> tuple[pa.Array, pa.Array]:
     )
 
 
-@lru_cache(maxsize=500_000)
-def normalise_email(raw: str | None) -> str | None:
-    """A syntactically valid address, lower-cased, or None.
-
-    Uses email-validator for syntax (no DNS); the whole address is lower-cased because
-    in practice no provider treats the local part case-sensitively.
-    """
-    if not raw:
-        return None
-    text = raw.strip().strip("<>").strip()
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if _is_plain_address(text):
-        return text.lower()
-    try:
-        result = validate_email(text, check_deliverability=False, allow_smtputf8=True)
-    except EmailNotValidError:
-        return None
-    return result.normalized.lower()
-
-
 # The addresses normalise_email only lower-cases: plain ones (as _is_plain_address),
 # written without surrounding spaces, brackets or mailto:. RE2's $ is stricter than
 # Python's (no final newline), which only sends more to the per-value path.
-_SPECIAL_USE_SUFFIX = r"(?i)[@.](?:" + "|".join(map(re.escape, sorted(_SPECIAL_USE))) + ")$"
+_SPECIAL_USE_SUFFIX = r"(?i)[@.](?:" + "|".join(map(re.escape, sorted(SPECIAL_USE_DOMAINS))) + ")$"
 
 
 def normalise_emails(values: pa.Array) -> pa.Array:
     """``normalise_email`` of every value of a string array."""
     plain = pc.and_(
         pc.and_(
-            pc.match_substring_regex(values, _PLAIN_ADDRESS.pattern),
+            pc.match_substring_regex(values, PLAIN_ADDRESS.pattern),
             pc.less_equal(pc.utf8_length(values), 254),
         ),
         pc.and_(
@@ -384,41 +348,15 @@ def normalise_phones(values: pa.Array, default_region: str = "US") -> pa.Array:
     return Coded.encode(spelling).map(lambda p: normalise_phone(p, default_region)).to_arrow()
 
 
-@lru_cache(maxsize=200_000)
-def normalise_linkedin_url(raw: str | None) -> str | None:
-    """https://www.linkedin.com/in/<slug> from any spelling of a profile URL, else None.
-
-    Percent-decoded and lower-cased; country sub-domains, query strings and trailing
-    slashes dropped.
-    """
-    if not raw:
-        return None
-    text = raw.strip()
-    if "://" not in text:
-        text = "https://" + text
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # "[" reads as a broken IPv6 host
-        return None
-    host = parts.netloc.lower()
-    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        return None
-    match = _LINKEDIN_PATH.match(unquote(parts.path))
-    if not match:
-        return None
-    slug = match.group(2).strip().lower()
-    return f"https://www.linkedin.com/{match.group(1).lower()}/{slug}" if slug else None
-
-
 # Profile URLs as LinkedIn writes them: an optional http(s) scheme, a linkedin.com
-# host, /in/ or /pub/, a slug of URL-safe ASCII, then anything. The result is just the
-# slug lower-cased, which Arrow builds for all of them at once; other spellings
-# (percent-escapes, spaces, other hosts) go through urlsplit. Without a scheme a later
-# "://" would change how urlsplit reads the text, so there the tail has no ':'.
-_LINKEDIN_PREFIX = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com/(?:in|pub)/[a-z0-9_.~-]+"
-# In such a URL the first /in/ or /pub/ is the one after the host (which has no '/'):
-# found without anchoring, which RE2 does much faster than matching the whole prefix.
-_LINKEDIN_PROFILE = r"(?i)/(?P<kind>in|pub)/(?P<slug>[a-z0-9_.~-]+)"
+# host, /in/, a slug of URL-safe ASCII, then anything. The result is just the slug
+# lower-cased, which Arrow builds for all of them at once; other spellings (old /pub/
+# URLs, percent-escapes, spaces, other hosts) go through normalise_linkedin_url. Without
+# a scheme the tail has no ':', which keeps the fast path to what it reads the same way.
+_LINKEDIN_PREFIX = r"(?i)^(?:https?://)?(?:[a-z0-9-]+\.)*linkedin\.com/in/[a-z0-9_.~-]+"
+# In such a URL the first /in/ is the one after the host (which has no '/'): found
+# without anchoring, which RE2 does much faster than matching the whole prefix.
+_LINKEDIN_PROFILE = r"(?i)/(?P<kind>in)/(?P<slug>[a-z0-9_.~-]+)"
 _LINKEDIN_TAIL = r"(?:[/?#][!-~]*)?$"
 _LINKEDIN_TAIL_NO_COLON = r"(?:[/?#][!-9;-~]*)?$"
 

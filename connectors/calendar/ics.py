@@ -52,6 +52,7 @@ import icalendar
 import recurring_ical_events
 
 from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
+from connectors.identity import Me
 
 LARGE_EVENT_MIN_PEOPLE = 11
 RECURRENCE_YEARS = 5
@@ -322,7 +323,7 @@ def read(path: Path, options: ReadOptions) -> Extract:
     scan = _scan(path)
     if not scan.saw_calendar:
         raise UnreadableInput(f"{path}: not an iCalendar file (no BEGIN:VCALENDAR)")
-    me = set(options.me) or set(options.me_hints)
+    me = set(Me.of(options.me).emails) or set(Me.of(options.me_hints).emails)
     if scan.calname and "@" in scan.calname:
         b.me_hints.append(scan.calname.lower())
         me.add(scan.calname.lower())

@@ -140,6 +140,67 @@ def test_shared_mailbox_is_one_record_and_not_a_person(population):
     assert set(entities.values()) == {1}
 
 
+def test_truth_is_the_generating_person_nothing_bridged_or_dropped():
+    """Every record the world made is in the population, as made: no identifier copied
+    across a person's records to make them linkable, no stray record left out."""
+    world = _World(1500, 4)
+    world.make_people()
+    world.make_records()
+    world.add_shared_mailboxes()
+    made = [
+        (r.source, r.source_key, tuple(r.emails), tuple(r.phones), r.url) for r in world.records
+    ]
+    world.tag_links()
+    pop = world.population()
+    assert len(pop.records) == len(made)
+    kept = {
+        (r.source, r.source_key): (
+            tuple(r.emails_raw),
+            tuple(r.phones_raw),
+            _plain(r.linkedin_url_raw),
+        )
+        for r in pop.records.itertuples()
+    }
+    assert {
+        (s, k): (tuple(dict.fromkeys(e)), tuple(dict.fromkeys(p)), u) for s, k, e, p, u in made
+    } == kept
+    # So some people's records share nothing an identifier or a company could link.
+    assert any("link:none" in tags for tags in pop.tags.values())
+
+
+def test_work_domains_are_not_always_the_company_name_run_together(population):
+    world = _World(3000, 0)
+    kinds = Counter()
+    for c in world.companies:
+        whole = "".join(ch for ch in c.base.lower() if ch.isalnum())
+        stem = c.domain.split(".")[0]
+        kinds["whole" if stem == whole else "other"] += 1
+    assert kinds["other"] >= 0.3 * len(world.companies)
+    assert len({c.domain for c in world.companies}) == len(world.companies)
+    assert any(" and " in c.base or " & " in c.base for c in world.companies)
+
+
+def test_a_second_address_often_writes_under_the_first_ones_display_name(population):
+    names: dict[str, list] = {}
+    records = population.records
+    for rid, source, name in zip(
+        records["record_id"], records["source"], records["name_raw"], strict=True
+    ):
+        if source == "mail" and not population.truth[rid].startswith(SHARED_PREFIX):
+            names.setdefault(population.truth[rid], []).append(name)
+    several = [v for v in names.values() if len(v) >= 2]
+    assert several
+    same = sum(len(set(v)) == 1 for v in several)
+    assert 0.4 * len(several) <= same < len(several)
+    assert any(not isinstance(x, str) for v in names.values() for x in v)  # no display name
+
+
+def test_undecidable_pairs_are_counted_and_bounded(population):
+    sizes = Counter(population.truth.values())
+    true_pairs = sum(n * (n - 1) // 2 for n in sizes.values())
+    assert 0 < population.undecidable_pairs < 0.2 * true_pairs
+
+
 def test_written_phones_say_their_number_unless_national():
     world = _World(10, 0)
     rng = Random(1)
@@ -263,3 +324,17 @@ def test_tiny_quality_run_through_the_engine():
     sizes = Counter(truth.values())
     assert report.counts.true_pairs == sum(n * (n - 1) // 2 for n in sizes.values())
     assert 0.0 <= report.counts.precision <= 1.0 and 0.0 <= report.counts.recall <= 1.0
+
+
+def test_namesakes_grow_with_how_common_the_name_is():
+    world = _World(4000, 2)
+    world.make_people()
+    holders = Counter(f"{p.given} {p.family}" for p in world.people)
+    share = {f"{p.given} {p.family}": world.name_share(p) for p in world.people}
+    ranked = sorted(share, key=share.get)
+    rare, common = ranked[: len(ranked) // 2], ranked[len(ranked) // 2 :]
+
+    def namesake_rate(names):
+        return sum(holders[n] > 1 for n in names) / len(names)
+
+    assert namesake_rate(common) > 3 * namesake_rate(rare)

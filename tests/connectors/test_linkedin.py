@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 from connectors import linkedin
 from connectors.base import Extract, ReadOptions, UnreadableInput
+from connectors.identity import linkedin_url_key
+from connectors.linkedin.dates import guess_dayfirst, parse_date
 from tests.samples import SAMPLES as ALL_SAMPLES
 
 # ../shared/samples next to the repository; tests over it skip when it is absent.
@@ -90,14 +92,14 @@ def assert_accounting(extract: Extract) -> None:
     ],
 )
 def test_parse_date_formats(text, expected):
-    assert linkedin._parse_date(text) == expected
+    assert parse_date(text) == expected
 
 
 def test_parse_date_dayfirst_settles_ambiguous_slashes():
-    assert linkedin._parse_date("05/01/2026", dayfirst=True) == utc(2026, 1, 5)
-    assert linkedin._parse_date("05/01/2026") == utc(2026, 5, 1)
-    assert linkedin._guess_dayfirst(["05/01/2026", "25/12/2025"]) is True
-    assert linkedin._guess_dayfirst(["05/01/2026", "12/25/2025"]) is False
+    assert parse_date("05/01/2026", dayfirst=True) == utc(2026, 1, 5)
+    assert parse_date("05/01/2026") == utc(2026, 5, 1)
+    assert guess_dayfirst(["05/01/2026", "25/12/2025"]) is True
+    assert guess_dayfirst(["05/01/2026", "12/25/2025"]) is False
 
 
 @pytest.mark.parametrize(
@@ -115,7 +117,7 @@ def test_parse_date_dayfirst_settles_ambiguous_slashes():
     ],
 )  # fmt: skip
 def test_profile_url_normalisation(raw, expected):
-    assert linkedin._norm_url(raw) == expected
+    assert linkedin_url_key(raw) == expected
 
 
 # --- Connections ------------------------------------------------------------------------

@@ -11,9 +11,15 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from connectors import mail, mail_headers, mail_mbox
+from connectors import mail
 from connectors.base import ReadOptions, UnreadableInput, stable_id
-from connectors.mail_headers import decode_words, parse_addresses, parse_date
+from connectors.mail import extract as mail_extract
+from connectors.mail import mbox as mail_mbox
+from connectors.mail import shards as mail_shards
+from connectors.mail import summary as mail_summary
+from connectors.mail.addresses import parse_addresses
+from connectors.mail.dates import parse_date
+from connectors.mail.headers import decode_words
 from tests.samples import SAMPLES as ALL_SAMPLES
 
 # The shared samples live next to the repository (../shared/samples); never copied in.
@@ -716,7 +722,7 @@ def tricky_mbox(n: int = 70, crlf: bool = False) -> bytes:
     return data.replace(b"\n", b"\r\n") if crlf else data
 
 
-class CountingPool(mail.ProcessPoolExecutor):
+class CountingPool(mail_shards.ProcessPoolExecutor):
     """The connector's process pool, counting how often one is started."""
 
     started = 0
@@ -729,7 +735,7 @@ class CountingPool(mail.ProcessPoolExecutor):
 @pytest.fixture
 def pool_spy(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
     monkeypatch.setattr(CountingPool, "started", 0)
-    monkeypatch.setattr(mail, "ProcessPoolExecutor", CountingPool)
+    monkeypatch.setattr(mail_shards, "ProcessPoolExecutor", CountingPool)
     return CountingPool
 
 
@@ -754,17 +760,17 @@ def test_parallel_read_equals_serial_read(
     shard_bytes: int,
 ) -> None:
     path = write(tmp_path, "tricky.mbox", tricky_mbox(crlf=crlf))
-    monkeypatch.setenv(mail.WORKERS_ENV, "1")
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "1")
     serial = mail.read(path, NO_ME)
     assert pool_spy.started == 0
     # Every shard boundary lands somewhere else: in separators, headers, bodies, CRLFs.
-    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(mail, "SHARD_BYTES", shard_bytes)
-    monkeypatch.setenv(mail.WORKERS_ENV, "2")
+    monkeypatch.setattr(mail_shards, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail_shards, "SHARD_BYTES", shard_bytes)
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "2")
     parallel = mail.read(path, NO_ME)
     assert pool_spy.started == 1
     assert_same_extract(parallel, serial)
-    assert mail.summarize_mbox(path, workers=2) == mail.summarize_mbox_range(path)
+    assert mail_shards.summarize_mbox(path, workers=2) == mail_mbox.summarize_mbox_range(path)
     # The file has every outcome: accepted, duplicates (copies, and two messages without
     # Message-ID that agree on sender, date and subject), rejects, "me" from Sent.
     assert (serial.items_read, serial.items_accepted, serial.items_rejected) == (70, 49, 10)
@@ -780,14 +786,14 @@ def test_parallel_read_from_a_thread_of_a_pool(
 
     path = write(tmp_path, "tricky.mbox", tricky_mbox())
     serial = mail.read(path, NO_ME)
-    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(mail, "SHARD_BYTES", 2048)
+    monkeypatch.setattr(mail_shards, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail_shards, "SHARD_BYTES", 2048)
     with ThreadPoolExecutor(2) as threads:
-        results = list(threads.map(lambda _: mail.summarize_mbox(path, workers=2), range(2)))
+        results = list(threads.map(lambda _: mail_shards.summarize_mbox(path, workers=2), range(2)))
     assert pool_spy.started == 2
-    assert results[0] == results[1] == mail.summarize_mbox_range(path)
-    assert mail._pool_context().get_start_method() in ("forkserver", "spawn")
-    assert_same_extract(mail.build_extract(path, results[0], NO_ME), serial)
+    assert results[0] == results[1] == mail_mbox.summarize_mbox_range(path)
+    assert mail_shards._pool_context().get_start_method() in ("forkserver", "spawn")
+    assert_same_extract(mail_extract.build_extract(path, results[0], NO_ME), serial)
 
 
 def test_workers_do_not_import_the_callers_main_module(tmp_path: Path) -> None:
@@ -803,11 +809,11 @@ def test_workers_do_not_import_the_callers_main_module(tmp_path: Path) -> None:
         f"with open({str(imported)!r}, 'a') as f:\n"
         "    f.write(f'{os.getpid()}\\n')\n"
         "from pathlib import Path\n"
-        "from connectors import mail\n"
+        "from connectors.mail import mbox, shards\n"
         "if __name__ == '__main__':\n"
-        "    mail.PARALLEL_MIN_BYTES, mail.SHARD_BYTES = 0, 1000\n"
-        "    got = mail.summarize_mbox(Path(sys.argv[1]), workers=2)\n"
-        "    assert got == mail.summarize_mbox_range(Path(sys.argv[1]))\n"
+        "    shards.PARALLEL_MIN_BYTES, shards.SHARD_BYTES = 0, 1000\n"
+        "    got = shards.summarize_mbox(Path(sys.argv[1]), workers=2)\n"
+        "    assert got == mbox.summarize_mbox_range(Path(sys.argv[1]))\n"
     )
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -819,10 +825,10 @@ def test_small_files_and_one_worker_stay_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pool_spy: type[CountingPool]
 ) -> None:
     path = write(tmp_path, "tricky.mbox", tricky_mbox())
-    monkeypatch.setenv(mail.WORKERS_ENV, "4")
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "4")
     mail.read(path, NO_ME)  # far below PARALLEL_MIN_BYTES
-    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setenv(mail.WORKERS_ENV, "1")
+    monkeypatch.setattr(mail_shards, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "1")
     mail.read(path, NO_ME)
     assert pool_spy.started == 0
 
@@ -836,21 +842,21 @@ def test_a_pool_that_cannot_start_leaves_the_read_in_process(
 
     path = write(tmp_path, "tricky.mbox", tricky_mbox())
     serial = mail.read(path, NO_ME)
-    monkeypatch.setattr(mail, "ProcessPoolExecutor", NoPool)
-    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail_shards, "ProcessPoolExecutor", NoPool)
+    monkeypatch.setattr(mail_shards, "PARALLEL_MIN_BYTES", 0)
     assert_same_extract(mail.read(path, NO_ME), serial)
 
 
 def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(mail.WORKERS_ENV, raising=False)
-    assert mail.mail_workers() >= 1
-    monkeypatch.setenv(mail.WORKERS_ENV, " 3 ")
-    assert mail.mail_workers() == 3
-    monkeypatch.setenv(mail.WORKERS_ENV, "0")
-    assert mail.mail_workers() == 1
-    monkeypatch.setenv(mail.WORKERS_ENV, "two")
+    monkeypatch.delenv(mail_shards.WORKERS_ENV, raising=False)
+    assert mail_shards.mail_workers() >= 1
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, " 3 ")
+    assert mail_shards.mail_workers() == 3
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "0")
+    assert mail_shards.mail_workers() == 1
+    monkeypatch.setenv(mail_shards.WORKERS_ENV, "two")
     with pytest.raises(ValueError, match="TIES_MAIL_WORKERS"):
-        mail.mail_workers()
+        mail_shards.mail_workers()
 
 
 def test_shard_workers_import_no_pandas() -> None:
@@ -859,7 +865,7 @@ def test_shard_workers_import_no_pandas() -> None:
     import subprocess
     import sys
 
-    code = "import sys, connectors.mail_mbox; print('pandas' in sys.modules)"
+    code = "import sys, connectors.mail.mbox; print('pandas' in sys.modules)"
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
@@ -872,12 +878,12 @@ def test_shard_workers_import_no_pandas() -> None:
     [("a",), (None, "", "x"), ("2024-01-01T00:00:00+00:00", "ann@x.org", b"Subject"), ("\udc80",)],
 )
 def test_stable_id_copy_agrees_with_base(parts: tuple) -> None:
-    assert mail_headers._stable_id(*parts) == stable_id(*parts)
+    assert mail_summary._stable_id(*parts) == stable_id(*parts)
 
 
 def test_summaries_share_one_object_per_address(tmp_path: Path) -> None:
     text = mbox(*(message("Ann <ann@example.com>", "Me <me@example.com>") for _ in range(3)))
-    summaries = mail.summarize_mbox_range(write(tmp_path, "s.mbox", text))
+    summaries = mail_mbox.summarize_mbox_range(write(tmp_path, "s.mbox", text))
     assert len({id(s.sender) for s in summaries}) == 1
     assert len({id(s.recipients[0]) for s in summaries}) == 1
 
@@ -1001,8 +1007,8 @@ def test_bytes_read_are_reported_for_progress(tmp_path: Path, monkeypatch) -> No
     progress.reset()
     mail.read(path, NO_ME)
     assert progress.bytes_done() == path.stat().st_size
-    monkeypatch.setattr(mail, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(mail, "SHARD_BYTES", 2048)
+    monkeypatch.setattr(mail_shards, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(mail_shards, "SHARD_BYTES", 2048)
     progress.reset()
-    mail.summarize_mbox(path, workers=2)  # shards read in worker processes
+    mail_shards.summarize_mbox(path, workers=2)  # shards read in worker processes
     assert progress.bytes_done() == path.stat().st_size

@@ -15,13 +15,12 @@ from hypothesis import strategies as st
 
 from connectors import vcard
 from connectors.base import Extract, ReadOptions, UnreadableInput
-from connectors.vcard_text import (
-    Birthday,
-    Field,
-    iter_cards,
-    parse_bday,
-    parse_timestamp,
-)
+from connectors.vcard import contact as vcard_contact
+from connectors.vcard import extract as vcard_extract
+from connectors.vcard import fields as vcard_fields
+from connectors.vcard.cards import iter_cards
+from connectors.vcard.dates import Birthday, parse_bday, parse_timestamp
+from connectors.vcard.properties import Field
 from tests.samples import SAMPLES as ALL_SAMPLES
 from warehouse import schema
 
@@ -52,9 +51,12 @@ def one(extract: Extract) -> dict:
     return rows[0]
 
 
-def contacts(path: Path) -> list[vcard.CardContact]:
+def contacts(path: Path) -> list[vcard_contact.CardContact]:
     """The extractor's full reading (with birthday, labels...) of every card of a file."""
-    return [vcard.contact_from_fields(vcard.parse_fields(raw.decode())) for raw in iter_cards(path)]
+    return [
+        vcard_contact.contact_from_fields(vcard_fields.parse_fields(raw.decode()))
+        for raw in iter_cards(path)
+    ]
 
 
 # --- sniff ----------------------------------------------------------------------------------
@@ -314,7 +316,7 @@ def test_garbage_card_two_of_three_is_rejected_alone(tmp_path: Path) -> None:
     assert [r["name_raw"] for r in records(ex)] == ["One", "Three"]
     (reject,) = ex.rejects.to_dict("records")
     assert reject["locator"] == "card 2 (line 5)"
-    assert reject["reason"] == vcard.REASON_EMPTY
+    assert reject["reason"] == vcard_extract.REASON_EMPTY
     assert reject["source"] == "vcard"
     assert "junk" in reject["excerpt"] and "\x00" not in reject["excerpt"]
 
@@ -370,19 +372,19 @@ def test_contact_groups_are_skipped_with_a_reason(tmp_path: Path) -> None:
         + card("FN:Ann")
     )
     ex = read(tmp_path, data)
-    assert ex.skip_reasons == {vcard.REASON_GROUP: 2}
+    assert ex.skip_reasons == {vcard_extract.REASON_GROUP: 2}
     assert (ex.items_read, ex.items_accepted, ex.items_skipped) == (3, 1, 2)
 
 
 def test_a_crash_inside_one_card_rejects_only_that_card(tmp_path: Path, monkeypatch) -> None:
-    real = vcard.contact_from_fields
+    real = vcard_extract.contact_from_fields
 
-    def flaky(fields: list[Field]) -> vcard.CardContact:
+    def flaky(fields: list[Field]) -> vcard_contact.CardContact:
         if any(f.name == "NOTE" for f in fields):
             raise ValueError("boom")
         return real(fields)
 
-    monkeypatch.setattr(vcard, "contact_from_fields", flaky)
+    monkeypatch.setattr(vcard_extract, "contact_from_fields", flaky)
     ex = read(tmp_path, card("FN:A") + card("FN:B", "NOTE:x") + card("FN:C"))
     assert (ex.items_accepted, ex.items_rejected) == (2, 1)
     assert ex.rejects.iloc[0]["reason"] == "could not parse card: ValueError: boom"
@@ -395,7 +397,7 @@ def test_vobject_refusal_falls_back_to_own_reading(tmp_path: Path, monkeypatch) 
     def refuse(line: str, *args) -> None:
         raise vobject.base.ParseError("Failed to parse line", 1)
 
-    monkeypatch.setattr(vcard, "parseLine", refuse)
+    monkeypatch.setattr(vcard_fields, "parseLine", refuse)
     assert one(read(tmp_path, data)) == normal
 
 
@@ -761,13 +763,14 @@ def test_samples_read_by_vobject_readone_the_same() -> None:
         for line in vobject.readOne(text).lines():
             value = line.value
             if isinstance(value, vobject.vcard.Name):
-                value = [vcard._joined(getattr(value, k)) for k in vobject.vcard.NAME_ORDER]
+                value = [vcard_fields.joined(getattr(value, k)) for k in vobject.vcard.NAME_ORDER]
             elif isinstance(value, vobject.vcard.Address):
                 value = [
-                    vcard._joined(getattr(value, k), ", ") for k in vobject.vcard.ADDRESS_ORDER
+                    vcard_fields.joined(getattr(value, k), ", ")
+                    for k in vobject.vcard.ADDRESS_ORDER
                 ]
             elif isinstance(value, list):
-                value = [vcard._joined(v) for v in value]
+                value = [vcard_fields.joined(v) for v in value]
             params = {k.upper(): list(v) for k, v in line.params.items()}
             fields.append(Field(line.group, line.name.upper(), params, value))
         return fields
@@ -776,9 +779,11 @@ def test_samples_read_by_vobject_readone_the_same() -> None:
     for path in sample_files():
         for raw in iter_cards(path):
             text = raw.decode()
-            ours = vcard.contact_from_fields(vcard.vobject_fields(text))
-            assert vcard.contact_from_fields(readone_fields(text.vcard3())) == ours, text.locator
-            assert vcard.contact_from_fields(text.fields()) == ours, text.locator
+            ours = vcard_contact.contact_from_fields(vcard_fields.vobject_fields(text))
+            assert vcard_contact.contact_from_fields(readone_fields(text.vcard3())) == ours, (
+                text.locator
+            )
+            assert vcard_contact.contact_from_fields(text.fields()) == ours, text.locator
             compared += 1
     assert compared >= 60
 

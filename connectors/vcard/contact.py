@@ -1,41 +1,14 @@
-"""vCard connector: one record per card (vCard 2.1, 3.0, 4.0); no interactions.
-
-connectors.vcard_text repairs each card, vobject's parser reads it, and the pre-parser's
-own reading stands in for a card vobject still refuses.
-"""
+"""One card's fields to a contact: names, addresses, phones, organisation, LinkedIn profile."""
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-from vobject.base import parseLine
-from vobject.icalendar import stringToTextValues
-from vobject.vcard import splitFields
-
-from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput, stable_id
-from connectors.vcard_text import (
-    Birthday,
-    CardText,
-    Field,
-    RawCard,
-    head_text,
-    iter_cards,
-    parse_bday,
-    parse_timestamp,
-)
-
-CONNECTOR = "vcard"
-SOURCE = "vcard"
-
-log = logging.getLogger(__name__)
-
-_SNIFF_START = re.compile(r"BEGIN[ \t]*:[ \t]*VCARD\b", re.I)
-_SNIFF_ANY_LINE = re.compile(r"^\ufeff?[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*\r?$", re.I | re.M)
-_VCARD_SUFFIXES = (".vcf", ".vcard")
+from connectors.vcard.dates import Birthday, parse_bday, parse_timestamp
+from connectors.vcard.fields import joined
+from connectors.vcard.properties import Field
 
 # Only a person's profile counts; a company page (linkedin.com/company/...) on a card
 # would make everyone at that company look like one person downstream.
@@ -47,9 +20,6 @@ _COMPANY_WORDS = frozenset(
     {"inc", "ltd", "llc", "gmbh", "ag", "sa", "corp", "co", "plc", "bv", "team"}
 )
 _NOT_PREFERRED = 1000
-
-REASON_EMPTY = "card has no name, e-mail, phone or URL"
-REASON_GROUP = "contact group (KIND:group), not a person"
 
 
 @dataclass
@@ -77,176 +47,11 @@ class CardContact:
 
     def postcodes(self) -> list[str]:
         """The postal code of each address (ADR's sixth part), as written, no repeats."""
-        codes = (_joined(a[5]).strip() for a in self.addresses if len(a) > 5)
+        codes = (joined(a[5]).strip() for a in self.addresses if len(a) > 5)
         return list(dict.fromkeys(c for c in codes if c))
 
     def usable(self) -> bool:
         return bool(self.name or self.emails or self.phones or self.urls or self.linkedin_url)
-
-
-def sniff(path: Path, head: bytes) -> bool:
-    """True if the file is a vCard file: BEGIN:VCARD first (after BOM and blank space,
-    any case, any of UTF-8/UTF-16/legacy), or anywhere in the head of a .vcf file.
-
-    Args:
-        path: the file, for its suffix.
-        head: its first bytes (64 KiB).
-
-    Returns:
-        Whether this connector reads the file.
-    """
-    text = head_text(head).lstrip("\ufeff \t\r\n")
-    if _SNIFF_START.match(text):
-        return True
-    return Path(path).suffix.lower() in _VCARD_SUFFIXES and bool(_SNIFF_ANY_LINE.search(text))
-
-
-def read(path: Path, options: ReadOptions) -> Extract:
-    """Read every card of a vCard file; each card is a record, a reject or a skip.
-
-    Args:
-        path: a .vcf file with one or more cards, in any vCard version and encoding.
-        options: unused (vCards carry no interactions and no "me").
-
-    Returns:
-        The Extract: one record per accepted card, an empty interactions table.
-
-    Raises:
-        UnreadableInput: the file cannot be read or holds no BEGIN:VCARD at all.
-    """
-    path = Path(path)
-    builder = ExtractBuilder(CONNECTOR, SOURCE, path)
-    names_by_uid: dict[str, str] = {}
-    found = False
-    try:
-        for raw in iter_cards(path):
-            found = True
-            builder.count_read()
-            _read_card(raw, builder, names_by_uid)
-    except OSError as exc:
-        raise UnreadableInput(
-            f"{path}: cannot read file ({exc.strerror or exc}); expected a vCard (.vcf) file"
-        ) from exc
-    if not found:
-        raise UnreadableInput(f"{path}: no BEGIN:VCARD found; expected a vCard (.vcf) file")
-    return builder.build()
-
-
-def _read_card(raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, str]) -> None:
-    try:
-        card = raw.decode()
-        contact = contact_from_fields(parse_fields(card))
-    except Exception as exc:  # one card never takes the file down
-        log.warning("%s %s: %s", builder.source_file, raw.locator, exc, exc_info=True)
-        builder.reject(
-            raw.locator, f"could not parse card: {type(exc).__name__}: {exc}", raw.preview_text()
-        )
-        return
-    if contact.kind == "group":
-        builder.skipped(REASON_GROUP)
-        return
-    if not contact.usable():
-        builder.reject(card.locator, REASON_EMPTY, card.preview)
-        return
-    builder.record(
-        _source_key(card, contact, names_by_uid),
-        locator=card.locator,
-        name=contact.name,
-        given_name=contact.given_name,
-        family_name=contact.family_name,
-        emails=contact.emails,
-        phones=contact.phones,
-        linkedin_url=contact.linkedin_url,
-        company=contact.company,
-        title=contact.title,
-        observed_at=contact.observed_at,
-        birthday=contact.birthday.iso() if contact.birthday else None,
-        postcodes=contact.postcodes(),
-    )
-    builder.accepted()
-
-
-def _source_key(card: CardText, contact: CardContact, names_by_uid: dict[str, str]) -> str:
-    """The UID, else an id from the card's content; a UID reused for another name (some
-    exporters number cards 1, 2, 3 in every file) gets the content id appended."""
-    if not contact.uid:
-        return "nouid:" + stable_id(*card.content_key())
-    name_key = (contact.name or "").casefold()
-    seen = names_by_uid.setdefault(contact.uid, name_key)
-    if seen and name_key and seen != name_key:
-        return f"{contact.uid}#{stable_id(*card.content_key(), length=8)}"
-    return contact.uid
-
-
-# --- parsing ------------------------------------------------------------------------------
-
-
-def parse_fields(card: CardText) -> list[Field]:
-    """The card's properties as read by vobject, or by the pre-parser when vobject fails."""
-    try:
-        return vobject_fields(card)
-    except Exception as exc:  # vobject raises many types (ParseError, ValueError, ...)
-        log.debug("vobject refused %s (%s); using the pre-parser's reading", card.locator, exc)
-        return card.fields()
-
-
-def vobject_fields(card: CardText) -> list[Field]:
-    """The repaired card read line by line with vobject's grammar and value decoders.
-
-    This is what ``vobject.readOne`` does to a vCard 3.0 text (parseLine, then the N,
-    ADR, ORG and text behaviours) without building its object model, which was measured
-    at ten times the cost: 0.6 ms a card, 12-14 s of a 20k-card address book's read. The
-    test suite checks that readOne reads every sample card the same way.
-    """
-    fields = []
-    for prop in card.props:
-        name, raw_params, value, group = parseLine(prop.to_line())
-        name = name.upper()
-        params: dict[str, list[str]] = {}
-        for key, *values in raw_params:
-            params.setdefault(key.upper(), []).extend(values)
-        if name == "N":
-            parts = (_split_fields(value) + [""] * 5)[:5]
-            fields.append(Field(group, name, params, [_joined(p) for p in parts]))
-        elif name == "ADR":
-            parts = (_split_fields(value) + [""] * 7)[:7]
-            fields.append(Field(group, name, params, [_joined(p, ", ") for p in parts]))
-        elif name == "ORG":
-            fields.append(Field(group, name, params, [_joined(p) for p in _split_fields(value)]))
-        elif name == "CATEGORIES":
-            fields.append(Field(group, name, params, _text_values(value)))
-        else:
-            fields.append(Field(group, name, params, _text_values(value)[0]))
-    return fields
-
-
-# vobject's value decoders walk the string a character at a time; without a backslash
-# or a comma their answer is known (the value itself, or its ';' parts without a trailing
-# empty one), so they are only asked when there is something to decode.
-
-
-def _text_values(value: str) -> list[str]:
-    if "\\" in value or "," in value:
-        return stringToTextValues(value)
-    return [value]
-
-
-def _split_fields(value: str) -> list:
-    if "\\" in value or "," in value:
-        return splitFields(value)
-    parts = value.split(";")
-    if len(parts) > 1 and not parts[-1]:
-        parts.pop()
-    return parts
-
-
-def _joined(value: object, glue: str = " ") -> str:
-    if isinstance(value, list):
-        return glue.join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-# --- extraction ---------------------------------------------------------------------------
 
 
 def contact_from_fields(fields: list[Field]) -> CardContact:

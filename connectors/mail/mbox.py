@@ -14,13 +14,9 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from connectors import progress
-from connectors.mail_headers import (
-    HEADER_LINE_RE,
-    Address,
-    MessageSummary,
-    parse_date,
-    summarize_safely,
-)
+from connectors.mail.dates import parse_date
+from connectors.mail.headers import Address, MessageSummary
+from connectors.mail.summary import HEADER_LINE_RE, summarize_safely
 
 BLOCK_SIZE = 8 << 20
 MAX_HEADER_BYTES = 512 << 10

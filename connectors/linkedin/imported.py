@@ -1,0 +1,58 @@
+"""Imported Contacts.csv: the address book the user once synced, as records."""
+
+from __future__ import annotations
+
+import re
+
+from connectors.base import stable_id
+from connectors.linkedin.dates import parse_date
+from connectors.linkedin.files import Table, cell_text
+from connectors.linkedin.rows import ReadState, table_items
+from connectors.linkedin.text import clean_text, fold_name
+
+
+def emit_imported(table: Table, state: ReadState) -> None:
+    ix = {
+        "first": table.index("firstname"),
+        "middle": table.index("middlename"),
+        "last": table.index("lastname"),
+        "full": table.index("fullname"),
+        "company": table.index("companies", "company"),
+        "title": table.index("title", "position"),
+        "emails": table.index("emailaddress", "emails", "email"),
+        "phones": table.index("phonenumbers", "phonenumber"),
+        "created": table.index("createdat"),
+    }
+    builder = state.builder
+    for locator, row in table_items(state, table):
+        get = {k: cell_text(row.fields, i) for k, i in ix.items()}
+        first, last = clean_text(get["first"]), clean_text(get["last"])
+        name = clean_text(get["full"]) or clean_text(f"{first} {get['middle']} {last}")
+        emails = [e for e in re.split(r"[\s,;]+", get["emails"]) if "@" in e]
+        phones = [p.strip() for p in re.split(r"[,;]", get["phones"]) if re.search(r"\d", p)]
+        company = clean_text(get["company"])
+        if any(e.lower() in state.me.emails for e in emails):
+            builder.skipped("own_entry")
+            continue
+        if emails:
+            key = emails[0].lower()
+        elif phones:
+            key = "tel:" + re.sub(r"[^\d+]", "", phones[0])
+        elif name:
+            key = "name:" + stable_id(fold_name(name), fold_name(company))
+        else:
+            builder.skipped("empty_contact")
+            continue
+        builder.record(
+            key,
+            locator=locator,
+            name=name,
+            given_name=first,
+            family_name=last,
+            emails=emails,
+            phones=phones,
+            company=company,
+            title=clean_text(get["title"]),
+            observed_at=parse_date(get["created"]),
+        )
+        builder.accepted()

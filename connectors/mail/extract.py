@@ -1,0 +1,94 @@
+"""Mail to an Extract: one record per correspondent address, one interaction per message
+and counterpart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
+from connectors.identity import Me
+from connectors.mail.files import summarize_file
+from connectors.mail.headers import MessageSummary
+from connectors.mail.maildir import summarize_maildir
+from connectors.mail.user import infer_me
+
+CONNECTOR = "mail"
+SOURCE = "mail"
+
+
+def read(path: Path, options: ReadOptions) -> Extract:
+    """Read one mbox file, .eml file or Maildir folder into an Extract.
+
+    Each message is one item: a direct exchange becomes one interaction per counterpart
+    (each counterpart a record); drafts, spam, mailing-list posts, automated mail and
+    notes to self are skipped by reason; a message without a usable From address or
+    any date is rejected. The user's addresses come from ``options.me``, else from
+    ``options.me_hints`` (a LinkedIn export's addresses) with Gmail's ``Sent`` label or
+    the address taking part in most direct messages (see ``infer_me``).
+
+    Args:
+        path: an mbox or .eml file, or a Maildir folder (with cur/ and new/).
+        options: the user's own addresses (``me``) if known.
+
+    Returns:
+        The Extract, with ``me_hints`` naming the addresses taken as the user's.
+
+    Raises:
+        UnreadableInput: the file is not mail (nor an mbox, a message or a Maildir).
+    """
+    path = Path(path)
+    try:
+        summaries = summarize_maildir(path) if path.is_dir() else summarize_file(path)
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    return build_extract(path, summaries, options)
+
+
+def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOptions) -> Extract:
+    """Decide the user's addresses, then turn the summaries into an Extract."""
+    builder = ExtractBuilder(CONNECTOR, SOURCE, path)
+    me = set(Me.of(options.me).emails) if options.me else infer_me(summaries, options.me_hints)
+    seen = set()
+    for s in summaries:
+        if s.status == "direct":
+            seen.add(s.sender.key)
+            seen.update(r.key for r in s.recipients)
+    builder.me_hints.extend(sorted(me & seen))
+
+    seen_interactions: set[str] = set()
+    for s in summaries:
+        builder.count_read()
+        if s.status == "reject":
+            builder.reject(s.locator, s.reason, s.excerpt)
+            continue
+        if s.status == "skip":
+            builder.skipped(s.reason)
+            continue
+        if s.sender.key in me:
+            direction = "outbound"
+            counterparts = list({r.key: r for r in s.recipients if r.key not in me}.values())
+            if not counterparts:
+                builder.skipped("to_self" if s.recipients else "no_recipients")
+                continue
+        else:
+            direction = "inbound"
+            counterparts = [s.sender]
+        new = False
+        for c in counterparts:
+            record_id = builder.record(c.key, locator=s.locator, name=c.name, emails=[c.key])
+            interaction_id = builder.interaction(
+                record_id,
+                occurred_at=s.occurred_at,
+                channel="email",
+                direction=direction,
+                identity=(s.identity_key, c.key),
+                thread_key=s.thread_key,
+            )
+            if interaction_id not in seen_interactions:
+                seen_interactions.add(interaction_id)
+                new = True
+        if new:
+            builder.accepted()
+        else:
+            builder.skipped("duplicate")
+    return builder.build()

@@ -1,0 +1,219 @@
+"""One message's header block to a small summary: its verdict (direct / mailing list /
+automated / draft / spam / reject), addresses, UTC date and thread.
+
+Only the header block of a message is ever looked at; bodies are never decoded. Worker
+processes import this module, so it must not import pandas (nor connectors.base).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from connectors.mail.addresses import header_addresses
+from connectors.mail.dates import parse_date
+from connectors.mail.headers import (
+    Address,
+    MessageSummary,
+    decode_words,
+    extract_fields,
+    header_text,
+)
+
+# A header line: a field name of printable ASCII without ':' or space, then ':'.
+HEADER_LINE_RE = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
+
+_AUTOMATED_LOCAL_RE = re.compile(
+    r"(?:^|[-_.+])(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|"
+    r"notifications?|bounces?)(?:$|[-_.+])|noreply"
+)
+_LIST_ENVELOPE_RE = re.compile(
+    rb"(?:^|[\s<,:])(?:owner-[^\s@<>]*|[^\s@<>]*-(?:owner|request|bounces)(?:\+[^\s@<>]*)?)@",
+    re.IGNORECASE,
+)
+_LIST_PRECEDENCE = frozenset({b"list", b"bulk", b"junk"})
+EXCERPT_BYTES = 200
+
+
+def _stable_id(*parts: object, length: int = 16) -> str:
+    """``connectors.base.stable_id``, repeated so that this module does not import pandas.
+
+    The processes that read mbox shards import only this package's mbox, summary,
+    headers, addresses and dates; with pandas they would take 1-2 s each to start. A
+    test checks that the two agree.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        h.update(b"\x1f" if p is None else str(p).encode("utf-8", "surrogatepass") + b"\x1e")
+    return h.hexdigest()[:length]
+
+
+def _excerpt(block: bytes, *names: bytes) -> str:
+    for name in names:
+        m = re.search(rb"(?im)^" + re.escape(name) + rb"[ \t]*:.*", block)
+        if m:
+            return m.group(0)[:EXCERPT_BYTES].decode("utf-8", "replace")
+    return block[:EXCERPT_BYTES].decode("utf-8", "replace")
+
+
+def _labels(fields: dict[bytes, bytes]) -> set[str]:
+    raw = fields.get(b"x-gmail-labels")
+    if raw is None:
+        return set()
+    return {p.strip().strip('"').lower() for p in decode_words(header_text(raw)).split(",")}
+
+
+def _automated(fields: dict[bytes, bytes], sender: Address | None) -> bool:
+    auto = fields.get(b"auto-submitted")
+    if auto is not None:
+        value = auto.split(b";", 1)[0].strip().lower()
+        if value and value != b"no":
+            return True
+    ctype = fields.get(b"content-type")
+    if ctype is not None and ctype.lstrip()[:16].lower() == b"multipart/report":
+        return True
+    rpath = fields.get(b"return-path")
+    if rpath is not None and b"".join(rpath.split()) == b"<>":
+        return True
+    prec = fields.get(b"precedence")
+    if prec is not None and prec.strip().lower().startswith(b"auto"):
+        return True
+    return sender is not None and bool(_AUTOMATED_LOCAL_RE.search(sender.key.split("@", 1)[0]))
+
+
+def _mailing_list(fields: dict[bytes, bytes]) -> bool:
+    if b"list-id" in fields or b"list-unsubscribe" in fields or b"list-post" in fields:
+        return True
+    if b"newsgroups" in fields:
+        return True
+    prec = fields.get(b"precedence")
+    if prec is not None and prec.strip().lower() in _LIST_PRECEDENCE:
+        return True
+    # Majordomo/LISTSERV/Mailman lists that predate List-Id still say so in the envelope.
+    for name in (b"sender", b"return-path"):
+        raw = fields.get(name)
+        if raw is not None and _LIST_ENVELOPE_RE.search(raw):
+            return True
+    return False
+
+
+_MSG_ID_RE = re.compile(r"<[^<>\s]+>")
+
+
+def _thread_root(fields: dict[bytes, bytes], message_id: str | None) -> str | None:
+    """The id every message of a conversation shares: Gmail's thread id, else the first
+    id in References (the thread's first message), else In-Reply-To, else its own id."""
+    thrid = fields.get(b"x-gm-thrid")
+    if thrid is not None and thrid.strip():
+        return "gm:" + header_text(thrid).strip()
+    for name in (b"references", b"in-reply-to"):
+        raw = fields.get(name)
+        if raw is not None and (m := _MSG_ID_RE.search(header_text(raw))):
+            return m.group(0)
+    return message_id
+
+
+def _message_id(fields: dict[bytes, bytes]) -> str | None:
+    raw = fields.get(b"message-id")
+    if raw is None:
+        return None
+    text = header_text(raw)
+    m = re.search(r"<[^<>\s]+>", text)
+    if m:
+        return m.group(0)
+    return text.split()[0] if text.split() else None
+
+
+def summarize(
+    block: bytes,
+    locator: str,
+    *,
+    fallback_date: Callable[[], datetime | None] | None = None,
+    draft: bool = False,
+) -> MessageSummary:
+    """Summarise one message from its header block.
+
+    Args:
+        block: the header block (no mbox separator line, no body).
+        locator: where the message is (``byte 1024``, ``cur/1700000000.M1.host:2,S``).
+        fallback_date: called for a date when neither Date nor Received has one (the
+            mbox separator line's date, a Maildir file name's delivery time).
+        draft: the container already marks the message as a draft (Maildir ``D`` flag).
+
+    Returns:
+        A MessageSummary; ``reject`` when the block is no mail header or lacks a usable
+        From address or any date, ``skip`` for drafts, spam, automated mail and lists.
+    """
+    if not HEADER_LINE_RE.match(block) or b"\0" in block:
+        return MessageSummary(
+            locator, "reject", "not a mail message: no header lines", _excerpt(block)
+        )
+    fields = extract_fields(block)
+    labels = _labels(fields)
+    if draft or "draft" in labels or "drafts" in labels:
+        return MessageSummary(locator, "skip", "draft")
+    uti = fields.get(b"x-uniform-type-identifier")
+    if uti is not None and b"mail-draft" in uti:
+        return MessageSummary(locator, "skip", "draft")
+    if "spam" in labels:
+        return MessageSummary(locator, "skip", "spam")
+
+    from_raw = fields.get(b"from")
+    senders = header_addresses(from_raw) if from_raw is not None else ()
+    sender = senders[0] if senders else None
+    if _automated(fields, sender):
+        return MessageSummary(locator, "skip", "automated")
+    if _mailing_list(fields):
+        return MessageSummary(locator, "skip", "mailing_list")
+    if sender is None:
+        reason = "no From header" if from_raw is None else "no usable From address"
+        return MessageSummary(locator, "reject", reason, _excerpt(block, b"from"))
+
+    occurred_at = None
+    if b"date" in fields:
+        occurred_at = parse_date(header_text(fields[b"date"]))
+    if occurred_at is None and b"received" in fields:
+        received = header_text(fields[b"received"])
+        if ";" in received:
+            occurred_at = parse_date(received.rsplit(";", 1)[1])
+    if occurred_at is None and fallback_date is not None:
+        occurred_at = fallback_date()
+    if occurred_at is None:
+        reason = "no Date header" if b"date" not in fields else "unparseable Date header"
+        return MessageSummary(locator, "reject", reason, _excerpt(block, b"date", b"from"))
+
+    recipients: list[Address] = []
+    for name in (b"to", b"cc", b"bcc"):
+        raw = fields.get(name)
+        if raw is not None:
+            recipients.extend(header_addresses(raw))
+    message_id = _message_id(fields)
+    thread_key = _thread_root(fields, message_id)
+    identity_key = message_id or "no-message-id:" + _stable_id(
+        occurred_at.isoformat(), sender.key, fields.get(b"subject", b"").strip()
+    )
+    return MessageSummary(
+        locator,
+        "direct",
+        occurred_at=occurred_at,
+        sender=sender,
+        recipients=tuple(recipients),
+        thread_key=thread_key,
+        identity_key=identity_key,
+        gmail_sent="sent" in labels,
+    )
+
+
+def summarize_safely(block: bytes, locator: str, **kwargs) -> MessageSummary:
+    """``summarize``, with any failure on a malformed block turned into a reject."""
+    try:
+        return summarize(block, locator, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - one bad message must never stop the file
+        return MessageSummary(
+            locator,
+            "reject",
+            f"unreadable headers ({type(exc).__name__})",
+            block[:EXCERPT_BYTES].decode("utf-8", "replace"),
+        )
