@@ -31,6 +31,7 @@ from pipelines.input_state import InputState, extract_key, fingerprint, load_sta
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
 from transforms.job_changes import job_tables
+from transforms.name_only import attach_name_only
 from transforms.normalise import normalise_records
 from transforms.organisation import organisation_signals
 from transforms.relationship import RelationshipPolicy, analyse_relationships
@@ -318,6 +319,14 @@ def _previous_frame(snapshot: Path | None, name: str) -> pd.DataFrame | None:
     return _read_frame(snapshot, name)
 
 
+def _with_rows(matches: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """The matches table with extra decided pairs (name-only attachments)."""
+    if not rows:
+        return matches
+    extra = frame_from_rows(rows, schema.MATCHES)
+    return pd.concat([matches, extra], ignore_index=True) if len(matches) else extra
+
+
 def _successors(id_map_rows: list[dict]) -> dict[str, str]:
     return {r["old_contact_id"]: r["contact_id"] for r in id_map_rows}
 
@@ -422,8 +431,9 @@ def build_snapshot(
         )
         overrides = load_overrides(overrides_file) if overrides_file else None
         resolution = resolve(records, overrides)
-        matches = resolution.matches
-        ids = assign_contact_ids(resolution.clusters(), prev_contact_of, prev_created, run_id)
+        clusters, named = attach_name_only(resolution.clusters(), records)
+        matches = _with_rows(resolution.matches, named)
+        ids = assign_contact_ids(clusters, prev_contact_of, prev_created, run_id)
         created_run, retired = ids.created_run, ids.retired
         records["contact_id"] = records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
         interactions = interactions.assign(contact_id=interactions["record_id"].map(ids.contact_of))

@@ -56,6 +56,14 @@ def test_meetings_reach_contacts_interactions_and_follow_ups(tmp_path):
             where f.reason = 'met_no_follow_up' order by 1"""
     ).fetchall()
     assert ("Priya Raman", "Coffee @ Blue Bottle") in follow
+    # The attendee named only "Hannah Wright" is the one Hannah Wright of the LinkedIn export.
+    hannah = con.execute(
+        f"""select sources, last_contact_channel from '{cur}/contacts.parquet'
+            where display_name = 'Hannah Wright'"""
+    ).fetchall()
+    assert hannah == [(["calendar", "linkedin"], "meeting")]
+    rule = con.execute(f"select count(*) from '{cur}/matches.parquet' where rule = 'name_only'")
+    assert rule.fetchall() == [(1,)]
     meetings = con.execute(
         f"""select count(*) from '{cur}/interactions.parquet' where channel = 'meeting'"""
     ).fetchone()
