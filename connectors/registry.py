@@ -19,6 +19,7 @@ CONNECTORS: dict[str, str] = {
     "linkedin": "connectors.linkedin",
     "vcard": "connectors.vcard",
     "calendar": "connectors.calendar",
+    "journal": "connectors.journal",
     "mail": "connectors.mail",
 }
 HEAD_BYTES = 64 * 1024

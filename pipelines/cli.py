@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "pipelines.cli_report",
     "pipelines.cli_relationship",
     "pipelines.cli_jobs",
+    "pipelines.cli_log",
 ]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

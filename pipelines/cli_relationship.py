@@ -37,8 +37,8 @@ OWED_SQL = f"""
     order by o.days_waiting desc, name, o.interaction_id limit $limit"""
 
 FOLLOW_UPS_SQL = f"""
-    select c.display_name as name, f.reason, f.days_since, f.since, f.channel, c.company,
-           {_REACH}, f.contact_id
+    select c.display_name as name, f.reason, f.days_since, f.since, f.channel,
+           f.subject as met_at, c.company, {_REACH}, f.contact_id
     from follow_ups f join contacts c using (contact_id)
     order by f.days_since, name, f.reason limit $limit"""
 
@@ -66,9 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
         (
             "follow-ups",
-            "New connections, invitations and first messages with no follow-up yet.",
-            "New LinkedIn connections you have not written to, pending invitations "
-            "to you, and first messages of yours with no answer, 3 to 30 days old.",
+            "People met, new connections, invitations and first messages with no follow-up yet.",
+            "People you met (calendar or `ties log`) and have not written to within a day, "
+            "new LinkedIn connections you have not written to, pending invitations to you, "
+            "and first messages of yours with no answer, 3 to 30 days old.",
             50,
             "at most N (50)",
             _follow_ups,

@@ -26,6 +26,7 @@ from connectors.base import (
     stable_id,
 )
 from connectors.identity import Me
+from connectors.journal import FILE_NAME as JOURNAL_FILE
 from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import InputState, extract_key, fingerprint, load_state, save_state
 from transforms.contact_ids import assign_contact_ids
@@ -115,6 +116,10 @@ def plan_inputs(
     same extract keys. They change the keys, so a new hint re-reads what it may change.
     """
     options = options or ReadOptions()
+    # The personal log (`ties log`) lives in the warehouse and is read on every run.
+    journal = warehouse / JOURNAL_FILE
+    if journal.is_file() and str(journal.resolve()) not in {str(Path(p).resolve()) for p in paths}:
+        paths = [*paths, str(journal)]
     found = discover(paths)
     previous = load_state(warehouse / "state") if incremental else {}
     cache = extracts_dir(warehouse)

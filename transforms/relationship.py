@@ -4,8 +4,8 @@ Everything "now"-relative is measured from the run's ``as_of``. The module-level
 constants below are the defaults of :class:`RelationshipPolicy`; a run can pass another.
 
 Conversations (what counts as a reply)
-    Only messages (``email``, ``linkedin_message``) converse; connections and
-    invitations are contact, not conversation. Messages with one person that share a
+    Only messages (``email``, ``linkedin_message``, a logged ``message``) converse;
+    connections and invitations are contact, not conversation. Messages with one person that share a
     ``thread_key`` (the mail thread's root, a LinkedIn conversation id) form one
     conversation, split where it falls silent for more than THREAD_REVIVAL_DAYS (90: a
     LinkedIn conversation id lasts for years). Messages without a shared key (when every
@@ -104,7 +104,7 @@ FOLLOW_UP_AFTER_DAYS = 3.0
 FOLLOW_UP_LOOKBACK_DAYS = 30.0
 MEETING_FOLLOW_UP_HOURS = 24.0
 
-MESSAGE_CHANNELS = ("email", "linkedin_message")
+MESSAGE_CHANNELS = ("email", "linkedin_message", "message")
 MEETING_CHANNELS = ("meeting", "in_person", "call")
 MET_IN_PERSON_CHANNELS = ("meeting", "in_person")
 TIE_CLASSES = ("strong", "weak", "dormant", "one-way", "none")

@@ -14,7 +14,8 @@ UTC_TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 
 SOURCES = ("linkedin", "vcard", "mail", "calendar", "journal")
-# meeting: a calendar event with the person; in_person / call: the personal log (ties log).
+# meeting: a calendar event with the person; in_person / call / message: the personal
+# log (ties log), message being one sent outside mail and LinkedIn (a text, a chat).
 CHANNELS = (
     "email",
     "linkedin_message",
@@ -23,6 +24,7 @@ CHANNELS = (
     "meeting",
     "in_person",
     "call",
+    "message",
 )
 DIRECTIONS = ("inbound", "outbound")
 
@@ -160,6 +162,10 @@ CONTACTS = pa.schema(
         ("n_in_person_outbound_12m", pa.int64()),
         ("n_call_inbound_12m", pa.int64()),
         ("n_call_outbound_12m", pa.int64()),
+        ("n_message_inbound", pa.int64()),  # personal log: a text or chat message
+        ("n_message_outbound", pa.int64()),
+        ("n_message_inbound_12m", pa.int64()),
+        ("n_message_outbound_12m", pa.int64()),
         ("n_meeting_days", pa.int64()),  # distinct days met (meeting, in person, call)
         ("contact_days_12m", pa.int64()),  # distinct days with an interaction
         ("n_conversations", pa.int64()),
