@@ -27,6 +27,9 @@ COMMAND_MODULES: list[str] = [
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
+# What `ties demo` adds to them: an older export (a job change), a calendar and the
+# personal log (a meeting, and a follow-up due).
+DEMO_EXTRAS = [EXAMPLES / "linkedin-2025", EXAMPLES / "calendar", EXAMPLES / "journal"]
 DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"]
 
 
@@ -268,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _run_flow(
                 "import",
-                [str(p) for p in DEMO_INPUTS],
+                [str(p) for p in DEMO_INPUTS + DEMO_EXTRAS],
                 args.warehouse,
                 DEMO_ME,
                 args.verbose,

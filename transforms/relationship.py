@@ -63,7 +63,8 @@ Follow-ups (FOLLOW_UP_AFTER_DAYS (3) passed, within FOLLOW_UP_LOOKBACK_DAYS (30)
     ``met_no_follow_up``: you met someone (a calendar ``meeting`` or an ``in_person``
     log entry), MEETING_FOLLOW_UP_HOURS (24) have passed, and you have written them
     nothing since (any message channel). One row per person, from the latest such
-    meeting, with its subject (what and where). Career advice is to write within a
+    meeting, with its subject (what and where). A recurring meeting (the same event
+    met twice or more: a weekly 1:1) is routine and never asks for a follow-up. Career advice is to write within a
     day; a message sent later still clears the row, since the list is what to act on.
 
 Meetings (``meeting``, ``in_person``, ``call``)
@@ -583,6 +584,9 @@ def _follow_ups(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy)
     picks.append((first_pos[lonely], "no_reply"))
     # Met (calendar or in person) a day ago or more, within the lookback, nothing written since.
     met = np.isin(f.ch, [CHANNELS.index(c) for c in MET_IN_PERSON_CHANNELS])
+    # A recurring series (the same event met twice or more) is routine, not a first meeting.
+    series = pd.Series(np.ones(len(f.cid))).groupby([f.cid, f.tk]).transform("size").to_numpy()
+    met &= (f.tk < 0) | (series < 2)
     met_window = (
         met
         & ((as_of - f.t) >= policy.meeting_follow_up_hours * US_PER_HOUR)

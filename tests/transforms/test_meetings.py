@@ -55,6 +55,9 @@ def test_met_and_not_written_to_is_a_follow_up_with_where():
         ("dora", 24 * 40, "in_person", "outbound"),  # beyond the 30-day lookback
         ("eve", 30, "call", "outbound"),  # a call is not meeting in person
     )
+    series = rows(("fay", 24 * 8, "meeting", "inbound"), ("fay", 30, "meeting", "inbound"))
+    series["thread_key"] = "weekly-1-1"  # a recurring series is routine
+    frame = pd.concat([frame, series.assign(interaction_id=["s1", "s2"])], ignore_index=True)
     follow = analyse_relationships(frame, AS_OF).follow_ups
     met = follow[follow["reason"] == "met_no_follow_up"]
     assert list(met["contact_id"]) == ["anna"]
