@@ -1,9 +1,9 @@
 """A scheduled run with nothing new against a full run, on the same generated inputs.
 
 Target (issue: warehouse on a schedule): the no-op run costs at most a quarter of a
-full run, not counting the fixed start-up cost. Both runs call the pipeline steps the
-flow calls (plan, extract, build + commit) without Prefect, so start-up is excluded by
-construction; benchmarks/run_fixed_cost.py measures that separately.
+full run, not counting the fixed start-up cost. Both runs go through
+pipelines.importing.run_import, the path the flows wrap, without Prefect, so start-up
+is excluded by construction; benchmarks/run_fixed_cost.py measures that separately.
 
 Usage: python benchmarks/bench_incremental.py [--people 20000] [--mail-mb 200]
 """
@@ -22,30 +22,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "benchmarks")]
 
-from connectors.base import ReadOptions  # noqa: E402
-from pipelines import steps  # noqa: E402
+from pipelines.importing import run_import  # noqa: E402
+from pipelines.settings import Settings  # noqa: E402
 
 ME = ("me@example.com",)
 
 
 def _run(inputs: list[Path], warehouse: Path, incremental: bool) -> tuple[float, dict]:
-    start = time.perf_counter()
-    options = ReadOptions(me=frozenset(ME))
-    plan = steps.plan_inputs([str(p) for p in inputs], warehouse, incremental, options)
-    results = [steps.extract_input(p, warehouse, options) for p in plan.inputs + plan.carried]
-    now = datetime.now(UTC)
-    summary = steps.build_snapshot(
-        warehouse=warehouse,
-        run_id=steps.new_run_id(now),
-        flow="bench",
-        started_at=now,
-        results=results,
-        unknown=plan.unknown,
-        me=ME,
-        default_region="US",
-        keep_snapshots=3,
-        as_of=None,
+    settings = Settings(
+        warehouse=warehouse, me=ME, inputs=tuple(str(p) for p in inputs), keep_snapshots=3
     )
+    start = time.perf_counter()
+    summary = run_import(settings, "import" if incremental else "backfill", flow="bench")
     return time.perf_counter() - start, summary
 
 

@@ -2,9 +2,9 @@
 
 Runs normalise_records + resolve on ``generate(N)`` in memory, then the same kind of
 population (smaller) through the real files: LinkedIn CSV, vCard and mbox read by the
-connectors and resolved by ``pipelines.steps`` (no Prefect). Prints the scores, false
-merges by how the people were related, missed merges by what the stranded record carries,
-and PASS/FAIL against the targets. A report: the exit status is always 0.
+connectors and resolved through ``pipelines.importing.run_import`` (no Prefect). Prints
+the scores, false merges by how the people were related, missed merges by what the
+stranded record carries, and PASS/FAIL against the targets. A report: the exit status is always 0.
 
 Usage: python benchmarks/bench_resolution_quality.py [--n 5000] [--files-n 2000] [--seed 0]
 """
@@ -19,7 +19,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -341,34 +340,33 @@ def run_in_memory(n_people: int, seed: int, examples: int = 2) -> QualityReport:
 
 def run_through_files(n_people: int, seed: int, examples: int = 2) -> QualityReport:
     """The same population written as files, read by the connectors, resolved by the pipeline."""
-    from connectors.base import ReadOptions
-    from pipelines.steps import build_snapshot, extract_input, new_run_id, plan_inputs
+    from pipelines.importing import extract_serially, run_import
+    from pipelines.settings import Settings
     from warehouse.read import read_table
+
+    extracted_at: list[float] = []
+
+    def timed_extract(plan, warehouse, options):
+        results = extract_serially(plan, warehouse, options)
+        extracted_at.append(time.perf_counter())
+        return results
 
     with tempfile.TemporaryDirectory(prefix="ties-bench-quality-") as tmp:
         t0 = time.perf_counter()
         files = generate_files(n_people, seed, Path(tmp) / "inputs")
         t1 = time.perf_counter()
         warehouse = Path(tmp) / "warehouse"
-        options = ReadOptions(me=frozenset({ME}))
-        plan = plan_inputs([str(p) for p in files.paths], warehouse, False, options)
-        results = [extract_input(item, warehouse, options) for item in plan.inputs]
-        errors = [r.error for r in results if r.error] + [f"{p}: {w}" for p, w in plan.unknown]
-        t2 = time.perf_counter()
-        started = datetime.now(UTC)
-        build_snapshot(
+        settings = Settings(
             warehouse=warehouse,
-            run_id=new_run_id(started),
-            flow="bench_resolution_quality",
-            started_at=started,
-            results=results,
-            unknown=plan.unknown,
             me=(ME,),
-            default_region="US",
+            inputs=tuple(str(p) for p in files.paths),
             keep_snapshots=1,
-            as_of=None,
         )
-        t3 = time.perf_counter()
+        summary = run_import(
+            settings, "backfill", flow="bench_resolution_quality", extract_all=timed_extract
+        )
+        errors = summary["errors"]
+        t2, t3 = extracted_at[0], time.perf_counter()
         records = read_table(warehouse, "source_records").to_pandas()
         matches = read_table(warehouse, "matches").to_pandas()
     key_of = {

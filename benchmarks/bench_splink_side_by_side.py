@@ -29,7 +29,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -149,27 +148,18 @@ def febrl(name: str, out: Path) -> DataSet:
 
 def run_ties(data: DataSet, warehouse: Path) -> tuple[EngineResult, pd.DataFrame]:
     """Import the files as a user does (no Prefect): the normalised records come back."""
-    from connectors.base import ReadOptions
-    from pipelines.steps import build_snapshot, extract_input, new_run_id, plan_inputs
+    from pipelines.importing import run_import
+    from pipelines.settings import Settings
     from warehouse.read import read_table
 
     t0 = time.perf_counter()
-    options = ReadOptions(me=frozenset({ME}))
-    plan = plan_inputs([str(p) for p in data.paths], warehouse, False, options)
-    results = [extract_input(item, warehouse, options) for item in plan.inputs]
-    started = datetime.now(UTC)
-    build_snapshot(
+    settings = Settings(
         warehouse=warehouse,
-        run_id=new_run_id(started),
-        flow="bench_splink_side_by_side",
-        started_at=started,
-        results=results,
-        unknown=plan.unknown,
         me=(ME,),
-        default_region="US",
+        inputs=tuple(str(p) for p in data.paths),
         keep_snapshots=1,
-        as_of=None,
     )
+    run_import(settings, "backfill", flow="bench_splink_side_by_side")
     seconds = time.perf_counter() - t0
     records = read_table(warehouse, "source_records").to_pandas()
     predicted = {

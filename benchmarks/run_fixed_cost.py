@@ -70,25 +70,11 @@ def _prefect_server(home: Path, env: dict, port: int = 4299):
 
 
 def _plain(inputs: Path, warehouse: Path) -> float:
-    from connectors.base import ReadOptions
-    from pipelines import steps
+    from pipelines.importing import run_import
+    from pipelines.settings import Settings
 
     start = time.perf_counter()
-    plan = steps.plan_inputs([str(inputs)], warehouse, incremental=False)
-    results = [steps.extract_input(p, warehouse, ReadOptions()) for p in plan.inputs]
-    now = datetime.now(UTC)
-    steps.build_snapshot(
-        warehouse=warehouse,
-        run_id=steps.new_run_id(now),
-        flow="plain",
-        started_at=now,
-        results=results,
-        unknown=plan.unknown,
-        me=(),
-        default_region="US",
-        keep_snapshots=5,
-        as_of=None,
-    )
+    run_import(Settings(warehouse=warehouse, inputs=(str(inputs),)), "backfill", flow="plain")
     return time.perf_counter() - start
 
 

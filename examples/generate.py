@@ -1794,13 +1794,22 @@ def build_old_linkedin() -> dict[str, bytes]:
         c = p.linkedin
         if not c or c.connected > OLD_EXPORT_DAY:
             continue
-        company, position = OLD_JOBS.get(c.url.rstrip("/").rsplit("/", 1)[-1],
-                                         (c.company, c.position))
-        rows.append([c.first, c.last, c.url, c.email, company, position,
-                     _li_connected_on(c.connected)])
+        company, position = OLD_JOBS.get(
+            c.url.rstrip("/").rsplit("/", 1)[-1], (c.company, c.position)
+        )
+        rows.append(
+            [c.first, c.last, c.url, c.email, company, position, _li_connected_on(c.connected)]
+        )
     rows.sort(key=lambda r: (datetime.strptime(r[6], "%d %b %Y"), r[2]), reverse=True)
-    header = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position",
-              "Connected On"]
+    header = [
+        "First Name",
+        "Last Name",
+        "URL",
+        "Email Address",
+        "Company",
+        "Position",
+        "Connected On",
+    ]
     text = "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
     current, _ = build_linkedin(_rng("linkedin"))
     return {
@@ -1841,33 +1850,76 @@ def build_calendar() -> bytes:
     crowd = [_attendee(f"Colleague {k}", f"colleague{k}@northwind.io") for k in range(1, 13)]
     events = [
         # A coffee with Priya three days ago, not followed up: the demo's follow-up.
-        *_ics_event("coffee-priya-20261029", "20261029T160000Z", "20261029T170000Z",
-                    "Coffee with Priya", org_me, me,
-                    _attendee("Priya Raman", "priya@contoso.com"),
-                    "LOCATION:Blue Bottle Coffee\\, Market St"),
+        *_ics_event(
+            "coffee-priya-20261029",
+            "20261029T160000Z",
+            "20261029T170000Z",
+            "Coffee with Priya",
+            org_me,
+            me,
+            _attendee("Priya Raman", "priya@contoso.com"),
+            "LOCATION:Blue Bottle Coffee\\, Market St",
+        ),
         # A fortnightly partnership sync Bill organises: a recurring series, one
         # occurrence excluded and one cancelled.
-        *_ics_event("sync-bill", "20260803T150000Z", "20260803T153000Z", "Partnership sync",
-                    "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
-                    "EXDATE:20260831T150000Z",
-                    "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com",
-                    _attendee("Bill Smith", "bsmith@acme.com"), me),
-        *_ics_event("sync-bill", "20260914T150000Z", "20260914T153000Z", "Partnership sync",
-                    "RECURRENCE-ID:20260914T150000Z", "STATUS:CANCELLED",
-                    "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com"),
+        *_ics_event(
+            "sync-bill",
+            "20260803T150000Z",
+            "20260803T153000Z",
+            "Partnership sync",
+            "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+            "EXDATE:20260831T150000Z",
+            "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com",
+            _attendee("Bill Smith", "bsmith@acme.com"),
+            me,
+        ),
+        *_ics_event(
+            "sync-bill",
+            "20260914T150000Z",
+            "20260914T153000Z",
+            "Partnership sync",
+            "RECURRENCE-ID:20260914T150000Z",
+            "STATUS:CANCELLED",
+            "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com",
+        ),
         # Hannah is in the invitation by name only: matched to the one Hannah Wright.
-        *_ics_event("portfolio-hannah", "20260915T120000Z", "20260915T130000Z",
-                    "Portfolio review", org_me, me, _attendee("Hannah Wright", None)),
+        *_ics_event(
+            "portfolio-hannah",
+            "20260915T120000Z",
+            "20260915T130000Z",
+            "Portfolio review",
+            org_me,
+            me,
+            _attendee("Hannah Wright", None),
+        ),
         # Not contact: an all-hands (too many people), a lunch cancelled, a pitch declined.
-        *_ics_event("all-hands-q3", "20261002T170000Z", "20261002T180000Z",
-                    "Northwind all-hands", "ORGANIZER;CN=CEO:mailto:ceo@northwind.io",
-                    me, *crowd),
-        *_ics_event("lunch-sofia", "20261008T113000Z", "20261008T123000Z", "Lunch with Sofia",
-                    "STATUS:CANCELLED", org_me, me,
-                    _attendee("Sofia Rossi", "sofia.rossi@fabrikam.com")),
-        *_ics_event("vendor-pitch", "20261012T090000Z", "20261012T093000Z", "Vendor pitch",
-                    "ORGANIZER;CN=Sales:mailto:sales@vendor.example",
-                    _attendee(ME_NAME, ME_GMAIL, "DECLINED")),
+        *_ics_event(
+            "all-hands-q3",
+            "20261002T170000Z",
+            "20261002T180000Z",
+            "Northwind all-hands",
+            "ORGANIZER;CN=CEO:mailto:ceo@northwind.io",
+            me,
+            *crowd,
+        ),
+        *_ics_event(
+            "lunch-sofia",
+            "20261008T113000Z",
+            "20261008T123000Z",
+            "Lunch with Sofia",
+            "STATUS:CANCELLED",
+            org_me,
+            me,
+            _attendee("Sofia Rossi", "sofia.rossi@fabrikam.com"),
+        ),
+        *_ics_event(
+            "vendor-pitch",
+            "20261012T090000Z",
+            "20261012T093000Z",
+            "Vendor pitch",
+            "ORGANIZER;CN=Sales:mailto:sales@vendor.example",
+            _attendee(ME_NAME, ME_GMAIL, "DECLINED"),
+        ),
         # A dentist appointment: no one else there.
         *_ics_event("dentist", "20261020T080000Z", "20261020T090000Z", "Dentist"),
     ]
@@ -1889,11 +1941,21 @@ def build_journal() -> bytes:
     """Alex's personal log, as `ties log` writes it (and a hand-written comment)."""
     rows = [
         ["date", "kind", "with", "address", "note"],
-        ["2026-09-02", "call", "Kenji Watanabe", "kenji.watanabe@fourthcoffee.com",
-         "Catch-up call about the platform team"],
+        [
+            "2026-09-02",
+            "call",
+            "Kenji Watanabe",
+            "kenji.watanabe@fourthcoffee.com",
+            "Catch-up call about the platform team",
+        ],
         ["# written by hand: lines starting with # are comments", "", "", "", ""],
-        ["2026-10-27", "in_person", "Emma Larsen", "emma.larsen@adatum.com",
-         "Lunch at Aamanns, Copenhagen"],
+        [
+            "2026-10-27",
+            "in_person",
+            "Emma Larsen",
+            "emma.larsen@adatum.com",
+            "Lunch at Aamanns, Copenhagen",
+        ],
     ]
     return _csv_text(rows, final_newline=True).encode("utf-8")
 

@@ -21,6 +21,7 @@ from transforms.resolve import OverridesError
 COMMAND_MODULES: list[str] = [
     "pipelines.cli_report",
     "pipelines.cli_relationship",
+    "pipelines.cli_verify",
     "pipelines.cli_jobs",
     "pipelines.cli_log",
 ]
@@ -126,6 +127,9 @@ def _run_flow(
         file=sys.stderr,
         flush=True,
     )
+    from pipelines.prefect_env import start_run_server
+
+    server = start_run_server(settings.warehouse)
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
     from pipelines.progress import install as install_progress
@@ -144,6 +148,8 @@ def _run_flow(
             )
     finally:
         install_progress(None)
+        if server is not None:
+            server.stop()
     if as_json:
         print(json.dumps(summary, indent=2, default=str))
     else:
@@ -248,6 +254,15 @@ def _explain(person: str, warehouse: str | None, as_of: str | None, fmt: str) ->
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything ties writes is personal data: owner-only, whatever the user's umask.
+    old_umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(old_umask)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         if getattr(args, "handler", None) is not None:

@@ -1,32 +1,30 @@
 """Prefect flows: `import_contacts` (incremental) and `backfill` (rebuild from the given inputs).
 
-The flows only orchestrate: one extract task per input, mapped in parallel, passing
-paths and small dicts (extracts are cached as parquet under state/), then one task
-that builds and commits the snapshot, then the run summary as Prefect artifacts.
+The flows only orchestrate: they wrap pipelines.importing.run_import (the path the
+CLI, tests and benchmarks take too), making each extract a task mapped in parallel,
+passing paths and small dicts (extracts are cached as parquet under state/), and the
+assemble-and-commit step one task; then the run summary becomes Prefect artifacts.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from connectors.base import ReadOptions
-from connectors.identity import Me
 from pipelines import steps
+from pipelines.importing import CommitJob, commit_run, run_import
 from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
 from pipelines.settings import Settings, load_settings
 from pipelines.summary import planned_you, summary_markdown
-from transforms.resolve import load_overrides
-from warehouse.lock import warehouse_lock
-from warehouse.snapshot import check_schema_version, current_snapshot
 
 
 @task(name="extract-input", task_run_name="extract {item.connector}: {item.path}")
@@ -40,10 +38,39 @@ def extract_input_task(item: steps.PlannedInput, warehouse: str, options: ReadOp
     return asdict(result)
 
 
-@task(name="commit-snapshot")
-def commit_task(**kwargs) -> dict:
-    kwargs["results"] = [steps.InputResult(**r) for r in kwargs["results"]]
-    return steps.build_snapshot(**kwargs)
+# Committing writes the warehouse: never answered from a cache.
+@task(name="commit-snapshot", cache_policy=NO_CACHE)
+def commit_task(job: CommitJob) -> dict:
+    return commit_run(job)
+
+
+def _extract_on_tasks(
+    plan: steps.Plan, warehouse: Path, options: ReadOptions
+) -> list[steps.InputResult]:
+    """One extract task per input, mapped on the flow's task runner, with progress."""
+    logger = get_run_logger()
+    todo = [p for p in plan.inputs if not p.cached]
+    logger.info(
+        "%d inputs (%d to read, %d unchanged), %d unknown files",
+        len(plan.inputs) + len(plan.carried),
+        len(todo),
+        len(plan.inputs) - len(todo) + len(plan.carried),
+        len(plan.unknown),
+    )
+    logger.info("%s", planned_you(tuple(options.me), plan.me_hints))
+    progress = current_progress()
+    sizes = {p.path: input_size(Path(p.path)) for p in todo}
+    progress.start_reading(len(todo), sum(sizes.values()))
+    futures = extract_input_task.map(
+        plan.inputs + plan.carried, warehouse=unmapped(str(warehouse)), options=unmapped(options)
+    )
+    for future in as_completed(futures):
+        done = future.result()
+        if not done["from_cache"]:
+            progress.input_done(sizes.get(done["path"], 0))
+    progress.set_phase("resolving people and committing the snapshot")
+    # In plan order, for a deterministic run.
+    return [steps.InputResult(**f.result()) for f in futures]
 
 
 def _run(
@@ -51,64 +78,16 @@ def _run(
     inputs: list[str] | None,
     warehouse: str | None,
     me: list[str] | None,
-    incremental: bool,
+    mode: str,
 ) -> dict:
     settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ()))
-    if not settings.inputs:
-        raise ValueError("no inputs given: name files or folders, or set `inputs` in config")
-    started_at = datetime.now(UTC)
-    run_id = steps.new_run_id(started_at)
-    wh = settings.warehouse.resolve()
-    logger = get_run_logger()
-    with warehouse_lock(wh, settings.lock_wait_seconds):
-        if (current := current_snapshot(wh)) is not None:
-            check_schema_version(current)  # before hours of extraction, not after
-        if (overrides_file := settings.overrides_file()) is not None:
-            load_overrides(overrides_file)  # a broken file fails now, not after extraction
-        options = ReadOptions(
-            me=Me.of(settings.me).identifiers, default_region=settings.default_region
-        )
-        plan = steps.plan_inputs(list(settings.inputs), wh, incremental, options)
-        todo = [p for p in plan.inputs if not p.cached]
-        logger.info(
-            "%d inputs (%d to read, %d unchanged), %d unknown files",
-            len(plan.inputs) + len(plan.carried),
-            len(todo),
-            len(plan.inputs) - len(todo) + len(plan.carried),
-            len(plan.unknown),
-        )
-        logger.info("%s", planned_you(settings.me, plan.me_hints))
-        progress = current_progress()
-        sizes = {p.path: input_size(Path(p.path)) for p in todo}
-        progress.start_reading(len(todo), sum(sizes.values()))
-        futures = extract_input_task.map(
-            plan.inputs + plan.carried, warehouse=unmapped(str(wh)), options=unmapped(options)
-        )
-        for future in as_completed(futures):
-            done = future.result()
-            if not done["from_cache"]:
-                progress.input_done(sizes.get(done["path"], 0))
-        results = [f.result() for f in futures]  # in plan order, for a deterministic run
-        progress.set_phase("resolving people and committing the snapshot")
-        summary = commit_task(
-            warehouse=wh,
-            run_id=run_id,
-            flow=flow_name,
-            started_at=started_at,
-            results=results,
-            unknown=plan.unknown,
-            me=settings.me,
-            default_region=settings.default_region,
-            keep_snapshots=settings.keep_snapshots,
-            as_of=settings.as_of,
-            overrides_file=overrides_file,
-            incremental=incremental,
-            relationship_settings=dict(settings.relationships),
-        )
+    summary = run_import(
+        settings, mode, flow=flow_name, extract_all=_extract_on_tasks, commit=commit_task
+    )
     create_markdown_artifact(
         summary_markdown(summary),
         key="ties-run-summary",
-        description=f"ties {flow_name} run {run_id}",
+        description=f"ties {flow_name} run {summary['run_id']}",
     )
     create_table_artifact(
         [
@@ -163,7 +142,7 @@ def import_contacts(
     inputs: list[str] | None = None, warehouse: str | None = None, me: list[str] | None = None
 ) -> dict:
     """Incremental import: new and changed inputs are read, unchanged ones come from cache."""
-    return _run("import_contacts", inputs, warehouse, me, incremental=True)
+    return _run("import_contacts", inputs, warehouse, me, "import")
 
 
 @flow(name="backfill", task_runner=_task_runner(), log_prints=True)
@@ -171,4 +150,4 @@ def backfill(
     inputs: list[str] | None = None, warehouse: str | None = None, me: list[str] | None = None
 ) -> dict:
     """Rebuild the warehouse from exactly these inputs, ignoring caches; ids are kept."""
-    return _run("backfill", inputs, warehouse, me, incremental=False)
+    return _run("backfill", inputs, warehouse, me, "backfill")

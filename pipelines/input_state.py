@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from connectors.base import ReadOptions, stable_id
+from warehouse.private import private_dir
 
 STATE_FILE = "inputs.json"
 
@@ -58,17 +59,35 @@ def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None
 
 
 def load_state(state_dir: Path) -> dict[str, InputState]:
+    """The inputs of the last good snapshot.
+
+    Raises:
+        DamagedState: the file is not what save_state writes; the message names it and
+            the command that rebuilds it.
+    """
     path = state_dir / STATE_FILE
     if not path.exists():
         return {}
-    data = json.loads(path.read_text())
-    return {
-        k: InputState(**{**v, "me_hints": tuple(v.get("me_hints", ()))}) for k, v in data.items()
-    }
+    try:
+        data = json.loads(path.read_text())
+        return {
+            k: InputState(**{**v, "me_hints": tuple(v.get("me_hints", ()))})
+            for k, v in data.items()
+        }
+    except (ValueError, TypeError, AttributeError) as exc:
+        warehouse = state_dir.parent
+        raise DamagedState(
+            f"{path}: damaged ({type(exc).__name__}: {str(exc)[:80]}); run "
+            f"`ties verify --repair --warehouse {warehouse}` to rebuild it from the cached extracts"
+        ) from None
+
+
+class DamagedState(RuntimeError):
+    """state/inputs.json cannot be read back."""
 
 
 def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(state_dir)
     tmp = state_dir / (STATE_FILE + ".tmp")
     # me_hints only where there are any: the file of a run without them is as before.
     rows = {

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.private import private_dir, private_warehouse
+
 # Measured in benchmarks/run_fixed_cost.py and docs/benchmarks.md. The temporary server
 # of a CLI run needs none of the background services (schedules, automations, late-run
 # and crash detection serve long-lived servers); analytics would try to reach the
@@ -38,10 +40,25 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
     With PREFECT_API_URL set (a long-lived server), none of this applies but the logging.
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        home = warehouse.resolve() / "state" / "prefect"
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        home = private_dir(private_warehouse(warehouse.resolve()) / "state" / "prefect")
         os.environ["PREFECT_HOME"] = str(home)
     for key, value in QUIET_DEFAULTS.items():
         if key == "PREFECT_LOGGING_LEVEL" and verbose:
             value = "INFO"
         os.environ.setdefault(key, value)
+
+
+def start_run_server(warehouse: Path):
+    """Without a configured server (PREFECT_API_URL), start this run's private one.
+
+    It requires a per-run secret and dies with this process (pipelines.prefect_server);
+    Prefect's own ephemeral server would do neither. Returns it, or None when a server is
+    configured (its hardening is the operator's: docs/reliability.md).
+    """
+    if "PREFECT_API_URL" in os.environ:
+        return None
+    from pipelines.prefect_server import TemporaryServer
+
+    server = TemporaryServer(private_dir(private_warehouse(warehouse.resolve()) / "state" / "logs"))
+    server.start()
+    return server

@@ -1,12 +1,12 @@
-"""Shared fixtures: the demo warehouse built with the plain pipeline steps (no Prefect)."""
+"""Shared fixtures: the demo warehouse built through run_import, the path users take."""
 
 from datetime import UTC, datetime
 
 import pytest
 
-from connectors.base import ReadOptions
-from pipelines import steps
 from pipelines.cli import DEMO_INPUTS, DEMO_ME
+from pipelines.importing import run_import
+from pipelines.settings import Settings
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -19,26 +19,16 @@ def build_plain(
     overrides_file=None,
     relationship_settings=None,
 ):
-    """Plan, extract and commit like the flow does, as plain calls; returns the summary."""
-    options = ReadOptions(me=frozenset(me))
-    plan = steps.plan_inputs([str(p) for p in inputs], warehouse, incremental, options)
-    results = [steps.extract_input(p, warehouse, options) for p in plan.inputs + plan.carried]
-    started = datetime.now(UTC)
-    return steps.build_snapshot(
+    """Import like the flow does, without Prefect; returns the run summary."""
+    settings = Settings(
         warehouse=warehouse,
-        run_id=steps.new_run_id(started),
-        flow="plain",
-        started_at=started,
-        results=results,
-        unknown=plan.unknown,
         me=tuple(me),
-        default_region="US",
-        keep_snapshots=5,
+        inputs=tuple(str(p) for p in inputs),
         as_of=AS_OF,
-        overrides_file=overrides_file,
-        incremental=incremental,
-        relationship_settings=relationship_settings,
+        overrides=overrides_file,
+        relationships=tuple(sorted((relationship_settings or {}).items())),
     )
+    return run_import(settings, "import" if incremental else "backfill", flow="plain")
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,9 @@ Follow-ups (FOLLOW_UP_AFTER_DAYS (3) passed, within FOLLOW_UP_LOOKBACK_DAYS (30)
     log entry), MEETING_FOLLOW_UP_HOURS (24) have passed, and you have written them
     nothing since (any message channel). One row per person, from the latest such
     meeting, with its subject (what and where). A recurring meeting (the same event
-    met twice or more: a weekly 1:1) is routine and never asks for a follow-up. Career advice is to write within a
-    day; a message sent later still clears the row, since the list is what to act on.
+    met twice or more: a weekly 1:1) is routine and never asks for a follow-up. Career
+    advice is to write within a day; a message sent later still clears the row, since
+    the list is what to act on.
 
 Meetings (``meeting``, ``in_person``, ``call``)
     They are contact like a message: they set last contact, cadence, frequency and

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from connectors.base import Extract
 from warehouse import schema
+from warehouse.private import private_dir
 
 _TABLES = {
     "records": schema.RECORDS,
@@ -33,7 +34,8 @@ def save_extract(extract: Extract, directory: Path) -> Path:
     tmp = directory.with_name(directory.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
-    tmp.mkdir(parents=True, mode=0o700)
+    private_dir(directory.parent)
+    tmp.mkdir(mode=0o700)
     for name, arrow_schema in _TABLES.items():
         frame: pd.DataFrame = getattr(extract, name)
         table = pa.Table.from_pandas(frame, schema=arrow_schema, preserve_index=False)
@@ -49,6 +51,8 @@ def save_extract(extract: Extract, directory: Path) -> Path:
         "me_hints": extract.me_hints,
     }
     (tmp / _META).write_text(json.dumps(meta, indent=2, sort_keys=True))
+    for written in tmp.iterdir():
+        os.chmod(written, 0o600)
     if directory.exists():
         shutil.rmtree(directory)
     os.rename(tmp, directory)

@@ -12,6 +12,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.private import private_warehouse
+
 
 class WarehouseBusy(RuntimeError):
     """Another run holds the warehouse."""
@@ -28,8 +30,7 @@ def warehouse_lock(warehouse: Path, wait_seconds: float = 0.0):
     Raises:
         WarehouseBusy: another run still holds the lock after ``wait_seconds``.
     """
-    state = warehouse / "state"
-    state.mkdir(parents=True, exist_ok=True, mode=0o700)
+    state = private_warehouse(warehouse) / "state"
     path = state / "lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_seconds

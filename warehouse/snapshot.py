@@ -7,6 +7,7 @@ at any point leaves the previous snapshot as `current`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
+from warehouse.private import private_warehouse
 
 CURRENT = "current"
 SNAPSHOTS = "snapshots"
@@ -30,11 +32,21 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_table(table: pa.Table, path: Path) -> None:
+def _write_table(table: pa.Table, path: Path) -> str:
+    """Write, fsync and make owner-only; returns the file's sha256 for the manifest."""
     pq.write_table(table, path, compression="zstd")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
     os.chmod(path, 0o600)
+    return file_sha256(path)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
@@ -80,40 +92,45 @@ def commit_snapshot(
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
     try:
-        warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
-        snapshots = warehouse / SNAPSHOTS
-        snapshots.mkdir(exist_ok=True, mode=0o700)
+        snapshots = private_warehouse(warehouse) / SNAPSHOTS
         final = snapshots / run_id
         tmp = snapshots / f".{run_id}.partial"
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(mode=0o700)
-        counts = {}
+        counts, checksums = {}, {}
         for name, table in tables.items():
             table = conform(table, schema.WAREHOUSE_TABLES[name])
-            _write_table(table, tmp / f"{name}.parquet")
+            checksums[name] = _write_table(table, tmp / f"{name}.parquet")
             counts[name] = table.num_rows
+        # rows and sha256 per table: what `ties verify` checks each file against.
         manifest = {
             **(manifest_extra or {}),
             "run_id": run_id,
             "schema_version": schema.SCHEMA_VERSION,
             "rows": counts,
+            "sha256": checksums,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(snapshots)
 
-        link_tmp = warehouse / f".{CURRENT}.{os.getpid()}"
-        if link_tmp.is_symlink() or link_tmp.exists():
-            link_tmp.unlink()
-        os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
-        os.replace(link_tmp, warehouse / CURRENT)
-        _fsync_dir(warehouse)
+        point_current(warehouse, run_id)
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)
     return final
+
+
+def point_current(warehouse: Path, run_id: str) -> None:
+    """Replace the `current` link atomically so that it names snapshots/<run_id>."""
+    link_tmp = warehouse / f".{CURRENT}.{os.getpid()}"
+    if link_tmp.is_symlink() or link_tmp.exists():
+        link_tmp.unlink()
+    os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
+    os.replace(link_tmp, warehouse / CURRENT)
+    _fsync_dir(warehouse)
 
 
 def list_snapshots(warehouse: Path) -> list[str]:
@@ -168,8 +185,13 @@ def read_manifest(snapshot: Path) -> dict:
 
 
 def current_snapshot(warehouse: Path) -> Path | None:
-    """The snapshot `current` points at, or None for a warehouse never committed."""
+    """The snapshot `current` points at, or None for a warehouse never committed.
+
+    A link to a snapshot that is gone still gives its path: readers then name it, and a
+    run falls back to an intact snapshot (warehouse.verify), instead of taking the
+    warehouse for a new one and everyone for new people.
+    """
     link = warehouse / CURRENT
-    if not link.exists():
+    if not link.exists() and not link.is_symlink():
         return None
     return link.resolve()

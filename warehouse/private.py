@@ -1,0 +1,35 @@
+"""Owner-only folders: a warehouse holds personal data, so it, state/ and the caches in it
+are 0700 however they came to exist (an older ties made them 0755) and whatever the umask."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+# The folders a run creates, relative to the warehouse.
+PRIVATE_FOLDERS = ("", "state", "state/extracts", "state/logs", "snapshots")
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) owner-only; make it 0700 if it exists and is ours."""
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            folder.mkdir(mode=0o700)
+        os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask
+    st = path.stat()
+    if st.st_uid == os.getuid() and st.st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_warehouse(warehouse: Path) -> Path:
+    """The warehouse with every folder of PRIVATE_FOLDERS present and owner-only."""
+    for relative in PRIVATE_FOLDERS:
+        private_dir(warehouse / relative if relative else warehouse)
+    return warehouse
