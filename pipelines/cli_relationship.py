@@ -183,7 +183,7 @@ def _person(con: duckdb.DuckDBPyConnection, contact_id: str, n_recent: int) -> d
     recent = _frame(
         con,
         """select occurred_at, channel, direction, reply_latency_hours, conversation_id,
-                  thread_key, source_file, interaction_id
+                  thread_key, subject, source_file, interaction_id
            from interactions where contact_id = $c
            order by occurred_at desc, interaction_id limit $n""",
         {**p, "n": n_recent},
@@ -334,8 +334,9 @@ def _show_text(x: dict) -> list[str]:
             if i["reply_latency_hours"] is not None
             else ""
         )
+        about = f"  {i['subject']}" if i.get("subject") else ""  # a meeting, a log note
         lines.append(
-            f"    {_when(i['occurred_at'])}  {i['channel']:<20} {i['direction']:<9}{reply}"
+            f"    {_when(i['occurred_at'])}  {i['channel']:<20} {i['direction']:<9}{reply}{about}"
         )
     return lines
 
