@@ -34,12 +34,20 @@ CHANNEL_LABELS = {
     "linkedin_message": "LinkedIn message",
     "linkedin_connection": "LinkedIn connection",
     "linkedin_invitation": "LinkedIn invitation",
+    "meeting": "Meeting",
+    "in_person": "Met in person (log)",
+    "call": "Call (log)",
+    "message": "Message (log)",
 }
 CHANNEL_COLOURS = {
     "email": "#3b6ea8",
     "linkedin_message": "#2a9d8f",
     "linkedin_connection": "#e9a03b",
     "linkedin_invitation": "#9b6bc4",
+    "meeting": "#d1495b",
+    "in_person": "#8c2f39",
+    "call": "#5a9e6f",
+    "message": "#6c757d",
 }
 OTHER_COLOUR = "#9aa5b1"
 SOURCE_LABELS = {"linkedin": "LinkedIn", "vcard": "address book", "mail": "mail"}
@@ -109,7 +117,12 @@ def build_report(con: duckdb.DuckDBPyConnection, warehouse: Path, directory: Pat
         _source_overlap(con),
         _tie_strength(con),
     ]
-    report.lists = [_reconnect_list(con, report.run_started), _owed_list(con, directory)]
+    report.lists = [
+        _reconnect_list(con, report.run_started),
+        _owed_list(con, directory),
+        _met_no_follow_up_list(con),
+        _changed_jobs_list(con),
+    ]
     report.quality_charts = [_inputs_chart(con), _rejects_chart(con)]
     report.quality_tables = [_inputs_table(con), _rejects_table(con)]
     return report
@@ -643,6 +656,84 @@ def _reconnect_list(con: duckdb.DuckDBPyConnection, now: datetime | None) -> Blo
     shown = f"The top {len(rows)} of {total:,}" if total > len(rows) else f"All {total:,}"
     caption = f"{shown} two-way ties (3 or more messages, both ways) {rule}, {first}."
     return Block(title, _table(headers, cells, numeric=(0, 5)), caption, wide=True)
+
+
+def _met_no_follow_up_list(con: duckdb.DuckDBPyConnection) -> Block:
+    """People met (calendar, `ties log`) and not written to since: write within a day."""
+    title = "Met recently, no follow-up yet"
+    if "subject" not in _columns(con, "follow_ups"):
+        return Block(title, _empty("This snapshot predates meetings; import again."), wide=True)
+    rows = _rows(
+        con,
+        f"""select c.display_name, c.company, c.emails[1], f.since, f.days_since, f.channel,
+                   f.subject
+            from follow_ups f join contacts c using (contact_id)
+            where f.reason = 'met_no_follow_up'
+            order by f.since desc, c.display_name limit {OWED_ROWS}""",
+    )
+    if not rows:
+        return Block(title, _empty("Everyone you met has heard from you since."), wide=True)
+    cells = [
+        [
+            f"<strong>{_esc(name or email or '(no name)')}</strong>"
+            + (f'<br><span class="sub">{_esc(company)}</span>' if company else ""),
+            f"<span class=nowrap>{_esc(_day(since))}</span>",
+            _esc(CHANNEL_LABELS.get(channel, channel or "")),
+            _esc(subject or ""),
+            f"{days:,.1f}" if days is not None else "",
+            _esc(email or ""),
+        ]
+        for name, company, email, since, days, channel, subject in rows
+    ]
+    headers = ["person", "met", "how", "what and where", "days since", "write to"]
+    caption = (
+        "People you met (a calendar meeting or an in-person log entry) a day or more ago, "
+        "within 30 days, with no message from you since. Recurring meetings are left out."
+    )
+    return Block(title, _table(headers, cells, numeric=(4,)), caption, wide=True)
+
+
+def _changed_jobs_list(con: duckdb.DuckDBPyConnection) -> Block:
+    """Job changes, strongest ties first: the natural reason to write."""
+    title = "Changed jobs"
+    if not _has_table(con, "job_changes"):
+        return Block(title, _empty("This snapshot predates job changes; import again."), wide=True)
+    total = _scalar(con, "select count(*) from job_changes")
+    if not total:
+        return Block(
+            title,
+            _empty("No job changes seen: import a newer LinkedIn export next to an older one."),
+            wide=True,
+        )
+    rows = _rows(
+        con,
+        f"""select c.display_name, j.old_company, j.new_company, j.old_title, j.new_title,
+                   j.seen_before_at, j.seen_after_at, j.kind, c.tie_strength
+            from job_changes j join contacts c using (contact_id)
+            order by c.tie_strength desc nulls last, j.seen_after_at desc, c.display_name
+            limit {RECONNECT_ROWS}""",
+    )
+    cells = []
+    for name, old_co, new_co, old_title, new_title, before, after, kind, strength in rows:
+        was = " · ".join(_esc(v) for v in (old_title, old_co) if v)
+        now = " · ".join(_esc(v) for v in (new_title, new_co) if v)
+        cells.append(
+            [
+                f"<strong>{_esc(name or '(no name)')}</strong>",
+                was,
+                now,
+                f"<span class=nowrap>{_esc(_day(before))} – {_esc(_day(after))}</span>",
+                _esc({"company": "new company", "title": "new title"}.get(kind, "work mail")),
+                _strength_cell(strength),
+            ]
+        )
+    headers = ["person", "was", "now", "between", "seen as", "tie strength"]
+    shown = f"The top {len(rows)} of {total:,}" if total > len(rows) else f"All {total:,}"
+    caption = (
+        f"{shown} changes of company or title between two dated pictures (LinkedIn "
+        "exports, vCards, work mail domains), strongest ties first."
+    )
+    return Block(title, _table(headers, cells), caption, wide=True)
 
 
 def _owed_list(con: duckdb.DuckDBPyConnection, directory: Path) -> Block:
