@@ -27,7 +27,6 @@ from connectors.identity import email_key, linkedin_url_key
 
 HEADER = ("date", "kind", "with", "address", "note")
 KINDS = ("in_person", "call", "message")
-FILE_NAME = "journal.csv"
 
 
 def sniff(path: Path, head: bytes) -> bool:

@@ -58,8 +58,50 @@ def _loose(name: str) -> str:
     return name.casefold().replace(" ", "").replace("_", "")
 
 
+# How deep a tree of Maildirs is looked into (mbsync: account/folder/sub-folder).
+_MAILDIR_TREE_DEPTH = 6
+
+
 def _is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() and (path / "new").is_dir()
+    """A Maildir: cur/ and new/, or one of them holding mail (git, zip and cloud sync
+    drop the empty new/ and tmp/ of a copied Maildir)."""
+    cur, new = path / "cur", path / "new"
+    if cur.is_dir() and new.is_dir():
+        return True
+    for sub in (cur, new):
+        if sub.is_dir():
+            first = next((p for p in sorted(sub.iterdir()) if _visible_file(p)), None)
+            return first is not None and _detect_quietly(first) == "mail"
+    return False
+
+
+def _visible_file(path: Path) -> bool:
+    return not path.name.startswith(".") and path.is_file()
+
+
+def _detect_quietly(path: Path) -> str | None:
+    try:
+        return detect_file(path)
+    except OSError:
+        return None
+
+
+def _is_maildir_tree(path: Path, depth: int = 0) -> bool:
+    """A Maildir, or a folder holding nothing but Maildirs (the mbsync, offlineimap, mu
+    and notmuch layouts): read whole as one input, so each message is counted once and
+    the user is the same person in all its folders. Hidden entries (.notmuch,
+    .mbsyncstate, Maildir++ .Folders) do not count against it."""
+    if _is_maildir(path):
+        return True
+    if depth >= _MAILDIR_TREE_DEPTH:
+        return False
+    try:
+        entries = [p for p in path.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return False
+    return bool(entries) and all(
+        p.is_dir() and not p.is_symlink() and _is_maildir_tree(p, depth + 1) for p in entries
+    )
 
 
 def _is_linkedin_folder(path: Path) -> bool:
@@ -92,7 +134,8 @@ def _why_unknown(path: Path) -> str:
 def discover(paths: Iterable[str | os.PathLike]) -> Discovery:
     """Expand the user's paths into inputs, each with the connector that reads it.
 
-    A Maildir and an unpacked LinkedIn export are one input each; other folders are
+    A Maildir (with all its sub-folders, Maildir++ or nested), a folder holding only
+    Maildirs, and an unpacked LinkedIn export are one input each; other folders are
     walked (hidden entries skipped). Files no connector recognises are listed in
     ``unknown`` with the reason, never silently dropped.
 
@@ -108,11 +151,8 @@ def discover(paths: Iterable[str | os.PathLike]) -> Discovery:
             return
         seen.add(path)
         if path.is_dir():
-            if _is_maildir(path):
-                found.inputs.append(Input(path, "mail"))
-                for child in sorted(path.iterdir()):  # Maildir++ sub-folders: .Sent, .Archive
-                    if child.is_dir() and child.name.startswith(".") and _is_maildir(child):
-                        visit(child, False)
+            if _is_maildir_tree(path):
+                found.inputs.append(Input(path, "mail"))  # with its sub-folders, once
                 return
             linkedin = _is_linkedin_folder(path)
             if linkedin:

@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.journal import FILE_NAME, HEADER, KINDS, parse_when
+from connectors.journal import HEADER, KINDS, parse_when
 from pipelines.cli_support import CliError
 from pipelines.settings import load_settings
 
@@ -111,7 +111,9 @@ def _log(args) -> int:
                 name = display
     warehouse = settings.warehouse
     warehouse.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = warehouse / FILE_NAME
+    from warehouse.layout import Layout
+
+    path = Layout(warehouse).journal
     new = not path.exists()
     day = when.strftime("%Y-%m-%d") if args.on and len(args.on.strip()) == 10 else None
     stamp = day or when.strftime("%Y-%m-%dT%H:%M:%SZ")

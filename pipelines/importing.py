@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.parquet as pq
 
 from connectors.base import ReadOptions, stable_id
 from connectors.identity import Me
@@ -29,7 +28,6 @@ from pipelines.steps import (
     InputResult,
     Plan,
     extract_input,
-    extracts_dir,
     new_run_id,
     plan_inputs,
 )
@@ -43,8 +41,9 @@ from transforms.assemble import (
 )
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
+from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
-from warehouse.read import NoSnapshot, read_table
+from warehouse.read import NoSnapshot, read_snapshot_table, snapshot_dir
 from warehouse.snapshot import (
     check_schema_version,
     commit_snapshot,
@@ -163,27 +162,25 @@ def resolution_key(
     )
 
 
-def _read_frame(snapshot: Path, name: str) -> pd.DataFrame:
-    return pq.read_table(snapshot / f"{name}.parquet").to_pandas(types_mapper=pd.ArrowDtype)
-
-
 def load_previous(warehouse: Path, reuse_people: bool) -> PreviousSnapshot:
     """What the run needs of the current snapshot; its people too when they are reused."""
-    current = current_snapshot(warehouse)
-    if current is not None:
-        check_schema_version(current)
     try:
-        recs = read_table(warehouse, "source_records").select(["record_id", "contact_id"])
-        contacts = read_table(warehouse, "contacts").select(["contact_id", "created_run_id"])
-        id_map = read_table(warehouse, "contact_id_map").to_pandas()
-        runs = read_table(warehouse, "runs").to_pylist()
-    except (NoSnapshot, FileNotFoundError):
+        current = snapshot_dir(warehouse)
+    except NoSnapshot:
+        return PreviousSnapshot()
+    check_schema_version(current)
+    try:
+        recs = read_snapshot_table(current, "source_records", ["record_id", "contact_id"])
+        contacts = read_snapshot_table(current, "contacts", ["contact_id", "created_run_id"])
+        id_map = read_snapshot_table(current, "contact_id_map").to_pandas()
+        runs = read_snapshot_table(current, "runs").to_pylist()
+    except FileNotFoundError:
         return PreviousSnapshot()
     people = None
-    if reuse_people and current is not None:
+    if reuse_people:
         people = ReusedPeople(
             **{
-                name: _read_frame(current, name)
+                name: read_snapshot_table(current, name).to_pandas(types_mapper=pd.ArrowDtype)
                 for name in ("source_records", "matches", "rejects", "interactions", "contacts")
             }
         )
@@ -206,12 +203,17 @@ def load_previous(warehouse: Path, reuse_people: bool) -> PreviousSnapshot:
         runs=runs,
         people=people,
         # Dated pictures of where people work, remembered from snapshot to snapshot.
-        positions=(
-            _read_frame(current, "positions")
-            if current is not None and (current / "positions.parquet").exists()
-            else None
-        ),
+        positions=_previous_positions(current),
     )
+
+
+def _previous_positions(current: Path) -> pd.DataFrame | None:
+    """The snapshot's dated pictures of where people work; None before they existed."""
+    try:
+        table = read_snapshot_table(current, "positions")
+    except FileNotFoundError:
+        return None
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def commit_run(job: CommitJob) -> dict:
@@ -227,8 +229,8 @@ def commit_run(job: CommitJob) -> dict:
     """
     settings, warehouse, results = job.settings, job.warehouse, job.results
     ok = [r for r in results if r.error is None]
-    cache = extracts_dir(warehouse)
-    metas = [load_extract(cache / r.extract_key, tables=False) for r in ok]
+    layout = Layout(warehouse)
+    metas = [load_extract(layout.extract(r.extract_key), tables=False) for r in ok]
     me_ids = user_identifiers(settings.me, [h for e in metas for h in e.me_hints])
     key = resolution_key(results, job.unknown, me_ids, settings.default_region, job.overrides_file)
     current = current_snapshot(warehouse)
@@ -240,7 +242,7 @@ def commit_run(job: CommitJob) -> dict:
     previous = load_previous(warehouse, reuse_people=reuse)
     # Counts only when the people are reused; the extracts' tables when they are resolved.
     extract_of = {
-        r.path: m if reuse else load_extract(cache / r.extract_key)
+        r.path: m if reuse else load_extract(layout.extract(r.extract_key))
         for r, m in zip(ok, metas, strict=True)
     }
     outcomes = [
@@ -265,7 +267,7 @@ def commit_run(job: CommitJob) -> dict:
         manifest_extra={"resolution_key": key},
     )
     save_state(
-        warehouse / "state",
+        layout.inputs_state,
         {
             r.path: InputState(r.connector, r.fingerprint, r.extract_key, tuple(r.user_ids))
             for r in ok
@@ -319,7 +321,7 @@ def _top_reasons(rejects: pd.DataFrame, n: int = 5) -> list[tuple[str, int]]:
 
 
 def _drop_unused_extracts(warehouse: Path, keep: set[str]) -> None:
-    cache = extracts_dir(warehouse)
+    cache = Layout(warehouse).extracts
     if not cache.is_dir():
         return
     for child in cache.iterdir():

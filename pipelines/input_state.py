@@ -1,7 +1,7 @@
 """Incremental state: which inputs the warehouse holds, their fingerprints and cached extracts.
 
-Kept in <warehouse>/state/inputs.json and written only after a successful commit, so
-a crashed run leaves the state of the last good snapshot.
+Kept in <warehouse>/state/inputs.json (warehouse.layout) and written only after a
+successful commit, so a crashed run leaves the state of the last good snapshot.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from pathlib import Path
 
 from connectors.base import ReadOptions, stable_id
 from warehouse.private import private_dir
-
-STATE_FILE = "inputs.json"
 
 
 @dataclass(frozen=True)
@@ -58,14 +56,13 @@ def extract_key(path: Path, connector: str, fp: str, options: ReadOptions | None
     )
 
 
-def load_state(state_dir: Path) -> dict[str, InputState]:
-    """The inputs of the last good snapshot.
+def load_state(path: Path) -> dict[str, InputState]:
+    """The inputs of the last good snapshot, from the state file at ``path`` (none if missing).
 
     Raises:
         DamagedState: the file is not what save_state writes; the message names it and
             the command that rebuilds it.
     """
-    path = state_dir / STATE_FILE
     if not path.exists():
         return {}
     try:
@@ -75,7 +72,7 @@ def load_state(state_dir: Path) -> dict[str, InputState]:
             for k, v in data.items()
         }
     except (ValueError, TypeError, AttributeError) as exc:
-        warehouse = state_dir.parent
+        warehouse = path.parent.parent  # <warehouse>/state/inputs.json
         raise DamagedState(
             f"{path}: damaged ({type(exc).__name__}: {str(exc)[:80]}); run "
             f"`ties verify --repair --warehouse {warehouse}` to rebuild it from the cached extracts"
@@ -86,9 +83,10 @@ class DamagedState(RuntimeError):
     """state/inputs.json cannot be read back."""
 
 
-def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
-    private_dir(state_dir)
-    tmp = state_dir / (STATE_FILE + ".tmp")
+def save_state(path: Path, inputs: dict[str, InputState]) -> None:
+    """Replace the state file at ``path`` atomically, owner-only."""
+    private_dir(path.parent)
+    tmp = path.with_name(path.name + ".tmp")
     # me_hints only where there are any: the file of a run without them is as before.
     rows = {
         k: {f: x for f, x in asdict(v).items() if f != "me_hints" or x}
@@ -96,4 +94,4 @@ def save_state(state_dir: Path, inputs: dict[str, InputState]) -> None:
     }
     tmp.write_text(json.dumps(rows, indent=1))
     os.chmod(tmp, 0o600)
-    os.replace(tmp, state_dir / STATE_FILE)
+    os.replace(tmp, path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from warehouse.layout import Layout
 from warehouse.private import private_dir, private_warehouse
 
 # Measured in benchmarks/run_fixed_cost.py and docs/benchmarks.md. The temporary server
@@ -40,7 +41,7 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
     With PREFECT_API_URL set (a long-lived server), none of this applies but the logging.
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
-        home = private_dir(private_warehouse(warehouse.resolve()) / "state" / "prefect")
+        home = private_dir(Layout(private_warehouse(warehouse.resolve())).prefect_home)
         os.environ["PREFECT_HOME"] = str(home)
     for key, value in QUIET_DEFAULTS.items():
         if key == "PREFECT_LOGGING_LEVEL" and verbose:

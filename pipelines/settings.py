@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from transforms.relationship import RelationshipPolicy
+from warehouse.layout import Layout
 
 # DESIGN.md said ./warehouse; in the project checkout that is the `warehouse` Python
 # package, so the default is ./ties-warehouse instead.
@@ -68,7 +69,7 @@ class Settings:
             if not self.overrides.is_file():
                 raise ConfigError(f"overrides = {self.overrides}: no such file")
             return self.overrides
-        default = self.warehouse / "overrides.toml"
+        default = Layout(self.warehouse).overrides
         return default if default.is_file() else None
 
 

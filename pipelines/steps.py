@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import AccountingError, ReadOptions, UnreadableInput
-from connectors.journal import FILE_NAME as JOURNAL_FILE
 from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import extract_key, fingerprint, load_state
 from warehouse.extract_store import is_complete, save_extract
+from warehouse.layout import Layout
 
 log = logging.getLogger("ties")
 
@@ -69,10 +69,6 @@ def new_run_id(now: datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def extracts_dir(warehouse: Path) -> Path:
-    return warehouse / "state" / "extracts"
-
-
 def plan_inputs(
     paths: list[str], warehouse: Path, incremental: bool, options: ReadOptions | None = None
 ) -> Plan:
@@ -89,12 +85,12 @@ def plan_inputs(
     """
     options = options or ReadOptions()
     # The personal log (`ties log`) lives in the warehouse and is read on every run.
-    journal = warehouse / JOURNAL_FILE
+    journal = Layout(warehouse).journal
     if journal.is_file() and str(journal.resolve()) not in {str(Path(p).resolve()) for p in paths}:
         paths = [*paths, str(journal)]
     found = discover(paths)
-    previous = load_state(warehouse / "state") if incremental else {}
-    cache = extracts_dir(warehouse)
+    layout = Layout(warehouse)
+    previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)
     named = {str(i.path) for i in items}
     carried: list[PlannedInput] = []
@@ -103,7 +99,7 @@ def plan_inputs(
             continue
         if Path(path).exists():
             items.append(Input(Path(path), st.connector))
-        elif is_complete(cache / st.extract_key):
+        elif is_complete(layout.extract(st.extract_key)):
             carried.append(
                 PlannedInput(
                     path, st.connector, st.fingerprint, st.extract_key, True, user_ids=st.me_hints
@@ -122,7 +118,7 @@ def plan_inputs(
     for item in items:
         fp = fingerprint(item.path)
         key = extract_key(item.path, item.connector, fp, options)
-        cached = incremental and is_complete(cache / key)
+        cached = incremental and is_complete(layout.extract(key))
         ids = user_ids.get(str(item.path), ())
         planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached, hints, ids))
     unknown = [(str(p), why) for p, why in found.unknown]
@@ -151,7 +147,7 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         options = replace(options, me_hints=frozenset(item.me_hints))
     try:
         extract = reader(item.connector)(Path(item.path), options)
-        save_extract(extract, extracts_dir(warehouse) / item.extract_key)
+        save_extract(extract, Layout(warehouse).extract(item.extract_key))
     except UnreadableInput as exc:
         result.error = str(exc)
     except AccountingError as exc:

@@ -95,6 +95,10 @@ _NAME_DECORATIONS = {
 }
 # Decorations that are also family names (Jun Ma, Li Ba): stripped only when written
 # as a degree (MA, M.A.) after a name that still has two words.
+# The faculty of a German or Austrian doctorate, written after "Dr." ("Dr. med.").
+_DEGREE_FACULTIES = frozenset(
+    {"med.", "rer.", "nat.", "phil.", "jur.", "dent.", "vet.", "oec.", "pol.", "habil.", "h.c."}
+)
 _AMBIGUOUS_DECORATIONS = {"ma", "ba", "md", "ms", "pe", "rn", "ii", "iv"}
 _LEGAL_SUFFIXES = {
     "inc",
@@ -182,6 +186,8 @@ def clean_name(raw: str | None) -> str | None:
     # "Smith, William" and "Smith, William, PhD": the part after the first comma is the
     # given name unless it is only decorations ("William Smith, PhD").
     parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) == 2 and parts[1].casefold().rstrip(".") in _LEGAL_SUFFIXES:
+        return text  # "Ximian, Inc." names a company, not Inc. Ximian
     if len(parts) >= 2:
         rest = [p for p in parts[1:] if p.casefold() not in _NAME_DECORATIONS]
         if rest and len(parts[0].split()) == 1:
@@ -189,7 +195,19 @@ def clean_name(raw: str | None) -> str | None:
         else:
             text = parts[0] if not rest else " ".join(parts)
     words = _SPACES.split(text)
-    tokens = [t for i, t in enumerate(words) if not _is_decoration(t, i, len(words))]
+    tokens = []
+    for i, t in enumerate(words):
+        if _is_decoration(t, i, len(words)):
+            continue
+        # "Dr. med.", "Dr. rer. nat.": the faculty belongs to the title before it.
+        if (
+            t.casefold() in _DEGREE_FACULTIES
+            and i
+            and _is_decoration(words[i - 1], i - 1, len(words))
+        ):
+            words[i] = words[i - 1]  # so that a second faculty word is dropped as well
+            continue
+        tokens.append(t)
     text = " ".join(tokens).strip(" ,")
     return text or None
 
@@ -209,11 +227,18 @@ _DECORATION_WORD = (
 )
 
 
+# "Ximian, Inc.": a legal form after the comma makes it a company, never "Last, First".
+_COMPANY_AFTER_COMMA = r"(?i), (?:" + "|".join(sorted(_LEGAL_SUFFIXES)) + r")\.?$"
+
+
 def clean_names(values: pa.Array) -> pa.Array:
     """``clean_name`` of every value of a string array."""
     undecorated = pc.invert(pc.match_substring_regex(values, _DECORATION_WORD))
     plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)
-    last_first = pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated)
+    last_first = pc.and_(
+        pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated),
+        pc.invert(pc.match_substring_regex(values, _COMPANY_AFTER_COMMA)),
+    )
     reordered = pc.replace_substring_regex(values, _LAST_FIRST, r"\2 \1")
     fast = pc.if_else(plain, values, pc.if_else(last_first, reordered, None))
     return fast_or_slow(values, fast, clean_name)
@@ -568,9 +593,27 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     fallback[unnamed] = joined.codes
     display = choose(named, name, Coded(fallback, joined.values)).distinct()
     split_given, split_family = (Coded(display.codes, v) for v in split_names(display.values))
-    given = choose(_present(given_raw), given_raw.map(clean_name), split_given)
-    family = choose(_present(family_raw), family_raw.map(clean_name), split_family)
+    # A name is split only where the source wrote neither part: a card with only a
+    # given name (N:;zzMad Perla 45;;;) has no family name to take from its FN, and an
+    # organisation's card (its name is its company) names no person at all.
+    given_written, family_written = _present(given_raw), _present(family_raw)
+    split = ~given_written & ~family_written & ~_is_company_name(display, records)
+    nothing = Coded(np.full(len(display.codes), -1, dtype=np.int64), pa.array([], pa.string()))
+    given = choose(given_written, given_raw.map(clean_name), choose(split, split_given, nothing))
+    family = choose(
+        family_written, family_raw.map(clean_name), choose(split, split_family, nothing)
+    )
     return display, given.distinct(), family.distinct()
+
+
+def _is_company_name(display: Coded, records: pd.DataFrame) -> np.ndarray:
+    """Per row: the display name is the record's own company (an organisation's card)."""
+    same = _pair_map(
+        display,
+        Coded.of(records["company_raw"]),
+        lambda n, c: "y" if n and c and company_key(n) == company_key(c) else None,
+    )
+    return np.append(pc.is_valid(same.values).to_numpy(zero_copy_only=False), False)[same.codes]
 
 
 def _pair_map(first: Coded, second: Coded, fn) -> Coded:

@@ -12,6 +12,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from warehouse.layout import Layout
 from warehouse.private import private_warehouse
 
 
@@ -30,8 +31,7 @@ def warehouse_lock(warehouse: Path, wait_seconds: float = 0.0):
     Raises:
         WarehouseBusy: another run still holds the lock after ``wait_seconds``.
     """
-    state = private_warehouse(warehouse) / "state"
-    path = state / "lock"
+    path = Layout(private_warehouse(warehouse)).lock
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_seconds
     try:

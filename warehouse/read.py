@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
-from warehouse.snapshot import SNAPSHOTS, current_snapshot
+from warehouse.layout import Layout, table_file
+from warehouse.snapshot import current_snapshot
 
 
 class NoSnapshot(LookupError):
@@ -31,7 +32,7 @@ class NotReadOnly(ValueError):
 def snapshot_dir(warehouse: Path, as_of: str | None = None) -> Path:
     """The directory of the current snapshot, or of run ``as_of``."""
     if as_of:
-        path = warehouse / SNAPSHOTS / as_of
+        path = Layout(warehouse).snapshot(as_of)
         if not path.is_dir():
             raise NoSnapshot(f"{warehouse}: no snapshot for run {as_of!r}")
         return path
@@ -40,14 +41,20 @@ def snapshot_dir(warehouse: Path, as_of: str | None = None) -> Path:
         raise NoSnapshot(f"{warehouse}: no warehouse here yet; run `ties import PATH` first")
     if not path.is_dir():
         raise NoSnapshot(
-            f"{warehouse / 'current'}: points at {path}, which is gone; "
+            f"{Layout(warehouse).current}: points at {path}, which is gone; "
             "run `ties verify --repair` to point it at the newest intact snapshot"
         )
     return path
 
 
 def read_table(warehouse: Path, name: str, as_of: str | None = None) -> pa.Table:
-    return pq.read_table(snapshot_dir(warehouse, as_of) / f"{name}.parquet")
+    """One table of the current snapshot, or of run ``as_of``."""
+    return read_snapshot_table(snapshot_dir(warehouse, as_of), name)
+
+
+def read_snapshot_table(snapshot: Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    """One table of the snapshot directory ``snapshot`` (the one reader of snapshot files)."""
+    return pq.read_table(table_file(snapshot, name), columns=columns)
 
 
 def _quoted(value: str) -> str:
@@ -82,7 +89,7 @@ def connect(
         },
     )
     for name in schema.WAREHOUSE_TABLES:
-        path = directory / f"{name}.parquet"
+        path = table_file(directory, name)
         if path.exists():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quoted(str(path))})")
     folders = [str(directory) + "/"]

@@ -17,11 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from warehouse import schema
+from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
 from warehouse.private import private_warehouse
-
-CURRENT = "current"
-SNAPSHOTS = "snapshots"
-MANIFEST = "_manifest.json"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -92,16 +89,17 @@ def commit_snapshot(
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
     try:
-        snapshots = private_warehouse(warehouse) / SNAPSHOTS
-        final = snapshots / run_id
-        tmp = snapshots / f".{run_id}.partial"
+        layout = Layout(private_warehouse(warehouse))
+        snapshots = layout.snapshots
+        final = layout.snapshot(run_id)
+        tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(mode=0o700)
         counts, checksums = {}, {}
         for name, table in tables.items():
             table = conform(table, schema.WAREHOUSE_TABLES[name])
-            checksums[name] = _write_table(table, tmp / f"{name}.parquet")
+            checksums[name] = _write_table(table, table_file(tmp, name))
             counts[name] = table.num_rows
         # rows and sha256 per table: what `ties verify` checks each file against.
         manifest = {
@@ -111,7 +109,7 @@ def commit_snapshot(
             "rows": counts,
             "sha256": checksums,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        manifest_file(tmp).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         _fsync_dir(tmp)
         os.rename(tmp, final)
         _fsync_dir(snapshots)
@@ -129,30 +127,30 @@ def point_current(warehouse: Path, run_id: str) -> None:
     if link_tmp.is_symlink() or link_tmp.exists():
         link_tmp.unlink()
     os.symlink(Path(SNAPSHOTS) / run_id, link_tmp)
-    os.replace(link_tmp, warehouse / CURRENT)
+    os.replace(link_tmp, Layout(warehouse).current)
     _fsync_dir(warehouse)
 
 
 def list_snapshots(warehouse: Path) -> list[str]:
     """Complete snapshots, oldest first (run ids sort by time)."""
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     if not snapshots.is_dir():
         return []
     return sorted(
         p.name
         for p in snapshots.iterdir()
-        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).exists()
+        if p.is_dir() and not p.name.startswith(".") and manifest_file(p).exists()
     )
 
 
 def prune_snapshots(warehouse: Path, keep: int) -> None:
     current = current_snapshot(warehouse)
-    snapshots = warehouse / SNAPSHOTS
+    snapshots = Layout(warehouse).snapshots
     for leftover in snapshots.glob(".*.partial"):
         shutil.rmtree(leftover, ignore_errors=True)  # from a run that was killed mid-write
     for run_id in list_snapshots(warehouse)[:-keep] if keep > 0 else []:
         if current is None or run_id != current.name:
-            shutil.rmtree(snapshots / run_id, ignore_errors=True)
+            shutil.rmtree(Layout(warehouse).snapshot(run_id), ignore_errors=True)
 
 
 class IncompatibleWarehouse(RuntimeError):
@@ -166,7 +164,7 @@ def check_schema_version(snapshot: Path) -> int:
     the stable id columns (record_id, contact_id, created_run_id) of the previous one.
     """
     try:
-        version = json.loads((snapshot / MANIFEST).read_text())["schema_version"]
+        version = json.loads(manifest_file(snapshot).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):
         version = 0
     if version > schema.SCHEMA_VERSION:
@@ -179,7 +177,7 @@ def check_schema_version(snapshot: Path) -> int:
 
 def read_manifest(snapshot: Path) -> dict:
     try:
-        return json.loads((snapshot / MANIFEST).read_text())
+        return json.loads(manifest_file(snapshot).read_text())
     except (OSError, ValueError):
         return {}
 
@@ -191,7 +189,7 @@ def current_snapshot(warehouse: Path) -> Path | None:
     run falls back to an intact snapshot (warehouse.verify), instead of taking the
     warehouse for a new one and everyone for new people.
     """
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     if not link.exists() and not link.is_symlink():
         return None
     return link.resolve()

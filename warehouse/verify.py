@@ -15,14 +15,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from warehouse.snapshot import (
-    CURRENT,
-    MANIFEST,
-    SNAPSHOTS,
-    file_sha256,
-    list_snapshots,
-    point_current,
-)
+from warehouse.layout import CURRENT, MANIFEST, SNAPSHOTS
+from warehouse.snapshot import file_sha256, list_snapshots, point_current
 
 
 class DamagedWarehouse(RuntimeError):

@@ -29,6 +29,9 @@ _KIND_BY_FILENAME = {
     "profile": "profile",
     "emailaddresses": "emails",
     "importedcontacts": "imported",
+    # The synced address book of complete exports (GOOGLE_CONTACTS, MOBILE_CONTACTS), in
+    # the format of Imported Contacts.csv.
+    "contacts": "imported",
 }
 # What unpacking one zip member can raise: a corrupt deflate stream is a zlib.error,
 # a truncated one an EOFError, besides zipfile's own complaints.

@@ -1,4 +1,4 @@
-"""Imported Contacts.csv: the address book the user once synced, as records."""
+"""Imported Contacts.csv and Contacts.csv: the address books the user synced, as records."""
 
 from __future__ import annotations
 
@@ -25,11 +25,11 @@ def emit_imported(table: Table, state: ReadState) -> None:
     }
     builder = state.builder
     for locator, row in table_items(state, table):
-        get = {k: cell_text(row.fields, i) for k, i in ix.items()}
+        get = {k: _value(cell_text(row.fields, i)) for k, i in ix.items()}
         first, last = clean_text(get["first"]), clean_text(get["last"])
         name = clean_text(get["full"]) or clean_text(f"{first} {get['middle']} {last}")
         emails = [e for e in re.split(r"[\s,;]+", get["emails"]) if "@" in e]
-        phones = [p.strip() for p in re.split(r"[,;]", get["phones"]) if re.search(r"\d", p)]
+        phones = _phones(get["phones"])
         company = clean_text(get["company"])
         if any(e.lower() in state.me.emails for e in emails):
             builder.skipped("own_entry")
@@ -56,3 +56,18 @@ def emit_imported(table: Table, state: ReadState) -> None:
             observed_at=parse_date(get["created"]),
         )
         builder.accepted()
+
+
+# Contacts.csv writes "null" where its source had no value (companies above all).
+_NULLS = frozenset({"null", "none", "n/a"})
+# Several numbers in one cell: separated by commas, semicolons or line breaks, or by
+# spaces after a number that begins with + ("+49 30 1234, +1 555 0100").
+_PHONE_SEPARATORS = re.compile(r"[,;\n]+|\s+(?=\+)")
+
+
+def _value(text: str) -> str:
+    return "" if text.casefold() in _NULLS else text
+
+
+def _phones(cell: str) -> list[str]:
+    return [p.strip() for p in _PHONE_SEPARATORS.split(cell) if re.search(r"\d", p)]

@@ -18,6 +18,7 @@ _ADDR_TOKEN_RE = re.compile(
     r'|[,;:]|[^",;:()<>=]+|.',
     re.DOTALL,
 )
+_COMMENT_RE = re.compile(r"\((?:[^()\\]|\\.)*\)")
 _VALID_ADDR_RE = re.compile(r"[^\s@<>()\[\],;:\"\\]+@[^\s@<>()\[\],;:\"\\]+")
 _SIMPLE_ANGLE_RE = re.compile(
     r'\s*(?:"([^"\\]*)"|([^"<>,;:()\\@]*?))\s*<([^\s@<>()\[\],;:"\\]+@[^\s@<>()\[\],;:"\\]+)>\s*'
@@ -49,7 +50,8 @@ def _mailbox(tokens: list[str]) -> Address | None:
     """One mailbox from its tokens: ``name <addr>``, ``addr (name)`` or a bare ``addr``."""
     angle = [t for t in tokens if t.startswith("<")]
     if angle:
-        addr = angle[-1].strip("<>").strip()
+        # Comments are legal inside an address: <pete(his account)@silly.test(his host)>.
+        addr = _COMMENT_RE.sub("", angle[-1].strip("<>")).strip()
         # A source route <@relay:user@host> keeps only the mailbox.
         if ":" in addr:
             addr = addr.rsplit(":", 1)[1]
@@ -59,9 +61,18 @@ def _mailbox(tokens: list[str]) -> Address | None:
             comments = [t for t in tokens if t.startswith("(")]
             name = comments[0][1:-1] if comments else ""
     else:
-        comments = [t for t in tokens if t.startswith("(")]
+        # Only a comment after the whole address names its owner ("addr (Name)"); one
+        # inside it (pete(his account)@silly.test) is a remark.
+        trailing = tokens[-1] if tokens and tokens[-1].startswith("(") else ""
         addr = "".join(t for t in tokens if not t.startswith("(")).strip()
-        name = comments[0][1:-1] if comments else ""
+        name = trailing[1:-1]
+        words = addr.split()
+        at = next((i for i, w in enumerate(words) if "@" in w), None)
+        # "Big Bug bb@bug.com": display-name words before a bare address are a name,
+        # never part of it. Obsolete spacing inside an address (john . doe@x) is joined.
+        if at and not words[at].startswith(("@", ".")) and not words[at - 1].endswith("."):
+            name = name or " ".join(words[:at])
+            addr = "".join(words[at:])
         # Some senders put the whole address in an encoded-word.
         if "@" not in addr and "=?" in addr:
             decoded = decode_words(addr)

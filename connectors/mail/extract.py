@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput
-from connectors.identity import Me
+from connectors.identity import Me, email_key
 from connectors.mail.files import summarize_file
-from connectors.mail.headers import MessageSummary
+from connectors.mail.headers import Address, MessageSummary
 from connectors.mail.maildir import summarize_maildir
 from connectors.mail.user import infer_me
 
@@ -55,6 +55,7 @@ def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOpti
             seen.update(r.key for r in s.recipients)
     builder.me_hints.extend(sorted(me & seen))
 
+    lists = list_addresses(summaries, me)
     seen_interactions: set[str] = set()
     for s in summaries:
         builder.count_read()
@@ -64,18 +65,40 @@ def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOpti
         if s.status == "skip":
             builder.skipped(s.reason)
             continue
+        if s.sender.key in lists:
+            builder.skipped("mailing_list")
+            continue
         if s.sender.key in me:
             direction = "outbound"
-            counterparts = list({r.key: r for r in s.recipients if r.key not in me}.values())
-            if not counterparts:
+            to = {r.key: r for r in s.recipients if r.key not in me}
+            if not to:
                 builder.skipped("to_self" if s.recipients else "no_recipients")
+                continue
+            if all(key in lists for key in to):
+                builder.skipped("mailing_list")
+                continue
+            counterparts = [r for r in to.values() if r.key not in lists and _names_someone(r)]
+            if not counterparts:
+                builder.reject(s.locator, "no usable recipient address", s.excerpt)
                 continue
         else:
             direction = "inbound"
+            if (
+                lists
+                and not any(r.key in me for r in s.recipients)
+                and any(r.key in lists for r in s.recipients)
+            ):
+                builder.skipped("mailing_list")  # another member's post, not mail to you
+                continue
+            if not _names_someone(s.sender):
+                builder.reject(s.locator, "no usable From address", s.excerpt)
+                continue
             counterparts = [s.sender]
-        new = False
+        new = s.occurred_at is None
         for c in counterparts:
             record_id = builder.record(c.key, locator=s.locator, name=c.name, emails=[c.key])
+            if s.occurred_at is None:
+                continue
             interaction_id = builder.interaction(
                 record_id,
                 occurred_at=s.occurred_at,
@@ -92,3 +115,29 @@ def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOpti
         else:
             builder.skipped("duplicate")
     return builder.build()
+
+
+def _names_someone(address: Address) -> bool:
+    """An address that makes a contact: a valid one, or any with a display name."""
+    return bool(address.name) or email_key(address.key) is not None
+
+
+def list_addresses(summaries: list[MessageSummary], me: set[str]) -> set[str]:
+    """Mailing-list addresses the headers do not name (old archives, lists without List-Id).
+
+    An address that is not the user's, to which two or more other people wrote in
+    messages that reached the user without naming the user, is a list: the user read
+    those posts through it. A Bcc from one person never makes one.
+    """
+    if not me:
+        return set()
+    writers: dict[str, set[str]] = {}
+    for s in summaries:
+        if s.status != "direct" or s.sender.key in me:
+            continue
+        keys = {r.key for r in s.recipients}
+        if keys & me:
+            continue
+        for key in keys - {s.sender.key}:
+            writers.setdefault(key, set()).add(s.sender.key)
+    return {key for key, who in writers.items() if len(who) >= 2}

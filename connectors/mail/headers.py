@@ -36,6 +36,17 @@ WANTED_FIELDS = (
     b"references",
     b"in-reply-to",
     b"x-gm-thrid",
+    b"list-archive",
+    b"list-help",
+    b"list-subscribe",
+    b"mailing-list",
+    b"x-mailing-list",
+    b"x-beenthere",
+    b"x-mailman-version",
+    b"x-google-group-id",
+    b"errors-to",
+    b"user-agent",
+    b"x-mailer",
 )
 _FIELD_RE = re.compile(
     rb"\n(" + b"|".join(re.escape(n) for n in WANTED_FIELDS) + rb")[ \t]*:(.*(?:\n[ \t].*)*)",

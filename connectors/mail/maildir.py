@@ -18,18 +18,39 @@ from connectors.mail.summary import summarize_safely
 _MAILDIR_TIME_RE = re.compile(r"^(\d{9,10})[.\d]*\.")
 
 
+# Folders of a Maildir tree that hold no sub-Maildirs: the message folders themselves
+# and notmuch's index.
+_NOT_SUBFOLDERS = frozenset({"cur", "new", "tmp", ".notmuch"})
+_MAX_DEPTH = 8
+
+
+def maildir_folders(path: Path) -> list[Path]:
+    """Every Maildir in the tree at ``path``: itself, its Maildir++ ``.Folders`` and the
+    nested folders mbsync, offlineimap, mu and notmuch keep (each once, symlinks not
+    followed), in path order."""
+    found: list[Path] = []
+
+    def walk(folder: Path, depth: int) -> None:
+        if (folder / "cur").is_dir() or (folder / "new").is_dir():
+            found.append(folder)
+        if depth >= _MAX_DEPTH:
+            return
+        for child in sorted(folder.iterdir(), key=lambda p: p.name):
+            if child.name not in _NOT_SUBFOLDERS and child.is_dir() and not child.is_symlink():
+                walk(child, depth + 1)
+
+    walk(path, 0)
+    return found
+
+
 def summarize_maildir(path: Path) -> list[MessageSummary]:
-    """Summaries of every message file in a Maildir's cur/ and new/ (and Maildir++
-    ``.Folder`` subfolders), sorted by relative file name.
+    """Summaries of every message file in the cur/ and new/ of every Maildir of the tree
+    at ``path`` (see ``maildir_folders``), sorted by relative file name.
 
     Raises:
-        UnreadableInput: the folder has neither cur/ nor new/.
+        UnreadableInput: no folder of the tree has cur/ or new/.
     """
-    folders = [path] + sorted(
-        (p for p in path.iterdir() if p.name.startswith(".") and p.is_dir()),
-        key=lambda p: p.name,
-    )
-    folders = [f for f in folders if (f / "cur").is_dir() or (f / "new").is_dir()]
+    folders = maildir_folders(path)
     if not folders:
         raise UnreadableInput(
             f"{path}: a folder but not a Maildir: expected cur/ and new/ subfolders "

@@ -27,8 +27,61 @@ HEADER_LINE_RE = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
 
 _AUTOMATED_LOCAL_RE = re.compile(
     r"(?:^|[-_.+])(?:no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|"
-    r"notifications?|bounces?)(?:$|[-_.+])|noreply"
+    r"notifications?|notify|alerts?|bounces?|daemon)(?:$|[-_.+])|noreply"
+    # Mailman and Majordomo write their own notices from list-owner, list+owner,
+    # list-bounces and list-request.
+    r"|[-+](?:owner|bounces|request|admin)(?:$|[-_.+])"
 )
+# Domains that only machines send from: social networks' notification senders and the
+# bulk-mail platforms that send on behalf of companies. A person never writes from them.
+_AUTOMATED_DOMAINS = frozenset(
+    {
+        "facebookmail.com",
+        "bounce.linkedin.com",
+        "e.linkedin.com",
+        "em.linkedin.com",
+        "notifications.google.com",
+        "plus.google.com",
+        "amazonses.com",
+        "sendgrid.net",
+        "mcsv.net",
+        "mcdlv.net",
+        "rsgsv.net",
+        "mailchimpapp.net",
+        "bounces.google.com",
+        "mktomail.com",
+        "hubspotemail.net",
+        "mandrillapp.com",
+        "sparkpostmail.com",
+        "mailgun.org",
+        "exacttarget.com",
+        "salesforce.com",
+        "postmarkapp.com",
+        "cmail19.com",
+        "cmail20.com",
+        "createsend.com",
+        "intercom-mail.com",
+    }
+)
+# Headers only list servers add, besides List-Id: Mailman (X-BeenThere,
+# X-Mailman-Version), ezmlm and Yahoo/Google Groups (Mailing-List), SmartList and vger
+# (X-Mailing-List), Google Groups (X-Google-Group-Id), RFC 2369's other List- fields.
+_LIST_FIELDS = (
+    b"list-id",
+    b"list-unsubscribe",
+    b"list-post",
+    b"list-archive",
+    b"list-help",
+    b"list-subscribe",
+    b"newsgroups",
+    b"mailing-list",
+    b"x-mailing-list",
+    b"x-beenthere",
+    b"x-mailman-version",
+    b"x-google-group-id",
+)
+# A mail client's own header: a person wrote the message.
+_CLIENT_FIELDS = (b"user-agent", b"x-mailer")
 _LIST_ENVELOPE_RE = re.compile(
     rb"(?:^|[\s<,:])(?:owner-[^\s@<>]*|[^\s@<>]*-(?:owner|request|bounces)(?:\+[^\s@<>]*)?)@",
     re.IGNORECASE,
@@ -74,25 +127,45 @@ def _automated(fields: dict[bytes, bytes], sender: Address | None) -> bool:
     ctype = fields.get(b"content-type")
     if ctype is not None and ctype.lstrip()[:16].lower() == b"multipart/report":
         return True
-    rpath = fields.get(b"return-path")
-    if rpath is not None and b"".join(rpath.split()) == b"<>":
-        return True
     prec = fields.get(b"precedence")
     if prec is not None and prec.strip().lower().startswith(b"auto"):
         return True
-    return sender is not None and bool(_AUTOMATED_LOCAL_RE.search(sender.key.split("@", 1)[0]))
+    if sender is not None:
+        local, _, domain = sender.key.rpartition("@")
+        if _AUTOMATED_LOCAL_RE.search(local) or _automated_domain(domain):
+            return True
+    rpath = fields.get(b"return-path")
+    if rpath is not None and b"".join(rpath.split()) == b"<>":
+        # An empty envelope sender marks bounces and auto-replies, but some setups give
+        # it to ordinary mail too (mu4e's signed and encrypted messages through a local
+        # Exim): a named sender, a Message-ID and a mail client's header together are
+        # a person writing.
+        return not _written_by_a_person(fields, sender)
+    return False
+
+
+def _automated_domain(domain: str) -> bool:
+    labels = domain.split(".")
+    return any(".".join(labels[i:]) in _AUTOMATED_DOMAINS for i in range(len(labels) - 1))
+
+
+def _written_by_a_person(fields: dict[bytes, bytes], sender: Address | None) -> bool:
+    return (
+        sender is not None
+        and bool(sender.name)
+        and b"message-id" in fields
+        and any(name in fields for name in _CLIENT_FIELDS)
+    )
 
 
 def _mailing_list(fields: dict[bytes, bytes]) -> bool:
-    if b"list-id" in fields or b"list-unsubscribe" in fields or b"list-post" in fields:
-        return True
-    if b"newsgroups" in fields:
+    if any(name in fields for name in _LIST_FIELDS):
         return True
     prec = fields.get(b"precedence")
     if prec is not None and prec.strip().lower() in _LIST_PRECEDENCE:
         return True
     # Majordomo/LISTSERV/Mailman lists that predate List-Id still say so in the envelope.
-    for name in (b"sender", b"return-path"):
+    for name in (b"sender", b"return-path", b"errors-to"):
         raw = fields.get(name)
         if raw is not None and _LIST_ENVELOPE_RE.search(raw):
             return True
@@ -144,7 +217,8 @@ def summarize(
 
     Returns:
         A MessageSummary; ``reject`` when the block is no mail header or lacks a usable
-        From address or any date, ``skip`` for drafts, spam, automated mail and lists.
+        From address, ``skip`` for drafts, spam, automated mail and lists; a ``direct``
+        message without any date has no ``occurred_at`` and says why in ``reason``.
     """
     if not HEADER_LINE_RE.match(block) or b"\0" in block:
         return MessageSummary(
@@ -180,9 +254,11 @@ def summarize(
             occurred_at = parse_date(received.rsplit(";", 1)[1])
     if occurred_at is None and fallback_date is not None:
         occurred_at = fallback_date()
+    # Without any date the message still names its correspondents: their records are
+    # kept, and only the dated exchange is missing (the reason says why).
+    undated = ""
     if occurred_at is None:
-        reason = "no Date header" if b"date" not in fields else "unparseable Date header"
-        return MessageSummary(locator, "reject", reason, _excerpt(block, b"date", b"from"))
+        undated = "no Date header" if b"date" not in fields else "unparseable Date header"
 
     recipients: list[Address] = []
     for name in (b"to", b"cc", b"bcc"):
@@ -192,11 +268,14 @@ def summarize(
     message_id = _message_id(fields)
     thread_key = _thread_root(fields, message_id)
     identity_key = message_id or "no-message-id:" + _stable_id(
-        occurred_at.isoformat(), sender.key, fields.get(b"subject", b"").strip()
+        occurred_at.isoformat() if occurred_at else None,
+        sender.key,
+        fields.get(b"subject", b"").strip(),
     )
     return MessageSummary(
         locator,
         "direct",
+        undated,
         occurred_at=occurred_at,
         sender=sender,
         recipients=tuple(recipients),

@@ -100,7 +100,7 @@ class RawCard:
     """One card as split from the file: its unfolded logical lines (kept properties only,
     still bytes) and where it was; ``decode`` turns it into a CardText."""
 
-    __slots__ = ("number", "line", "terminated", "logical", "preview", "decoder")
+    __slots__ = ("number", "line", "terminated", "logical", "preview", "decoder", "skipped_lines")
 
     def __init__(self, number: int, line: int, decoder: ValueDecoder):
         self.number = number
@@ -109,6 +109,7 @@ class RawCard:
         self.logical: list[bytes] = []
         self.preview: list[bytes] = []
         self.decoder = decoder
+        self.skipped_lines = 0  # lines that were neither a property nor a continuation
 
     @property
     def locator(self) -> str:
@@ -201,11 +202,16 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
             continue
         match = prop_start(line)
         if match is None:
-            # Neither a property nor indented: broken folding or unindented base64.
+            # Not a property (a "# comment", an X- name with a "/", junk after a cut-off
+            # card) and not indented, so no continuation: skipped and counted. Gluing it
+            # onto the value before corrupted UIDs, names and phones.
+            if not dropping:
+                card.skipped_lines += 1
+                if len(card.preview) < 4:
+                    card.preview.append(line[:100])
             if cur is not None:
-                cur += line
-            elif not dropping and len(card.preview) < 4:
-                card.preview.append(line[:100])
+                logical.append(bytes(cur))
+                cur = None
             continue
         if cur is not None:
             logical.append(bytes(cur))

@@ -14,6 +14,7 @@ from connectors.vcard.properties import Field
 # would make everyone at that company look like one person downstream.
 _LINKEDIN_PROFILE = re.compile(r"linkedin\.com/(?:in|pub)/[^\s/?#]+", re.I)
 _LINKEDIN_USER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_%.-]{1,99}")
+_ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s]+@[^<>\s]+)\s*>")
 _APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 _COMPANY_WORDS = frozenset(
@@ -194,6 +195,10 @@ def _ranked(fields, clean) -> list[tuple[str, str | None]]:
 
 
 def _clean_email(value: str) -> str | None:
+    # A display name before the address ("Omega" <omega@example.com>, folded or not)
+    # is not part of it.
+    if (angle := _ANGLE_ADDRESS.search(value)) is not None:
+        value = angle.group(1)
     value = value.strip().strip("<>").strip()
     if value[:7].lower() == "mailto:":
         value = value[7:].strip()

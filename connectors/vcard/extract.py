@@ -59,17 +59,21 @@ def read(path: Path, options: ReadOptions) -> Extract:
     builder = ExtractBuilder(CONNECTOR, SOURCE, path)
     names_by_uid: dict[str, str] = {}
     found = False
+    skipped_lines = 0
     try:
         for raw in iter_cards(path):
             found = True
             builder.count_read()
             _read_card(raw, builder, names_by_uid)
+            skipped_lines += raw.skipped_lines
     except OSError as exc:
         raise UnreadableInput(
             f"{path}: cannot read file ({exc.strerror or exc}); expected a vCard (.vcf) file"
         ) from exc
     if not found:
         raise UnreadableInput(f"{path}: no BEGIN:VCARD found; expected a vCard (.vcf) file")
+    if skipped_lines:
+        log.warning("%s: %d lines inside cards were not properties; skipped", path, skipped_lines)
     return builder.build()
 
 

@@ -1011,3 +1011,27 @@ def test_sample_single_csv_files():
                               "Profile.csv", "Email Addresses.csv", "coach_messages.csv",
                               "learning_coach_messages.csv"}  # fmt: skip
         assert linkedin.sniff(f, head) is expected, f.name
+
+
+def test_contacts_csv_of_a_complete_export_is_read(tmp_path):
+    # Complete exports hold the synced address book as Contacts.csv (the Imported
+    # Contacts format; Source GOOGLE_CONTACTS or MOBILE_CONTACTS; "null" where the source
+    # had nothing; several numbers in one cell). No public export with this file was
+    # found, so its layout is written here as the issue describes it.
+    write(tmp_path, "Connections.csv",
+          "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+          "Ann,Lee,https://www.linkedin.com/in/ann-lee,,Acme,CTO,01 Mar 2024\n")  # fmt: skip
+    write(tmp_path, "Contacts.csv",
+          "Source,First Name,Last Name,Companies,Title,Emails,Phone Numbers,Created At,"
+          "Addresses,Sites,Instant Message Handles,Full Name,Birthday,Location,"
+          "Bookmarked At,Profiles\n"
+          'GOOGLE_CONTACTS,Bo,Berg,null,null,bo@example.org,"+46 8 123 456 +1 415 555 0100",'
+          '"7/22/22, 3:13 PM",,,,Bo Berg,,,,\n'
+          "MOBILE_CONTACTS,Cy,,null,,,0351 223344,,,,,Cy,,,,\n")  # fmt: skip
+    e = linkedin.read(tmp_path, NO_ME)
+    assert_accounting(e)
+    got = by_key(e)
+    assert got["bo@example.org"]["company_raw"] is None
+    assert list(got["bo@example.org"]["phones_raw"]) == ["+46 8 123 456", "+1 415 555 0100"]
+    assert got["tel:0351223344"]["name_raw"] == "Cy"
+    assert e.items_read == 3 and e.items_accepted == 3

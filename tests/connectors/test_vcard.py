@@ -876,3 +876,8 @@ def test_sample_davx5_all_fields() -> None:
     assert contact.birthday == Birthday(1996, 4, 15)
     row = one(read_sample("vcard4android/strange-rev.vcf"))
     assert row["observed_at"] == datetime(2016, 11, 19, 17, 44, 22, tzinfo=UTC)
+
+
+def test_folded_email_with_a_display_name_keeps_its_address(tmp_path: Path) -> None:
+    data = card("FN:Omega", 'EMAIL:\r\n "Omega"\r\n <omega@example.com>')
+    assert one(read(tmp_path, data))["emails_raw"] == ["omega@example.com"]

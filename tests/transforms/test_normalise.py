@@ -471,11 +471,15 @@ def test_email_org_column_agrees_with_email_org(values):
 
 
 def _reference_names(name, given, family):
-    """The per-record rule of display, given and family names."""
+    """The per-record rule of display, given and family names: the display name is split
+    only where neither part was written (issue 13: never invent a family name)."""
     display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
-    split_given, split_family = split_name(display)
-    g = clean_name(given) if given and given.strip() else split_given
-    f = clean_name(family) if family and family.strip() else split_family
+    written_given, written_family = bool(given and given.strip()), bool(family and family.strip())
+    split_given, split_family = (
+        split_name(display) if not (written_given or written_family) else (None, None)
+    )
+    g = clean_name(given) if written_given else split_given
+    f = clean_name(family) if written_family else split_family
     return display, g, f
 
 
@@ -535,3 +539,16 @@ def test_list_columns_are_arrow_lists_with_one_list_per_record():
 )
 def test_split_name(name, expected):
     assert split_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Dr. med. Hans Muster", "Hans Muster"),
+        ("Prof. Dr. rer. nat. Anna Weber", "Anna Weber"),
+        ("Ximian, Inc.", "Ximian, Inc."),
+        ("Smith, John", "John Smith"),
+    ],
+)
+def test_doctorate_faculties_and_company_names(raw, expected):
+    assert clean_name(raw) == expected

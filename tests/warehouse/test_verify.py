@@ -11,6 +11,7 @@ from pipelines.cli import main
 from pipelines.input_state import DamagedState, load_state
 from tests.conftest import build_plain
 from warehouse import schema
+from warehouse.layout import Layout
 from warehouse.snapshot import commit_snapshot, current_snapshot, list_snapshots
 from warehouse.verify import DamagedWarehouse, base_snapshot, check_snapshot, verify_warehouse
 
@@ -122,10 +123,10 @@ def test_garbage_inputs_state_names_the_file_and_repair_rebuilds_it(tmp_path, co
     good = json.loads(state_file.read_text())
     state_file.write_text(content)
     with pytest.raises(DamagedState, match=f"^{state_file}: damaged .*ties verify --repair"):
-        load_state(wh / "state")
+        load_state(Layout(wh).inputs_state)
     assert main(["verify", "--warehouse", str(wh)]) == 1
     assert main(["verify", "--repair", "--warehouse", str(wh)]) == 0
-    rebuilt = load_state(wh / "state")
+    rebuilt = load_state(Layout(wh).inputs_state)
     assert {k: v.extract_key for k, v in rebuilt.items()} == {
         k: v["extract_key"] for k, v in good.items()
     }
