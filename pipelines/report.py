@@ -225,8 +225,11 @@ def _interactions_per_month(con: duckdb.DuckDBPyConnection) -> Block:
     title = "Interactions per month, by channel"
     rows = _rows(
         con,
+        # A meeting after the run is scheduled, not held: not yet an interaction to chart.
         """select date_trunc('month', occurred_at)::date as month, channel, count(*) as n
-           from interactions where occurred_at is not null group by all order by all""",
+           from interactions where occurred_at is not null
+             and not (channel = 'meeting' and occurred_at > (select max(started_at) from runs))
+           group by all order by all""",
     )
     if not rows:
         return Block(title, _empty("No interactions in this snapshot yet."), wide=True)
