@@ -52,3 +52,17 @@ def test_log_refuses_a_bad_date(tmp_path, capsys):
         == 2
     )
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_log_with_a_contact_id_picks_that_namesake(tmp_path, capsys):
+    wh = tmp_path / "wh"
+    build_plain(DEMO_INPUTS, wh)
+    [(cid,)] = duckdb.sql(
+        f"""select contact_id from '{wh}/current/contacts.parquet'
+            where list_contains(emails, 'jsmith@litwareinc.com')"""
+    ).fetchall()
+    assert main(["log", "Lunch", "--with", cid, "--on", "2026-10-30", "--warehouse", str(wh)]) == 0
+    assert "John Smith <jsmith@litwareinc.com>" in capsys.readouterr().out
+    assert (wh / "journal.csv").read_text().splitlines()[1] == (
+        "2026-10-30,in_person,John Smith,jsmith@litwareinc.com,Lunch"
+    )
