@@ -396,7 +396,8 @@ def _meetings(b: ExtractBuilder, uid: str, head: bytes, parsed, me, horizon) -> 
         occurrences = [e for _, _, e in accepted]
     locator = f"event {accepted[0][0].index + 1}"
     for occurrence in occurrences:
-        if _why_not_contact(occurrence, me):
+        # Occurrences of a series may be moved, cancelled or re-staffed: check each one.
+        if recurring and _why_not_contact(occurrence, me):
             continue
         people, _, _, by_me = _people(occurrence, me)
         when = _as_utc(occurrence.decoded("DTSTART"))
