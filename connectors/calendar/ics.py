@@ -374,26 +374,28 @@ def _meetings(b: ExtractBuilder, uid: str, head: bytes, parsed, me, horizon) -> 
         if why:
             b.skipped(why)
         else:
-            b.accepted()
             accepted.append((block, data, event))
     if not accepted:
         return
     recurring = any(e.get("RRULE") is not None or e.get("RDATE") is not None for _, _, e in parsed)
+    occurrences = [e for _, _, e in accepted]
     if recurring:
         body = b"".join(data for _, data, _ in parsed)
-        cal = icalendar.Calendar.from_ical(head + body + b"END:VCALENDAR\r\n")
         first = min(_as_utc(e.decoded("DTSTART")) for _, _, e in parsed)
         end = first + timedelta(days=365 * RECURRENCE_YEARS)
         if horizon is not None:
             end = min(end, max(horizon, first + timedelta(days=1)))
         try:
-            occurrences = recurring_ical_events.of(cal, skip_bad_series=True).between(first, end)
-        except Exception as exc:  # a rule the expander refuses: the series as written
-            b.reject(f"event {parsed[0][0].index + 1}", f"recurrence not expanded: {exc}"[:200])
-            occurrences = [e for _, _, e in accepted]
-        occurrences = occurrences[:MAX_OCCURRENCES]
-    else:
-        occurrences = [e for _, _, e in accepted]
+            cal = icalendar.Calendar.from_ical(head + body + b"END:VCALENDAR\r\n")
+            series = recurring_ical_events.of(cal, skip_bad_series=True).between(first, end)
+        except Exception as exc:  # a rule the expander refuses: the series is a reject
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            for block, data, _ in accepted:
+                locator = f"event {block.index + 1} (byte {block.start})"
+                b.reject(locator, f"recurrence not expanded: {reason}"[:200], data[:200])
+            return
+        occurrences = series[:MAX_OCCURRENCES]
+    b.accepted(len(accepted))
     locator = f"event {accepted[0][0].index + 1}"
     for occurrence in occurrences:
         # Occurrences of a series may be moved, cancelled or re-staffed: check each one.

@@ -246,3 +246,22 @@ def test_any_event_is_accepted_skipped_or_rejected_never_a_crash(tmp_path, event
     extract.check_accounting()
     assert extract.items_read == len(events)
     assert set(extract.interactions["record_id"]) <= set(extract.records["record_id"])
+
+
+def test_a_series_the_expander_refuses_is_rejected_not_lost(tmp_path, monkeypatch):
+    import recurring_ical_events
+
+    def refuse(*args, **kwargs):
+        raise ValueError("bad rule")
+
+    text = ics(
+        "BEGIN:VEVENT\r\nUID:w\r\nDTSTART:20260302T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+        "ATTENDEE:mailto:a@b.org\r\nEND:VEVENT\r\n"
+    )
+    path = write(tmp_path, text)
+    assert len(read(path, ME).interactions) == 3
+    monkeypatch.setattr(recurring_ical_events, "of", refuse)
+    extract = read(path, ME)
+    extract.check_accounting()
+    assert (extract.items_accepted, extract.items_rejected) == (0, 1)
+    assert list(extract.rejects["reason"]) == ["recurrence not expanded: bad rule"]
