@@ -659,15 +659,8 @@ def linkedin_messages(rng: random.Random) -> list[LinkedInMessage]:
     return messages
 
 
-def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
-    """The files of the export zip, and their counts for truth.json."""
-    connections = [p.linkedin for p in CAST if p.linkedin]
-    rows: list[list[str]] = [
-        [c.first, c.last, c.url, c.email, c.company, c.position, _li_connected_on(c.connected)]
-        for c in connections
-    ]
-    rows += [["", "", "", "", "", "", _li_connected_on(d)] for d in HIDDEN_CONNECTIONS]
-    rows.sort(key=lambda r: datetime.strptime(r[6], "%d %b %Y"), reverse=True)
+def _connections_csv(rows: list[list[str]]) -> str:
+    """Connections.csv as LinkedIn writes it: the notes, a blank line, the table."""
     header = [
         "First Name",
         "Last Name",
@@ -677,9 +670,19 @@ def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
         "Position",
         "Connected On",
     ]
-    connections_csv = (
-        "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
-    )
+    return "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
+
+
+def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
+    """The files of the export zip, and their counts for truth.json."""
+    connections = [p.linkedin for p in CAST if p.linkedin]
+    rows: list[list[str]] = [
+        [c.first, c.last, c.url, c.email, c.company, c.position, _li_connected_on(c.connected)]
+        for c in connections
+    ]
+    rows += [["", "", "", "", "", "", _li_connected_on(d)] for d in HIDDEN_CONNECTIONS]
+    rows.sort(key=lambda r: datetime.strptime(r[6], "%d %b %Y"), reverse=True)
+    connections_csv = _connections_csv(rows)
 
     messages = linkedin_messages(rng)
     by_conv: dict[str, list[LinkedInMessage]] = {}
@@ -1801,16 +1804,7 @@ def build_old_linkedin() -> dict[str, bytes]:
             [c.first, c.last, c.url, c.email, company, position, _li_connected_on(c.connected)]
         )
     rows.sort(key=lambda r: (datetime.strptime(r[6], "%d %b %Y"), r[2]), reverse=True)
-    header = [
-        "First Name",
-        "Last Name",
-        "URL",
-        "Email Address",
-        "Company",
-        "Position",
-        "Connected On",
-    ]
-    text = "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
+    text = _connections_csv(rows)
     current, _ = build_linkedin(_rng("linkedin"))
     return {
         "Connections.csv": text.encode("utf-8"),

@@ -12,7 +12,13 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from pipelines.cli_support import CliError, add_warehouse_options, emit, open_warehouse
+from pipelines.cli_support import (
+    CliError,
+    add_warehouse_options,
+    emit,
+    open_warehouse,
+    query_frame,
+)
 
 CHANGES_SQL = """
     select c.display_name as name, j.old_company, j.new_company, j.old_title, j.new_title,
@@ -55,13 +61,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    try:
-        return con.execute(sql, params or {}).df()
-    except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0]
-        raise CliError(
-            f"this snapshot has no job tables ({reason}); run `ties import` again"
-        ) from None
+    return query_frame(con, sql, params, "job tables")
 
 
 def _changes(args) -> int:

@@ -12,7 +12,13 @@ import json
 import duckdb
 import pandas as pd
 
-from pipelines.cli_support import CliError, add_warehouse_options, emit, open_warehouse
+from pipelines.cli_support import (
+    CliError,
+    add_warehouse_options,
+    emit,
+    open_warehouse,
+    query_frame,
+)
 from transforms.relationship import WEIGHTS
 
 RECENT_INTERACTIONS = 10
@@ -98,13 +104,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    try:
-        return con.execute(sql, params or {}).df()
-    except duckdb.Error as exc:
-        reason = str(exc).splitlines()[0]
-        raise CliError(
-            f"this snapshot has no relationship lists ({reason}); run `ties import` again"
-        ) from None
+    return query_frame(con, sql, params, "relationship lists")
 
 
 def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:

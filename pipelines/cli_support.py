@@ -60,3 +60,20 @@ def emit(frame: pd.DataFrame, fmt: str, title: str | None = None) -> None:
             "display.width", 200, "display.max_colwidth", 50, "display.max_rows", 500
         ):
             print(frame.to_string(index=False))
+
+
+def query_frame(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict | None, missing: str
+) -> pd.DataFrame:
+    """A query's result; a snapshot without the tables it reads is a one-line CliError.
+
+    Args:
+        missing: what the snapshot lacks, for the message ("job tables").
+    """
+    try:
+        return con.execute(sql, params or {}).df()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        raise CliError(
+            f"this snapshot has no {missing} ({reason}); run `ties import` again"
+        ) from None

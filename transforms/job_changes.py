@@ -118,18 +118,8 @@ def pictures_from_records(records: pd.DataFrame) -> pd.DataFrame:
     if records.empty:
         return pd.DataFrame(columns=PICTURE_COLUMNS)
     df = records[records["source"].isin(PICTURE_SOURCES)]
-    df = df[
-        [
-            "contact_id",
-            "record_id",
-            "source",
-            "source_file",
-            "source_key",
-            "company",
-            "title",
-            "observed_at",
-        ]
-    ].copy()
+    read = [c for c in PICTURE_COLUMNS if c not in ("company_key", "seen_at")]
+    df = df[[*read, "observed_at"]].copy()
     df["company"] = [_text(v) for v in df["company"]]
     df["title"] = [_text(v) for v in df["title"]]
     df = df[df["company"].notna() | df["title"].notna()]
