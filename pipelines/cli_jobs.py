@@ -9,21 +9,14 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-import duckdb
-import pandas as pd
-
-from pipelines.cli_support import (
-    CliError,
-    add_warehouse_options,
-    emit,
-    open_warehouse,
-    query_frame,
-)
+from pipelines.cli_output import emit
+from pipelines.cli_support import CliError, add_reading_options, fetch, open_warehouse
+from pipelines.settings import Settings
 
 CHANGES_SQL = """
     select c.display_name as name, j.old_company, j.new_company, j.old_title, j.new_title,
            j.seen_before_at::date as seen_before, j.seen_after_at::date as seen_after,
-           j.kind, c.tie_strength, c.last_contact_at,
+           j.kind, round(c.tie_strength, 2) as tie_strength, c.last_contact_at,
            coalesce(c.emails[1], c.linkedin_url, c.phones[1]) as reach, j.evidence, j.contact_id
     from job_changes j join contacts c using (contact_id)
     where $since is null or j.seen_after_at >= $since
@@ -34,7 +27,7 @@ CONTACT_COLUMNS = """contact_id, display_name, company, title, org_domain, email
     phones, tie_strength, last_contact_at, last_contact_channel"""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add `changes` and `at` to the `ties` command line."""
     c = subparsers.add_parser(
         "changes",
@@ -45,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     c.add_argument("--since", metavar="DATE", help="only changes seen after DATE (YYYY-MM-DD)")
     c.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (50)")
-    add_warehouse_options(c)
+    add_reading_options(c, settings)
     c.set_defaults(handler=_changes)
 
     a = subparsers.add_parser(
@@ -56,12 +49,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "from the title, then tie strength. Those who left are listed after, as alumni.",
     )
     a.add_argument("company", help="a company name or domain")
-    add_warehouse_options(a)
+    add_reading_options(a, settings)
     a.set_defaults(handler=_at)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    return query_frame(con, sql, params, "job tables")
+def _fetch(con, sql: str, params: dict | None = None):
+    try:
+        return fetch(con, sql, params)
+    except CliError as exc:
+        raise CliError(
+            f"this snapshot has no job tables ({exc}); run `ties import` again"
+        ) from None
 
 
 def _changes(args) -> int:
@@ -73,38 +71,45 @@ def _changes(args) -> int:
             raise CliError(f"--since {args.since!r}: give a date as YYYY-MM-DD") from None
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    con = open_warehouse(args.warehouse, args.as_of)
-    frame = _frame(con, CHANGES_SQL, {"since": since, "limit": args.limit})
+    con = open_warehouse(args.settings, args.as_of)
+    columns, rows = _fetch(con, CHANGES_SQL, {"since": since, "limit": args.limit})
     if args.format == "table":
-        frame = frame.drop(columns=["evidence", "contact_id"]).fillna("")
-        frame["tie_strength"] = pd.to_numeric(frame["tie_strength"]).round(2)
-    emit(frame, args.format, title=f"Job changes ({len(frame)}), strongest ties first")
+        keep = [i for i, c in enumerate(columns) if c not in ("evidence", "contact_id")]
+        columns = [columns[i] for i in keep]
+        rows = [[row[i] for i in keep] for row in rows]
+    emit(columns, rows, args.format, title=f"Job changes ({len(rows)}), strongest ties first")
     return 0
 
 
 def _at(args) -> int:
+    import pandas as pd
+
     from transforms.companies import people_at, query_keys
 
     if not query_keys(args.company):
         raise CliError(f"{args.company!r} names no company")
-    con = open_warehouse(args.warehouse, args.as_of)
-    contacts = _frame(con, f"select {CONTACT_COLUMNS} from contacts")
-    positions = _frame(con, "select contact_id, company, title, seen_at from positions")
-    changes = _frame(
-        con,
-        "select contact_id, old_company, new_company, old_title, seen_after_at from job_changes",
+    con = open_warehouse(args.settings, args.as_of)
+
+    def frame(sql: str) -> pd.DataFrame:
+        columns, rows = _fetch(con, sql)
+        return pd.DataFrame(rows, columns=columns)
+
+    people = people_at(
+        args.company,
+        frame(f"select {CONTACT_COLUMNS} from contacts"),
+        frame("select contact_id, company, title, seen_at from positions"),
+        frame(
+            "select contact_id, old_company, new_company, old_title, seen_after_at from job_changes"
+        ),
     )
-    people = people_at(args.company, contacts, positions, changes)
     if args.format == "table":
         people = people.drop(columns=["contact_id"])
         people["tie_strength"] = pd.to_numeric(people["tie_strength"]).round(2)
-        people["last_contact_at"] = pd.to_datetime(people["last_contact_at"], utc=True).dt.strftime(
-            "%Y-%m-%d"
-        )
-        people = people.fillna("")
     here = int((people["still_there"] != "left").sum()) if len(people) else 0
+    rows = [[None if pd.isna(v) else v for v in row] for row in people.itertuples(index=False)]
     emit(
-        people,
+        list(people.columns),
+        rows,
         args.format,
         title=f"At {args.company}: {here} there, {len(people) - here} alumni "
         "(hiring power, then tie strength)",

@@ -19,12 +19,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.journal import HEADER, KINDS, parse_when
-from pipelines.cli_support import CliError
-from pipelines.settings import load_settings
+from pipelines.cli_support import CliError, add_warehouse_option
+from pipelines.settings import Settings
+
+# connectors.journal.KINDS, spelled here so that `ties --help` does not import pandas.
+KINDS = ("in_person", "call", "message")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add `log` to the `ties` command line."""
     p = subparsers.add_parser(
         "log",
@@ -42,9 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--on", metavar="DATE", help="YYYY-MM-DD or an ISO time (default: today, UTC)")
     p.add_argument("--kind", choices=KINDS, default="in_person", help="in_person (default)")
-    p.add_argument(
-        "--warehouse", help="warehouse directory (default: $TIES_WAREHOUSE, else ./ties-warehouse)"
-    )
+    add_warehouse_option(p, settings)
     p.set_defaults(handler=_log)
 
 
@@ -86,7 +86,9 @@ def _choose(who: str, found: list[tuple]) -> tuple:
 
 
 def _log(args) -> int:
-    settings = load_settings(warehouse=args.warehouse)
+    from connectors.journal import HEADER, parse_when
+
+    settings = args.settings
     try:
         when = parse_when(args.on) if args.on else datetime.now(UTC)
     except ValueError:

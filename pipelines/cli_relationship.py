@@ -7,49 +7,23 @@ snapshot; these commands only read them, so they are as of that run.
 from __future__ import annotations
 
 import argparse
-import json
 
-import duckdb
-import pandas as pd
-
+from pipelines.cli_output import emit, plain, records, to_json
 from pipelines.cli_support import (
     CliError,
-    add_warehouse_options,
-    emit,
+    add_reading_options,
+    ambiguous,
+    fetch,
     open_warehouse,
-    query_frame,
+    pick_one,
 )
-from transforms.relationship import WEIGHTS
+from pipelines.settings import Settings
+from report.queries import FOLLOW_UPS_SQL, OWED_SQL, RECONNECT_SQL
 
 RECENT_INTERACTIONS = 10
 
-_REACH = "coalesce(c.emails[1], c.linkedin_url, c.phones[1]) as reach"
 
-RECONNECT_SQL = f"""
-    select c.reconnect_rank as rank, c.display_name as name, c.company, c.last_contact_at,
-           c.last_contact_channel as last_channel,
-           round(c.days_since_last_contact)::bigint as days_quiet, c.usual_gap_days,
-           c.reconnect_after_days, c.tie_strength_at_last_contact as at_stake,
-           c.tie_strength, c.n_two_way_conversations as two_way_conversations,
-           {_REACH}, c.contact_id
-    from contacts c where c.reconnect_due
-    order by c.reconnect_rank limit $limit"""
-
-OWED_SQL = f"""
-    select c.display_name as name, o.days_waiting, o.occurred_at as since, o.channel,
-           o.n_waiting as messages, o.started_by, c.tie_class, {_REACH}, o.contact_id,
-           o.interaction_id
-    from owed_replies o join contacts c using (contact_id)
-    order by o.days_waiting desc, name, o.interaction_id limit $limit"""
-
-FOLLOW_UPS_SQL = f"""
-    select c.display_name as name, f.reason, f.days_since, f.since, f.channel,
-           f.subject as met_at, c.company, {_REACH}, f.contact_id
-    from follow_ups f join contacts c using (contact_id)
-    order by f.days_since, name, f.reason limit $limit"""
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add reconnect, owed, follow-ups and show to the `ties` command line."""
     lists = [
         (
@@ -84,12 +58,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, help_, description, limit, limit_help, handler in lists:
         parser = subparsers.add_parser(name, help=help_, description=description)
         parser.add_argument("--limit", type=int, default=limit, metavar="N", help=limit_help)
-        add_warehouse_options(parser)
+        add_reading_options(parser, settings)
         parser.set_defaults(handler=handler)
 
     s = subparsers.add_parser(
         "show",
         help="One person: golden record with provenance, tie components, recent interactions.",
+        description="One person's golden record (which source each value came from), "
+        "their tie strength with its components and weights, and their recent "
+        "interactions. A name several people share lists them instead (exit status 2).",
     )
     s.add_argument("person", help="contact_id, e-mail, LinkedIn URL or part of the name")
     s.add_argument(
@@ -99,33 +76,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"show the N most recent interactions ({RECENT_INTERACTIONS})",
     )
-    add_warehouse_options(s)
+    add_reading_options(s, settings)
     s.set_defaults(handler=_show)
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> pd.DataFrame:
-    return query_frame(con, sql, params, "relationship lists")
-
-
-def _for_terminal(frame: pd.DataFrame) -> pd.DataFrame:
-    """Timestamps as UTC minutes and floats rounded, for a table that fits a terminal."""
-    out = frame.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M").fillna("")
-        elif pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(2)
-    return out.fillna("")
+def _frame(con, sql: str, params: dict | None = None) -> list[dict]:
+    """The rows of a relationship query as dicts (a snapshot from before the lists: one line)."""
+    try:
+        return records(*fetch(con, sql, params))
+    except CliError as exc:
+        raise CliError(
+            f"this snapshot has no relationship lists ({exc}); run `ties import` again"
+        ) from None
 
 
 def _list(args, sql: str, title: str) -> int:
     if args.limit < 1:
         raise CliError("--limit must be at least 1")
-    con = open_warehouse(args.warehouse, args.as_of)
-    frame = _frame(con, sql, {"limit": args.limit})
-    if args.format == "table":
-        frame = _for_terminal(frame)
-    emit(frame, args.format, title=f"{title} ({len(frame)})")
+    con = open_warehouse(args.settings, args.as_of)
+    try:
+        columns, rows = fetch(con, sql, {"limit": args.limit})
+    except CliError as exc:
+        raise CliError(
+            f"this snapshot has no relationship lists ({exc}); run `ties import` again"
+        ) from None
+    emit(columns, rows, args.format, title=f"{title} ({len(rows)})")
     return 0
 
 
@@ -144,25 +119,15 @@ def _follow_ups(args) -> int:
 # -- ties show ---------------------------------------------------------------------------
 
 
-def _jsonable(value):
-    if value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.tz_convert("UTC").isoformat()
-    if hasattr(value, "tolist"):
-        return _jsonable(value.tolist())
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return value
+# Channels that are an exchange; the others (a connection, an invitation) are events
+# of the relationship, shown apart and weighed as such (transforms/relationship.py).
+MESSAGE_CHANNELS = ("email", "linkedin_message")
+EVENT_CHANNELS = ("linkedin_connection", "linkedin_invitation")
 
 
-def _person(con: duckdb.DuckDBPyConnection, contact_id: str, n_recent: int) -> dict:
+def _person(con, contact_id: str, n_recent: int, settings: Settings) -> dict:
     p = {"c": contact_id}
-    contact = _frame(con, "select * from contacts where contact_id = $c", p).iloc[0]
+    record = _frame(con, "select * from contacts where contact_id = $c", p)[0]
     provenance = _frame(
         con,
         """select p.key as field, r.record_id, r.source, r.source_key, r.source_file, r.locator
@@ -190,44 +155,40 @@ def _person(con: duckdb.DuckDBPyConnection, contact_id: str, n_recent: int) -> d
     )
     owed = _frame(con, "select * from owed_replies where contact_id = $c", p)
     follow_ups = _frame(con, "select * from follow_ups where contact_id = $c", p)
-    record = {k: _jsonable(v) for k, v in contact.items()}
-    fields = []
-    for row in provenance.itertuples():
-        fields.append(
-            {
-                "field": row.field,
-                "value": record.get(row.field),
-                "record_id": row.record_id,
-                "source": row.source,
-                "source_key": row.source_key,
-                "locator": row.locator,
-            }
-        )
+    record = plain(record)
+    fields = [
+        {
+            "field": row["field"],
+            "value": record.get(row["field"]),
+            "record_id": row["record_id"],
+            "source": row["source"],
+            "source_key": row["source_key"],
+            "locator": row["locator"],
+        }
+        for row in provenance
+    ]
+    # The weights of the configuration, which the import applied too.
+    weights = settings.relationship_policy().weights
     tie = {
         "class": record.get("tie_class"),
         "strength": record.get("tie_strength"),
         "strength_at_last_contact": record.get("tie_strength_at_last_contact"),
-        "components": {k: record.get(f"tie_{k}") for k in WEIGHTS},
-        "weights": dict(WEIGHTS),
+        "components": {k: record.get(f"tie_{k}") for k in weights},
+        "weights": dict(weights),
     }
     return {
         "contact": record,
         "provenance": fields,
-        "email_sources": {
-            r.email: _jsonable(r.sources) for r in email_sources.itertuples(index=False)
-        },
+        "email_sources": {r["email"]: list(r["sources"]) for r in email_sources},
         "tie": tie,
-        "recent_interactions": _records(recent),
-        "owed_replies": _records(owed),
-        "follow_ups": _records(follow_ups),
+        "recent_interactions": plain(recent),
+        "owed_replies": plain(owed),
+        "follow_ups": plain(follow_ups),
     }
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _jsonable(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
 def _when(value: str | None) -> str:
+    """An ISO timestamp of plain() in the table format of cli_output."""
     return value.replace("T", " ")[:16] if value else "-"
 
 
@@ -269,21 +230,31 @@ def _show_text(x: dict) -> list[str]:
         lines.append("  no interactions yet (tie class: none)")
         return lines
     days = c.get("days_since_last_contact")
+    n_msg_in = sum(c.get(f"n_{ch}_inbound") or 0 for ch in MESSAGE_CHANNELS)
+    n_msg_out = sum(c.get(f"n_{ch}_outbound") or 0 for ch in MESSAGE_CHANNELS)
     lines += [
         f"  {'first contact':<17} {_when(c['first_contact_at'])}",
         f"  {'last contact':<17} {_when(c['last_contact_at'])}  {c['last_contact_channel']} "
         f"{c['last_contact_direction']}" + (f", {days:.0f} days ago" if days is not None else ""),
         f"  {'last from them':<17} {_when(c['last_inbound_at'])}",
         f"  {'last from you':<17} {_when(c['last_outbound_at'])}",
-        f"  {'interactions':<17} {c['n_interactions']} ({c['n_inbound']} in, "
-        f"{c['n_outbound']} out); last 12 months {c['n_interactions_12m']}",
+        f"  {'messages':<17} {n_msg_in + n_msg_out} ({n_msg_in} in, {n_msg_out} out); "
+        f"all interactions in the last 12 months {c['n_interactions_12m']}",
     ]
     per_channel = []
-    for ch in ("email", "linkedin_message", "linkedin_connection", "linkedin_invitation"):
+    for ch in MESSAGE_CHANNELS:
         n_in, n_out = c.get(f"n_{ch}_inbound") or 0, c.get(f"n_{ch}_outbound") or 0
         if n_in or n_out:
             per_channel.append(f"{ch} {n_in} in / {n_out} out")
-    lines.append(f"  {'by channel':<17} {'; '.join(per_channel)}")
+    if per_channel:
+        lines.append(f"  {'by channel':<17} {'; '.join(per_channel)}")
+    events = []
+    for ch, label in (("linkedin_connection", "connected"), ("linkedin_invitation", "invited")):
+        n = (c.get(f"n_{ch}_inbound") or 0) + (c.get(f"n_{ch}_outbound") or 0)
+        if n:
+            events.append(f"{label} on LinkedIn" + (f" ({n} times)" if n > 1 else ""))
+    if events:
+        lines.append(f"  {'relationship':<17} {'; '.join(events)} (events, not exchanges)")
     if c.get("n_conversations"):
         lines.append(
             f"  {'conversations':<17} {c['n_conversations']}, "
@@ -334,66 +305,40 @@ def _show_text(x: dict) -> list[str]:
             if i["reply_latency_hours"] is not None
             else ""
         )
+        what = "event" if i["channel"] in EVENT_CHANNELS else i["direction"]
         about = f"  {i['subject']}" if i.get("subject") else ""  # a meeting, a log note
-        lines.append(
-            f"    {_when(i['occurred_at'])}  {i['channel']:<20} {i['direction']:<9}{reply}{about}"
-        )
+        lines.append(f"    {_when(i['occurred_at'])}  {i['channel']:<20} {what:<9}{reply}{about}")
     return lines
 
 
-def _show_csv_rows(x: dict) -> list[dict]:
+def _show_csv_rows(x: dict) -> list[tuple]:
+    """contact_id, section, key, value: plain cells (a list is ``a; b``), never JSON."""
     cid = x["contact"]["contact_id"]
-    rows = [
-        {"contact_id": cid, "section": "contact", "key": k, "value": json.dumps(v)}
-        for k, v in x["contact"].items()
-    ]
+    rows = [(cid, "contact", k, v) for k, v in x["contact"].items()]
     rows += [
-        {
-            "contact_id": cid,
-            "section": "provenance",
-            "key": p["field"],
-            "value": f"{p['source']}:{p['source_key']} ({p['record_id']})",
-        }
+        (cid, "provenance", p["field"], f"{p['source']}:{p['source_key']} ({p['record_id']})")
         for p in x["provenance"]
     ]
+    rows += [(cid, "tie", f"weight_{k}", v) for k, v in x["tie"]["weights"].items()]
     rows += [
-        {"contact_id": cid, "section": "interaction", "key": i["occurred_at"], "value": v}
+        (cid, "interaction", i["occurred_at"], f"{i['channel']} {i['direction']}")
         for i in x["recent_interactions"]
-        for v in [f"{i['channel']} {i['direction']}"]
     ]
-    rows += [
-        {"contact_id": cid, "section": "owed_reply", "key": o["occurred_at"], "value": o["channel"]}
-        for o in x["owed_replies"]
-    ]
-    rows += [
-        {"contact_id": cid, "section": "follow_up", "key": f["since"], "value": f["reason"]}
-        for f in x["follow_ups"]
-    ]
+    rows += [(cid, "owed_reply", o["occurred_at"], o["channel"]) for o in x["owed_replies"]]
+    rows += [(cid, "follow_up", f["since"], f["reason"]) for f in x["follow_ups"]]
     return rows
 
 
 def _show(args) -> int:
-    from warehouse.explain import find_contacts
-
-    con = open_warehouse(args.warehouse, args.as_of)
-    found = find_contacts(con, args.person)
-    if not found:
-        raise CliError(f"no contact matches {args.person!r}")
-    if len(found) > 1 and args.format == "table":
-        names = con.execute(
-            "select contact_id, display_name, company from contacts"
-            " where list_contains($ids, contact_id) order by display_name, contact_id",
-            {"ids": found},
-        ).fetchall()
-        print(f"{len(found)} contacts match {args.person!r}; name one by its id:")
-        for cid, name, company in names:
-            print(f"  {cid}  {name}" + (f"  ({company})" if company else ""))
-        return 0
-    people = [_person(con, cid, max(args.interactions, 0)) for cid in found]
+    con = open_warehouse(args.settings, args.as_of)
+    found = pick_one(con, args.person)
+    if len(found) > 1:
+        raise ambiguous(con, args.person, found)
+    person = _person(con, found[0], max(args.interactions, 0), args.settings)
     if args.format == "json":
-        print(json.dumps(people, indent=2, ensure_ascii=False))
+        print(to_json(person))
     elif args.format == "csv":
-        emit(pd.DataFrame([r for x in people for r in _show_csv_rows(x)]), "csv")
+        emit(["contact_id", "section", "key", "value"], _show_csv_rows(person), "csv")
     else:
-        print("\n".join(_show_text(people[0])))
+        print("\n".join(_show_text(person)))
     return 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.cli_support import CliError
-from pipelines.settings import load_settings
+from pipelines.cli_support import CliError, add_warehouse_option
+from pipelines.settings import Settings
 
 DEFAULT_OUT = "ties-report.html"
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     p = subparsers.add_parser(
         "report",
         help="Write a self-contained HTML report: charts, reconnect list, data quality.",
@@ -21,9 +21,7 @@ def register(subparsers) -> None:
             "due a reconnect, and the data quality of the last import."
         ),
     )
-    p.add_argument(
-        "--warehouse", help="warehouse directory (default: $TIES_WAREHOUSE, else ./ties-warehouse)"
-    )
+    add_warehouse_option(p, settings)
     p.add_argument("--as-of", metavar="RUN_ID", help="report on an older snapshot")
     p.add_argument(
         "--out",
@@ -35,10 +33,10 @@ def register(subparsers) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from pipelines.report import write_report
+    from report import write_report
     from warehouse.read import NoSnapshot
 
-    settings = load_settings(warehouse=args.warehouse)
+    settings = args.settings
     out = Path(args.out).expanduser()
     if out.is_dir():
         raise CliError(f"{out}: is a folder; name the HTML file to write")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from pipelines.settings import load_settings
+from pipelines.settings import Settings
 
 
-def register(subparsers) -> None:
+def register(subparsers, settings: Settings) -> None:
     p = subparsers.add_parser(
         "verify",
         help="Check every snapshot against its manifest (rows, checksums) and the state files.",
@@ -19,9 +19,7 @@ def register(subparsers) -> None:
             "one, and rebuild state/inputs.json from the cached extracts."
         ),
     )
-    p.add_argument(
-        "--warehouse", help="warehouse directory (default: $TIES_WAREHOUSE, else ./ties-warehouse)"
-    )
+    p.add_argument("--warehouse", help=f"warehouse directory (default: {settings.warehouse})")
     p.add_argument("--repair", action="store_true", help="fix what can be fixed (see above)")
     p.set_defaults(handler=run_verify)
 
@@ -44,7 +42,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from warehouse.lock import warehouse_lock
     from warehouse.verify import repair_command, repair_warehouse, verify_warehouse
 
-    settings = load_settings(warehouse=args.warehouse)
+    settings = args.settings
     warehouse = settings.warehouse.resolve()
     if args.repair:
         with warehouse_lock(warehouse, settings.lock_wait_seconds):

@@ -23,7 +23,7 @@ from pipelines import steps
 from pipelines.importing import CommitJob, commit_run, run_import
 from pipelines.progress import current as current_progress
 from pipelines.progress import input_size
-from pipelines.settings import Settings, load_settings
+from pipelines.settings import Settings, load_settings, resolved_settings
 from pipelines.summary import planned_you, summary_markdown
 
 
@@ -80,7 +80,10 @@ def _run(
     me: list[str] | None,
     mode: str,
 ) -> dict:
-    settings = load_settings(warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ()))
+    # A `ties` command passes the settings it resolved; a worker's flow run loads its own.
+    settings = resolved_settings() or load_settings(
+        warehouse=warehouse, me=tuple(me or ()), inputs=tuple(inputs or ())
+    )
     summary = run_import(
         settings, mode, flow=flow_name, extract_all=_extract_on_tasks, commit=commit_task
     )
@@ -132,7 +135,7 @@ def _task_runner():
     """Chosen when this module is imported, so deployments honour the config file and
     TIES_TASK_RUNNER / TIES_DASK_ADDRESS too; the CLI may override per run."""
     try:
-        return task_runner_for(load_settings())
+        return task_runner_for(resolved_settings() or load_settings())
     except Exception:  # a broken config is reported when the flow runs, not at import
         return ThreadPoolTaskRunner(max_workers=max(2, os.cpu_count() or 2))
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 
-from transforms.relationship import RelationshipPolicy
+from transforms.relationship_policy import RelationshipPolicy
 from warehouse.layout import Layout
 
 # DESIGN.md said ./warehouse; in the project checkout that is the `warehouse` Python
@@ -58,10 +60,30 @@ class Settings:
     # [relationships] table: RelationshipPolicy fields, checked when loaded
     relationships: tuple[tuple[str, object], ...] = ()
     config_file: Path | None = field(default=None, compare=False)
+    # Where `warehouse` came from: "default", "config", "env" or "flag" (for help texts
+    # and for the demo fallback of the reading commands).
+    warehouse_from: str = field(default="default", compare=False)
 
     def relationship_policy(self) -> RelationshipPolicy:
         """The relationship thresholds: module defaults with the [relationships] table."""
         return RelationshipPolicy.from_mapping(dict(self.relationships))
+
+    def with_flags(self, *, me: tuple[str, ...] = (), **flags) -> Settings:
+        """These settings with a command line's flags applied (flags left unset keep them).
+
+        ``--me`` adds to the configured addresses rather than replacing them: the user's
+        addresses are a set that every source may add to.
+        """
+        values = {k: v for k, v in flags.items() if v not in (None, (), [])}
+        try:
+            coerced = {k: _coerce(k, v) for k, v in values.items()}
+            if me:
+                coerced["me"] = tuple(dict.fromkeys(self.me + _coerce("me", me)))
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid setting: {exc}") from None
+        if "warehouse" in coerced:
+            coerced["warehouse_from"] = "flag"
+        return replace(self, **coerced)
 
     def overrides_file(self) -> Path | None:
         """The overrides file to apply, if any."""
@@ -118,8 +140,9 @@ def _coerce(name: str, value):
 
 def load_settings(**overrides) -> Settings:
     """Settings from defaults, the config file, TIES_* variables, then ``overrides``."""
-    known = {f.name for f in fields(Settings)} - {"config_file"}
+    known = {f.name for f in fields(Settings)} - {"config_file", "warehouse_from"}
     values: dict = {}
+    origin = "default"
     path = _config_path()
     if path is not None:
         try:
@@ -132,13 +155,41 @@ def load_settings(**overrides) -> Settings:
                 f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(known)}"
             )
         values.update(data)
+        if "warehouse" in data:
+            origin = "config"
     for name in known - {"relationships"}:  # a table: config file only
         env = os.environ.get(f"TIES_{name.upper()}")
         if env:
             values[name] = env
-    values.update({k: v for k, v in overrides.items() if v not in (None, (), [])})
+            if name == "warehouse":
+                origin = "env"
+    given = {k: v for k, v in overrides.items() if v not in (None, (), [])}
+    values.update(given)
+    if "warehouse" in given:
+        origin = "flag"
     try:
         coerced = {k: _coerce(k, v) for k, v in values.items()}
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid setting: {exc}") from None
-    return Settings(config_file=path, **coerced)
+    return Settings(config_file=path, warehouse_from=origin, **coerced)
+
+
+# The settings a command resolved, for the flows it runs in this process (see
+# use_settings): a flow run started by a worker has none and loads its own.
+_resolved: Settings | None = None
+
+
+@contextmanager
+def use_settings(settings: Settings) -> Iterator[None]:
+    """Make ``settings`` the ones flows of this process run with, instead of loading them."""
+    global _resolved
+    previous, _resolved = _resolved, settings
+    try:
+        yield
+    finally:
+        _resolved = previous
+
+
+def resolved_settings() -> Settings | None:
+    """The settings of the command running this flow, if a command started it."""
+    return _resolved

@@ -25,7 +25,10 @@ def you_line(you: dict | None, has_mail: bool = True) -> str | None:
         return None
     ids, source = you["identifiers"], you["source"]
     if source == "given":
-        return f"you:          {_identifiers(ids)} given (--me or config)"
+        line = f"you:          {_identifiers(ids)} given (--me or config)"
+        if you.get("linkedin"):
+            line += f" + {_identifiers(you['linkedin'])} from the LinkedIn export"
+        return line
     if source == "linkedin":
         line = f"you:          {_identifiers(ids)} from the LinkedIn export"
         if you.get("inferred"):
@@ -49,8 +52,14 @@ def summary_lines(summary: dict) -> list[str]:
         f"inputs:       {c['inputs']} files; items read {c['items_read']} = accepted "
         f"{c['items_accepted']} + skipped {c['items_skipped']} + rejected "
         f"{c['items_rejected']}",
-        f"rejects:      {c['rejects']}",
     ]
+    # The rejects table has one row per rejected item, a whole unreadable file included:
+    # the same number as "rejected" above.
+    unread = sum(1 for row in summary["inputs"] if row.get("error"))
+    lines.append(
+        f"rejects:      {c['rejects']}"
+        + (f" ({unread} whole file(s) not read, listed below)" if unread else "")
+    )
     has_mail = any(row["connector"] == "mail" for row in summary["inputs"])
     if line := you_line(summary.get("you"), has_mail):
         lines.append(line)
@@ -66,6 +75,8 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"merged:       {c['merged_ids']} earlier contact ids now point elsewhere")
     for err in summary["errors"]:
         lines.append(f"not imported: {err}")
+    for warning in summary.get("warnings", []):
+        lines.append(f"warning:      {warning}")
     return lines
 
 

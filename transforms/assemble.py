@@ -232,7 +232,13 @@ def resolve_people(
     """
     resolution = resolve(records, overrides)
     clusters, named = attach_name_only(resolution.clusters(), records)
-    ids = assign_contact_ids(clusters, previous.contact_of, previous.created_run, run_id)
+    ids = assign_contact_ids(
+        clusters,
+        previous.contact_of,
+        previous.created_run,
+        run_id,
+        retired_ids=previous.contact_id_map["old_contact_id"].dropna().tolist(),
+    )
     records = records.assign(
         contact_id=records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
     )
@@ -311,20 +317,27 @@ def contact_id_map_rows(
 
 
 def inputs_rows(run_id: str, outcomes: Sequence[InputOutcome]) -> list[dict]:
-    """One row per input: what was read, accepted, skipped and rejected, or why it failed."""
+    """One row per input: what was read, accepted, skipped and rejected, or why it failed.
+
+    One definition of a reject everywhere (this table, the rejects table, the run
+    summary, the report): a file nobody could read is one item read and rejected, the
+    file itself, next to its row in rejects; so sum(items_rejected) is the number of
+    rejects rows and read = accepted + skipped + rejected holds per file.
+    """
     rows = []
     for o in outcomes:
         e = o.extract
+        unread = 1 if e is None and o.error is not None else 0
         rows.append(
             {
                 "run_id": run_id,
                 "source_file": o.source_file,
                 "connector": o.connector,
                 "fingerprint": o.fingerprint,
-                "items_read": e.items_read if e else 0,
+                "items_read": e.items_read if e else unread,
                 "items_accepted": e.items_accepted if e else 0,
                 "items_skipped": e.items_skipped if e else 0,
-                "items_rejected": e.items_rejected if e else 0,
+                "items_rejected": e.items_rejected if e else unread,
                 "skip_reasons": list((e.skip_reasons if e else {}).items()),
                 "from_cache": o.from_cache,
                 "error": o.error,

@@ -7,9 +7,13 @@ contact_id_map), so an explanation is exactly what the analysts can query too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
-import pandas as pd
+# Finding a contact (`ties show`) needs no pandas; explaining one returns frames, which
+# DuckDB builds (importing pandas itself) when asked.
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 
 @dataclass

@@ -11,12 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from warehouse import schema
 from warehouse.layout import Layout, table_file
 from warehouse.snapshot import current_snapshot
 
@@ -47,6 +45,10 @@ def snapshot_dir(warehouse: Path, as_of: str | None = None) -> Path:
     return path
 
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
 def read_table(warehouse: Path, name: str, as_of: str | None = None) -> pa.Table:
     """One table of the current snapshot, or of run ``as_of``."""
     return read_snapshot_table(snapshot_dir(warehouse, as_of), name)
@@ -54,6 +56,8 @@ def read_table(warehouse: Path, name: str, as_of: str | None = None) -> pa.Table
 
 def read_snapshot_table(snapshot: Path, name: str, columns: list[str] | None = None) -> pa.Table:
     """One table of the snapshot directory ``snapshot`` (the one reader of snapshot files)."""
+    import pyarrow.parquet as pq
+
     return pq.read_table(table_file(snapshot, name), columns=columns)
 
 
@@ -88,9 +92,11 @@ def connect(
             "allow_community_extensions": False,
         },
     )
-    for name in schema.WAREHOUSE_TABLES:
-        path = table_file(directory, name)
-        if path.exists():
+    # A view per table file of the snapshot (its tables are schema.WAREHOUSE_TABLES),
+    # found by listing it: `ties query` then starts without pyarrow and the schemas.
+    for path in sorted(directory.glob("*.parquet")):
+        name = path.stem
+        if name.isidentifier():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quoted(str(path))})")
     folders = [str(directory) + "/"]
     files: list[str] = []

@@ -12,13 +12,16 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from warehouse import schema
+from warehouse.faults import write_failure
 from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
-from warehouse.private import private_warehouse
+from warehouse.private import private_dir, private_warehouse
+
+# pyarrow and the schemas load where a snapshot is written or checked: finding and
+# listing snapshots (every `ties query`) stays free of them.
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _fsync_dir(path: Path) -> None:
@@ -31,6 +34,8 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_table(table: pa.Table, path: Path) -> str:
     """Write, fsync and make owner-only; returns the file's sha256 for the manifest."""
+    import pyarrow.parquet as pq
+
     pq.write_table(table, path, compression="zstd")
     with open(path, "rb+") as f:
         os.fsync(f.fileno())
@@ -48,6 +53,8 @@ def file_sha256(path: Path) -> str:
 
 def conform(table: pa.Table | list[dict], arrow_schema: pa.Schema) -> pa.Table:
     """The table with exactly the schema's columns first (extra columns kept after)."""
+    import pyarrow as pa
+
     if isinstance(table, list):
         return pa.Table.from_pylist(table, schema=arrow_schema)
     columns, fields = [], []
@@ -84,13 +91,16 @@ def commit_snapshot(
     Returns:
         The new snapshot's directory.
     """
+    from warehouse import schema
+
     missing = set(schema.WAREHOUSE_TABLES) - set(tables)
     if missing:
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
+    tmp = final = None
     try:
         layout = Layout(private_warehouse(warehouse))
-        snapshots = layout.snapshots
+        snapshots = private_dir(layout.snapshots)
         final = layout.snapshot(run_id)
         tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
@@ -115,6 +125,14 @@ def commit_snapshot(
         _fsync_dir(snapshots)
 
         point_current(warehouse, run_id)
+    except OSError as exc:
+        # A full disk or a read-only folder: leave no half snapshot behind, and `current`
+        # where it was (the switch is the last step, so it still names the previous one).
+        committed = current_snapshot(warehouse)
+        for leftover in (tmp, final):
+            if leftover is not None and leftover.exists() and leftover.resolve() != committed:
+                shutil.rmtree(leftover, ignore_errors=True)
+        raise write_failure(warehouse, exc, f"writing snapshot {run_id}") from exc
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)
@@ -163,6 +181,8 @@ def check_schema_version(snapshot: Path) -> int:
     Older versions are fine: a run rebuilds every table from the inputs and reads only
     the stable id columns (record_id, contact_id, created_run_id) of the previous one.
     """
+    from warehouse import schema
+
     try:
         version = json.loads(manifest_file(snapshot).read_text())["schema_version"]
     except (OSError, ValueError, KeyError):

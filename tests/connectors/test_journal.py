@@ -54,3 +54,10 @@ def test_any_hand_edit_is_accepted_or_rejected(tmp_path_factory, rows):
     path.write_text(HEAD + buf.getvalue())
     e = read(path, ReadOptions())
     e.check_accounting()
+
+
+def test_the_cli_offers_the_journal_kinds():
+    from connectors.journal import KINDS
+    from pipelines.cli_log import KINDS as CLI_KINDS
+
+    assert CLI_KINDS == KINDS

@@ -1,14 +1,15 @@
 """The deployments in prefect.yaml, end to end, as the README's scheduling section runs them.
 
-A real `prefect server start` on a free loopback port (its own PREFECT_HOME under
-tmp_path) with its scheduler ON, `prefect work-pool create`, `prefect deploy --all` from
-the checkout; then the server's scheduler must have created the upcoming daily runs of
-`scheduled-import`. The first of them is moved to now, a
+A real Prefect server started by `ties server start` on a free loopback port (its
+state in a warehouse under tmp_path) with its scheduler ON, `prefect work-pool create`,
+`prefect deploy --all` from the checkout; then the server's scheduler must have created
+the upcoming daily runs of `scheduled-import`. The first of them is moved to now, a
 `prefect deployment run backfill/backfill` on the bundled examples is added, and a
-process worker (`--run-once`) started in another directory runs both: the scheduled
-import with its empty parameters filled in from the worker user's config file, the
-backfill with its explicit ones. Checks the deployments, the flow runs' final states and
-the warehouses they wrote, and that a worker stops promptly on SIGTERM.
+process worker (`ties worker -- --run-once`, started as `&` in a script starts it) in
+another directory runs both: the scheduled import with its empty parameters filled in
+from the worker user's config file, the backfill with its explicit ones. Checks the
+deployments, the flow runs' final states and the warehouses they wrote, and that a
+worker started so stops on SIGTERM.
 
 About 40 s on an idle 2-core machine (most of it Prefect's process start-ups), two
 minutes or more under load. Deselect with `pytest -k "not deployments"` (a custom marker
@@ -21,7 +22,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -42,15 +42,16 @@ COMMAND_TIMEOUT = 120
 FLOW_RUN_TIMEOUT = 300
 # The recent-deployments pass of the scheduler runs every 5 s; its main pass every 60 s.
 SCHEDULER_TIMEOUT = 150
+# A liveness bound, not a speed target: the unfixed worker never stops at all.
+SIGTERM_TIMEOUT = 60
 # Loopback only: no proxy of the environment may see the test's requests.
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _ties_exe() -> str:
+    """The checkout's `ties` console script, next to the interpreter running the tests."""
+    return str(Path(sys.executable).parent / "ties")
 
 
 def _prefect_exe() -> str:
@@ -111,7 +112,15 @@ def _stop(proc: subprocess.Popen | None) -> None:
             continue
 
 
-def _start(args: list[str], env: dict, cwd: Path, log: Path) -> subprocess.Popen:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _start(
+    args: list[str], env: dict, cwd: Path, log: Path, background: bool = False
+) -> subprocess.Popen:
+    """Start a process in its own group; ``background``: as `cmd &` in a script starts it,
+    with SIGINT ignored."""
     with log.open("wb") as out:
         return subprocess.Popen(
             args,
@@ -121,6 +130,7 @@ def _start(args: list[str], env: dict, cwd: Path, log: Path) -> subprocess.Popen
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, so _stop reaches children
+            preexec_fn=_ignore_sigint if background else None,
         )
 
 
@@ -141,21 +151,6 @@ def _prefect(*args: str, env: dict, cwd: Path) -> str:
     return output
 
 
-def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"prefect server exited with {server.returncode}:\n{_tail(log)}")
-        try:
-            with _LOCAL.open(f"{url}/health", timeout=5) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"prefect server not healthy after {SERVER_START_TIMEOUT}s:\n{_tail(log)}")
-
-
 def _api(api_url: str, method: str, path: str, body: dict | None = None):
     """One call of the server's REST API (cheaper than a `prefect ... -o json`)."""
     request = urllib.request.Request(
@@ -170,25 +165,36 @@ def _api(api_url: str, method: str, path: str, body: dict | None = None):
 
 @pytest.fixture
 def prefect_server(tmp_path):
-    """A real `prefect server start` on a free loopback port; yields (api_url, env)."""
-    port = _free_port()
-    api_url = f"http://127.0.0.1:{port}/api"
+    """`ties server start` as the README runs it (free port); yields (api_url, env)."""
     env = _env(tmp_path, api_url=None)  # the server itself needs no API URL
-    log = tmp_path / "server.log"
-    server = None
+    server_wh = tmp_path / "server-warehouse"
+    ties = [_ties_exe(), "server"]
+    t0 = time.monotonic()
+    started = subprocess.run(
+        [*ties, "start", "--warehouse", str(server_wh), "--port", "0"],
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=SERVER_START_TIMEOUT + 30,
+    )
+    log = server_wh / "state" / "prefect" / "server.log"
+    assert started.returncode == 0, f"{started.stderr}\n{_tail(log)}"
+    api_url = started.stdout.strip()
+    print(f"ties server start (healthy): {time.monotonic() - t0:.1f}s")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api", api_url), started.stdout
     try:
-        server = _start(
-            [_prefect_exe(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            log=log,
-        )
-        t0 = time.monotonic()
-        _wait_healthy(api_url, server, log)
-        print(f"prefect server healthy: {time.monotonic() - t0:.1f}s")
         yield api_url, _env(tmp_path, api_url)
     finally:
-        _stop(server)
+        stopped = subprocess.run(
+            [*ties, "stop", "--warehouse", str(server_wh)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+        assert stopped.returncode == 0 and "stopped" in stopped.stderr, stopped.stderr
 
 
 def test_deployments_run_from_prefect_yaml(prefect_server, tmp_path):
@@ -293,10 +299,11 @@ def test_deployments_run_from_prefect_yaml(prefect_server, tmp_path):
     worker = None
     try:
         worker = _start(
-            [_prefect_exe(), "worker", "start", "--pool", "ties-process", "--run-once"],
+            [_ties_exe(), "worker", "--", "--run-once"],
             env=env,
             cwd=worker_dir,
             log=worker_log,
+            background=True,
         )
         t0 = time.monotonic()
         try:
@@ -330,6 +337,29 @@ def test_deployments_run_from_prefect_yaml(prefect_server, tmp_path):
     assert pq.read_metadata(contacts).num_rows == truth["people"]
 
     print(f"deployment round trip in {time.monotonic() - started:.1f}s")
+
+    # `ties worker &` of the README, in a script: SIGTERM stops it (a bare
+    # `prefect worker start` started so ignores SIGTERM: its SIGTERM handler sends the
+    # SIGINT the shell told it to ignore).
+    worker_log = tmp_path / "worker-sigterm.log"
+    worker = _start(
+        [_ties_exe(), "worker"], env=env, cwd=worker_dir, log=worker_log, background=True
+    )
+    try:
+        deadline = time.monotonic() + COMMAND_TIMEOUT
+        while "started!" not in _tail(worker_log) and time.monotonic() < deadline:
+            assert worker.poll() is None, _tail(worker_log)
+            time.sleep(0.5)
+        assert "started!" in _tail(worker_log), _tail(worker_log)
+        t0 = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=SIGTERM_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"worker ignored SIGTERM for {SIGTERM_TIMEOUT}s:\n{_tail(worker_log)}")
+        print(f"ties worker stopped {time.monotonic() - t0:.1f}s after SIGTERM")
+    finally:
+        _stop(worker)
 
 
 def _wait_scheduled_runs(api_url: str, deployment_id: str) -> list[dict]:

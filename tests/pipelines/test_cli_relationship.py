@@ -61,7 +61,8 @@ def test_owed(plain_demo_warehouse, capsys):
     assert code == 0 and "Owed replies" in out and "Bill Smith" in out
 
 
-def test_follow_ups(plain_demo_warehouse, capsys):
+def test_follow_ups(plain_demo_warehouse, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for every cell in full
     rows = _json(capsys, "follow-ups", "--warehouse", str(plain_demo_warehouse))
     assert [(r["name"], r["reason"]) for r in rows] == [("Tariq Hussein", "invitation_received")]
     code, out, _ = _run(capsys, "follow-ups", "--warehouse", str(plain_demo_warehouse))
@@ -79,8 +80,8 @@ def test_show_a_person(plain_demo_warehouse, capsys):
     assert "birthday      1979-05-23" in out
     assert "owed reply" in out and "most recent of 19 interactions" in out
 
-    [bill] = _json(capsys, "show", "Bill Smith", "--warehouse", wh, "--interactions", "3")
-    assert bill["contact"]["last_contact_at"] == "2026-10-20T16:41:07+00:00"
+    bill = _json(capsys, "show", "Bill Smith", "--warehouse", wh, "--interactions", "3")
+    assert bill["contact"]["last_contact_at"] == "2026-10-20T16:41:07Z"
     assert bill["tie"]["class"] == "strong"
     assert set(bill["tie"]["components"]) == {"recency", "frequency", "reciprocity", "latency"}
     assert {p["field"]: p["source"] for p in bill["provenance"]} == {
@@ -92,12 +93,18 @@ def test_show_a_person(plain_demo_warehouse, capsys):
     }
     assert bill["email_sources"] == {"bsmith@acme.com": ["mail", "vcard"]}
     assert len(bill["recent_interactions"]) == 3
-    assert bill["recent_interactions"][0]["occurred_at"] == "2026-10-20T16:41:07+00:00"
+    assert bill["recent_interactions"][0]["occurred_at"] == "2026-10-20T16:41:07Z"
     assert len(bill["owed_replies"]) == 1 and bill["follow_ups"] == []
 
     code, out, _ = _run(capsys, "show", "bsmith@acme.com", "--warehouse", wh, "--format", "csv")
     table = list(csv.DictReader(io.StringIO(out)))
     assert code == 0 and {r["section"] for r in table} >= {"contact", "provenance", "interaction"}
+    # Plain cells, never JSON: a list is "a; b", a missing value is empty.
+    cells = {r["key"]: r["value"] for r in table if r["section"] == "contact"}
+    assert cells["emails"] == "bsmith@acme.com"
+    assert cells["sources"] == "linkedin; mail; vcard"
+    assert cells["last_contact_at"] == "2026-10-20T16:41:07Z"
+    assert not any(v.startswith(("[", "{", '"')) for v in cells.values())
 
 
 def test_show_inferred_company_and_no_interactions(plain_demo_warehouse, capsys):
@@ -111,9 +118,12 @@ def test_show_inferred_company_and_no_interactions(plain_demo_warehouse, capsys)
 
 def test_show_namesakes_and_nobody(plain_demo_warehouse, capsys):
     wh = str(plain_demo_warehouse)
-    code, out, _ = _run(capsys, "show", "john smith", "--warehouse", wh)
-    assert code == 0 and out.startswith("2 contacts match") and "Globex" in out
-    assert len(_json(capsys, "show", "john smith", "--warehouse", wh)) == 2
+    # A shared name is not an answer: exit 2, each candidate with company and address.
+    for fmt in ("table", "json", "csv"):
+        code, out, err = _run(capsys, "show", "john smith", "--warehouse", wh, "--format", fmt)
+        assert code == 2 and out == ""
+        assert err.startswith("ties: 2 contacts match") and "Globex" in err
+        assert "(Litware, Inc., jsmith@litwareinc.com)" in err
     code, _, err = _run(capsys, "show", "zzz-nobody", "--warehouse", wh)
     assert code == 2 and "no contact matches" in err
 

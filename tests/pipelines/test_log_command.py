@@ -42,7 +42,8 @@ def test_log_then_import_reaches_contacts_and_follow_ups(tmp_path, capsys):
             where connector = 'journal'"""
     ).fetchall()
     assert journal_input == [(3, 3)]
-    assert main(["follow-ups", "--warehouse", str(wh)]) == 0
+    capsys.readouterr()
+    assert main(["follow-ups", "--warehouse", str(wh), "--format", "json"]) == 0
     assert "Coffee with Priya at PyCon" in capsys.readouterr().out
 
 

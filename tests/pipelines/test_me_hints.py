@@ -133,21 +133,29 @@ def test_without_a_linkedin_export_mail_infers_the_owner_as_before(tmp_path):
     assert plan.inputs[0].extract_key == extract_key(box, "mail", fingerprint(box), ReadOptions())
 
 
-def test_me_always_wins_over_the_linkedin_addresses(tmp_path):
+def test_me_adds_to_the_linkedin_addresses(tmp_path):
+    """--me (say the work address) adds to what the export names; it never replaces it."""
     inputs = write_inputs(tmp_path / "in")
-    other = "someone@else.example"
+    work = "ada@work.example"
     plan = steps.plan_inputs([str(p) for p in inputs], tmp_path / "wh", False,
-                             ReadOptions(me=frozenset({other})))  # fmt: skip
-    assert plan.me_hints == ()
-    assert all(p.me_hints == () for p in plan.inputs)
+                             ReadOptions(me=frozenset({work})))  # fmt: skip
+    assert plan.me_hints == (ME,)
     for p in plan.inputs:
-        options = ReadOptions(me=frozenset({other}))
+        options = ReadOptions(me=frozenset({work, ME}))
         assert p.extract_key == extract_key(Path(p.path), p.connector, p.fingerprint, options)
-    summary = build_plain(inputs, tmp_path / "wh", me=(other,))
-    # --me names someone else: the export's address is not taken, so Ada is a contact.
-    assert mail_directions(tmp_path / "wh")[ME] == ["inbound", "inbound"]
-    assert ME in contact_emails(tmp_path / "wh")
-    assert summary["you"]["source"] == "given"
+    summary = build_plain(inputs, tmp_path / "wh", me=(work,))
+    # The export's address is still the user's: her mail is outbound, she is no contact.
+    assert mail_directions(tmp_path / "wh") == {
+        BRAM: ["inbound", "inbound", "outbound"],
+        CY: ["outbound"],
+    }
+    assert ME not in contact_emails(tmp_path / "wh") and work not in contact_emails(tmp_path / "wh")
+    assert summary["me"] == sorted([ME, work])
+    assert summary["you"] == {"source": "given", "identifiers": [work], "linkedin": [ME]}
+    assert (
+        "you:          1 address given (--me or config) + 1 address from the LinkedIn export"
+        in summary_lines(summary)
+    )
 
 
 def test_hints_are_sorted_and_the_same_whatever_the_order_of_inputs(tmp_path):

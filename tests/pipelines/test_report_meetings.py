@@ -1,6 +1,7 @@
 """The report's job-change and follow-up sections, on what `ties demo` imports."""
 
-from pipelines.report import CHANNEL_LABELS, write_report
+from report import write_report
+from report.charts import CHANNEL_LABELS
 from warehouse.schema import CHANNELS
 
 

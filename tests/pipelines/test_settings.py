@@ -59,3 +59,18 @@ def test_bad_relationships_table_is_refused_with_the_setting(tmp_path, monkeypat
     monkeypatch.setenv("TIES_CONFIG", str(cfg))
     with pytest.raises(ConfigError, match=message):
         load_settings()
+
+
+def test_flags_add_me_and_name_the_warehouse(tmp_path, monkeypatch):
+    """--me adds to the configured addresses; --warehouse wins and says it came from a flag."""
+    cfg = tmp_path / "ties.toml"
+    cfg.write_text('me = ["a@x.org"]\nwarehouse = "/from/config"\n')
+    monkeypatch.setenv("TIES_CONFIG", str(cfg))
+    monkeypatch.delenv("TIES_WAREHOUSE", raising=False)
+    monkeypatch.delenv("TIES_ME", raising=False)
+    base = load_settings()
+    assert base.warehouse_from == "config"
+    s = base.with_flags(me=("b@x.org", "a@x.org"), warehouse="/from/flag")
+    assert s.me == ("a@x.org", "b@x.org")
+    assert str(s.warehouse) == "/from/flag" and s.warehouse_from == "flag"
+    assert base.with_flags().me == ("a@x.org",)

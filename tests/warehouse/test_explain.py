@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 
 from pipelines.cli import main
@@ -26,15 +28,22 @@ def test_find_by_name_fragment_lists_namesakes(plain_demo_warehouse):
 
 
 def test_cli_explain(plain_demo_warehouse, capsys):
-    assert main(["explain", "bsmith@acme.com", "--warehouse", str(plain_demo_warehouse)]) == 0
+    wh = str(plain_demo_warehouse)
+    assert main(["explain", "bsmith@acme.com", "--warehouse", wh]) == 0
     out = capsys.readouterr().out
     assert "merged because (" in out and "same_email" in out
-    assert (
-        main(
-            ["explain", "John Smith", "--warehouse", str(plain_demo_warehouse), "--format", "json"]
-        )
-        == 0
-    )
-    assert len(json.loads(capsys.readouterr().out)) == 2
-    assert main(["explain", "zzz-nobody", "--warehouse", str(plain_demo_warehouse)]) == 2
+    assert main(["explain", "bsmith@acme.com", "--warehouse", wh, "--format", "json"]) == 0
+    x = json.loads(capsys.readouterr().out)
+    assert x["contact"][0]["display_name"] == "Bill Smith" and len(x["records"]) >= 3
+    assert "\\/" not in json.dumps(x)
+    # CSV too: one long table, a row per field of each record, merge and near miss.
+    assert main(["explain", "bsmith@acme.com", "--warehouse", wh, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["section"] for r in rows} >= {"contact", "records", "merges"}
+    assert {r["field"] for r in rows if r["section"] == "records"} >= {"source", "source_key"}
+    # A name two people share: exit 2 listing both with their company.
+    assert main(["explain", "John Smith", "--warehouse", wh, "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Globex" in captured.err and "Litware" in captured.err
+    assert main(["explain", "zzz-nobody", "--warehouse", wh]) == 2
     assert "no contact matches" in capsys.readouterr().err
