@@ -27,6 +27,10 @@ OWED_LOOKBACK_DAYS = 90.0
 FOLLOW_UP_AFTER_DAYS = 3.0
 FOLLOW_UP_LOOKBACK_DAYS = 30.0
 MEETING_FOLLOW_UP_HOURS = 24.0
+# A LinkedIn connection or invitation is an event of the relationship, not an exchange:
+# it counts for recency at this fraction of a message and not at all for frequency, so
+# a bare connection made yesterday ranks below someone who wrote to you last year.
+EVENT_WEIGHT = 0.25
 
 MESSAGE_CHANNELS = ("email", "linkedin_message", "message")
 MEETING_CHANNELS = ("meeting", "in_person", "call")
@@ -58,6 +62,7 @@ class RelationshipPolicy:
     follow_up_after_days: float = FOLLOW_UP_AFTER_DAYS
     follow_up_lookback_days: float = FOLLOW_UP_LOOKBACK_DAYS
     meeting_follow_up_hours: float = MEETING_FOLLOW_UP_HOURS
+    event_weight: float = EVENT_WEIGHT
 
     @classmethod
     def from_mapping(cls, values: dict) -> RelationshipPolicy:
