@@ -381,9 +381,11 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
         for k, name in enumerate(COUNT_COLUMNS):
             out[f"{name}{suffix}"] = table[:, k].astype(np.int64)
     out["contact_days_12m"] = _distinct_days(cid[recent], t[recent], n)
-    # Tie strength weighs exchanges (messages); a connection or invitation is an event
-    # of the relationship and counts for recency at p.event_weight, never for frequency.
-    is_msg = np.isin(f.ch, [CHANNELS.index(c) for c in MESSAGE_CHANNELS])
+    # Tie strength weighs exchanges (messages, and meetings: a meeting is an exchange
+    # too); a connection or invitation is an event of the relationship and counts for
+    # recency at p.event_weight, never for frequency.
+    exchanges = MESSAGE_CHANNELS + MEETING_CHANNELS
+    is_msg = np.isin(f.ch, [CHANNELS.index(c) for c in exchanges])
     last_msg = _per_contact(t[is_msg], cid[is_msg], n, "max").to_numpy()
     last_event = _per_contact(t[~is_msg], cid[~is_msg], n, "max").to_numpy()
     exchange_days_12m = _distinct_days(cid[recent & is_msg], t[recent & is_msg], n)
