@@ -7,9 +7,8 @@ typed Arrow-backed DataFrames against warehouse.schema.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,15 +17,17 @@ import pyarrow as pa
 
 from warehouse import schema
 
+# Extract, AccountingError and stable_id live in warehouse (the store and the transforms
+# use them too); connectors keep importing them from here.
+from warehouse.extract import AccountingError as AccountingError
+from warehouse.extract import Extract as Extract
+from warehouse.ids import stable_id as stable_id
+
 EXCERPT_CHARS = 120
 
 
 class UnreadableInput(Exception):
     """A whole file cannot be read as the kind it claims to be; the message names it."""
-
-
-class AccountingError(AssertionError):
-    """A connector lost track of items: read != accepted + skipped + rejected."""
 
 
 @dataclass(frozen=True)
@@ -46,55 +47,6 @@ class ReadOptions:
     me: frozenset[str] = frozenset()
     me_hints: frozenset[str] = frozenset()
     default_region: str = "US"
-
-
-@dataclass
-class Extract:
-    """What one connector read from one input.
-
-    Attributes:
-        connector: the connector's name (``linkedin``, ``vcard``, ``mail``).
-        source_file: the input as the user named it.
-        records: one row per mention of a person (schema.RECORDS).
-        interactions: one row per dated exchange (schema.INTERACTIONS).
-        rejects: one row per input item refused, with the reason (schema.REJECTS).
-        items_read, items_accepted, items_rejected: item counts.
-        skip_reasons: items deliberately left out, counted by reason.
-        me_hints: identifiers of the user found in the input (LinkedIn profile, the
-            most frequent sender of a mailbox), used when --me is not given.
-    """
-
-    connector: str
-    source_file: str
-    records: pd.DataFrame
-    interactions: pd.DataFrame
-    rejects: pd.DataFrame
-    items_read: int = 0
-    items_accepted: int = 0
-    items_rejected: int = 0
-    skip_reasons: dict[str, int] = field(default_factory=dict)
-    me_hints: list[str] = field(default_factory=list)
-
-    @property
-    def items_skipped(self) -> int:
-        return sum(self.skip_reasons.values())
-
-    def check_accounting(self) -> None:
-        total = self.items_accepted + self.items_skipped + self.items_rejected
-        if total != self.items_read:
-            raise AccountingError(
-                f"{self.source_file}: read {self.items_read} but accepted "
-                f"{self.items_accepted} + skipped {self.items_skipped} + rejected "
-                f"{self.items_rejected} = {total}"
-            )
-
-
-def stable_id(*parts: object, length: int = 16) -> str:
-    """A short deterministic id from the parts (None and '' are distinct)."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(b"\x1f" if p is None else str(p).encode("utf-8", "surrogatepass") + b"\x1e")
-    return h.hexdigest()[:length]
 
 
 def to_utc(value: datetime | None) -> datetime | None:
@@ -178,12 +130,14 @@ class ExtractBuilder:
         observed_at: datetime | None = None,
         birthday: str | None = None,
         postcodes: list[str] | None = None,
+        phone_region: str | None = None,
     ) -> str:
         """Add (or complete) the record for source_key and return its record_id.
 
         A key seen again in the same file fills the fields that are still empty, so a
         mail address seen in a thousand headers is one record. ``birthday`` is ISO 8601
-        (``1980-04-12``, or ``--04-12`` without a year).
+        (``1980-04-12``, or ``--04-12`` without a year). ``phone_region`` is the ISO
+        region the source implies for numbers written without a country code.
         """
         record_id = stable_id(self.source, self.source_file, source_key)
         row = {
@@ -203,6 +157,7 @@ class ExtractBuilder:
             "observed_at": to_utc(observed_at),
             "birthday_raw": birthday or None,
             "postcodes_raw": list(postcodes or []),
+            "phone_region": phone_region or None,
         }
         old = self._records.get(record_id)
         if old is None:

@@ -24,6 +24,7 @@ from pipelines import (
     cli_query,
     cli_relationship,
     cli_report,
+    cli_review,
     cli_run,
     cli_verify,
 )
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     cli_run,
     cli_query,
     cli_relationship,
+    cli_review,
     cli_report,
     cli_verify,
     cli_prefect,

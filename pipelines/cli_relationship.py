@@ -18,33 +18,9 @@ from pipelines.cli_support import (
     pick_one,
 )
 from pipelines.settings import Settings
+from report.queries import FOLLOW_UPS_SQL, OWED_SQL, RECONNECT_SQL
 
 RECENT_INTERACTIONS = 10
-
-_REACH = "coalesce(c.emails[1], c.linkedin_url, c.phones[1]) as reach"
-
-RECONNECT_SQL = f"""
-    select c.reconnect_rank as rank, c.display_name as name, c.company, c.last_contact_at,
-           c.last_contact_channel as last_channel,
-           round(c.days_since_last_contact)::bigint as days_quiet, c.usual_gap_days,
-           c.reconnect_after_days, c.tie_strength_at_last_contact as at_stake,
-           c.tie_strength, c.n_two_way_conversations as two_way_conversations,
-           {_REACH}, c.contact_id
-    from contacts c where c.reconnect_due
-    order by c.reconnect_rank limit $limit"""
-
-OWED_SQL = f"""
-    select c.display_name as name, o.days_waiting, o.occurred_at as since, o.channel,
-           o.n_waiting as messages, o.started_by, c.tie_class, {_REACH}, o.contact_id,
-           o.interaction_id
-    from owed_replies o join contacts c using (contact_id)
-    order by o.days_waiting desc, name, o.interaction_id limit $limit"""
-
-FOLLOW_UPS_SQL = f"""
-    select c.display_name as name, f.reason, f.days_since, f.since, f.channel, c.company,
-           {_REACH}, f.contact_id
-    from follow_ups f join contacts c using (contact_id)
-    order by f.days_since, name, f.reason limit $limit"""
 
 
 def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:

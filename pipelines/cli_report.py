@@ -33,7 +33,7 @@ def register(subparsers, settings: Settings) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from pipelines.report import write_report
+    from report import write_report
     from warehouse.read import NoSnapshot
 
     settings = args.settings

@@ -164,7 +164,7 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     for warning in check_before_prefect(settings):
         print(f"ties: warning: {warning}", file=sys.stderr)
     from pipelines.prefect_env import configure_prefect, start_run_server
-    from pipelines.ties_server import find_server
+    from pipelines.prefect_server import find_server
 
     if "PREFECT_API_URL" not in os.environ and (found := find_server(settings.warehouse)):
         os.environ["PREFECT_API_URL"] = found.url  # `ties server start` of this warehouse

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.base import ReadOptions, stable_id
+from connectors.base import ReadOptions
 from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
 from pipelines.settings import Settings
@@ -41,15 +41,13 @@ from transforms.assemble import (
 )
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
+from warehouse.faults import check_writable, write_failure
+from warehouse.ids import stable_id
 from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
-from warehouse.read import NoSnapshot, read_snapshot_table, snapshot_dir
-from warehouse.snapshot import (
-    check_schema_version,
-    commit_snapshot,
-    current_snapshot,
-    read_manifest,
-)
+from warehouse.read import read_snapshot_table
+from warehouse.snapshot import check_schema_version, commit_snapshot, read_manifest
+from warehouse.verify import base_snapshot
 
 # mode -> (the flow name the runs table records, incremental?)
 MODES = {"import": ("import_contacts", True), "backfill": ("backfill", False)}
@@ -68,6 +66,10 @@ class CommitJob:
     results: list[InputResult]
     unknown: list[tuple[str, str]]
     overrides_file: Path | None
+    # The snapshot the run builds on (warehouse.verify.base_snapshot): `current`, or the
+    # newest intact one when `current` is damaged, which ``warnings`` then say.
+    base: Path | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def extract_serially(plan: Plan, warehouse: Path, options: ReadOptions) -> list[InputResult]:
@@ -113,16 +115,26 @@ def run_import(
     started_at = datetime.now(UTC)
     run = RunInfo(new_run_id(started_at), flow or flow_name, started_at)
     warehouse = settings.warehouse.resolve()
+    check_writable(warehouse)  # a read-only or full warehouse fails now, in one line
     with warehouse_lock(warehouse, settings.lock_wait_seconds):
-        if (current := current_snapshot(warehouse)) is not None:
-            check_schema_version(current)  # before hours of extraction, not after
+        base = base_snapshot(warehouse)  # damaged `current`: the newest intact one, or stop
+        if base.path is not None:
+            check_schema_version(base.path)  # before hours of extraction, not after
         if (overrides_file := settings.overrides_file()) is not None:
             load_overrides(overrides_file)  # a broken file fails now, not after extraction
         options = read_options(settings)
         plan = plan_inputs(list(settings.inputs), warehouse, incremental, options)
         results = extract_all(plan, warehouse, options)
         job = CommitJob(
-            settings, warehouse, run, incremental, results, plan.unknown, overrides_file
+            settings,
+            warehouse,
+            run,
+            incremental,
+            results,
+            plan.unknown,
+            overrides_file,
+            base.path,
+            tuple(base.warnings),
         )
         return (commit or commit_run)(job)
 
@@ -166,20 +178,15 @@ def resolution_key(
     )
 
 
-def load_previous(warehouse: Path, reuse_people: bool) -> PreviousSnapshot:
-    """What the run needs of the current snapshot; its people too when they are reused."""
-    try:
-        current = snapshot_dir(warehouse)
-    except NoSnapshot:
+def load_previous(current: Path | None, reuse_people: bool) -> PreviousSnapshot:
+    """What the run needs of the snapshot it builds on; its people too when they are reused."""
+    if current is None:
         return PreviousSnapshot()
     check_schema_version(current)
-    try:
-        recs = read_snapshot_table(current, "source_records", ["record_id", "contact_id"])
-        contacts = read_snapshot_table(current, "contacts", ["contact_id", "created_run_id"])
-        id_map = read_snapshot_table(current, "contact_id_map").to_pandas()
-        runs = read_snapshot_table(current, "runs").to_pylist()
-    except FileNotFoundError:
-        return PreviousSnapshot()
+    recs = read_snapshot_table(current, "source_records", ["record_id", "contact_id"])
+    contacts = read_snapshot_table(current, "contacts", ["contact_id", "created_run_id"])
+    id_map = read_snapshot_table(current, "contact_id_map").to_pandas()
+    runs = read_snapshot_table(current, "runs").to_pylist()
     people = None
     if reuse_people:
         people = ReusedPeople(
@@ -226,13 +233,13 @@ def commit_run(job: CommitJob) -> dict:
     metas = [load_extract(layout.extract(r.extract_key), tables=False) for r in ok]
     me_ids = user_identifiers(settings.me, [h for e in metas for h in e.me_hints])
     key = resolution_key(results, job.unknown, me_ids, settings.default_region, job.overrides_file)
-    current = current_snapshot(warehouse)
+    current = job.base if job.base is not None else base_snapshot(warehouse).path
     reuse = (
         job.incremental
         and current is not None
         and read_manifest(current).get("resolution_key") == key
     )
-    previous = load_previous(warehouse, reuse_people=reuse)
+    previous = load_previous(current, reuse_people=reuse)
     # Counts only when the people are reused; the extracts' tables when they are resolved.
     extract_of = {
         r.path: m if reuse else load_extract(layout.extract(r.extract_key))
@@ -259,13 +266,16 @@ def commit_run(job: CommitJob) -> dict:
         keep=settings.keep_snapshots,
         manifest_extra={"resolution_key": key},
     )
-    save_state(
-        layout.inputs_state,
-        {
-            r.path: InputState(r.connector, r.fingerprint, r.extract_key, tuple(r.user_ids))
-            for r in ok
-        },
-    )
+    try:
+        save_state(
+            layout.inputs_state,
+            {
+                r.path: InputState(r.connector, r.fingerprint, r.extract_key, tuple(r.user_ids))
+                for r in ok
+            },
+        )
+    except OSError as exc:
+        raise write_failure(warehouse, exc, "saving state/inputs.json", committed=True) from None
     _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
 
     records = assembled.source_records
@@ -280,6 +290,7 @@ def commit_run(job: CommitJob) -> dict:
         "people_by_source": {k: int(v) for k, v in sorted(sources.items())},
         "inputs": assembled.inputs,
         "errors": [r.error for r in results if r.error] + [f"{p}: {w}" for p, w in job.unknown],
+        "warnings": [*job.warnings, *(r.warning for r in results if r.warning)],
         "me": sorted(me_ids),
         "you": _whence_me(settings.me, results, metas),
         "reject_reasons": _top_reasons(assembled.rejects),

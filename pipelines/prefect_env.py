@@ -55,14 +55,14 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
 def start_run_server(warehouse: Path):
     """Without a configured server (PREFECT_API_URL), start this run's private one.
 
-    It requires a per-run secret and dies with this process (pipelines.prefect_server);
+    It requires a per-run secret and dies with this process (pipelines.temporary_server);
     Prefect's own ephemeral server would do neither. Returns it, or None when a server is
     configured (its hardening is the operator's: docs/reliability.md).
     """
     if "PREFECT_API_URL" in os.environ:
         return None
-    from pipelines.prefect_server import TemporaryServer
+    from pipelines.temporary_server import TemporaryServer
 
-    server = TemporaryServer(private_dir(private_warehouse(warehouse.resolve()) / "state" / "logs"))
+    server = TemporaryServer(private_dir(Layout(private_warehouse(warehouse.resolve())).logs))
     server.start()
     return server

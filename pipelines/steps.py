@@ -18,6 +18,7 @@ from connectors.identity import Me
 from connectors.registry import Input, discover, reader, user_identifiers
 from pipelines.input_state import extract_key, fingerprint, load_state
 from warehouse.extract_store import is_complete, save_extract
+from warehouse.faults import is_storage_error, write_failure
 from warehouse.layout import Layout
 
 log = logging.getLogger("ties")
@@ -39,6 +40,11 @@ class PlannedInput:
     cached: bool
     me_hints: tuple[str, ...] = ()
     user_ids: tuple[str, ...] = ()
+    # (extract_key, fingerprint) of the input's last good import, when it has one: what
+    # the run keeps if the input cannot be read now (an interrupted re-download).
+    last_good: tuple[str, str] | None = None
+    # Why the input cannot be kept at all (gone, and its cached extract damaged).
+    lost: str | None = None
 
 
 @dataclass
@@ -53,6 +59,8 @@ class InputResult:
     error: str | None = None
     seconds: float = 0.0
     user_ids: tuple[str, ...] = ()
+    # Set when the input could not be read and its last good import was kept instead.
+    warning: str | None = None
 
 
 @dataclass
@@ -76,8 +84,11 @@ def plan_inputs(
     """Discover the inputs and decide which can be taken from the cache.
 
     Incremental runs also re-check every input imported before: one that still exists
-    is read again if it changed; one that is gone keeps its last extract until a
-    backfill. Backfills read exactly the given inputs, ignoring caches.
+    is read again if it changed (and keeps its last extract if it cannot be read now,
+    even when discovery no longer recognises it); one that is gone keeps its last
+    extract until a backfill. Backfills read exactly the given inputs, ignoring caches.
+    A gone input whose cached extract is damaged is planned as lost, never dropped
+    silently.
 
     Without ``options.me``, the user's identifiers named by the run's LinkedIn exports
     (Profile and Email Addresses, read again each run; those of a carried export as
@@ -90,6 +101,11 @@ def plan_inputs(
     previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)
     named = {str(i.path) for i in items}
+    # A file imported before that discovery no longer recognises (a truncated zip) is
+    # still that input: its connector tries, and if it fails the last import is kept.
+    unknown_now = [(p, why) for p, why in found.unknown if str(p) not in previous]
+    items += [Input(p, previous[str(p)].connector) for p, _ in found.unknown if str(p) in previous]
+    named.update(str(p) for p, _ in found.unknown)
     carried: list[PlannedInput] = []
     for path, st in sorted(previous.items()):
         if path in named:
@@ -101,6 +117,15 @@ def plan_inputs(
                 PlannedInput(
                     path, st.connector, st.fingerprint, st.extract_key, True, user_ids=st.me_hints
                 )
+            )
+        else:
+            lost = (
+                f"{path}: gone, and its last good extract ({layout.extract(st.extract_key)}) is "
+                "damaged: its people are no longer in the warehouse; restore the file and "
+                "import again"
+            )
+            carried.append(
+                PlannedInput(path, st.connector, st.fingerprint, st.extract_key, False, lost=lost)
             )
     items = _outermost(items)
     user_ids = {str(i.path): tuple(user_identifiers(i.connector, i.path)) for i in items}
@@ -116,8 +141,16 @@ def plan_inputs(
         key = extract_key(item.path, item.connector, fp, options)
         cached = incremental and is_complete(layout.extract(key))
         ids = user_ids.get(str(item.path), ())
-        planned.append(PlannedInput(str(item.path), item.connector, fp, key, cached, hints, ids))
-    unknown = [(str(p), why) for p, why in found.unknown]
+        before = previous.get(str(item.path))
+        last_good = (
+            (before.extract_key, before.fingerprint)
+            if before is not None and is_complete(layout.extract(before.extract_key))
+            else None
+        )
+        planned.append(
+            PlannedInput(str(item.path), item.connector, fp, key, cached, hints, ids, last_good)
+        )
+    unknown = [(str(p), why) for p, why in unknown_now]
     return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
 
 
@@ -147,8 +180,13 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
     """Read one input with its connector and cache the extract; never raises for bad data.
 
     A file no connector can read, or a connector bug, becomes an error result that
-    names the file; the rest of the run goes on. Without ``options.me`` the connector
-    gets the hints the input was planned with, as its extract key does.
+    names the file; the rest of the run goes on. An input imported before keeps its last
+    good extract instead, with a warning. Without ``options.me`` the connector gets the
+    hints the input was planned with, as its extract key does.
+
+    Raises:
+        WarehouseWriteError: the extract cache cannot be written (a full disk): the
+            warehouse's fault, which ends the run, never the input's.
     """
     started = time.perf_counter()
     result = InputResult(
@@ -159,17 +197,22 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         from_cache=item.cached,
         user_ids=tuple(item.user_ids),
     )
+    if item.lost is not None:
+        result.error = item.lost
+        return result
     if item.cached:
         return result
     options = _with_hints(options, item.me_hints)
+    extract = None
     try:
         extract = reader(item.connector)(Path(item.path), options)
-        save_extract(extract, Layout(warehouse).extract(item.extract_key))
     except UnreadableInput as exc:
         result.error = str(exc)
     except AccountingError as exc:
         result.error = f"internal error, items not accounted for: {exc}"
     except OSError as exc:
+        if is_storage_error(exc):  # a connector's scratch space: the machine's fault
+            raise write_failure(warehouse, exc, f"reading {item.path}") from None
         result.error = f"{item.path}: cannot be read: {exc.strerror or exc}"
     except Exception as exc:  # a connector bug must not take the run down with it
         log.debug("connector failure on %s\n%s", item.path, traceback.format_exc())
@@ -177,5 +220,15 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
             f"{item.path}: internal error in the {item.connector} connector: "
             f"{type(exc).__name__}: {exc}"
         )
+    if extract is not None:
+        try:
+            save_extract(extract, Layout(warehouse).extract(item.extract_key))
+        except OSError as exc:
+            raise write_failure(warehouse, exc, f"caching the extract of {item.path}") from None
+    elif item.last_good is not None:
+        key, fp = item.last_good
+        result.warning = f"{result.error}; kept its last good import until it can be read again"
+        result.error = None
+        result.extract_key, result.fingerprint, result.from_cache = key, fp, True
     result.seconds = round(time.perf_counter() - started, 3)
     return result

@@ -75,6 +75,8 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"merged:       {c['merged_ids']} earlier contact ids now point elsewhere")
     for err in summary["errors"]:
         lines.append(f"not imported: {err}")
+    for warning in summary.get("warnings", []):
+        lines.append(f"warning:      {warning}")
     return lines
 
 

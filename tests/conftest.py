@@ -1,6 +1,7 @@
 """Shared fixtures: the demo warehouse built through run_import, the path users take."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,20 @@ from pipelines.importing import run_import
 from pipelines.settings import Settings
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+TESTS = Path(__file__).resolve().parent
+# Folders whose every test carries a marker (registered in pyproject.toml).
+MARKED_FOLDERS = {"flows": "flows", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of tests/flows and tests/browser, so `make test-fast` can skip them."""
+    for item in items:
+        try:
+            folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        if folder in MARKED_FOLDERS:
+            item.add_marker(MARKED_FOLDERS[folder])
 
 
 def build_plain(

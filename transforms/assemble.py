@@ -223,7 +223,11 @@ def resolve_people(
     """
     resolution = resolve(records, overrides)
     ids = assign_contact_ids(
-        resolution.clusters(), previous.contact_of, previous.created_run, run_id
+        resolution.clusters(),
+        previous.contact_of,
+        previous.created_run,
+        run_id,
+        retired_ids=previous.contact_id_map["old_contact_id"].dropna().tolist(),
     )
     records = records.assign(
         contact_id=records["record_id"].map(ids.contact_of).astype("string[pyarrow]")
@@ -297,11 +301,13 @@ def contact_id_map_rows(
 
 
 def inputs_rows(run_id: str, outcomes: Sequence[InputOutcome]) -> list[dict]:
-    """One row per input: what was read, accepted, skipped and rejected, or why it failed."""
-    # One definition of a reject everywhere (this table, the rejects table, the run
-    # summary, the report): a file nobody could read is one item read and rejected,
-    # the file itself, next to its row in rejects; so sum(items_rejected) is the
-    # number of rejects rows and read = accepted + skipped + rejected holds per file.
+    """One row per input: what was read, accepted, skipped and rejected, or why it failed.
+
+    One definition of a reject everywhere (this table, the rejects table, the run
+    summary, the report): a file nobody could read is one item read and rejected, the
+    file itself, next to its row in rejects; so sum(items_rejected) is the number of
+    rejects rows and read = accepted + skipped + rejected holds per file.
+    """
     rows = []
     for o in outcomes:
         e = o.extract

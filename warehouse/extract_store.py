@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from connectors.base import Extract
 from warehouse import schema
+from warehouse.extract import Extract
 from warehouse.private import private_dir
 
 _TABLES = {
@@ -26,7 +26,7 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-EXTRACT_FORMAT = 3
+EXTRACT_FORMAT = 4  # 4: records carry phone_region
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:
@@ -79,9 +79,13 @@ def load_extract(directory: Path, tables: bool = True) -> Extract:
 
 
 def is_complete(directory: Path) -> bool:
-    """A finished extract in the current format (anything else is read again)."""
+    """A finished, undamaged extract in the current format (anything else is read again)."""
     try:
         meta = json.loads((directory / _META).read_text())
-    except (OSError, ValueError):
+        if meta.get("format") != EXTRACT_FORMAT:
+            return False
+        for name in _TABLES:  # a damaged or truncated table has no readable footer
+            pq.read_metadata(directory / f"{name}.parquet")
+    except Exception:  # OSError, ValueError, pyarrow's errors: damaged either way
         return False
-    return meta.get("format") == EXTRACT_FORMAT
+    return True

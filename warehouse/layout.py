@@ -11,6 +11,7 @@
     inputs.json                         which inputs the warehouse holds, fingerprints
     extracts/<extract_key>/             cached per-input extracts
     prefect/                            Prefect's home for CLI runs without a server
+    logs/                               owner-only logs (the private Prefect server's)
 ```
 
 Modules that need a path ask ``Layout(warehouse)`` for it instead of joining names
@@ -80,6 +81,11 @@ class Layout:
 
     def extract(self, extract_key: str) -> Path:
         return self.extracts / extract_key
+
+    @property
+    def logs(self) -> Path:
+        """Owner-only logs (the private Prefect server's output)."""
+        return self.state / "logs"
 
     @property
     def inputs_state(self) -> Path:

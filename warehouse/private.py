@@ -7,8 +7,9 @@ import contextlib
 import os
 from pathlib import Path
 
-# The folders a run creates, relative to the warehouse.
-PRIVATE_FOLDERS = ("", "state", "state/extracts", "state/logs", "snapshots")
+# The folders a run creates, relative to the warehouse: the first two always, the
+# others when they are first written (and made private here when they exist).
+PRIVATE_FOLDERS = ("", "state", "state/extracts", "state/logs", "state/prefect", "snapshots")
 
 
 def private_dir(path: Path) -> Path:
@@ -29,7 +30,10 @@ def private_dir(path: Path) -> Path:
 
 
 def private_warehouse(warehouse: Path) -> Path:
-    """The warehouse with every folder of PRIVATE_FOLDERS present and owner-only."""
+    """The warehouse and its state/ present and owner-only, like the other PRIVATE_FOLDERS
+    that exist already (an older ties made them 0755)."""
     for relative in PRIVATE_FOLDERS:
-        private_dir(warehouse / relative if relative else warehouse)
+        folder = warehouse / relative if relative else warehouse
+        if relative in ("", "state") or folder.is_dir():
+            private_dir(folder)
     return warehouse

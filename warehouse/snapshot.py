@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from warehouse.faults import write_failure
 from warehouse.layout import CURRENT, SNAPSHOTS, Layout, manifest_file, table_file
-from warehouse.private import private_warehouse
+from warehouse.private import private_dir, private_warehouse
 
 # pyarrow and the schemas load where a snapshot is written or checked: finding and
 # listing snapshots (every `ties query`) stays free of them.
@@ -96,9 +97,10 @@ def commit_snapshot(
     if missing:
         raise ValueError(f"snapshot is missing tables: {sorted(missing)}")
     old_umask = os.umask(0o077)
+    tmp = final = None
     try:
         layout = Layout(private_warehouse(warehouse))
-        snapshots = layout.snapshots
+        snapshots = private_dir(layout.snapshots)
         final = layout.snapshot(run_id)
         tmp = layout.partial_snapshot(run_id)
         if tmp.exists():
@@ -123,6 +125,14 @@ def commit_snapshot(
         _fsync_dir(snapshots)
 
         point_current(warehouse, run_id)
+    except OSError as exc:
+        # A full disk or a read-only folder: leave no half snapshot behind, and `current`
+        # where it was (the switch is the last step, so it still names the previous one).
+        committed = current_snapshot(warehouse)
+        for leftover in (tmp, final):
+            if leftover is not None and leftover.exists() and leftover.resolve() != committed:
+                shutil.rmtree(leftover, ignore_errors=True)
+        raise write_failure(warehouse, exc, f"writing snapshot {run_id}") from exc
     finally:
         os.umask(old_umask)
     prune_snapshots(warehouse, keep)

@@ -44,6 +44,14 @@ MEMBER_ERRORS = (
     zlib.error,
 )
 ANONYMOUS = "linkedin member"
+# A zip member is unpacked in chunks and refused past these: a 1 MB zip may claim a 1 GiB
+# CSV (a zip bomb). The biggest real export file, a heavy user's messages.csv, is tens of
+# MB and compresses about 5:1; text rarely beats 20:1 and a bomb is 1000:1.
+MAX_MEMBER_BYTES = 512 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_CHECKED_ABOVE = 8 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 
 # --- file names -------------------------------------------------------------------------
@@ -276,10 +284,43 @@ def folder_members(path: Path) -> list[Member]:
     return members
 
 
+class TooLarge(ValueError):
+    """A member unpacks to more than the caps allow."""
+
+
+def unpack_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> bytes:
+    """The member's bytes, unpacked a chunk at a time and refused once past a cap.
+
+    The header's sizes may lie, so the bytes actually unpacked are counted too.
+    """
+    limit = min(MAX_MEMBER_BYTES, budget)
+    compressed = max(info.compress_size, 1)
+    if info.file_size > limit:
+        raise TooLarge(f"unpacks to {info.file_size:,} bytes, more than the {limit:,} allowed")
+    parts, total = [], 0
+    with zf.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise TooLarge(f"unpacks to more than the {limit:,} bytes allowed")
+            if total > RATIO_CHECKED_ABOVE and total / compressed > MAX_RATIO:
+                raise TooLarge(
+                    f"unpacks to more than {MAX_RATIO} times its packed size "
+                    f"({compressed:,} bytes): a zip bomb"
+                )
+            parts.append(chunk)
+    return b"".join(parts)
+
+
 def zip_members(path: Path) -> list[Member]:
+    """The export's CSVs in a zip, each unpacked within the size and ratio caps.
+
+    A member past a cap, or damaged, is a Member with the reason and no data.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
             members = []
+            budget = MAX_ARCHIVE_BYTES
             for info in sorted(zf.infolist(), key=lambda i: i.filename):
                 if info.is_dir() or info.filename.startswith("__MACOSX/"):
                     continue
@@ -287,10 +328,16 @@ def zip_members(path: Path) -> list[Member]:
                 if kind is None:
                     continue
                 try:
-                    members.append(Member(info.filename, kind, zf.read(info)))
+                    data = unpack_member(zf, info, budget)
+                except TooLarge as exc:
+                    members.append(Member(info.filename, kind, None, f"refused: {exc}"))
+                    continue
                 except MEMBER_ERRORS as exc:
                     error = f"cannot be unpacked: {exc}"
                     members.append(Member(info.filename, kind, None, error))
+                    continue
+                budget -= len(data)
+                members.append(Member(info.filename, kind, data))
             return members
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnreadableInput(f"{path}: not a readable zip archive ({exc})") from exc

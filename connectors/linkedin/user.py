@@ -14,6 +14,7 @@ from connectors.linkedin.files import (
     ANONYMOUS,
     MEMBER_ERRORS,
     Table,
+    TooLarge,
     cell_text,
     decode_csv,
     find_header,
@@ -21,6 +22,7 @@ from connectors.linkedin.files import (
     is_zip,
     iter_rows,
     kind_by_filename,
+    unpack_member,
 )
 from connectors.linkedin.text import clean_text, fold_name
 
@@ -102,7 +104,7 @@ def _own_tables(path: Path) -> list[Table]:
     def add(label: str, kind: str, load) -> None:
         try:
             data = load()
-        except MEMBER_ERRORS as exc:
+        except (*MEMBER_ERRORS, TooLarge) as exc:
             log.debug("%s: %s cannot be read: %s", path, label, exc)
             return
         if table := find_table(label, data, kind):
@@ -123,7 +125,11 @@ def _own_tables(path: Path) -> list[Table]:
                 if kind not in _OWN_KINDS or info.filename.startswith("__MACOSX/"):
                     continue
                 if not info.is_dir() and info.file_size <= _OWN_CSV_MAX_BYTES:
-                    add(info.filename, kind, lambda info=info: zf.read(info))
+                    add(
+                        info.filename,
+                        kind,
+                        lambda info=info: unpack_member(zf, info, _OWN_CSV_MAX_BYTES),
+                    )
         return tables
     found = find_header(decode_csv(head)[0])
     if found and found[0] in _OWN_KINDS and path.stat().st_size <= _OWN_CSV_MAX_BYTES:
