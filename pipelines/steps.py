@@ -97,6 +97,10 @@ def plan_inputs(
     """
     options = options or ReadOptions()
     found = discover(paths)
+    # A warehouse inside an input folder must not import its own state and snapshots.
+    root = warehouse.resolve()
+    found.inputs = [i for i in found.inputs if not _inside(i.path, root)]
+    found.unknown = [(p, why) for p, why in found.unknown if not _inside(p, root)]
     layout = Layout(warehouse)
     previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)
@@ -174,6 +178,11 @@ def _outermost(items: list[Input]) -> list[Input]:
     """
     folders = [i.path for i in items if i.path.is_dir()]
     return [i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path = Path(path).resolve()
+    return path == folder or path.is_relative_to(folder)
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:

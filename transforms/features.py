@@ -34,6 +34,7 @@ from transforms.arrow_columns import (
 from transforms.name_frequency import name_shares
 from transforms.nicknames import canonical_given, nickname_table
 from transforms.normalise import email_org, fold, is_role_address
+from transforms.organisation import company_initial
 from transforms.personal_details import Birthdays
 
 # A record rarely has more keys than this; extra ones still block, they are only
@@ -478,6 +479,8 @@ class RecordFeatures:
             at least that many people have the name (LinkedIn lists each once).
         domain, domain_values: the organisation of each work address (n x k codes, the
             ``email_org`` keys), to compare with the other record's company name.
+        domain_initial, company_initial: per domain / company value its first letter's
+            code point (-1 for an empty one).
         given_share, family_share: per code of ``names``, the share of people in the
             world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
@@ -531,6 +534,8 @@ class RecordFeatures:
     postcode_count: np.ndarray
     domain: np.ndarray
     domain_values: np.ndarray
+    domain_initial: np.ndarray
+    company_initial: np.ndarray
     given_share: np.ndarray
     family_share: np.ndarray
 
@@ -707,10 +712,19 @@ class RecordFeatures:
             postcode_rows=postcode_rows,
             postcode_count=counts(postcode_rows.codes),
             domain=domain_rows.matrix(n, 3),
+            domain_initial=_first_letters(np.asarray(domain_values, dtype=object)),
+            company_initial=_first_letters(
+                np.array([company_initial(c) for c in company_values.tolist()], dtype=object)
+            ),
             domain_values=np.asarray(domain_values, dtype=object),
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
         )
+
+
+def _first_letters(values: np.ndarray) -> np.ndarray:
+    """Per string its first character's code point (-1 for an empty one)."""
+    return np.array([ord(v[0]) if v else -1 for v in values.tolist()], dtype=np.int32)
 
 
 def _distinct_per_code(code: np.ndarray, other: np.ndarray) -> np.ndarray:

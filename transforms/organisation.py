@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -85,6 +86,14 @@ _MAX_ADDED_LETTERS = 5
 _MIN_FIRST_WORD = 4  # "acme" names a company; "go", "new" or "abc" do not
 
 
+def company_initial(company_key: str) -> str:
+    """The letter every domain ``company_matches_domain`` accepts starts with: the
+    first letter of the company's first word ("" for none)."""
+    words = [w for w in company_key.split() if w not in _JOINING_WORDS]
+    return words[0][0] if words else ""
+
+
+@lru_cache(maxsize=200_000)
 def company_matches_domain(company_key: str, domain: str) -> bool:
     """Can this company's mail come from this domain (its org key, ``email_org``)?
 
