@@ -22,7 +22,10 @@ from pipelines.cli_support import (
     reading_warehouse,
 )
 from pipelines.settings import Settings
-from transforms.review import DEFAULT_BAND, decision_kind, review_queue
+
+# transforms.review.DEFAULT_BAND, repeated so that building the parser does not import
+# pandas (tests/pipelines/test_cli_conventions.py keeps the two equal).
+DEFAULT_BAND = (0.3, 0.9)
 
 NOTE = "ties review"
 PROMPT = "[s]ame / [d]ifferent / [k] skip / [q]uit? "
@@ -77,6 +80,8 @@ def _queue(args: argparse.Namespace):
         interactions = con.execute("select record_id from interactions").df()
     finally:
         con.close()
+    from transforms.review import review_queue
+
     return review_queue(matches, records, interactions, (low, high)).head(args.limit)
 
 
@@ -108,6 +113,8 @@ def _show(i: int, n: int, row) -> None:
 
 
 def _interactive(queue, path: Path) -> int:
+    from transforms.review import decision_kind
+
     if queue.empty:
         print("nothing to review: no pair is uncertain")
         return 0
@@ -136,6 +143,8 @@ def _interactive(queue, path: Path) -> int:
 
 
 def _apply(file: Path, path: Path) -> int:
+    from transforms.review import decision_kind
+
     try:
         with file.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))

@@ -5,6 +5,14 @@ print); report.charts: matplotlib as inline SVG; report.lists: the tables; repor
 ``write_report`` and the page template under templates/. Reads warehouse only.
 """
 
-from report.page import write_report
-
 __all__ = ["write_report"]
+
+
+def __getattr__(name: str):
+    # Lazily: `ties reconnect` and friends read report.queries, and must not pay for
+    # matplotlib and jinja2 (report.page) to start.
+    if name == "write_report":
+        from report.page import write_report
+
+        return write_report
+    raise AttributeError(f"module 'report' has no attribute {name!r}")

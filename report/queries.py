@@ -8,11 +8,10 @@ tables, tolerating the columns an older snapshot lacks (``optional_column``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
-from report.fragments import month_label, plural
+if TYPE_CHECKING:  # annotations only: `ties --help` imports this module's SQL
+    import duckdb
 
 # How many rows the report's lists and charts show.
 RECONNECT_ROWS = 15
@@ -63,6 +62,8 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def headline(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str]]:
+    from report.fragments import month_label, plural  # jinja2: only for the page
+
     people = query_value(con, "select count(*) from contacts")
     due = query_value(con, "select count(*) from contacts where reconnect_due")
     n, first, last = con.execute(

@@ -227,3 +227,23 @@ def test_list_help_shows_the_configured_thresholds(tmp_path, monkeypatch, capsys
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert text in capsys.readouterr().out, command
+
+
+def test_the_review_band_of_the_parser_is_the_transforms_one():
+    from pipelines.cli_review import DEFAULT_BAND
+    from transforms import review
+
+    assert DEFAULT_BAND == review.DEFAULT_BAND
+
+
+def test_help_imports_no_heavy_module():
+    """`ties --help` (and so every command's start) loads neither pandas nor Prefect."""
+    code = (
+        "import sys; from pipelines.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'pandas', 'prefect', 'pyarrow', 'matplotlib', 'numpy'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
