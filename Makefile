@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS := never
 # through a TLS-inspecting proxy whose CA only the system store knows.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: setup demo test lint bench bench-splink
+.PHONY: setup demo test test-fast lint bench bench-splink
 setup: .venv/.synced
 
 $(UV):
@@ -28,6 +28,10 @@ demo: setup
 test: setup
 	scripts/install-browser
 	.venv/bin/python -m pytest
+
+# The inner loop: everything but Prefect flows and servers, the browser and slow tests.
+test-fast: setup
+	.venv/bin/python -m pytest -m "not flows and not browser and not slow"
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -7,9 +7,9 @@ typed Arrow-backed DataFrames against warehouse.schema.
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,15 +18,17 @@ import pyarrow as pa
 
 from warehouse import schema
 
+# Extract, AccountingError and stable_id live in warehouse (the store and the transforms
+# use them too); connectors keep importing them from here.
+from warehouse.extract import AccountingError as AccountingError
+from warehouse.extract import Extract as Extract
+from warehouse.ids import stable_id as stable_id
+
 EXCERPT_CHARS = 120
 
 
 class UnreadableInput(Exception):
     """A whole file cannot be read as the kind it claims to be; the message names it."""
-
-
-class AccountingError(AssertionError):
-    """A connector lost track of items: read != accepted + skipped + rejected."""
 
 
 @dataclass(frozen=True)
@@ -48,55 +50,6 @@ class ReadOptions:
     default_region: str = "US"
 
 
-@dataclass
-class Extract:
-    """What one connector read from one input.
-
-    Attributes:
-        connector: the connector's name (``linkedin``, ``vcard``, ``mail``).
-        source_file: the input as the user named it.
-        records: one row per mention of a person (schema.RECORDS).
-        interactions: one row per dated exchange (schema.INTERACTIONS).
-        rejects: one row per input item refused, with the reason (schema.REJECTS).
-        items_read, items_accepted, items_rejected: item counts.
-        skip_reasons: items deliberately left out, counted by reason.
-        me_hints: identifiers of the user found in the input (LinkedIn profile, the
-            most frequent sender of a mailbox), used when --me is not given.
-    """
-
-    connector: str
-    source_file: str
-    records: pd.DataFrame
-    interactions: pd.DataFrame
-    rejects: pd.DataFrame
-    items_read: int = 0
-    items_accepted: int = 0
-    items_rejected: int = 0
-    skip_reasons: dict[str, int] = field(default_factory=dict)
-    me_hints: list[str] = field(default_factory=list)
-
-    @property
-    def items_skipped(self) -> int:
-        return sum(self.skip_reasons.values())
-
-    def check_accounting(self) -> None:
-        total = self.items_accepted + self.items_skipped + self.items_rejected
-        if total != self.items_read:
-            raise AccountingError(
-                f"{self.source_file}: read {self.items_read} but accepted "
-                f"{self.items_accepted} + skipped {self.items_skipped} + rejected "
-                f"{self.items_rejected} = {total}"
-            )
-
-
-def stable_id(*parts: object, length: int = 16) -> str:
-    """A short deterministic id from the parts (None and '' are distinct)."""
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(b"\x1f" if p is None else str(p).encode("utf-8", "surrogatepass") + b"\x1e")
-    return h.hexdigest()[:length]
-
-
 def to_utc(value: datetime | None) -> datetime | None:
     """Timezone-aware UTC; a naive datetime is taken to be UTC already."""
     if value is None:
@@ -106,12 +59,84 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+# Names a reject's excerpt keeps: a vCard property or a mail header says what the item
+# was; its value (a message, a note, a name, an address) never leaves the input.
+STRUCTURE_NAMES = frozenset(
+    n.casefold()
+    for n in (
+        "BEGIN",
+        "END",
+        "VERSION",
+        "FN",
+        "N",
+        "NICKNAME",
+        "EMAIL",
+        "TEL",
+        "ORG",
+        "TITLE",
+        "ROLE",
+        "NOTE",
+        "URL",
+        "UID",
+        "ADR",
+        "BDAY",
+        "PHOTO",
+        "LOGO",
+        "CATEGORIES",
+        "REV",
+        "PRODID",
+        "KIND",
+        "IMPP",
+        "X-SOCIALPROFILE",
+        "LABEL",
+        "AGENT",
+        "From",
+        "To",
+        "Cc",
+        "Bcc",
+        "Date",
+        "Subject",
+        "Message-ID",
+        "Received",
+        "Sender",
+        "Reply-To",
+        "Return-Path",
+        "Content-Type",
+        "MIME-Version",
+        "In-Reply-To",
+        "References",
+    )
+)
+_NAME_THEN_COLON = re.compile(r"(?<!\S)([A-Za-z][A-Za-z0-9-]*)(?=[:;])")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def mask_content(text: str) -> str:
+    """The shape of ``text`` without its content: letters become ``a``, digits ``9``;
+    punctuation, spacing and the names of STRUCTURE_NAMES stay (``FN:aaa aaaaa``)."""
+    out, last = [], 0
+    for m in _NAME_THEN_COLON.finditer(text):
+        if m.group(1).casefold() in STRUCTURE_NAMES:
+            out.append(_DIGIT.sub("9", _LETTER.sub("a", text[last : m.start()])))
+            out.append(m.group(1))
+            last = m.end()
+    out.append(_DIGIT.sub("9", _LETTER.sub("a", text[last:])))
+    return "".join(out)
+
+
 def excerpt(text: str | bytes | None) -> str:
+    """A reject's excerpt: the item's structure, short, and never its content.
+
+    A rejected message row must not keep the message, nor a rejected card its note:
+    every value is masked (``mask_content``), so the excerpt shows only what shape
+    the item had (its fields, delimiters, property names, lengths).
+    """
     if text is None:
         return ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    text = " ".join(text.split())
+    text = mask_content(" ".join(text.split()))
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
@@ -227,12 +252,14 @@ class ExtractBuilder:
         direction: str,
         identity: tuple,
         thread_key: str | None = None,
+        subject: str | None = None,
     ) -> str:
         """Add one dated exchange with the counterpart record; returns interaction_id.
 
         ``identity`` is what makes the exchange the same wherever it is read again
         (a Message-ID and the counterpart; a LinkedIn URL, time and direction), so a
-        duplicate copy of it yields the same id and is kept once.
+        duplicate copy of it yields the same id and is kept once. ``subject`` says what a
+        meeting or log entry was (never a message body).
         """
         assert channel in schema.CHANNELS, channel
         assert direction in schema.DIRECTIONS, direction
@@ -247,6 +274,7 @@ class ExtractBuilder:
                 "direction": direction,
                 "source_file": self.source_file,
                 "thread_key": thread_key,
+                "subject": subject or None,
             },
         )
         return interaction_id

@@ -18,63 +18,52 @@ from pipelines.cli_support import (
     pick_one,
 )
 from pipelines.settings import Settings
+from report.queries import FOLLOW_UPS_SQL, OWED_SQL, RECONNECT_SQL
 
 RECENT_INTERACTIONS = 10
-
-_REACH = "coalesce(c.emails[1], c.linkedin_url, c.phones[1]) as reach"
-
-RECONNECT_SQL = f"""
-    select c.reconnect_rank as rank, c.display_name as name, c.company, c.last_contact_at,
-           c.last_contact_channel as last_channel,
-           round(c.days_since_last_contact)::bigint as days_quiet, c.usual_gap_days,
-           c.reconnect_after_days, c.tie_strength_at_last_contact as at_stake,
-           c.tie_strength, c.n_two_way_conversations as two_way_conversations,
-           {_REACH}, c.contact_id
-    from contacts c where c.reconnect_due
-    order by c.reconnect_rank limit $limit"""
-
-OWED_SQL = f"""
-    select c.display_name as name, o.days_waiting, o.occurred_at as since, o.channel,
-           o.n_waiting as messages, o.started_by, c.tie_class, {_REACH}, o.contact_id,
-           o.interaction_id
-    from owed_replies o join contacts c using (contact_id)
-    order by o.days_waiting desc, name, o.interaction_id limit $limit"""
-
-FOLLOW_UPS_SQL = f"""
-    select c.display_name as name, f.reason, f.days_since, f.since, f.channel, c.company,
-           {_REACH}, f.contact_id
-    from follow_ups f join contacts c using (contact_id)
-    order by f.days_since, name, f.reason limit $limit"""
 
 
 def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add reconnect, owed, follow-ups and show to the `ties` command line."""
+    # The thresholds the import applied, from the config's [relationships] when set:
+    # help texts say what applies, not the built-in defaults.
+    try:
+        p = settings.relationship_policy()
+    except ValueError:  # a bad table is reported when a command runs
+        from pipelines.settings import Settings as Defaults
+
+        p = Defaults().relationship_policy()
     lists = [
         (
             "reconnect",
             "People with a real tie who have gone quiet: most at stake first.",
             "People with a two-way tie, quiet for longer than their usual cadence "
-            "(or 180 days), ranked by the tie's strength when it went quiet.",
+            f"(or {p.reconnect_after_days:g} days), ranked by the tie's strength when it "
+            "went quiet.",
             20,
-            "at most N people (20)",
+            "at most N people (default: 20)",
             _reconnect,
         ),
         (
             "owed",
-            "Messages from people that you have not answered for 7 days or more.",
-            "Inbound messages with nothing written back to that person since, "
-            "waiting 7 days or more (and from the last 90 days), longest waiting first.",
+            f"Messages from people that you have not answered for {p.owed_after_days:g} days "
+            "or more.",
+            "Inbound messages with nothing written back to that person since, waiting "
+            f"{p.owed_after_days:g} days or more (and from the last {p.owed_lookback_days:g} "
+            "days), longest waiting first.",
             50,
-            "at most N (50)",
+            "at most N (default: 50)",
             _owed,
         ),
         (
             "follow-ups",
-            "New connections, invitations and first messages with no follow-up yet.",
-            "New LinkedIn connections you have not written to, pending invitations "
-            "to you, and first messages of yours with no answer, 3 to 30 days old.",
+            "People met, new connections, invitations and first messages with no follow-up yet.",
+            "People you met (calendar or `ties log`) and have not written to within "
+            f"{p.meeting_follow_up_hours:g} hours, new LinkedIn connections you have not "
+            "written to, pending invitations to you, and first messages of yours with no "
+            f"answer, {p.follow_up_after_days:g} to {p.follow_up_lookback_days:g} days old.",
             50,
-            "at most N (50)",
+            "at most N (default: 50)",
             _follow_ups,
         ),
     ]
@@ -171,7 +160,7 @@ def _person(con, contact_id: str, n_recent: int, settings: Settings) -> dict:
     recent = _frame(
         con,
         """select occurred_at, channel, direction, reply_latency_hours, conversation_id,
-                  thread_key, source_file, interaction_id
+                  thread_key, subject, source_file, interaction_id
            from interactions where contact_id = $c
            order by occurred_at desc, interaction_id limit $n""",
         {**p, "n": n_recent},
@@ -329,7 +318,8 @@ def _show_text(x: dict) -> list[str]:
             else ""
         )
         what = "event" if i["channel"] in EVENT_CHANNELS else i["direction"]
-        lines.append(f"    {_when(i['occurred_at'])}  {i['channel']:<20} {what:<9}{reply}")
+        about = f"  {i['subject']}" if i.get("subject") else ""  # a meeting, a log note
+        lines.append(f"    {_when(i['occurred_at'])}  {i['channel']:<20} {what:<9}{reply}{about}")
     return lines
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.base import ReadOptions, stable_id
+from connectors.base import ReadOptions
 from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
 from pipelines.settings import Settings
@@ -42,6 +42,7 @@ from transforms.assemble import (
 from transforms.resolve import load_overrides
 from warehouse.extract_store import load_extract
 from warehouse.faults import check_writable, write_failure
+from warehouse.ids import stable_id
 from warehouse.layout import Layout
 from warehouse.lock import warehouse_lock
 from warehouse.read import read_snapshot_table
@@ -139,7 +140,11 @@ def run_import(
 
 
 def user_identifiers(given: tuple[str, ...], hints: list[str]) -> frozenset[str]:
-    """The user's own addresses and profile URLs, normalised: the given ones and the hints."""
+    """The user's own addresses and profile URLs, normalised: the given ones and the hints.
+
+    --me (or the config) adds to what the run's LinkedIn exports name (DESIGN: Command
+    line), so both are the user.
+    """
     return Me.of([*given, *hints]).identifiers
 
 
@@ -208,7 +213,18 @@ def load_previous(current: Path | None, reuse_people: bool) -> PreviousSnapshot:
         contact_id_map=id_map,
         runs=runs,
         people=people,
+        # Dated pictures of where people work, remembered from snapshot to snapshot.
+        positions=_previous_positions(current),
     )
+
+
+def _previous_positions(current: Path) -> pd.DataFrame | None:
+    """The snapshot's dated pictures of where people work; None before they existed."""
+    try:
+        table = read_snapshot_table(current, "positions")
+    except FileNotFoundError:
+        return None
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def commit_run(job: CommitJob) -> dict:

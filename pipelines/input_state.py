@@ -11,7 +11,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from connectors.base import ReadOptions, stable_id
+from connectors.base import ReadOptions
+from warehouse.ids import stable_id
 from warehouse.private import private_dir
 
 

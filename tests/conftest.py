@@ -1,14 +1,29 @@
 """Shared fixtures: the demo warehouse built through run_import, the path users take."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from pipelines.cli import DEMO_INPUTS, DEMO_ME
+from pipelines.cli import DEMO_EXTRAS, DEMO_INPUTS, DEMO_ME
 from pipelines.importing import run_import
 from pipelines.settings import Settings
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
+TESTS = Path(__file__).resolve().parent
+# Folders whose every test carries a marker (registered in pyproject.toml).
+MARKED_FOLDERS = {"flows": "flows", "browser": "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests of tests/flows and tests/browser, so `make test-fast` can skip them."""
+    for item in items:
+        try:
+            folder = Path(item.path).resolve().relative_to(TESTS).parts[0]
+        except ValueError:
+            continue
+        if folder in MARKED_FOLDERS:
+            item.add_marker(MARKED_FOLDERS[folder])
 
 
 def build_plain(
@@ -35,4 +50,12 @@ def build_plain(
 def plain_demo_warehouse(tmp_path_factory):
     wh = tmp_path_factory.mktemp("plain-demo") / "wh"
     build_plain(DEMO_INPUTS, wh)
+    return wh
+
+
+@pytest.fixture(scope="session")
+def full_demo_warehouse(tmp_path_factory):
+    """What `ties demo` imports: the examples plus the older export, calendar and log."""
+    wh = tmp_path_factory.mktemp("full-demo") / "wh"
+    build_plain(DEMO_INPUTS + DEMO_EXTRAS, wh)
     return wh

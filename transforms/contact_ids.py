@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from connectors.base import stable_id
+from warehouse.ids import stable_id
 
 
 class ContactIdClash(AssertionError):

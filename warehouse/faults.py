@@ -12,6 +12,8 @@ import errno
 import os
 from pathlib import Path
 
+from warehouse.layout import Layout
+
 
 class WarehouseWriteError(OSError):
     """The warehouse could not be written: the run ends, nothing is committed."""
@@ -56,7 +58,7 @@ def check_writable(warehouse: Path) -> None:
     probe_dir = warehouse
     while not probe_dir.exists() and probe_dir != probe_dir.parent:
         probe_dir = probe_dir.parent
-    state = warehouse / "state"
+    state = Layout(warehouse).state
     if state.is_dir():
         probe_dir = state
     probe = probe_dir / f".ties-write-check.{os.getpid()}"

@@ -6,11 +6,13 @@
   snapshots/.<run_id>.partial/          a snapshot being written (never read)
   current -> snapshots/<run_id>         replaced atomically at commit
   overrides.toml                        the user's must-link / cannot-link corrections
+  journal.csv                           the personal log (`ties log`), read on every run
   state/                                owner-only: never read by analysts
     lock                                the writer lock (flock)
     inputs.json                         which inputs the warehouse holds, fingerprints
     extracts/<extract_key>/             cached per-input extracts
     prefect/                            Prefect's home for CLI runs without a server
+    logs/                               owner-only logs (the private Prefect server's)
 ```
 
 Modules that need a path ask ``Layout(warehouse)`` for it instead of joining names
@@ -67,6 +69,11 @@ class Layout:
         return self.root / "overrides.toml"
 
     @property
+    def journal(self) -> Path:
+        """The personal log: `ties log` appends to it, every import reads it."""
+        return self.root / "journal.csv"
+
+    @property
     def state(self) -> Path:
         return self.root / STATE
 
@@ -80,6 +87,11 @@ class Layout:
 
     def extract(self, extract_key: str) -> Path:
         return self.extracts / extract_key
+
+    @property
+    def logs(self) -> Path:
+        """Owner-only logs (the private Prefect server's output)."""
+        return self.state / "logs"
 
     @property
     def inputs_state(self) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from warehouse.layout import CURRENT, MANIFEST, SNAPSHOTS
+from warehouse.layout import Layout, manifest_file, table_file
 from warehouse.snapshot import file_sha256, list_snapshots, point_current
 
 
@@ -35,7 +35,7 @@ def check_snapshot(snapshot: Path, checksums: bool = True) -> list[str]:
         checksums: compare each file's sha256 with the manifest (reads every byte);
             without, only the parquet footers and row counts are checked.
     """
-    manifest_path = snapshot / MANIFEST
+    manifest_path = manifest_file(snapshot)
     try:
         manifest = json.loads(manifest_path.read_text())
         rows: dict = manifest["rows"]
@@ -46,7 +46,7 @@ def check_snapshot(snapshot: Path, checksums: bool = True) -> list[str]:
     sums: dict = manifest.get("sha256") or {}
     problems = []
     for name, expected in sorted(rows.items()):
-        path = snapshot / f"{name}.parquet"
+        path = table_file(snapshot, name)
         if not path.is_file():
             problems.append(f"{path}: missing")
             continue
@@ -82,7 +82,7 @@ def base_snapshot(warehouse: Path) -> BaseSnapshot:
     Raises:
         DamagedWarehouse: the warehouse has snapshots but none is intact.
     """
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     target = link.resolve() if (link.is_symlink() or link.exists()) else None
     warnings: list[str] = []
     if target is not None:
@@ -93,7 +93,7 @@ def base_snapshot(warehouse: Path) -> BaseSnapshot:
         else:
             warnings.append(problems[0])
     for run_id in reversed(list_snapshots(warehouse)):
-        candidate = warehouse / SNAPSHOTS / run_id
+        candidate = Layout(warehouse).snapshot(run_id)
         if candidate == target:
             continue
         if not check_snapshot(candidate, checksums=False):
@@ -131,10 +131,10 @@ class Verification:
 def verify_warehouse(warehouse: Path) -> Verification:
     """Check every snapshot (checksums included), `current` and state/inputs.json."""
     snapshots = {
-        run_id: check_snapshot(warehouse / SNAPSHOTS / run_id)
+        run_id: check_snapshot(Layout(warehouse).snapshot(run_id))
         for run_id in list_snapshots(warehouse)
     }
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     current = None
     state: list[str] = []
     if link.is_symlink() or link.exists():
@@ -145,7 +145,7 @@ def verify_warehouse(warehouse: Path) -> Verification:
                 snapshots[current] = check_snapshot(target)
             else:
                 state.append(f"{link}: points at {target}, which is gone")
-    inputs = warehouse / "state" / "inputs.json"
+    inputs = Layout(warehouse).inputs_state
     if inputs.exists():
         try:
             _check_inputs_state(json.loads(inputs.read_text()))
@@ -174,13 +174,13 @@ def repair_warehouse(warehouse: Path) -> list[str]:
     done: list[str] = []
     found = verify_warehouse(warehouse)
     for run_id, problems in sorted(found.snapshots.items()):
-        path = warehouse / SNAPSHOTS / run_id
+        path = Layout(warehouse).snapshot(run_id)
         if problems and path.is_dir():
             aside = path.with_name(f".damaged-{run_id}")
             os.rename(path, aside)
             done.append(f"set aside damaged snapshot {run_id} as {aside} ({problems[0]})")
     intact = list_snapshots(warehouse)
-    link = warehouse / CURRENT
+    link = Layout(warehouse).current
     current = link.resolve().name if (link.is_symlink() or link.exists()) else None
     if intact and current != intact[-1] and current not in intact:
         point_current(warehouse, intact[-1])
@@ -196,13 +196,13 @@ def repair_warehouse(warehouse: Path) -> list[str]:
 def _rebuild_inputs_state(warehouse: Path) -> str:
     """inputs.json again from the extracts' own metadata: each input is then read again if
     it still exists (its fingerprint is unknown), or kept from its extract if it is gone."""
-    state = warehouse / "state"
-    damaged = state / "inputs.json"
-    aside = state / "inputs.json.damaged"
+    layout = Layout(warehouse)
+    damaged = layout.inputs_state
+    aside = damaged.with_name(damaged.name + ".damaged")
     os.replace(damaged, aside)
     rows: dict[str, dict] = {}
     newest: dict[str, float] = {}
-    extracts = state / "extracts"
+    extracts = layout.extracts
     for meta_path in sorted(extracts.glob("*/extract.json")) if extracts.is_dir() else []:
         try:
             meta = json.loads(meta_path.read_text())
@@ -224,7 +224,7 @@ def _rebuild_inputs_state(warehouse: Path) -> str:
                 else {}
             ),
         }
-    tmp = state / "inputs.json.tmp"
+    tmp = damaged.with_name(damaged.name + ".tmp")
     tmp.write_text(json.dumps(dict(sorted(rows.items())), indent=1))
     os.chmod(tmp, 0o600)
     os.replace(tmp, damaged)

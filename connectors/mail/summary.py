@@ -7,7 +7,6 @@ processes import this module, so it must not import pandas (nor connectors.base)
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -21,6 +20,7 @@ from connectors.mail.headers import (
     extract_fields,
     header_text,
 )
+from warehouse.ids import stable_id  # the standard library only: no pandas in shard workers
 
 # A header line: a field name of printable ASCII without ':' or space, then ':'.
 HEADER_LINE_RE = re.compile(rb"[!-9;-~]{1,100}[ \t]*:")
@@ -88,19 +88,6 @@ _LIST_ENVELOPE_RE = re.compile(
 )
 _LIST_PRECEDENCE = frozenset({b"list", b"bulk", b"junk"})
 EXCERPT_BYTES = 200
-
-
-def _stable_id(*parts: object, length: int = 16) -> str:
-    """``connectors.base.stable_id``, repeated so that this module does not import pandas.
-
-    The processes that read mbox shards import only this package's mbox, summary,
-    headers, addresses and dates; with pandas they would take 1-2 s each to start. A
-    test checks that the two agree.
-    """
-    h = hashlib.blake2b(digest_size=16)
-    for p in parts:
-        h.update(b"\x1f" if p is None else str(p).encode("utf-8", "surrogatepass") + b"\x1e")
-    return h.hexdigest()[:length]
 
 
 def _excerpt(block: bytes, *names: bytes) -> str:
@@ -267,7 +254,7 @@ def summarize(
             recipients.extend(header_addresses(raw))
     message_id = _message_id(fields)
     thread_key = _thread_root(fields, message_id)
-    identity_key = message_id or "no-message-id:" + _stable_id(
+    identity_key = message_id or "no-message-id:" + stable_id(
         occurred_at.isoformat() if occurred_at else None,
         sender.key,
         fields.get(b"subject", b"").strip(),

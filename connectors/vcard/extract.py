@@ -24,6 +24,10 @@ _VCARD_SUFFIXES = (".vcf", ".vcard")
 
 REASON_EMPTY = "card has no name, e-mail, phone or URL"
 REASON_GROUP = "contact group (KIND:group), not a person"
+REASON_BINARY = "binary data, not vCard text (control bytes inside the card)"
+# C0 control bytes but tab, CR and LF, and DEL: text never holds them, binary junk does
+# (about one byte in eight); a card with more than a few is not a card.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -89,10 +93,19 @@ def read(path: Path, options: ReadOptions) -> Extract:
     return builder.build()
 
 
+def _looks_binary(raw: RawCard) -> bool:
+    data = b"".join(raw.logical)
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls > max(2, len(data) // 100)
+
+
 def _read_card(
     raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, str]
 ) -> tuple[str, CardContact] | None:
     """Record, skip or reject one card; (source key, contact) of a record."""
+    if _looks_binary(raw):  # `BEGIN:VCARD` then junk: never a person with a garbage name
+        builder.reject(raw.locator, REASON_BINARY, raw.preview_text())
+        return None
     try:
         card = raw.decode()
         contact = contact_from_fields(parse_fields(card))

@@ -13,14 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.report import (
-    ACCEPTED,
-    CHANNEL_COLOURS,
-    INPUT_ROWS,
-    OWED_ROWS,
-    RECONNECT_ROWS,
-    write_report,
-)
+from report import write_report
+from report.charts import ACCEPTED, CHANNEL_COLOURS
+from report.queries import INPUT_ROWS, OWED_ROWS, RECONNECT_ROWS
 from warehouse.read import connect
 
 REPO = Path(__file__).resolve().parents[2]

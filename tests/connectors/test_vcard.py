@@ -318,7 +318,8 @@ def test_garbage_card_two_of_three_is_rejected_alone(tmp_path: Path) -> None:
     assert reject["locator"] == "card 2 (line 5)"
     assert reject["reason"] == vcard_extract.REASON_EMPTY
     assert reject["source"] == "vcard"
-    assert "junk" in reject["excerpt"] and "\x00" not in reject["excerpt"]
+    assert "aaaa ;;; ===" in reject["excerpt"] and "\x00" not in reject["excerpt"]
+    assert "junk" not in reject["excerpt"] and "nothing useful" not in reject["excerpt"]
 
 
 def test_text_outside_cards_is_ignored_and_line_numbers_count(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipelines.cli import main
-from pipelines.report import write_report
+from report import write_report
 from warehouse import schema
 from warehouse.read import connect
 from warehouse.snapshot import commit_snapshot

@@ -9,7 +9,7 @@ from pipelines.importing import run_import
 from pipelines.settings import ConfigError, Settings
 from tests.conftest import AS_OF
 from transforms.resolve import OverridesError
-from warehouse.layout import manifest_file
+from warehouse.layout import Layout, manifest_file
 from warehouse.lock import WarehouseBusy, warehouse_lock
 from warehouse.snapshot import IncompatibleWarehouse, current_snapshot
 
@@ -23,7 +23,7 @@ def _settings(tmp_path, **kw):
 
 
 def _nothing_read(settings):
-    extracts = settings.warehouse / "state" / "extracts"  # the lock makes it, owner-only
+    extracts = Layout(settings.warehouse).extracts  # the lock makes it, owner-only
     return not extracts.exists() or not any(extracts.iterdir())
 
 
@@ -60,7 +60,7 @@ def test_a_newer_warehouse_is_refused_before_extraction(tmp_path):
     manifest = manifest_file(current_snapshot(settings.warehouse.resolve()))
     data = json.loads(manifest.read_text())
     manifest.write_text(json.dumps({**data, "schema_version": data["schema_version"] + 1}))
-    extracts = settings.warehouse / "state" / "extracts"
+    extracts = Layout(settings.warehouse).extracts
     before = sorted(p.name for p in extracts.iterdir())
     other = tmp_path / "bob.vcf"
     other.write_text(CARD.replace("Ann Lee", "Bob Roe").replace("ann@", "bob@"))

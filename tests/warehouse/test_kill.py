@@ -15,6 +15,8 @@ from tests.conftest import build_plain
 from warehouse import schema
 from warehouse.snapshot import current_snapshot, list_snapshots
 
+pytestmark = pytest.mark.slow  # each case imports in a subprocess, killed and run again
+
 REPO = Path(__file__).resolve().parents[2]
 RUN = """
 import sys

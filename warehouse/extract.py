@@ -1,0 +1,57 @@
+"""The shape of one input's extract: what a connector returns and the extract store keeps.
+
+Defined here, not in connectors, because the warehouse stores it and the pipeline
+assembles from it: connectors build it (connectors.base.ExtractBuilder), nobody
+below connectors needs to import them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+class AccountingError(AssertionError):
+    """A connector lost track of items: read != accepted + skipped + rejected."""
+
+
+@dataclass
+class Extract:
+    """What one connector read from one input.
+
+    Attributes:
+        connector: the connector's name (``linkedin``, ``vcard``, ``mail``).
+        source_file: the input as the user named it.
+        records: one row per mention of a person (schema.RECORDS).
+        interactions: one row per dated exchange (schema.INTERACTIONS).
+        rejects: one row per input item refused, with the reason (schema.REJECTS).
+        items_read, items_accepted, items_rejected: item counts.
+        skip_reasons: items deliberately left out, counted by reason.
+        me_hints: identifiers of the user found in the input (LinkedIn profile, the
+            most frequent sender of a mailbox), used when --me is not given.
+    """
+
+    connector: str
+    source_file: str
+    records: pd.DataFrame
+    interactions: pd.DataFrame
+    rejects: pd.DataFrame
+    items_read: int = 0
+    items_accepted: int = 0
+    items_rejected: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    me_hints: list[str] = field(default_factory=list)
+
+    @property
+    def items_skipped(self) -> int:
+        return sum(self.skip_reasons.values())
+
+    def check_accounting(self) -> None:
+        total = self.items_accepted + self.items_skipped + self.items_rejected
+        if total != self.items_read:
+            raise AccountingError(
+                f"{self.source_file}: read {self.items_read} but accepted "
+                f"{self.items_accepted} + skipped {self.items_skipped} + rejected "
+                f"{self.items_rejected} = {total}"
+            )
