@@ -34,8 +34,8 @@ from benchmarks.resolution_data import (  # noqa: E402
     generate_population,
 )
 
-TARGET_F1 = 0.99
-TARGET_PRECISION = 0.995
+TARGET_F1 = 0.95  # issue 11: on the honest harness (two seeds)
+TARGET_PRECISION = 0.95
 # Clusters holding more people than this are counted whole, not pair by pair of people.
 GIANT_CLUSTER = 300
 

@@ -7,6 +7,7 @@ typed Arrow-backed DataFrames against warehouse.schema.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,12 +59,84 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+# Names a reject's excerpt keeps: a vCard property or a mail header says what the item
+# was; its value (a message, a note, a name, an address) never leaves the input.
+STRUCTURE_NAMES = frozenset(
+    n.casefold()
+    for n in (
+        "BEGIN",
+        "END",
+        "VERSION",
+        "FN",
+        "N",
+        "NICKNAME",
+        "EMAIL",
+        "TEL",
+        "ORG",
+        "TITLE",
+        "ROLE",
+        "NOTE",
+        "URL",
+        "UID",
+        "ADR",
+        "BDAY",
+        "PHOTO",
+        "LOGO",
+        "CATEGORIES",
+        "REV",
+        "PRODID",
+        "KIND",
+        "IMPP",
+        "X-SOCIALPROFILE",
+        "LABEL",
+        "AGENT",
+        "From",
+        "To",
+        "Cc",
+        "Bcc",
+        "Date",
+        "Subject",
+        "Message-ID",
+        "Received",
+        "Sender",
+        "Reply-To",
+        "Return-Path",
+        "Content-Type",
+        "MIME-Version",
+        "In-Reply-To",
+        "References",
+    )
+)
+_NAME_THEN_COLON = re.compile(r"(?<!\S)([A-Za-z][A-Za-z0-9-]*)(?=[:;])")
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def mask_content(text: str) -> str:
+    """The shape of ``text`` without its content: letters become ``a``, digits ``9``;
+    punctuation, spacing and the names of STRUCTURE_NAMES stay (``FN:aaa aaaaa``)."""
+    out, last = [], 0
+    for m in _NAME_THEN_COLON.finditer(text):
+        if m.group(1).casefold() in STRUCTURE_NAMES:
+            out.append(_DIGIT.sub("9", _LETTER.sub("a", text[last : m.start()])))
+            out.append(m.group(1))
+            last = m.end()
+    out.append(_DIGIT.sub("9", _LETTER.sub("a", text[last:])))
+    return "".join(out)
+
+
 def excerpt(text: str | bytes | None) -> str:
+    """A reject's excerpt: the item's structure, short, and never its content.
+
+    A rejected message row must not keep the message, nor a rejected card its note:
+    every value is masked (``mask_content``), so the excerpt shows only what shape
+    the item had (its fields, delimiters, property names, lengths).
+    """
     if text is None:
         return ""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    text = " ".join(text.split())
+    text = mask_content(" ".join(text.split()))
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
@@ -130,12 +203,14 @@ class ExtractBuilder:
         observed_at: datetime | None = None,
         birthday: str | None = None,
         postcodes: list[str] | None = None,
+        phone_region: str | None = None,
     ) -> str:
         """Add (or complete) the record for source_key and return its record_id.
 
         A key seen again in the same file fills the fields that are still empty, so a
         mail address seen in a thousand headers is one record. ``birthday`` is ISO 8601
-        (``1980-04-12``, or ``--04-12`` without a year).
+        (``1980-04-12``, or ``--04-12`` without a year). ``phone_region`` is the ISO
+        region the source implies for numbers written without a country code.
         """
         record_id = stable_id(self.source, self.source_file, source_key)
         row = {
@@ -155,6 +230,7 @@ class ExtractBuilder:
             "observed_at": to_utc(observed_at),
             "birthday_raw": birthday or None,
             "postcodes_raw": list(postcodes or []),
+            "phone_region": phone_region or None,
         }
         old = self._records.get(record_id)
         if old is None:

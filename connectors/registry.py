@@ -121,6 +121,19 @@ def detect_file(path: Path) -> str | None:
     return None
 
 
+def _utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
+
+
+def printable_path(path: Path) -> Path:
+    """The path with bytes that are not UTF-8 shown as \\xNN: safe to print and store."""
+    return Path(os.fsencode(path).decode("utf-8", "backslashreplace"))
+
+
 def _why_unknown(path: Path) -> str:
     if path.suffix.lower() in (".pst", ".ost", ".msg"):
         return "Outlook PST/MSG files are not supported; export the mailbox as mbox or .eml"
@@ -148,14 +161,24 @@ def discover(paths: Iterable[str | os.PathLike]) -> Discovery:
         if path in seen:
             return
         seen.add(path)
+        if not _utf8(path):
+            # Every table and the state file hold paths as UTF-8: such a name cannot be
+            # stored, so it is a reject, its name shown with the bad bytes escaped.
+            found.unknown.append((printable_path(path), "the file name is not valid UTF-8"))
+            return
         if path.is_dir():
-            if _is_maildir_tree(path):
-                found.inputs.append(Input(path, "mail"))  # with its sub-folders, once
+            try:
+                if _is_maildir_tree(path):
+                    found.inputs.append(Input(path, "mail"))  # with its sub-folders, once
+                    return
+                linkedin = _is_linkedin_folder(path)
+                children = sorted(path.iterdir())
+            except OSError as exc:
+                found.unknown.append((path, f"folder cannot be read: {exc.strerror or exc}"))
                 return
-            linkedin = _is_linkedin_folder(path)
             if linkedin:
                 found.inputs.append(Input(path, "linkedin"))
-            for child in sorted(path.iterdir()):
+            for child in children:
                 if child.name.startswith("."):
                     continue
                 if linkedin and child.is_file() and child.suffix.lower() == ".csv":

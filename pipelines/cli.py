@@ -15,16 +15,35 @@ start in a fraction of a second (benchmarks/bench_cli.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
-from pipelines import cli_prefect, cli_query, cli_relationship, cli_report, cli_run, cli_verify
+from pipelines import (
+    cli_completion,
+    cli_prefect,
+    cli_query,
+    cli_relationship,
+    cli_report,
+    cli_review,
+    cli_run,
+    cli_verify,
+)
 from pipelines.cli_run import DEMO_INPUTS, DEMO_ME  # noqa: F401  (tests and benchmarks)
 from pipelines.cli_support import Ambiguous, CliError
 from pipelines.settings import ConfigError, Settings, load_settings
 
 # Each adds its subcommands; the order is the order of `ties --help`.
-COMMAND_MODULES = (cli_run, cli_query, cli_relationship, cli_report, cli_verify, cli_prefect)
+COMMAND_MODULES = (
+    cli_run,
+    cli_query,
+    cli_relationship,
+    cli_review,
+    cli_report,
+    cli_verify,
+    cli_prefect,
+    cli_completion,
+)
 
 
 def version() -> str:
@@ -109,20 +128,45 @@ def _main(argv: list[str] | None) -> int:
     except (CliError, ConfigError, FileNotFoundError) as exc:
         print(f"ties: error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # the user gets one line; TIES_DEBUG shows the traceback
+    except Exception as exc:  # the user gets one line, the log the traceback
         if os.environ.get("TIES_DEBUG"):
             raise
         from transforms.resolve import OverridesError
-        from warehouse.lock import WarehouseBusy
 
         if isinstance(exc, OverridesError):
             print(f"ties: error: {exc}", file=sys.stderr)
             return 2
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if not isinstance(exc, WarehouseBusy):
-            reason = f"{type(exc).__name__}: {reason} (TIES_DEBUG=1 shows details)"
-        print(f"ties: error: {reason}", file=sys.stderr)
+        print(f"ties: error: {_failure_line(exc, args)}", file=sys.stderr)
         return 1
+
+
+def _failure_line(exc: Exception, args: argparse.Namespace) -> str:
+    """The one line for an unexpected failure; its traceback goes to the run's log."""
+    from pipelines.input_state import DamagedState
+    from pipelines.run_log import record_failure
+    from warehouse.faults import WarehouseWriteError
+    from warehouse.lock import WarehouseBusy
+    from warehouse.snapshot import IncompatibleWarehouse
+    from warehouse.verify import DamagedWarehouse
+
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    # These say all there is in their one line, naming the file or the warehouse.
+    one_liners = (
+        WarehouseBusy,
+        WarehouseWriteError,
+        DamagedWarehouse,
+        DamagedState,
+        IncompatibleWarehouse,
+    )
+    if isinstance(exc, one_liners):
+        return reason
+    warehouse = None
+    with contextlib.suppress(Exception):  # the settings may be what failed
+        settings = getattr(args, "settings", None) or load_settings()
+        warehouse = settings.warehouse.resolve()
+    log = record_failure(exc, warehouse)
+    where = f"details in {log}" if log else "TIES_DEBUG=1 shows details"
+    return f"{type(exc).__name__}: {reason} ({where})"
 
 
 if __name__ == "__main__":

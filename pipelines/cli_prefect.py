@@ -19,7 +19,7 @@ DEFAULT_POOL = "ties-process"
 
 
 def register(sub, settings: Settings) -> None:
-    from pipelines.prefect_server import DEFAULT_PORT
+    from pipelines.ties_server import DEFAULT_PORT
 
     s = sub.add_parser(
         "server",
@@ -62,7 +62,7 @@ def register(sub, settings: Settings) -> None:
 
 
 def run_server(args: argparse.Namespace) -> int:
-    from pipelines.prefect_server import ServerError, find_server, start_server, stop_server
+    from pipelines.ties_server import ServerError, find_server, start_server, stop_server
 
     warehouse = args.settings.warehouse
     if args.action == "start":
@@ -86,7 +86,7 @@ def run_server(args: argparse.Namespace) -> int:
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from pipelines.prefect_server import find_server, prefect_executable
+    from pipelines.ties_server import find_server, prefect_executable
 
     extra = [a for a in args.extra if a != "--"]
     if "PREFECT_API_URL" not in os.environ:

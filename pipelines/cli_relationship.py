@@ -25,32 +25,44 @@ RECENT_INTERACTIONS = 10
 
 def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None:
     """Add reconnect, owed, follow-ups and show to the `ties` command line."""
+    # The thresholds the import applied, from the config's [relationships] when set:
+    # help texts say what applies, not the built-in defaults.
+    try:
+        p = settings.relationship_policy()
+    except ValueError:  # a bad table is reported when a command runs
+        from pipelines.settings import Settings as Defaults
+
+        p = Defaults().relationship_policy()
     lists = [
         (
             "reconnect",
             "People with a real tie who have gone quiet: most at stake first.",
             "People with a two-way tie, quiet for longer than their usual cadence "
-            "(or 180 days), ranked by the tie's strength when it went quiet.",
+            f"(or {p.reconnect_after_days:g} days), ranked by the tie's strength when it "
+            "went quiet.",
             20,
-            "at most N people (20)",
+            "at most N people (default: 20)",
             _reconnect,
         ),
         (
             "owed",
-            "Messages from people that you have not answered for 7 days or more.",
-            "Inbound messages with nothing written back to that person since, "
-            "waiting 7 days or more (and from the last 90 days), longest waiting first.",
+            f"Messages from people that you have not answered for {p.owed_after_days:g} days "
+            "or more.",
+            "Inbound messages with nothing written back to that person since, waiting "
+            f"{p.owed_after_days:g} days or more (and from the last {p.owed_lookback_days:g} "
+            "days), longest waiting first.",
             50,
-            "at most N (50)",
+            "at most N (default: 50)",
             _owed,
         ),
         (
             "follow-ups",
             "New connections, invitations and first messages with no follow-up yet.",
             "New LinkedIn connections you have not written to, pending invitations "
-            "to you, and first messages of yours with no answer, 3 to 30 days old.",
+            f"to you, and first messages of yours with no answer, {p.follow_up_after_days:g} "
+            f"to {p.follow_up_lookback_days:g} days old.",
             50,
-            "at most N (50)",
+            "at most N (default: 50)",
             _follow_ups,
         ),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pipelines.cli_support import CliError, add_warehouse_option
+from pipelines.cli_support import CliError, add_warehouse_option, reading_warehouse
 from pipelines.settings import Settings
 
 DEFAULT_OUT = "ties-report.html"
@@ -41,7 +41,7 @@ def run_report(args: argparse.Namespace) -> int:
     if out.is_dir():
         raise CliError(f"{out}: is a folder; name the HTML file to write")
     try:
-        path = write_report(settings.warehouse, out, as_of=args.as_of)
+        path = write_report(reading_warehouse(settings), out, as_of=args.as_of)
     except NoSnapshot as exc:
         raise CliError(str(exc)) from None
     print(f"report: {path.resolve()}")

@@ -149,6 +149,9 @@ def check_before_prefect(settings: Settings) -> list[str]:
     wh = settings.warehouse.expanduser()
     if wh.exists() and not wh.is_dir():
         raise CliError(f"{wh}: is a file; --warehouse names a folder")
+    from warehouse.faults import check_writable
+
+    check_writable(wh.resolve())  # a read-only warehouse: one line now, not a hang later
     if (overrides := settings.overrides_file()) is not None:
         from transforms.resolve import load_overrides
 
@@ -163,11 +166,11 @@ def check_before_prefect(settings: Settings) -> list[str]:
 def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     for warning in check_before_prefect(settings):
         print(f"ties: warning: {warning}", file=sys.stderr)
-    from pipelines.prefect_env import configure_prefect
-    from pipelines.prefect_server import find_server
+    from pipelines.prefect_env import configure_prefect, start_run_server
+    from pipelines.ties_server import find_server
 
-    if "PREFECT_API_URL" not in os.environ and (server := find_server(settings.warehouse)):
-        os.environ["PREFECT_API_URL"] = server.url  # `ties server start` of this warehouse
+    if "PREFECT_API_URL" not in os.environ and (found := find_server(settings.warehouse)):
+        os.environ["PREFECT_API_URL"] = found.url  # `ties server start` of this warehouse
     configure_prefect(settings.warehouse, verbose)
     url = os.environ.get("PREFECT_API_URL")
     where = f"Prefect at {url}" if url else "starting a temporary Prefect server..."
@@ -176,9 +179,13 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
         file=sys.stderr,
         flush=True,
     )
-    from pipelines.prefect_env import start_run_server
+    from pipelines.run_log import open_run_log
 
-    server = start_run_server(settings.warehouse)  # None when a server is up
+    # The run's server stops at exit, after Prefect has sent its last logs and events
+    # (which it does at exit too, registered later, so run first): stopping it when the
+    # flow returns would leave those with nobody to send them to. None when one is up.
+    start_run_server(settings.warehouse)
+    open_run_log(settings.warehouse.resolve())
     from pipelines.cli_output import to_json
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress
@@ -192,15 +199,11 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     install_progress(progress)
     try:
         with progress, use_settings(settings):
-            summary = flow(
-                inputs=list(settings.inputs),
-                warehouse=str(settings.warehouse),
-                me=list(settings.me),
-            )
+            # No parameters: the flow takes the settings resolved here, so the flow run
+            # Prefect stores (and serves) holds no input path and no address of yours.
+            summary = flow()
     finally:
         install_progress(None)
-        if server is not None:
-            server.stop()
     if fmt == "json":
         print(to_json(summary))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from pipelines.cli_support import add_warehouse_option
 from pipelines.settings import Settings
 
 
@@ -19,7 +20,7 @@ def register(subparsers, settings: Settings) -> None:
             "one, and rebuild state/inputs.json from the cached extracts."
         ),
     )
-    p.add_argument("--warehouse", help=f"warehouse directory (default: {settings.warehouse})")
+    add_warehouse_option(p, settings)
     p.add_argument("--repair", action="store_true", help="fix what can be fixed (see above)")
     p.set_defaults(handler=run_verify)
 

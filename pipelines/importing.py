@@ -140,7 +140,11 @@ def run_import(
 
 
 def user_identifiers(given: tuple[str, ...], hints: list[str]) -> frozenset[str]:
-    """The user's own addresses and profile URLs, normalised: the given ones and the hints."""
+    """The user's own addresses and profile URLs, normalised: the given ones and the hints.
+
+    --me (or the config) adds to what the run's LinkedIn exports name (DESIGN: Command
+    line), so both are the user.
+    """
     return Me.of([*given, *hints]).identifiers
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pipelines.run_log import QUIET_CONSOLE
 from warehouse.layout import Layout
 from warehouse.private import private_dir, private_warehouse
 
@@ -50,18 +51,21 @@ def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
         if key == "PREFECT_LOGGING_LEVEL" and verbose:
             value = "INFO"
         os.environ.setdefault(key, value)
+    if not verbose:  # tracebacks and shutdown noise go to the run's log (pipelines.run_log)
+        for key, value in QUIET_CONSOLE.items():
+            os.environ.setdefault(key, value)
 
 
 def start_run_server(warehouse: Path):
     """Without a configured server (PREFECT_API_URL), start this run's private one.
 
-    It requires a per-run secret and dies with this process (pipelines.temporary_server);
+    It requires a per-run secret and dies with this process (pipelines.prefect_server);
     Prefect's own ephemeral server would do neither. Returns it, or None when a server is
     configured (its hardening is the operator's: docs/reliability.md).
     """
     if "PREFECT_API_URL" in os.environ:
         return None
-    from pipelines.temporary_server import TemporaryServer
+    from pipelines.prefect_server import TemporaryServer
 
     server = TemporaryServer(private_dir(Layout(private_warehouse(warehouse.resolve())).logs))
     server.start()

@@ -1,200 +1,151 @@
-"""A long-lived Prefect server for one warehouse, which later runs find and use.
+"""The temporary Prefect server of a CLI run: only its owner may call it, and it dies with
+the run.
 
-Without a server, every `ties import` starts Prefect's temporary server (10 s or more
-of a no-op import's time, see docs/benchmarks.md). `ties server start` runs
-`prefect server start` in the background with its state in the warehouse's
-state/prefect (the same database the temporary servers use, so the run history
-carries over), waits until its health endpoint answers and records where it listens
-in state/prefect/server.json. A later `ties import`, `ties worker` or `ties server
-status` of the same warehouse finds it there; when it is gone they fall back to the
-temporary server.
+Prefect's own ephemeral server listens on 127.0.0.1 where any local user could read every
+flow run, and survives a killed parent holding state/prefect/prefect.db and its port.
+ties starts the same server (Prefect's ``create_app``, served by uvicorn) itself:
+
+- it requires Prefect's basic-auth string (``PREFECT_SERVER_API_AUTH_STRING``), a fresh
+  random secret per run that only this process and its children see (the environment of
+  a process is owner-only in /proc), and the client sends it (``PREFECT_API_AUTH_STRING``);
+- it asks the kernel for SIGTERM when its parent dies (Linux ``PR_SET_PDEATHSIG``), and a
+  watchdog thread does the same where that does not exist;
+- it listens on a socket the parent bound (port 0, 127.0.0.1), so no port can be stolen
+  between choosing and binding it;
+- its output goes to an owner-only log under state/logs/, not the user's terminal.
 """
 
 from __future__ import annotations
 
-import json
+import atexit
+import contextlib
+import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-SERVER_FILE = "server.json"
-LOG_FILE = "server.log"
-DEFAULT_PORT = 4200
-START_TIMEOUT = 180.0
-# Loopback only: a proxy of the environment must not see (or break) the health check.
-_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+PR_SET_PDEATHSIG = 1
+STARTUP_SECONDS = 120.0
 
 
-class ServerError(RuntimeError):
-    """The server could not be started or stopped; the message says why."""
+class ServerStartError(RuntimeError):
+    """The temporary server did not come up: one line naming its log."""
 
 
-@dataclass(frozen=True)
-class Server:
-    url: str  # the API URL, for PREFECT_API_URL
-    pid: int
-    home: Path
+def _die_with(parent: int) -> None:
+    """End this process when ``parent`` does (called first thing in the server process)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10.0)  # uvicorn's graceful shutdown hung: end it regardless
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ties-parent-watchdog", daemon=True).start()
 
 
-def prefect_home(warehouse: Path) -> Path:
-    """Prefect's state of this warehouse (also the temporary servers' home)."""
-    return warehouse.expanduser().resolve() / "state" / "prefect"
+def serve(fd: int, parent: int) -> None:
+    """Run Prefect's API on the inherited listening socket ``fd`` until the parent ends."""
+    _die_with(parent)
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    app = create_app(ephemeral=True, final=True)
+    config = uvicorn.Config(app, log_level="error", lifespan="on")
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 
-def _healthy(url: str, timeout: float = 2.0) -> bool:
-    try:
-        with _LOCAL.open(f"{url}/health", timeout=timeout) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError, ValueError):
-        return False
+class TemporaryServer:
+    """A Prefect API server for one CLI run; ``start`` points this process at it."""
 
+    def __init__(self, log_dir: Path):
+        self.log_path = log_dir / "prefect-server.log"
+        self.process: subprocess.Popen | None = None
+        self.url: str | None = None
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process reuses the id
-        return False
-    return True
+    def start(self, timeout: float = STARTUP_SECONDS) -> str:
+        """Start the server, wait until it answers, and set PREFECT_API_URL and the auth.
 
+        Returns:
+            The API URL.
 
-def _is_prefect(pid: int) -> bool:
-    """Whether process ``pid`` is a Prefect server (and not a process that reused the id)."""
-    try:
-        return b"prefect" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except FileNotFoundError:
-        return not Path("/proc/self").exists() and _alive(pid)  # no /proc (macOS): trust it
-    except OSError:
-        return False
+        Raises:
+            ServerStartError: it exited or did not answer within ``timeout`` seconds.
+        """
+        import httpx
 
-
-def _recorded(warehouse: Path) -> Server | None:
-    record = prefect_home(warehouse) / SERVER_FILE
-    try:
-        data = json.loads(record.read_text())
-        return Server(url=str(data["url"]), pid=int(data["pid"]), home=record.parent)
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def find_server(warehouse: Path) -> Server | None:
-    """The running server of this warehouse, or None (no record, dead, or not answering)."""
-    server = _recorded(warehouse)
-    if server is None or not _alive(server.pid) or not _is_prefect(server.pid):
-        return None
-    return server if _healthy(server.url) else None
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        secret = f"ties:{secrets.token_urlsafe(32)}"
+        os.environ["PREFECT_SERVER_API_AUTH_STRING"] = secret
+        os.environ["PREFECT_API_AUTH_STRING"] = secret
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        port = sock.getsockname()[1]
+        fd = os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from pipelines.prefect_server import serve; "
+                    "serve(int(sys.argv[1]), int(sys.argv[2]))",
+                    str(sock.fileno()),
+                    str(os.getpid()),
+                ],
+                pass_fds=[sock.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=fd,
+                stderr=fd,
+                env={**os.environ, "PREFECT_UI_ENABLED": "false"},
+                cwd=os.getcwd(),
+            )
+        finally:
+            os.close(fd)
+            sock.close()  # the child holds its own copy
+        atexit.register(self.stop)
+        url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=5.0) as client:
+            while True:
+                if self.process.poll() is not None:
+                    raise ServerStartError(
+                        f"the temporary Prefect server exited (status "
+                        f"{self.process.returncode}); its log: {self.log_path}"
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    if client.get(f"{url}/health").status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise ServerStartError(
+                        f"the temporary Prefect server did not answer in {timeout:.0f}s; "
+                        f"its log: {self.log_path}"
+                    )
+                time.sleep(0.1)
+        os.environ["PREFECT_API_URL"] = url
+        self.url = url
+        return url
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def prefect_executable() -> str:
-    """The `prefect` of this environment (the checkout's .venv), which runs ties' flows."""
-    exe = Path(sys.executable).with_name("prefect")
-    return str(exe) if exe.exists() else "prefect"
-
-
-def start_server(warehouse: Path, port: int = DEFAULT_PORT, scheduler: bool = True) -> Server:
-    """Start (or find) the warehouse's server in the background; returns once it answers.
-
-    Args:
-        warehouse: the warehouse whose state/prefect holds the server's database.
-        port: loopback port; 0 picks a free one.
-        scheduler: run Prefect's scheduler, so deployments' schedules create runs.
-
-    Raises:
-        ServerError: the port is taken, or the server exited or did not answer in time
-            (the message names its log).
-    """
-    if (running := find_server(warehouse)) is not None:
-        return running
-    home = prefect_home(warehouse)
-    home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    port = port or _free_port()
-    if not _port_free(port):
-        raise ServerError(f"port {port} on 127.0.0.1 is taken; choose another with --port")
-    url = f"http://127.0.0.1:{port}/api"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(
-        PREFECT_HOME=str(home),
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        DO_NOT_TRACK="1",
-        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="true" if scheduler else "false",
-        PREFECT_UI_ENABLED="false",
-    )
-    log = home / LOG_FILE
-    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    try:
-        proc = subprocess.Popen(
-            [prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            cwd=home,
-            stdin=subprocess.DEVNULL,
-            stdout=fd,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # outlives this command; stopped by its process group
-        )
-    finally:
-        os.close(fd)
-    deadline = time.monotonic() + START_TIMEOUT
-    while not _healthy(url):
-        if proc.poll() is not None:
-            raise ServerError(f"the Prefect server exited with {proc.returncode}; see {log}")
-        if time.monotonic() > deadline:
-            _terminate(proc.pid)
-            raise ServerError(f"the Prefect server did not answer in {START_TIMEOUT:.0f}s: {log}")
-        time.sleep(0.25)
-    record = home / SERVER_FILE
-    fd = os.open(record, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump({"url": url, "pid": proc.pid, "port": port}, out)
-    return Server(url=url, pid=proc.pid, home=home)
-
-
-def _terminate(pid: int, wait: float = 30.0) -> None:
-    """SIGTERM the server's process group, then SIGKILL what is left after ``wait``."""
-    for sig, grace in ((signal.SIGTERM, wait), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
             return
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG) != (0, 0):
-                    return
-            except ChildProcessError:  # not our child: poll whether it still exists
-                if not _alive(pid):
-                    return
-            time.sleep(0.1)
-
-
-def stop_server(warehouse: Path) -> bool:
-    """Stop the warehouse's server; False when none was running."""
-    record = prefect_home(warehouse) / SERVER_FILE
-    server = _recorded(warehouse)
-    running = server is not None and _alive(server.pid) and _is_prefect(server.pid)
-    if running:
-        _terminate(server.pid)
-    record.unlink(missing_ok=True)
-    return running
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

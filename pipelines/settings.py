@@ -17,6 +17,7 @@ Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
     reconnect_after_days = 120            # quiet this long (no known cadence): reconnect
     owed_after_days = 3                   # an unanswered message is owed after 3 days
     weights = { recency = 0.4, frequency = 0.2, reciprocity = 0.2, latency = 0.2 }
+    event_weight = 0.25                   # a connection's recency, relative to a message's
 """
 
 from __future__ import annotations

@@ -97,6 +97,10 @@ def plan_inputs(
     """
     options = options or ReadOptions()
     found = discover(paths)
+    # A warehouse inside an input folder must not import its own state and snapshots.
+    root = warehouse.resolve()
+    found.inputs = [i for i in found.inputs if not _inside(i.path, root)]
+    found.unknown = [(p, why) for p, why in found.unknown if not _inside(p, root)]
     layout = Layout(warehouse)
     previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)
@@ -154,6 +158,18 @@ def plan_inputs(
     return Plan(inputs=planned, unknown=unknown, carried=carried, me_hints=hints)
 
 
+def _with_hints(options: ReadOptions, hints) -> ReadOptions:
+    """The options a connector reads with, given the run's hints of who the user is.
+
+    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
+    it: the given identifiers and the hints together are the user. Without --me the
+    hints stay hints (a mailbox may still add its own sender).
+    """
+    if options.me:
+        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
+    return replace(options, me_hints=frozenset(hints))
+
+
 def _outermost(items: list[Input]) -> list[Input]:
     """The inputs without those inside another input's folder (a LinkedIn export folder).
 
@@ -162,6 +178,11 @@ def _outermost(items: list[Input]) -> list[Input]:
     """
     folders = [i.path for i in items if i.path.is_dir()]
     return [i for i in items if not any(i.path != f and i.path.is_relative_to(f) for f in folders)]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    path = Path(path).resolve()
+    return path == folder or path.is_relative_to(folder)
 
 
 def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> InputResult:
@@ -220,15 +241,3 @@ def extract_input(item: PlannedInput, warehouse: Path, options: ReadOptions) -> 
         result.extract_key, result.fingerprint, result.from_cache = key, fp, True
     result.seconds = round(time.perf_counter() - started, 3)
     return result
-
-
-def _with_hints(options: ReadOptions, hints) -> ReadOptions:
-    """The options a connector reads with, given the run's hints of who the user is.
-
-    --me (or the config) adds to what the run's LinkedIn exports name, never replaces
-    it: the given identifiers and the hints together are the user. Without --me the
-    hints stay hints (a mailbox may still add its own sender).
-    """
-    if options.me:
-        return replace(options, me=frozenset(options.me | Me.of(hints).identifiers))
-    return replace(options, me_hints=frozenset(hints))

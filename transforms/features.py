@@ -31,8 +31,10 @@ from transforms.arrow_columns import (
     list_items,
     string_codes,
 )
+from transforms.name_frequency import name_shares
 from transforms.nicknames import canonical_given, nickname_table
-from transforms.normalise import fold, is_role_address
+from transforms.normalise import email_org, fold, is_role_address
+from transforms.organisation import company_initial
 from transforms.personal_details import Birthdays
 
 # A record rarely has more keys than this; extra ones still block, they are only
@@ -473,6 +475,14 @@ class RecordFeatures:
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
         *_count: per code, how many records carry it (term frequency).
+        full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
+            at least that many people have the name (LinkedIn lists each once).
+        domain, domain_values: the organisation of each work address (n x k codes, the
+            ``email_org`` keys), to compare with the other record's company name.
+        domain_initial, company_initial: per domain / company value its first letter's
+            code point (-1 for an empty one).
+        given_share, family_share: per code of ``names``, the share of people in the
+            world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
         postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
     """
@@ -513,6 +523,7 @@ class RecordFeatures:
     form_rows: Exploded
     local_rows: Exploded
     full_count: np.ndarray
+    full_profiles: np.ndarray
     family_count: np.ndarray
     org_count: np.ndarray
     email_count: np.ndarray
@@ -521,6 +532,12 @@ class RecordFeatures:
     postcode: np.ndarray
     postcode_rows: Exploded
     postcode_count: np.ndarray
+    domain: np.ndarray
+    domain_values: np.ndarray
+    domain_initial: np.ndarray
+    company_initial: np.ndarray
+    given_share: np.ndarray
+    family_share: np.ndarray
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -614,6 +631,9 @@ class RecordFeatures:
         personal = ~role[codes]
         codes, email_values = _recode(codes[personal], values)
         email_rows = Exploded.of(rows[personal], codes)
+        # The organisation of each work address (free mail has none), once per address.
+        domain_of, domain_values = factorize_objects([email_org(e) for e in email_values])
+        domain_rows = Exploded.of(email_rows.rows, np.append(domain_of, -1)[email_rows.codes])
         given_codes = (given_key[0], given_key[1])
         email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))
         phone_shared = _shared_values(
@@ -682,6 +702,7 @@ class RecordFeatures:
             form_rows=form_rows,
             local_rows=local_rows,
             full_count=counts(full),
+            full_profiles=_distinct_per_code(full, url),
             family_count=counts(family),
             org_count=counts(org_rows.codes),
             email_count=counts(email_rows.codes),
@@ -690,7 +711,31 @@ class RecordFeatures:
             postcode=postcode_rows.matrix(n, 3),
             postcode_rows=postcode_rows,
             postcode_count=counts(postcode_rows.codes),
+            domain=domain_rows.matrix(n, 3),
+            domain_initial=_first_letters(np.asarray(domain_values, dtype=object)),
+            company_initial=_first_letters(
+                np.array([company_initial(c) for c in company_values.tolist()], dtype=object)
+            ),
+            domain_values=np.asarray(domain_values, dtype=object),
+            given_share=np.append(name_shares("given", names), np.nan),
+            family_share=np.append(name_shares("family", names), np.nan),
         )
+
+
+def _first_letters(values: np.ndarray) -> np.ndarray:
+    """Per string its first character's code point (-1 for an empty one)."""
+    return np.array([ord(v[0]) if v else -1 for v in values.tolist()], dtype=np.int32)
+
+
+def _distinct_per_code(code: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Per code (>= 0) of ``code``, how many distinct values >= 0 of ``other`` its records
+    carry (at least one slot, as ``counts`` gives)."""
+    keep = (code >= 0) & (other >= 0)
+    size = int(code.max(initial=0)) + 1
+    if not keep.any():
+        return np.zeros(size, dtype=np.int64)
+    pairs = pd.DataFrame({"c": code[keep], "o": other[keep]}).drop_duplicates()
+    return np.bincount(pairs["c"].to_numpy(), minlength=size)
 
 
 def compatible_given(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -162,8 +162,35 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
 
 
+# A credential's shape, listed or not: letters with a dot inside (P.Eng., Dipl.-Ing.,
+# B.Sc.), or a registered mark (PMP®).
+_CREDENTIAL_SHAPE = re.compile(
+    r"^(?:[A-Za-z]{1,5}\.-?[A-Za-z]{1,5}\.?(?:[A-Za-z]{1,4}\.?)?|\S+[®™])$"
+)
+# After a comma in a mixed-case name, a word in capitals is a credential (", CPA",
+# ", MSCE"); in "SMITH, JOHN" it is the given name.
+_CAPITALS = re.compile(r"^[A-Z][A-Z0-9&]{1,6}\.?[®™]?$")
+
+
+def _is_credential_part(part: str, before: str) -> bool:
+    """Is a part after a comma only credentials ("P.Eng.", "CPA, CFA", "Esq.", "PMP®")?"""
+    words = part.split()
+    if not words:
+        return False
+    mixed_case = before != before.upper()
+    return all(
+        w.casefold().rstrip(".") in _NAME_DECORATIONS
+        or w.casefold() in _NAME_DECORATIONS
+        or _CREDENTIAL_SHAPE.match(w)
+        or (mixed_case and _CAPITALS.match(w))
+        for w in words
+    )
+
+
 def _is_decoration(token: str, position: int, n_words: int) -> bool:
     key = token.casefold().strip(",")
+    if position > 0 and _CREDENTIAL_SHAPE.match(token.strip(",")):
+        return True
     if key not in _NAME_DECORATIONS and key.rstrip(".") not in _NAME_DECORATIONS:
         return False
     if key.rstrip(".") in _AMBIGUOUS_DECORATIONS:
@@ -189,7 +216,7 @@ def clean_name(raw: str | None) -> str | None:
     if len(parts) == 2 and parts[1].casefold().rstrip(".") in _LEGAL_SUFFIXES:
         return text  # "Ximian, Inc." names a company, not Inc. Ximian
     if len(parts) >= 2:
-        rest = [p for p in parts[1:] if p.casefold() not in _NAME_DECORATIONS]
+        rest = [p for p in parts[1:] if not _is_credential_part(p, parts[0])]
         if rest and len(parts[0].split()) == 1:
             text = " ".join(rest + [parts[0]])
         else:
@@ -233,7 +260,13 @@ _COMPANY_AFTER_COMMA = r"(?i), (?:" + "|".join(sorted(_LEGAL_SUFFIXES)) + r")\.?
 
 def clean_names(values: pa.Array) -> pa.Array:
     """``clean_name`` of every value of a string array."""
-    undecorated = pc.invert(pc.match_substring_regex(values, _DECORATION_WORD))
+    undecorated = pc.invert(
+        pc.or_(
+            pc.match_substring_regex(values, _DECORATION_WORD),
+            # "Bennett, MSCE": capitals after the comma may be a credential
+            pc.match_substring_regex(values, r", ?[A-Z][A-Z0-9&]+\.?$"),
+        )
+    )
     plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)
     last_first = pc.and_(
         pc.and_(pc.match_substring_regex(values, _LAST_FIRST), undecorated),
@@ -337,7 +370,7 @@ def normalise_emails(values: pa.Array) -> pa.Array:
 
 @lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
-    """E.164 form of a phone number, or None when it cannot be a phone number."""
+    """E.164 form of a phone number, or None unless it is a valid number."""
     if not raw:
         return None
     text = raw.strip()
@@ -347,7 +380,10 @@ def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    # Only numbers phonenumbers knows to exist in their region: a national number read
+    # in the wrong region (Dresden's 0351 as +1 0351) is left out of matching, and the
+    # raw value stays in phones_raw.
+    if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -626,6 +662,25 @@ def _pair_map(first: Coded, second: Coded, fn) -> Coded:
     return Coded(group, pa.array(mapped, pa.string()))
 
 
+def _phones_by_region(records: pd.DataFrame, default_region: str) -> pa.ListArray:
+    """E.164 phones of each record, numbers without +CC read in the record's own
+    ``phone_region`` (what its source implies) where it has one, else ``default_region``."""
+    flat = Flat.of(records["phones_raw"])
+    regions = records.get("phone_region")
+    if regions is None or not regions.notna().any():
+        return flat.map_array(lambda p: normalise_phones(p, default_region)).to_arrow()
+    row_region = regions.astype(object).where(regions.notna(), default_region).to_numpy()
+    values = np.array(flat.elements.values.to_pylist() + [None], dtype=object)
+    pairs = [
+        None if v is None else f"{r}\x1f{v}"
+        for r, v in zip(row_region[flat.parents], values[flat.elements.codes], strict=True)
+    ]
+    elements = Coded.encode(pa.array(pairs, pa.string())).map(
+        lambda pair: normalise_phone(pair.partition("\x1f")[2], pair.partition("\x1f")[0])
+    )
+    return Flat(flat.n_rows, flat.parents, elements).to_arrow()
+
+
 def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.DataFrame:
     """Add the normalised columns of ``source_records`` to extract records.
 
@@ -660,8 +715,7 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     emails = Flat.of(out["emails_raw"]).map_array(normalise_emails)
     out["emails"] = list_series_array(emails.to_arrow())
     out["email_keys"] = list_series_array(emails.map_array(email_match_keys).to_arrow())
-    phones = Flat.of(out["phones_raw"]).map_array(lambda p: normalise_phones(p, default_region))
-    out["phones"] = list_series_array(phones.to_arrow())
+    out["phones"] = list_series_array(_phones_by_region(out, default_region))
     urls = Coded.of(out["linkedin_url_raw"]).map_array(normalise_linkedin_urls)
     out["linkedin_url"] = urls.to_pandas()
     companies = Coded.of(out["company_raw"]).map(clean_company)

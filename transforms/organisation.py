@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -75,6 +76,48 @@ def company_key(name: str | None) -> str | None:
     while len(words) > 1 and words[-1] in _LEGAL_WORDS:
         words.pop()
     return "".join(words) or None
+
+
+# Words a company name joins with, left out of its domain: Franklin and Sons -> franklin.
+_JOINING_WORDS = frozenset({"and", "the", "of", "und", "et", "y"})
+# A domain that starts with the company's first word may add at most this many letters
+# (cedar -> cedarhq, cedaran for Cedar Analytics): beyond, it is another name.
+_MAX_ADDED_LETTERS = 5
+_MIN_FIRST_WORD = 4  # "acme" names a company; "go", "new" or "abc" do not
+
+
+def company_initial(company_key: str) -> str:
+    """The letter every domain ``company_matches_domain`` accepts starts with: the
+    first letter of the company's first word ("" for none)."""
+    words = [w for w in company_key.split() if w not in _JOINING_WORDS]
+    return words[0][0] if words else ""
+
+
+@lru_cache(maxsize=200_000)
+def company_matches_domain(company_key: str, domain: str) -> bool:
+    """Can this company's mail come from this domain (its org key, ``email_org``)?
+
+    The domain is the company name run together (cedaranalytics), its first word
+    (franklin for Franklin and Sons; with a few letters more: cedarhq), a truncation
+    (cedaran) or its initials (cmr for Cedar Maple Robotics).
+
+    Args:
+        company_key: a folded company name, words separated by spaces (``company_key``).
+        domain: a folded domain label without its suffix (``email_org``).
+    """
+    words = [w for w in company_key.split() if w not in _JOINING_WORDS]
+    while len(words) > 1 and words[-1] in _LEGAL_WORDS:
+        words.pop()
+    if not words or len(domain) < 2:
+        return False
+    whole, first = "".join(words), words[0]
+    if domain == whole:
+        return True
+    if len(words) >= 2 and domain == "".join(w[0] for w in words):
+        return True
+    if len(first) >= _MIN_FIRST_WORD and domain.startswith(first):
+        return len(domain) - len(first) <= _MAX_ADDED_LETTERS
+    return len(domain) >= _MIN_FIRST_WORD and len(domain) >= len(first) and whole.startswith(domain)
 
 
 def _name_label(registrable: str) -> str:

@@ -16,8 +16,11 @@ Conversations (what counts as a reply)
     A conversation is named by the interaction_id of its first message.
 
 Tie strength, 0..1: a weighted sum of four stored components (WEIGHTS)
-    recency 0.35      2^(-days since last contact / RECENCY_HALF_LIFE_DAYS (180))
-    frequency 0.20    1 - exp(-days with contact in the last 12 months / FREQUENCY_SCALE (12))
+    recency 0.35      2^(-days since the last message / RECENCY_HALF_LIFE_DAYS (180)), or
+                      EVENT_WEIGHT (0.25) times that of the last connection or invitation
+                      when that is more: an event of the relationship, not an exchange
+    frequency 0.20    1 - exp(-days with a message in the last 12 months / FREQUENCY_SCALE
+                      (12)); connections and invitations do not count
     reciprocity 0.20  conversations with both sides / (conversations + EVIDENCE_PRIOR (2))
     latency 0.25      1 / (1 + median reply hours / LATENCY_HALF_HOURS (24)),
                       times replies / (replies + EVIDENCE_PRIOR)
@@ -75,6 +78,7 @@ from transforms.relationship_policy import (  # noqa: F401  (the module's defaul
     _SCALES,
     CADENCE_FACTOR,
     CONVERSATION_GAP_DAYS,
+    EVENT_WEIGHT,
     EVIDENCE_PRIOR,
     FOLLOW_UP_AFTER_DAYS,
     FOLLOW_UP_LOOKBACK_DAYS,
@@ -349,7 +353,13 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
         for k, name in enumerate(COUNT_COLUMNS):
             out[f"{name}{suffix}"] = table[:, k].astype(np.int64)
     out["contact_days_12m"] = _distinct_days(cid[recent], t[recent], n)
-    then = t > last_t[cid] - YEAR_US
+    # Tie strength weighs exchanges (messages); a connection or invitation is an event
+    # of the relationship and counts for recency at p.event_weight, never for frequency.
+    is_msg = np.isin(f.ch, [CHANNELS.index(c) for c in MESSAGE_CHANNELS])
+    last_msg = _per_contact(t[is_msg], cid[is_msg], n, "max").to_numpy()
+    last_event = _per_contact(t[~is_msg], cid[~is_msg], n, "max").to_numpy()
+    exchange_days_12m = _distinct_days(cid[recent & is_msg], t[recent & is_msg], n)
+    then = is_msg & (t > np.nan_to_num(last_msg, nan=0).astype(np.int64)[cid] - YEAR_US)
     days_then = _distinct_days(cid[then], t[then], n)
 
     # Conversations and replies.
@@ -371,8 +381,13 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
     # Components and strength.
     quiet = np.clip((as_of - last_t) / US_PER_DAY, 0, None)
     out["days_since_last_contact"] = np.round(quiet, 2)
-    recency = np.exp2(-quiet / p.recency_half_life_days)
-    frequency = 1.0 - np.exp(-out["contact_days_12m"].to_numpy() / p.frequency_scale)
+
+    def decay(last):  # 0 where there was no such interaction
+        days = np.clip((as_of - np.nan_to_num(last, nan=as_of)) / US_PER_DAY, 0, None)
+        return np.where(np.isnan(last), 0.0, np.exp2(-days / p.recency_half_life_days))
+
+    recency = np.maximum(decay(last_msg), p.event_weight * decay(last_event))
+    frequency = 1.0 - np.exp(-exchange_days_12m / p.frequency_scale)
     frequency_then = 1.0 - np.exp(-days_then / p.frequency_scale)
     two_way = out["n_two_way_conversations"].to_numpy()
     reciprocity = two_way / (convs.to_numpy() + p.evidence_prior)
@@ -386,8 +401,9 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
     shared = w["reciprocity"] * reciprocity + w["latency"] * latency
     strength = w["recency"] * recency + w["frequency"] * frequency + shared
     out["tie_strength"] = np.round(strength, 4)
+    recency_then = np.where(np.isnan(last_msg), p.event_weight, 1.0)
     out["tie_strength_at_last_contact"] = np.round(
-        w["recency"] + w["frequency"] * frequency_then + shared, 4
+        w["recency"] * recency_then + w["frequency"] * frequency_then + shared, 4
     )
 
     # Cadence, class and reconnect.

@@ -26,6 +26,10 @@ OWED_AFTER_DAYS = 7.0
 OWED_LOOKBACK_DAYS = 90.0
 FOLLOW_UP_AFTER_DAYS = 3.0
 FOLLOW_UP_LOOKBACK_DAYS = 30.0
+# A LinkedIn connection or invitation is an event of the relationship, not an exchange:
+# it counts for recency at this fraction of a message and not at all for frequency, so
+# a bare connection made yesterday ranks below someone who wrote to you last year.
+EVENT_WEIGHT = 0.25
 
 MESSAGE_CHANNELS = ("email", "linkedin_message")
 TIE_CLASSES = ("strong", "weak", "dormant", "one-way", "none")
@@ -54,6 +58,7 @@ class RelationshipPolicy:
     owed_lookback_days: float = OWED_LOOKBACK_DAYS
     follow_up_after_days: float = FOLLOW_UP_AFTER_DAYS
     follow_up_lookback_days: float = FOLLOW_UP_LOOKBACK_DAYS
+    event_weight: float = EVENT_WEIGHT
 
     @classmethod
     def from_mapping(cls, values: dict) -> RelationshipPolicy:

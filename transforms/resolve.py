@@ -113,6 +113,54 @@ def load_overrides(path: str | Path) -> Overrides:
     return out
 
 
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in escaped) + '"'
+
+
+def _table(kind: str, a: str, b: str, note: str | None) -> str:
+    lines = [f"[[{kind}]]", f"a = {_toml_string(a)}", f"b = {_toml_string(b)}"]
+    if note:
+        lines.append(f"note = {_toml_string(note)}")
+    return "\n".join(lines) + "\n"
+
+
+def append_overrides(path: str | Path, entries: list[tuple[str, str, str, str | None]]) -> None:
+    """Add (kind, a, b, note) entries to an overrides file, kind must_link or cannot_link.
+
+    Entries are written as ``[[must_link]]`` / ``[[cannot_link]]`` tables at the end, so
+    the user's own lines and comments stay as they were. A file that writes a kind as
+    an inline array (``must_link = [...]``) cannot take tables of that kind too: it is
+    rewritten with every entry as a table (its comments are lost; said in the return).
+    The file is written whole to a temporary file and renamed, owner-only.
+
+    Raises:
+        OverridesError: the existing file cannot be read.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text:
+        current = load_overrides(path)  # raises on a broken file: never write over it
+        data = tomllib.loads(text)
+        inline = any(
+            isinstance(e, list) for kind in ("must_link", "cannot_link") for e in data.get(kind, [])
+        )
+        if inline:
+            text = "# Rewritten by ties review: every pair as a table.\n" + "".join(
+                "\n" + _table(kind, x, y, None)
+                for kind in ("must_link", "cannot_link")
+                for x, y in getattr(current, kind)
+            )
+    if text and not text.endswith("\n"):
+        text += "\n"
+    text += "".join("\n" + _table(kind, a, b, note) for kind, a, b, note in entries)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+
+
 @dataclass
 class Resolution:
     """Result of resolving records.
@@ -312,6 +360,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     conflict = (levels["linkedin_url"] == 0) & ~same & merge & ~guarded
     rule[conflict] = "conflict_linkedin_url"
     rule[user_apart & ~same] = "cannot_link_override"
+    # A merge the user asked for says so, even where the model would have merged too.
+    rule[_pair_mask(ka, kb, f.n, must) & same] = "must_link_override"
     score = 1.0 / (1.0 + np.exp2(-np.clip(log_odds[idx], -1000, 1000)))
     evidence = _evidence(
         {k: v[at] for k, v in weights.items()},

@@ -11,9 +11,10 @@ Agreement on a value is weighted by how common the value is (term frequency): u 
 "same full name" is the share of other records with that name, so agreeing on
 "John Smith" is weak evidence and on "Xavi Okonkwo" strong. The prior odds that two
 records are one person are c / (N - 1), c being the number of other records a
-record has on average for its person (estimated by EM, shrunk towards 1). Records
-are counted as at least ``MIN_POPULATION``: a tiny input is a sample of a larger
-address book, not a world where everyone is a likely match.
+record has on average for its person (estimated by EM, shrunk towards 1), N the
+number of records (at least ``PRIOR_MIN_RECORDS``). How rare a name is comes from
+the data and from the world (``transforms.name_frequency``), whichever says it is
+commoner: a rare name in a small file is the strong evidence it is.
 """
 
 from __future__ import annotations
@@ -26,63 +27,134 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
+from transforms.organisation import company_matches_domain
 
-LEVELS: dict[str, tuple[str, ...]] = {
-    "linkedin_url": ("differ", "agree"),
-    "email": ("differ", "shared_mailbox", "agree"),
-    "phone": ("differ", "shared_line", "agree"),
-    # spelled: one side has no name but its mail address spells the other's name
-    "name": ("differ", "partial", "family", "close", "exact", "spelled"),
-    "company": ("differ", "similar", "agree"),
-    # day: the same day of the year, a year unknown on one side; date: the same date
-    "birthday": ("differ", "day", "date"),
-    "postcode": ("differ", "agree"),
-}
-FEATURES = tuple(LEVELS)
 
-# Generic m and u per level, the starting point of estimation and the shrinkage target.
-DEFAULT_M = {
-    "linkedin_url": (0.01, 0.99),
-    "email": (0.30, 0.05, 0.65),
-    "phone": (0.35, 0.05, 0.60),
-    "name": (0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
-    "company": (0.30, 0.10, 0.60),
-    "birthday": (0.03, 0.30, 0.67),  # a typo or a wrong year now and then
-    "postcode": (0.50, 0.50),  # people move
-}
-DEFAULT_U = {
-    "linkedin_url": (1.0 - 1e-6, 1e-6),
-    "email": (1.0 - 2e-6, 1e-6, 1e-6),
-    "phone": (1.0 - 2e-6, 1e-6, 1e-6),
-    "name": (0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
-    "company": (0.975, 0.005, 0.02),
-    # one stranger in 365 shares the day; with the year too, one in ~20,000
-    "birthday": (0.9969, 0.0027, 0.00005),
-    "postcode": (0.998, 0.002),
-}
+@dataclass(frozen=True)
+class Feature:
+    """One match feature, declared once: scoring, estimation and the evidence in
+    ``matches`` iterate over ``MATCH_FEATURES``.
+
+    Attributes:
+        name: the key in comparison levels, weights and ``matches.evidence``.
+        levels: names of the comparison levels, worst first (level i is ``levels[i]``;
+            -1, not comparable, is no evidence).
+        m, u: generic P(level | same person) and P(level | different people), the
+            start of estimation and the target it is shrunk towards.
+        term_frequency: agreement is weighted by how common the agreed value is.
+        identifier_level: the level at which the feature is a personal identifier (u
+            is ``IDENTIFIER_U``; pairs at it anchor the m of the other features).
+        neutral_level: a level that is no evidence either way (a shared mailbox).
+        learn_m: m is estimated from the data (else the generic m is kept).
+        compare: how its level is decided (the code is in ``_compare``).
+    """
+
+    name: str
+    levels: tuple[str, ...]
+    m: tuple[float, ...]
+    u: tuple[float, ...]
+    term_frequency: bool = True
+    identifier_level: int | None = None
+    neutral_level: int | None = None
+    learn_m: bool = True
+    compare: str = ""
+
+
+MATCH_FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "linkedin_url",
+        ("differ", "agree"),
+        m=(0.01, 0.99),
+        u=(1.0 - 1e-6, 1e-6),
+        term_frequency=False,
+        identifier_level=1,
+        # Not learned: two profiles are two people bar a rare duplicate account, and a
+        # data set with many namesakes would teach EM that one person has several.
+        learn_m=False,
+        compare="the same profile URL",
+    ),
+    Feature(
+        "email",
+        ("differ", "shared_mailbox", "agree"),
+        m=(0.30, 0.05, 0.65),
+        u=(1.0 - 2e-6, 1e-6, 1e-6),
+        identifier_level=2,
+        neutral_level=1,  # a shared mailbox says nothing about which reader a record is
+        compare="an address in common; shared when a role address or read by several",
+    ),
+    Feature(
+        "phone",
+        ("differ", "shared_line", "agree"),
+        m=(0.35, 0.05, 0.60),
+        u=(1.0 - 2e-6, 1e-6, 1e-6),
+        identifier_level=2,
+        neutral_level=1,
+        compare="a number in common; shared when several given names use it",
+    ),
+    Feature(
+        "name",
+        # spelled: one side has no name but its mail address spells the other's name
+        ("differ", "partial", "family", "close", "exact", "spelled"),
+        m=(0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
+        u=(0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
+        compare="_compare_names: nicknames, initials, order, typos, spelled addresses",
+    ),
+    Feature(
+        "company",
+        ("differ", "similar", "agree"),
+        m=(0.30, 0.10, 0.60),
+        u=(0.975, 0.005, 0.02),
+        compare="organisation keys, company against work domain, similar names",
+    ),
+    Feature(
+        "birthday",
+        # day: the same day of the year, a year unknown on one side; date: the same date
+        ("differ", "day", "date"),
+        m=(0.03, 0.30, 0.67),  # a typo or a wrong year now and then
+        u=(0.9969, 0.0027, 0.00005),  # one stranger in 365 shares the day
+        term_frequency=False,
+        compare="Birthdays.levels",
+    ),
+    Feature(
+        "postcode",
+        ("differ", "agree"),
+        m=(0.50, 0.50),  # people move
+        u=(0.998, 0.002),
+        compare="_compare_postcodes: no evidence between a household's relatives",
+    ),
+)
+FEATURES = tuple(f.name for f in MATCH_FEATURES)
+FEATURE = {f.name: f for f in MATCH_FEATURES}
+LEVELS: dict[str, tuple[str, ...]] = {f.name: f.levels for f in MATCH_FEATURES}
 # u of agreeing on a personal identifier (an address only one person reads): a
 # collision between two different people is far rarer than any sample can show.
 IDENTIFIER_U = 1e-10
-IDENTIFIER_LEVELS = {("linkedin_url", 1), ("email", 2), ("phone", 2)}
-# A shared mailbox or line says nothing about which of its readers a record is.
-NEUTRAL = {"email": 1, "phone": 1}
-# Not learned: two profiles are two people bar a rare duplicate account, and a data set
-# with many namesakes would otherwise teach EM that one person has several profiles.
-FIXED_M = frozenset({"linkedin_url"})
 # Pseudo-counts of the shrinkage towards the defaults.
 U_PSEUDO_PAIRS = 10_000
 M_PSEUDO_PAIRS = 50
 C_PSEUDO_RECORDS = 1_000
-MIN_POPULATION = 10_000
+# The prior c / (N - 1) counts at least this many records: in a file of two cards, c
+# shrunk towards 1 would make any two records a likely match. (Was 10,000, which also
+# diluted term frequencies; those now use the real N.)
+PRIOR_MIN_RECORDS = 1_000
+# How many records of one person carry their name without saying it is common.
+SELF_RECORDS = 4.0
+# Of two strangers with one family name, how often the given names could be one
+# person's (the same, a nickname, an initial): the "close" name level's share.
+COMPATIBLE_GIVEN_SHARE = 0.05
 RANDOM_PAIRS = 100_000
 EM_ITERATIONS = 50
+# Whether EM also re-estimates m over the candidate pairs (not only the share of
+# matches), shrunk towards the identifier-anchored m by M_EM_PSEUDO_PAIRS. Off: measured
+# on 2026-12-03 (harness 2,000 people seeds 0/1, Febrl1/2) it moved F1 by -0.004 to
+# +0.003 (pseudo-pairs 50, 200, 2,000), no better than m from identifier-linked pairs.
+EM_LEARNS_M = False
+M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
 NAME_PARTIAL_SIMILARITY = 0.85
 WORDS_SIMILARITY = 95.0
 COMPANY_SIMILARITY = 90.0
 COMPARE_CHUNK = 1_000_000
-# Features whose agreement is not weighted by how common the value is.
-NO_TERM_FREQUENCY = frozenset({"linkedin_url", "birthday"})
 
 
 @dataclass
@@ -174,6 +246,37 @@ def _tf(count: np.ndarray, population: int) -> np.ndarray:
     return np.maximum(count.astype(np.float64) - 1.0, 1.0) / max(population - 1, 1)
 
 
+def _name_tf(
+    count: np.ndarray, share: np.ndarray, n: int, profiles: np.ndarray | None = None
+) -> np.ndarray:
+    """u of agreeing on a name: the larger of its frequency in the data and its share of
+    people in the world. So "Denny Stadelmann" twice in a 300-card phone book is strong
+    evidence, and "John Smith" never is.
+
+    In the data, one person's own records (``SELF_RECORDS``: a LinkedIn row, a card,
+    mail from two addresses) say nothing about how common their name is; beyond them a
+    name's records are other people's. Distinct LinkedIn profiles with the name
+    (``profiles``) are distinct people for sure, each with about two records.
+    """
+    # Counted among at least PRIOR_MIN_RECORDS, as for the prior: three Xavi Okonkwos
+    # in a file of three cards are not a common name.
+    population = max(n, PRIOR_MIN_RECORDS)
+    others = np.maximum(count.astype(np.float64) - SELF_RECORDS, 0.0)
+    if profiles is not None:
+        others = np.maximum(others, 2.0 * (profiles.astype(np.float64) - 1.0))
+    data = others / (population - 1)
+    fallback = _tf(count, population)
+    return np.where(np.isnan(share), fallback, np.maximum(data, share))
+
+
+def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """Share of people in the world with record x's name: given x family name shares
+    (independent enough), or the one part there is."""
+    g = f.given_share[f.given[x]]
+    fam = f.family_share[f.family[x]]
+    return np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+
+
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     """Comparison levels of the pairs (a[i], b[i]) of records.
 
@@ -185,7 +288,7 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     k = len(a)
     name_sim, same_words = _name_similarities(f, a, b)
     levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
-    tf_u = {name: np.empty(k) for name in FEATURES if name not in NO_TERM_FREQUENCY}
+    tf_u = {f.name: np.empty(k) for f in MATCH_FEATURES if f.term_frequency}
     for i in range(0, k, COMPARE_CHUNK):
         part = slice(i, i + COMPARE_CHUNK)
         lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
@@ -237,7 +340,7 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
 def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     """Levels and term-frequency u's of a chunk of pairs, string similarities given."""
     k = len(a)
-    population = max(f.n, MIN_POPULATION)
+    population = max(f.n, PRIOR_MIN_RECORDS)
     levels: dict[str, np.ndarray] = {}
     tf_u: dict[str, np.ndarray] = {}
 
@@ -360,11 +463,18 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
-    tf[exact] = _tf(f.full_count[full_a[exact]], population)
+    tf[exact] = _name_tf(
+        f.full_count[full_a[exact]],
+        _full_share(f, a[exact]),
+        f.n,
+        f.full_profiles[full_a[exact]],
+    )
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
     fam = close & (fa >= 0) & (fa == fb)
-    tf[fam] = _tf(f.family_count[fa[fam]], population)
+    tf[fam] = _name_tf(
+        f.family_count[fa[fam]], f.family_share[fa[fam]] * COMPATIBLE_GIVEN_SHARE, f.n
+    )
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
     # "Søren Larsen" the names agree as if both were written out.
     for x, y in ((a, b), (b, a)):
@@ -378,7 +488,7 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         spelled |= (fa[todo] == fb[todo]) & _any_equal(f.local[x[todo]], f.given_forms[y[todo]])[0]
         spelled = todo[spelled]
         level[spelled] = 4
-        tf[spelled] = _tf(f.full_count[f.full[y[spelled]]], population)
+        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], _full_share(f, y[spelled]), f.n)
 
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
@@ -393,7 +503,10 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         level[nameless] = np.maximum(level[nameless], 0)
         fam_code = f.family[named[todo]]
         hit = todo[spelled & (fam_code >= 0)]
-        tf[hit] = _tf(f.family_count[f.family[named[hit]]], population)
+        fam_hit = f.family[named[hit]]
+        tf[hit] = _name_tf(
+            f.family_count[fam_hit], f.family_share[fam_hit] * COMPATIBLE_GIVEN_SHARE, f.n
+        )
     return level, tf, conflict
 
 
@@ -408,7 +521,37 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     level[idx[agree]] = 2
     tf = np.full(len(a), np.nan)
     tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    # "Franklin and Sons" on one record, franklin.io mail on the other: the company and
+    # the work domain agree though no key is equal (no term frequency: u of the level).
+    for x, y in ((a, b), (b, a)):
+        for j in range(f.domain.shape[1]):
+            cx, dy = f.company[x], f.domain[y, j]
+            todo = np.flatnonzero(both & (level < 2) & (cx >= 0) & (dy >= 0))
+            if len(todo):
+                level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
     return level, tf
+
+
+def _company_domain_agree(f: RecordFeatures, company: np.ndarray, domain: np.ndarray):
+    """Row-wise ``company_matches_domain``, once per distinct (company, domain) pair.
+
+    Every form of a company's domain starts with its first letter: pairs that differ
+    there are settled by numpy (most of them: at 200k records the Python test took 11 s
+    over all pairs, measured)."""
+    out = np.zeros(len(company), dtype=bool)
+    if not len(company):
+        return out
+    letters = f.company_initial[company] == f.domain_initial[domain]
+    todo = np.flatnonzero(letters)
+    if not len(todo):
+        return out
+    uc, ud, which = _distinct_pairs(company[todo], domain[todo])
+    names, domains = f.company_values[uc].tolist(), f.domain_values[ud].tolist()
+    hit = np.array(
+        [company_matches_domain(c, d) for c, d in zip(names, domains, strict=True)], dtype=bool
+    )
+    out[todo] = hit[which]
+    return out
 
 
 # --- the model ------------------------------------------------------------------------
@@ -447,7 +590,8 @@ class Model:
             tf = tf if rows is None else tf[rows]
             u = np.where(np.isnan(tf), u, tf)
         w = np.log2(self.m[name][lv] / u)
-        return np.where(valid & (level != NEUTRAL.get(name, -9)), w, 0.0)
+        neutral = FEATURE[name].neutral_level
+        return np.where(valid & (level != (-9 if neutral is None else neutral)), w, 0.0)
 
     def weights(self, cmp: Comparison, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """``weight`` of every feature."""
@@ -499,35 +643,36 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
     rand = compare(f, ra, rb) if len(ra) else None
     u = {}
     for name in FEATURES:
-        u0 = np.array(DEFAULT_U[name])
+        u0 = np.array(FEATURE[name].u)
         if rand is not None:
             lv = rand.levels[name]
             counts = np.bincount(lv[lv >= 0], minlength=len(u0)).astype(np.float64)
         else:
             counts = np.zeros(len(u0))
         est = (counts + U_PSEUDO_PAIRS * u0) / (counts.sum() + U_PSEUDO_PAIRS)
-        for feature, level in IDENTIFIER_LEVELS:
-            if feature == name:
-                est[level] = IDENTIFIER_U
+        if (level := FEATURE[name].identifier_level) is not None:
+            est[level] = IDENTIFIER_U
         u[name] = est / est.sum()
 
     lv = candidates.levels
-    by_url, by_email, by_phone = lv["linkedin_url"] == 1, lv["email"] == 2, lv["phone"] == 2
-    anchors = {
-        "email": by_url | by_phone,
-        "phone": by_url | by_email,
-        "name": by_url | by_email | by_phone,
-        "company": by_url | by_email | by_phone,
-        "birthday": by_url | by_email | by_phone,
-        "postcode": by_url | by_email | by_phone,
+    # A feature's m is read off the pairs another feature links beyond doubt.
+    identified = {
+        f.name: lv[f.name] == f.identifier_level
+        for f in MATCH_FEATURES
+        if f.identifier_level is not None
     }
     m = {}
-    for name in FEATURES:
-        m0 = np.array(DEFAULT_M[name], dtype=np.float64)
-        if name in FIXED_M:
+    for feature in MATCH_FEATURES:
+        name = feature.name
+        m0 = np.array(feature.m, dtype=np.float64)
+        if not feature.learn_m:
             m[name] = m0
             continue
-        sel = lv[name][anchors[name]]
+        anchor = np.zeros(n_candidates, dtype=bool)
+        for other, linked in identified.items():
+            if other != name:
+                anchor |= linked
+        sel = lv[name][anchor]
         counts = np.bincount(sel[sel >= 0], minlength=len(m0)).astype(np.float64)
         m[name] = (counts + M_PSEUDO_PAIRS * m0) / (counts.sum() + M_PSEUDO_PAIRS)
 
@@ -538,17 +683,38 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
         code |= (lv[name].astype(np.int64) + 1) << (3 * i)
     distinct, counts = _unique_counts(code)
     patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
-    log_bf = np.zeros(patterns.shape[1])
-    for i, name in enumerate(FEATURES):
-        level = patterns[i] - 1
-        valid = level >= 0
-        idx = np.maximum(level, 0)
-        log_bf += np.where(valid, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+    levels_of = patterns.astype(np.int64) - 1
+    anchored = {name: m[name].copy() for name in FEATURES}
+
+    def log_bayes_factors() -> np.ndarray:
+        out = np.zeros(patterns.shape[1])
+        for i, name in enumerate(FEATURES):
+            level = levels_of[i]
+            idx = np.maximum(level, 0)
+            out += np.where(level >= 0, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+        return out
+
+    log_bf = log_bayes_factors()
     lam = 0.5
     for _ in range(EM_ITERATIONS):
         logit = np.log(lam) - np.log1p(-lam) + log_bf
         post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
         lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
+        if EM_LEARNS_M:
+            # m of each feature from the pairs EM takes for matches, shrunk towards the
+            # identifier-anchored m (u stays what random pairs say).
+            weight = post * counts
+            for i, name in enumerate(FEATURES):
+                if not FEATURE[name].learn_m:
+                    continue
+                level = levels_of[i]
+                seen = np.bincount(
+                    level[level >= 0], weights=weight[level >= 0], minlength=len(m[name])
+                )
+                m[name] = (seen + M_EM_PSEUDO_PAIRS * anchored[name]) / (
+                    seen.sum() + M_EM_PSEUDO_PAIRS
+                )
+            log_bf = log_bayes_factors()
     matched_pairs = lam * n_candidates
     c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
-    return Model(m=m, u=u, matches_per_record=c, population=max(f.n, MIN_POPULATION))
+    return Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))

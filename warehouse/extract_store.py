@@ -27,7 +27,7 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-EXTRACT_FORMAT = 3
+EXTRACT_FORMAT = 4  # 4: records carry phone_region
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:

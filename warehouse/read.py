@@ -94,7 +94,7 @@ def connect(
     )
     # A view per table file of the snapshot (its tables are schema.WAREHOUSE_TABLES),
     # found by listing it: `ties query` then starts without pyarrow and the schemas.
-    for path in sorted(directory.glob("*.parquet")):
+    for path in sorted(directory.glob(table_file(Path(), "*").name)):
         name = path.stem
         if name.isidentifier():
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quoted(str(path))})")

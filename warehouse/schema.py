@@ -37,6 +37,9 @@ RECORDS = pa.schema(
         ("observed_at", UTC_TS),  # when the source says it saw this person (connected on, REV)
         ("birthday_raw", pa.string()),  # ISO 8601 as read: 1980-04-12, or --04-12 without year
         ("postcodes_raw", STR_LIST),  # postal codes of the addresses, as written
+        # ISO region of phones written without +CC, as the source implies it (a vCard's
+        # ADR country, else its file's usual country code); None: the run's default
+        ("phone_region", pa.string()),
     ]
 )
 

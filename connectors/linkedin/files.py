@@ -75,7 +75,8 @@ def kind_by_filename(name: str) -> str | None:
 def decode_csv(data: bytes) -> tuple[str, bool]:
     """Text of a CSV and whether it may hold undecodable bytes (as lone surrogates).
 
-    LinkedIn writes UTF-8 (sometimes with a BOM); Excel re-saves write cp1252 or UTF-16.
+    LinkedIn writes UTF-8 (sometimes with a BOM); Excel re-saves write cp1252 or UTF-16,
+    and keep some rows in UTF-8.
     A UTF-8 file with a few broken bytes stays UTF-8 so only those rows are rejected.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -91,10 +92,24 @@ def decode_csv(data: bytes) -> tuple[str, bool]:
     good = len(re.findall("[^\x00-\x7f\udc80-\udcff]", text))
     if good > bad:
         return text, True
-    try:
-        return data.decode("cp1252"), False
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "surrogateescape"), True
+    return _decode_lines(data)
+
+
+def _decode_lines(data: bytes) -> tuple[str, bool]:
+    """A cp1252 file line by line: Excel re-saves keep the UTF-8 rows LinkedIn wrote next
+    to the rows Excel wrote in cp1252, so a line that is valid UTF-8 is read as UTF-8 (its
+    "Á" holds the byte 0x81, which cp1252 does not define) and the others as cp1252."""
+    lines, undecodable = [], False
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                lines.append(line.decode("cp1252", "surrogateescape"))
+                undecodable = True
+    return "\n".join(lines), undecodable
 
 
 def _undecodable(text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 
 from connectors.identity import linkedin_url_key
@@ -14,6 +15,10 @@ from connectors.linkedin.text import clean_text, fold_name, split_urls
 log = logging.getLogger(__name__)
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
+# Messages LinkedIn itself sends in the user's inbox: "LinkedIn Marketing Solutions",
+# "LinkedIn Premium", "Anna from LinkedIn Premium", "LinkedIn Learning".
+# ("LinkedIn Member" is a person who hid their profile, not LinkedIn.)
+_LINKEDIN_ITSELF = re.compile(r"(?i)^linkedin\b(?! member$)|\bfrom linkedin\b")
 
 
 def parse_messages(table: Table, state: ReadState) -> None:
@@ -59,6 +64,9 @@ def parse_messages(table: Table, state: ReadState) -> None:
             continue
         if not sender_url and "spinmail" in cell_text(f, ix_content):
             builder.skipped("sponsored")
+            continue
+        if _LINKEDIN_ITSELF.search(sender_name):
+            builder.skipped("automated")  # LinkedIn's own: Premium, Marketing Solutions
             continue
         date_raw = cell_text(f, ix_date)
         occurred_at = parse_date(date_raw)

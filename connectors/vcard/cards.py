@@ -151,6 +151,8 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
     cur: bytearray | None = None  # the logical line being unfolded; None while dropping
     qp = soft = agent_open = dropping = False
     depth = count = 0
+    suspended: list[RawCard] = []  # cards a BEGIN:VCARD interrupted, innermost last
+    resumed = False  # the card goes on after a nested one and has had no line since
     for line_no, line in lines:
         if card is None:
             if begin(line):
@@ -176,7 +178,9 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
                 if cur is not None:
                     logical.append(bytes(cur))
                 yield card
-                card = None
+                card, resumed = (suspended.pop(), True) if suspended else (None, False)
+                if card is not None:  # the card the ended one was nested in goes on
+                    logical, cur, qp, soft, agent_open, dropping = card.logical, None, *[False] * 4
                 continue
             if begin(line):
                 if agent_open:
@@ -184,8 +188,18 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
                     continue
                 if cur is not None:
                     logical.append(bytes(cur))
-                card.terminated = False
-                yield card
+                if resumed:
+                    # Nothing followed the card nested in this one: it (and any it was
+                    # nested in) lost its END:VCARD.
+                    for lost in (card, *reversed(suspended)):
+                        lost.terminated = False
+                        yield lost
+                    suspended.clear()
+                else:
+                    # A card inside this one, or this one lost its END:VCARD: the lines
+                    # after the inner card's END tell which. Until then this one waits.
+                    suspended.append(card)
+                resumed = False
                 count += 1
                 card = RawCard(count, line_no, decoder)
                 logical, cur, qp, soft, agent_open, dropping = card.logical, None, *[False] * 4
@@ -215,6 +229,7 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
             continue
         if cur is not None:
             logical.append(bytes(cur))
+        resumed = False
         name = match.group(2).upper()
         if len(card.preview) < 4 and name not in _NOT_PREVIEWED:
             card.preview.append(line[:100])
@@ -227,8 +242,9 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
     if card is not None:
         if cur is not None:
             logical.append(bytes(cur))
-        card.terminated = False
-        yield card
+        for lost in (card, *reversed(suspended)):
+            lost.terminated = False
+            yield lost
 
 
 def _legacy_sample(path: Path) -> bytes:

@@ -9,6 +9,7 @@ from datetime import datetime
 from connectors.vcard.dates import Birthday, parse_bday, parse_timestamp
 from connectors.vcard.fields import joined
 from connectors.vcard.properties import Field
+from connectors.vcard.regions import region_of_country
 
 # Only a person's profile counts; a company page (linkedin.com/company/...) on a card
 # would make everyone at that company look like one person downstream.
@@ -45,6 +46,14 @@ class CardContact:
     addresses: list[list[str]] = field(default_factory=list)
     note: str | None = None
     categories: list[str] = field(default_factory=list)
+
+    @property
+    def phone_region(self) -> str | None:
+        """The region of the card's own ADR country (the first address that names one)."""
+        for address in self.addresses:
+            if len(address) > 6 and (region := region_of_country(joined(address[6]))):
+                return region
+        return None
 
     def postcodes(self) -> list[str]:
         """The postal code of each address (ADR's sixth part), as written, no repeats."""

@@ -11,6 +11,7 @@ from connectors.vcard.cards import CardText, RawCard, iter_cards
 from connectors.vcard.contact import CardContact, contact_from_fields
 from connectors.vcard.encodings import head_text
 from connectors.vcard.fields import parse_fields
+from connectors.vcard.regions import region_of_number, usual_region, written_nationally
 
 CONNECTOR = "vcard"
 SOURCE = "vcard"
@@ -23,6 +24,10 @@ _VCARD_SUFFIXES = (".vcf", ".vcard")
 
 REASON_EMPTY = "card has no name, e-mail, phone or URL"
 REASON_GROUP = "contact group (KIND:group), not a person"
+REASON_BINARY = "binary data, not vCard text (control bytes inside the card)"
+# C0 control bytes but tab, CR and LF, and DEL: text never holds them, binary junk does
+# (about one byte in eight); a card with more than a few is not a card.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -60,24 +65,47 @@ def read(path: Path, options: ReadOptions) -> Extract:
     names_by_uid: dict[str, str] = {}
     found = False
     skipped_lines = 0
+    international: list[str] = []  # regions of the file's numbers written with +CC
+    unplaced: list[str] = []  # keys of records with national numbers and no ADR country
     try:
         for raw in iter_cards(path):
             found = True
             builder.count_read()
-            _read_card(raw, builder, names_by_uid)
+            read = _read_card(raw, builder, names_by_uid)
             skipped_lines += raw.skipped_lines
+            if read is not None:
+                key, contact = read
+                international.extend(r for p in contact.phones if (r := region_of_number(p)))
+                if contact.phone_region is None and any(map(written_nationally, contact.phones)):
+                    unplaced.append(key)
     except OSError as exc:
         raise UnreadableInput(
             f"{path}: cannot read file ({exc.strerror or exc}); expected a vCard (.vcf) file"
         ) from exc
     if not found:
         raise UnreadableInput(f"{path}: no BEGIN:VCARD found; expected a vCard (.vcf) file")
+    # Numbers without +CC on cards without a country: the file's usual country.
+    if unplaced and (usual := usual_region(international)) is not None:
+        for key in unplaced:
+            builder.record(key, phone_region=usual)
     if skipped_lines:
         log.warning("%s: %d lines inside cards were not properties; skipped", path, skipped_lines)
     return builder.build()
 
 
-def _read_card(raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, str]) -> None:
+def _looks_binary(raw: RawCard) -> bool:
+    data = b"".join(raw.logical)
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return controls > max(2, len(data) // 100)
+
+
+def _read_card(
+    raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, str]
+) -> tuple[str, CardContact] | None:
+    """Record, skip or reject one card; (source key, contact) of a record."""
+    if _looks_binary(raw):  # `BEGIN:VCARD` then junk: never a person with a garbage name
+        builder.reject(raw.locator, REASON_BINARY, raw.preview_text())
+        return None
     try:
         card = raw.decode()
         contact = contact_from_fields(parse_fields(card))
@@ -86,15 +114,16 @@ def _read_card(raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, st
         builder.reject(
             raw.locator, f"could not parse card: {type(exc).__name__}: {exc}", raw.preview_text()
         )
-        return
+        return None
     if contact.kind == "group":
         builder.skipped(REASON_GROUP)
-        return
+        return None
     if not contact.usable():
         builder.reject(card.locator, REASON_EMPTY, card.preview)
-        return
+        return None
+    key = _source_key(card, contact, names_by_uid)
     builder.record(
-        _source_key(card, contact, names_by_uid),
+        key,
         locator=card.locator,
         name=contact.name,
         given_name=contact.given_name,
@@ -107,8 +136,10 @@ def _read_card(raw: RawCard, builder: ExtractBuilder, names_by_uid: dict[str, st
         observed_at=contact.observed_at,
         birthday=contact.birthday.iso() if contact.birthday else None,
         postcodes=contact.postcodes(),
+        phone_region=contact.phone_region,
     )
     builder.accepted()
+    return key, contact
 
 
 def _source_key(card: CardText, contact: CardContact, names_by_uid: dict[str, str]) -> str:

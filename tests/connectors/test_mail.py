@@ -129,7 +129,8 @@ def test_netscape_content_length_mbox_reads_29_messages() -> None:
     assert ex.rejects[["locator", "reason"]].values.tolist() == [
         ["byte 818963", "no usable From address"]
     ]
-    assert "develop!nextmime@ebony@sblab.att.com" in ex.rejects["excerpt"][0]
+    # The broken address's shape, not the address.
+    assert "aaaaaaa!aaaaaaaa@aaaaa@aaaaa.aaa.aaa" in ex.rejects["excerpt"][0]
     assert ex.me_hints == ["jwz@netscape.com"]
     assert "jwz@netscape.com" not in set(ex.records["source_key"])
     got = interactions_by_key(ex)
@@ -516,6 +517,15 @@ def test_not_mail_and_empty_files(tmp_path: Path) -> None:
         ("MAILER-DAEMON@mx.example", "", "automated"),
         ("notifications@service.example", "", "automated"),
         ("bounce-123@esp.example", "", "automated"),
+        # Twitter's notices carry a person's name; Mailman writes from list+owner and
+        # list-bounces; platforms send from their own domains.
+        ('"Attractive Quotes (via Twitter)" <notify@twitter.com>', "", "automated"),
+        ("dev+owner@lists.example.org", "", "automated"),
+        ("Dev list <dev-bounces@lists.example.org>", "", "automated"),
+        ("Acme <hello@mail.acme.sendgrid.net>", "", "automated"),
+        ("Ann <ann@example.com>", "X-Mailing-List: dev@vger.example\n", "mailing_list"),
+        ("Ann <ann@example.com>", "X-BeenThere: dev@lists.example\n", "mailing_list"),
+        ("Ann <ann@example.com>", "Mailing-List: contact dev-help@x.example\n", "mailing_list"),
         ("a@example.com", "X-Gmail-Labels: Draft\n", "draft"),
         ("a@example.com", "X-Uniform-Type-Identifier: com.apple.mail-draft\n", "draft"),
     ],

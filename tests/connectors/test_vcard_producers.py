@@ -43,3 +43,33 @@ def test_lines_that_are_not_properties_never_join_a_value():
     assert ex.records["source_key"].tolist() == ["gDVbA6LY3t"]
     assert list(ex.records["phones_raw"].tolist()[0]) == ["+1-919-676-9515", "+1-919-676-9564"]
     assert ex.items_accepted == 1 and ex.rejects.empty
+
+
+def test_kde_doctor_and_shop_cards():
+    # kcontacts' vcard10: "Dr. med." gave "med. Surname Name"; the shop's card (ORG only)
+    # is named by its organisation, no person's name made up.
+    assert names(FIXTURES / "kcontacts-vcard10.vcf") == [
+        ("Bike Shop", None, None),
+        ("Surname Name", "Surname", "Name"),
+    ]
+
+
+def test_numbers_without_country_code_are_read_where_the_card_says(tmp_path):
+    # No public address book with national numbers and an ADR country was found; the
+    # numbers are the issue's (Dresden, Saxony-Anhalt) on an ADR line as Apple writes it.
+    book = tmp_path / "de.vcf"
+    book.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Weber;Anna;;;\r\nFN:Anna Weber\r\n"
+        "TEL;type=WORK:0351 223344\r\n"
+        "item1.ADR;type=WORK:;;Hauptstr. 1;Dresden;;01067;Deutschland\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Roth;Karl;;;\r\nFN:Karl Roth\r\n"
+        "TEL:034441/ 2 22 67\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lang;Eva;;;\r\nFN:Eva Lang\r\n"
+        "TEL:+49 30 1234567\r\nEND:VCARD\r\n"
+    )
+    out = normalise_records(vcard.read(book, ReadOptions()).records, default_region="US")
+    assert [list(p) for p in out["phones"]] == [
+        ["+49351223344"],  # ADR country
+        ["+493444122267"],  # the file's usual country code
+        ["+49301234567"],
+    ]

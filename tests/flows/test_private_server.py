@@ -14,7 +14,7 @@ from tests.flows.conftest import REPO
 PARENT = """
 import os, sys, time
 from pathlib import Path
-from pipelines.temporary_server import TemporaryServer
+from pipelines.prefect_server import TemporaryServer
 server = TemporaryServer(Path(sys.argv[1]))
 url = server.start()
 print(url, server.process.pid, os.environ["PREFECT_API_AUTH_STRING"], flush=True)

@@ -216,3 +216,14 @@ def test_one_timestamp_format(moment: datetime):
     assert ISO_Z.match(cli_output.timestamp(moment))
     assert cli_output.timestamp(moment, for_table=True) == moment.strftime("%Y-%m-%d %H:%M")
     assert cli_output.cell(moment) == cli_output.timestamp(moment)
+
+
+def test_list_help_shows_the_configured_thresholds(tmp_path, monkeypatch, capsys):
+    config = tmp_path / "ties.toml"
+    config.write_text("[relationships]\nowed_after_days = 3\nfollow_up_lookback_days = 45\n")
+    monkeypatch.setenv("TIES_CONFIG", str(config))
+    monkeypatch.setenv("COLUMNS", "200")
+    for command, text in (("owed", "waiting 3 days or more"), ("follow-ups", "3 to 45 days old")):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert text in capsys.readouterr().out, command

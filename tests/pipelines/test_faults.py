@@ -228,3 +228,16 @@ def test_a_run_over_a_damaged_current_builds_on_the_newest_intact_snapshot(impor
     assert _contact_ids(wh) == first_ids
     runs = pq.read_table(current_snapshot(wh) / "runs.parquet").num_rows
     assert runs == 2  # the first run and this one: the damaged run is gone with its snapshot
+
+
+def test_a_warehouse_inside_an_input_folder_does_not_import_itself(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(CARDS, inputs / "cards.vcf")
+    wh = inputs / "ties-warehouse"
+    first = build_plain([inputs], wh, incremental=True)
+    again = build_plain([inputs], wh, incremental=True)
+    for summary in (first, again):
+        assert [r["source_file"] for r in summary["inputs"]] == [str(inputs / "cards.vcf")]
+        assert summary["errors"] == []
+    assert again["counts"]["contacts"] == first["counts"]["contacts"]

@@ -23,3 +23,16 @@ def test_pair_short_of_evidence_but_not_against_does_not_block_a_join():
 def test_pair_with_evidence_against_still_blocks_a_join():
     result = _run(prior_bits=-4.0)  # -8 bits with a -4 bit prior: evidence says apart
     assert result.labels[2] != result.labels[0]
+
+
+def test_a_mistyped_birthday_is_not_a_second_birthday():
+    from transforms.clustering import _one_birthday, _two_birthdays
+
+    assert _one_birthday((829, 1973), (826, 1973))  # one digit
+    assert _one_birthday((805, 1944), (905, 1944))
+    assert _one_birthday((1203, 1980), (312, 1980))  # day and month swapped
+    assert _one_birthday((412, -1), (412, 1980))  # the year left out
+    assert not _one_birthday((831, 1961), (614, 1985))
+    assert not _one_birthday((303, 1979), (1120, 1981))
+    assert _two_birthdays({(303, 1979), (303, 1979), (1120, 1981)})
+    assert not _two_birthdays({(829, 1973), (826, 1973)})

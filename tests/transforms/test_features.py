@@ -218,6 +218,8 @@ def test_features_are_the_same_from_python_and_arrow_columns(form):
         if isinstance(value, Exploded):
             assert np.array_equal(value.rows, getattr(got, name).rows), name
             assert np.array_equal(value.codes, getattr(got, name).codes), name
+        elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            assert np.array_equal(value, getattr(got, name), equal_nan=True), name
         elif isinstance(value, np.ndarray):
             assert value.tolist() == getattr(got, name).tolist(), name
         else:

@@ -57,8 +57,14 @@ def test_normalise_email(raw, expected):
     [
         ("(415) 555-0134", "US", "+14155550134"),
         ("+1 415-555-0134", "US", "+14155550134"),
-        ("tel:+44-7700-900123", "US", "+447700900123"),
-        ("07700 900123", "GB", "+447700900123"),
+        ("tel:+44-7400-123456", "US", "+447400123456"),
+        ("07400 123456", "GB", "+447400123456"),
+        # Ofcom's range for drama: possible, never valid, so never matched on.
+        ("07700 900123", "GB", None),
+        # Dresden written nationally: valid only where it was written.
+        ("0351 223344", "DE", "+49351223344"),
+        ("0351 223344", "US", None),
+        ("034441/ 2 22 67", "DE", "+493444122267"),
         ("12", "US", None),
         ("call me", "US", None),
     ],
@@ -539,6 +545,36 @@ def test_list_columns_are_arrow_lists_with_one_list_per_record():
 )
 def test_split_name(name, expected):
     assert split_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Karl-Hermann Dowerg, P.Eng.", "Karl-Hermann Dowerg"),
+        ("Dowerg, P.Eng.", "Dowerg"),
+        ("Patrick Bennett, CPA, CFA", "Patrick Bennett"),
+        ("Woodmore, PMP®", "Woodmore"),
+        ("Anna Berg, Dipl.-Ing.", "Anna Berg"),
+        ("Dowerg, MSCE", "Dowerg"),  # capitals after a mixed-case name: a credential
+        ("Karl Dowerg P.Eng.", "Karl Dowerg"),
+        ("SMITH, JOHN", "JOHN SMITH"),  # all in capitals: "Last, First"
+        ("Chen, Xin", "Xin Chen"),
+        ("Q. Li", "Q. Li"),
+    ],
+)
+def test_credentials_after_a_comma_are_not_a_name(raw, expected):
+    assert clean_name(raw) == expected
+    assert clean_names(pa.array([raw])).to_pylist() == [expected]
+
+
+def test_a_credential_never_reaches_the_family_key():
+    from tests.transforms.helpers import records
+
+    recs = records(
+        {"given_name_raw": "Karl-Hermann", "family_name_raw": "Dowerg, P.Eng."},
+        {"given_name_raw": "Patrick", "family_name_raw": "Bennett, CPA, CFA"},
+    )
+    assert recs["family_key"].tolist() == ["dowerg", "bennett"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from transforms.domains import (
     ACADEMIC_FILE,
@@ -12,6 +14,7 @@ from transforms.domains import (
     registrable_domain,
 )
 from transforms.organisation import (
+    _LEGAL_WORDS,
     company_from_domain,
     company_key,
     company_names,
@@ -173,3 +176,75 @@ def test_demo_companies_from_work_domains(plain_demo_warehouse):
         " where list_contains(emails, 'bsmith@acme.com')"
     ).fetchone()
     assert bill == ("Acme Corp.", "linkedin")
+
+
+@pytest.mark.parametrize(
+    ("company", "domain", "expected"),
+    [
+        ("franklin and sons", "franklin", True),  # the first word
+        ("acme corp", "acme", True),
+        ("cedar analytics", "cedaranalytics", True),  # run together
+        ("cedar analytics", "cedaran", True),  # truncated
+        ("cedar maple robotics", "cmr", True),  # initials
+        ("globex", "globexhq", True),  # the first word and a few letters
+        ("cedar analytics", "maple", False),
+        ("acme", "acmeglobalholdings", False),  # too much more than the name
+        ("go", "gopher", False),  # a first word too short to name a company
+    ],
+)
+def test_company_matches_domain(company, domain, expected):
+    from transforms.organisation import company_matches_domain
+
+    assert company_matches_domain(company, domain) is expected
+
+
+_NOT_A_NAME_WORD = {"and", "the", "of", "und", "et", "y"} | set(_LEGAL_WORDS)
+_NAME_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8).filter(
+    lambda w: w not in _NOT_A_NAME_WORD and len(w) > 2
+)
+
+
+@given(st.lists(_NAME_WORDS, min_size=1, max_size=4))
+def test_a_company_name_run_together_or_abbreviated_is_its_domain(words):
+    from transforms.organisation import company_matches_domain
+
+    name = " ".join(words)
+    assert company_matches_domain(name, "".join(words))
+    if len(words) >= 2:
+        assert company_matches_domain(name, "".join(w[0] for w in words))
+
+
+def test_the_work_domain_of_mail_agrees_with_the_company_on_linkedin():
+    from tests.transforms.helpers import records
+    from transforms.resolve import resolve
+
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Wendell Okafor",
+            "company_raw": "Franklin and Sons",
+        },
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Wendell Okafor",
+            "emails_raw": ["wokafor@franklin.io"],
+        },
+        {
+            "id": "other",
+            "source": "mail",
+            "name_raw": "Wendell Okafor",
+            "emails_raw": ["w.okafor@maple.com"],
+        },
+    )
+    res = resolve(recs)
+    rows = res.matches
+    ev = {
+        (a, b): dict(e)
+        for a, b, e in zip(rows["record_id_a"], rows["record_id_b"], rows["evidence"], strict=True)
+    }
+    agree = ev.get(("li", "mail")) or ev.get(("mail", "li"))
+    differ = ev.get(("li", "other")) or ev.get(("other", "li"))
+    assert agree["company"] > 0
+    assert differ is None or differ.get("company", 0) < 0

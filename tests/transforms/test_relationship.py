@@ -512,3 +512,27 @@ def test_demo_lists_are_the_same_when_mail_is_threaded_by_its_root(plain_demo_wa
     assert one.interactions["reply_latency_hours"].notna().sum() == (
         two.interactions["reply_latency_hours"].notna().sum()
     )
+
+
+def test_a_bare_connection_is_an_event_not_an_exchange():
+    """Issue 14: a connection nobody wrote to ranks below someone who e-mailed last year."""
+    df = _interactions(
+        [
+            ("connected", _ago(1), "linkedin_connection", "outbound"),
+            ("wrote", _ago(330), "email", "inbound"),
+            ("both", _ago(1), "linkedin_connection", "outbound"),
+            ("both", _ago(330), "email", "inbound"),
+        ]
+    )
+    out = relationship_signals(df, AS_OF).set_index("contact_id")
+    assert out.loc["connected", "tie_strength"] < out.loc["wrote", "tie_strength"]
+    # The connection counts for recency at a quarter of a message, never for frequency.
+    assert out.loc["connected", "tie_recency"] == pytest.approx(0.25 * 2 ** (-1 / 180), abs=1e-4)
+    assert out.loc["connected", "tie_frequency"] == 0
+    assert out.loc["both", "tie_recency"] == out.loc["wrote", "tie_recency"]  # 0.28 > 0.25
+    # It still is the last contact, shown as what it is.
+    assert out.loc["connected", "last_contact_channel"] == "linkedin_connection"
+    # The weight of an event is a setting like the others.
+    policy = RelationshipPolicy.from_mapping({"event_weight": 1.0})
+    alike = relationship_signals(df, AS_OF, policy).set_index("contact_id")
+    assert alike.loc["connected", "tie_recency"] > alike.loc["wrote", "tie_recency"]

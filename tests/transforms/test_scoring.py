@@ -91,3 +91,18 @@ def test_alike_given_names_are_prefixes_near_spellings_or_one_slip(pairs):
         slip = len(p) >= 4 and len(q) >= 4 and Levenshtein.distance(p, q) <= 1
         want.append(p.startswith(q) or q.startswith(p) or similar >= 0.88 or slip)
     assert scoring._alike_given(_NAMES, x, y).tolist() == want
+
+
+def test_every_match_feature_is_declared_whole():
+    from transforms.scoring import FEATURES, MATCH_FEATURES
+
+    assert tuple(f.name for f in MATCH_FEATURES) == FEATURES
+    assert len(set(FEATURES)) == len(FEATURES)
+    for f in MATCH_FEATURES:
+        assert len(f.levels) == len(f.m) == len(f.u), f.name
+        # defaults; estimation normalises u (the name u sums to 1.0001)
+        assert abs(sum(f.m) - 1) < 1e-3 and abs(sum(f.u) - 1) < 1e-3, f.name
+        for level in (f.identifier_level, f.neutral_level):
+            assert level is None or 0 <= level < len(f.levels), f.name
+        assert len(f.levels) < 7, f.name  # EM codes a pattern in three bits a feature
+        assert f.compare, f.name
