@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 
 from warehouse import schema
 from warehouse.extract import Extract
+from warehouse.layout import table_file
 from warehouse.private import private_dir
 
 _TABLES = {
@@ -39,7 +40,7 @@ def save_extract(extract: Extract, directory: Path) -> Path:
     for name, arrow_schema in _TABLES.items():
         frame: pd.DataFrame = getattr(extract, name)
         table = pa.Table.from_pandas(frame, schema=arrow_schema, preserve_index=False)
-        pq.write_table(table, tmp / f"{name}.parquet", compression="zstd")
+        pq.write_table(table, table_file(tmp, name), compression="zstd")
     meta = {
         "format": EXTRACT_FORMAT,
         "connector": extract.connector,
@@ -70,7 +71,7 @@ def load_extract(directory: Path, tables: bool = True) -> Extract:
         }
         return Extract(**meta, **empty)
     frames = {
-        name: pq.read_table(directory / f"{name}.parquet", schema=arrow_schema).to_pandas(
+        name: pq.read_table(table_file(directory, name), schema=arrow_schema).to_pandas(
             types_mapper=pd.ArrowDtype
         )
         for name, arrow_schema in _TABLES.items()
@@ -85,7 +86,7 @@ def is_complete(directory: Path) -> bool:
         if meta.get("format") != EXTRACT_FORMAT:
             return False
         for name in _TABLES:  # a damaged or truncated table has no readable footer
-            pq.read_metadata(directory / f"{name}.parquet")
+            pq.read_metadata(table_file(directory, name))
     except Exception:  # OSError, ValueError, pyarrow's errors: damaged either way
         return False
     return True
