@@ -252,12 +252,14 @@ class ExtractBuilder:
         direction: str,
         identity: tuple,
         thread_key: str | None = None,
+        subject: str | None = None,
     ) -> str:
         """Add one dated exchange with the counterpart record; returns interaction_id.
 
         ``identity`` is what makes the exchange the same wherever it is read again
         (a Message-ID and the counterpart; a LinkedIn URL, time and direction), so a
-        duplicate copy of it yields the same id and is kept once.
+        duplicate copy of it yields the same id and is kept once. ``subject`` says what a
+        meeting or log entry was (never a message body).
         """
         assert channel in schema.CHANNELS, channel
         assert direction in schema.DIRECTIONS, direction
@@ -272,6 +274,7 @@ class ExtractBuilder:
                 "direction": direction,
                 "source_file": self.source_file,
                 "thread_key": thread_key,
+                "subject": subject or None,
             },
         )
         return interaction_id

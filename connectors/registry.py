@@ -18,6 +18,8 @@ from connectors.base import Extract, ReadOptions
 CONNECTORS: dict[str, str] = {
     "linkedin": "connectors.linkedin",
     "vcard": "connectors.vcard",
+    "calendar": "connectors.calendar",
+    "journal": "connectors.journal",
     "mail": "connectors.mail",
 }
 HEAD_BYTES = 64 * 1024
@@ -139,7 +141,7 @@ def _why_unknown(path: Path) -> str:
         return "Outlook PST/MSG files are not supported; export the mailbox as mbox or .eml"
     if path.suffix.lower() == ".zip":
         return "a zip without a LinkedIn export inside"
-    return "not a LinkedIn export, vCard or mail file (judged by content)"
+    return "not a LinkedIn export, vCard, calendar or mail file (judged by content)"
 
 
 def discover(paths: Iterable[str | os.PathLike]) -> Discovery:

@@ -659,15 +659,8 @@ def linkedin_messages(rng: random.Random) -> list[LinkedInMessage]:
     return messages
 
 
-def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
-    """The files of the export zip, and their counts for truth.json."""
-    connections = [p.linkedin for p in CAST if p.linkedin]
-    rows: list[list[str]] = [
-        [c.first, c.last, c.url, c.email, c.company, c.position, _li_connected_on(c.connected)]
-        for c in connections
-    ]
-    rows += [["", "", "", "", "", "", _li_connected_on(d)] for d in HIDDEN_CONNECTIONS]
-    rows.sort(key=lambda r: datetime.strptime(r[6], "%d %b %Y"), reverse=True)
+def _connections_csv(rows: list[list[str]]) -> str:
+    """Connections.csv as LinkedIn writes it: the notes, a blank line, the table."""
     header = [
         "First Name",
         "Last Name",
@@ -677,9 +670,19 @@ def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
         "Position",
         "Connected On",
     ]
-    connections_csv = (
-        "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
-    )
+    return "Notes:\n" + LINKEDIN_NOTES + "\n\n" + _csv_text([header, *rows], final_newline=False)
+
+
+def build_linkedin(rng: random.Random) -> tuple[dict[str, bytes], dict]:
+    """The files of the export zip, and their counts for truth.json."""
+    connections = [p.linkedin for p in CAST if p.linkedin]
+    rows: list[list[str]] = [
+        [c.first, c.last, c.url, c.email, c.company, c.position, _li_connected_on(c.connected)]
+        for c in connections
+    ]
+    rows += [["", "", "", "", "", "", _li_connected_on(d)] for d in HIDDEN_CONNECTIONS]
+    rows.sort(key=lambda r: datetime.strptime(r[6], "%d %b %Y"), reverse=True)
+    connections_csv = _connections_csv(rows)
 
     messages = linkedin_messages(rng)
     by_conv: dict[str, list[LinkedInMessage]] = {}
@@ -1773,6 +1776,184 @@ def build_truth(li_counts: dict, vcard_counts: dict, mail_counts: dict, mails: l
     }
 
 
+# ------------------------------------------------------------- job change, meetings, log
+
+OLD_ZIP_NAME = "Basic_LinkedInDataExport_03-02-2025.zip"
+OLD_EXPORT_DAY = date(2025, 3, 2)
+# Where two connections worked when Alex exported in March 2025 (the current export
+# has them at Adventure Works, and Kenji promoted): the demo's job changes.
+OLD_JOBS = {
+    "elena-petrova-5d1": ("Contoso Ltd", "Director of Engineering"),
+    "kenji-watanabe-2b9d4e": ("Fourth Coffee", "ML Engineer"),
+    # A cosmetic variant, not a change.
+    "noah-fischer-b3": ("LITWARE INCORPORATED", "Solutions Architect"),
+}
+
+
+def build_old_linkedin() -> dict[str, bytes]:
+    """The export of 2025-03-02: Connections.csv as it stood then, and the profile files."""
+    rows = []
+    for p in CAST:
+        c = p.linkedin
+        if not c or c.connected > OLD_EXPORT_DAY:
+            continue
+        company, position = OLD_JOBS.get(
+            c.url.rstrip("/").rsplit("/", 1)[-1], (c.company, c.position)
+        )
+        rows.append(
+            [c.first, c.last, c.url, c.email, company, position, _li_connected_on(c.connected)]
+        )
+    rows.sort(key=lambda r: (datetime.strptime(r[6], "%d %b %Y"), r[2]), reverse=True)
+    text = _connections_csv(rows)
+    current, _ = build_linkedin(_rng("linkedin"))
+    return {
+        "Connections.csv": text.encode("utf-8"),
+        "Profile.csv": current["Profile.csv"],
+        "Email Addresses.csv": current["Email Addresses.csv"],
+    }
+
+
+def _ics_event(uid: str, start: str, end: str, summary: str, *lines: str) -> list[str]:
+    return [
+        "BEGIN:VEVENT",
+        f"DTSTART:{start}",
+        f"DTEND:{end}",
+        "DTSTAMP:20261101T000000Z",
+        f"UID:{uid}@google.com",
+        *lines,
+        "SEQUENCE:0",
+        f"SUMMARY:{summary}",
+        "TRANSP:OPAQUE",
+        "END:VEVENT",
+    ]
+
+
+def _attendee(name: str | None, address: str | None, partstat: str = "ACCEPTED") -> str:
+    cn = f";CN={name}" if name else ""
+    value = f"mailto:{address}" if address else (name or "")
+    return (
+        f"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT={partstat}{cn}"
+        f";X-NUM-GUESTS=0:{value}"
+    )
+
+
+def build_calendar() -> bytes:
+    """Alex's Google Calendar (Takeout .ics): meetings the demo counts, and ones it must not."""
+    me = _attendee(ME_NAME, ME_GMAIL)
+    org_me = f"ORGANIZER;CN={ME_NAME}:mailto:{ME_GMAIL}"
+    crowd = [_attendee(f"Colleague {k}", f"colleague{k}@northwind.io") for k in range(1, 13)]
+    events = [
+        # A coffee with Priya three days ago, not followed up: the demo's follow-up.
+        *_ics_event(
+            "coffee-priya-20261029",
+            "20261029T160000Z",
+            "20261029T170000Z",
+            "Coffee with Priya",
+            org_me,
+            me,
+            _attendee("Priya Raman", "priya@contoso.com"),
+            "LOCATION:Blue Bottle Coffee\\, Market St",
+        ),
+        # A fortnightly partnership sync Bill organises: a recurring series, one
+        # occurrence excluded and one cancelled.
+        *_ics_event(
+            "sync-bill",
+            "20260803T150000Z",
+            "20260803T153000Z",
+            "Partnership sync",
+            "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO",
+            "EXDATE:20260831T150000Z",
+            "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com",
+            _attendee("Bill Smith", "bsmith@acme.com"),
+            me,
+        ),
+        *_ics_event(
+            "sync-bill",
+            "20260914T150000Z",
+            "20260914T153000Z",
+            "Partnership sync",
+            "RECURRENCE-ID:20260914T150000Z",
+            "STATUS:CANCELLED",
+            "ORGANIZER;CN=Bill Smith:mailto:bsmith@acme.com",
+        ),
+        # Hannah is in the invitation by name only: matched to the one Hannah Wright.
+        *_ics_event(
+            "portfolio-hannah",
+            "20260915T120000Z",
+            "20260915T130000Z",
+            "Portfolio review",
+            org_me,
+            me,
+            _attendee("Hannah Wright", None),
+        ),
+        # Not contact: an all-hands (too many people), a lunch cancelled, a pitch declined.
+        *_ics_event(
+            "all-hands-q3",
+            "20261002T170000Z",
+            "20261002T180000Z",
+            "Northwind all-hands",
+            "ORGANIZER;CN=CEO:mailto:ceo@northwind.io",
+            me,
+            *crowd,
+        ),
+        *_ics_event(
+            "lunch-sofia",
+            "20261008T113000Z",
+            "20261008T123000Z",
+            "Lunch with Sofia",
+            "STATUS:CANCELLED",
+            org_me,
+            me,
+            _attendee("Sofia Rossi", "sofia.rossi@fabrikam.com"),
+        ),
+        *_ics_event(
+            "vendor-pitch",
+            "20261012T090000Z",
+            "20261012T093000Z",
+            "Vendor pitch",
+            "ORGANIZER;CN=Sales:mailto:sales@vendor.example",
+            _attendee(ME_NAME, ME_GMAIL, "DECLINED"),
+        ),
+        # A dentist appointment: no one else there.
+        *_ics_event("dentist", "20261020T080000Z", "20261020T090000Z", "Dentist"),
+    ]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{ME_GMAIL}",
+        "X-WR-TIMEZONE:Europe/London",
+        *events,
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def build_journal() -> bytes:
+    """Alex's personal log, as `ties log` writes it (and a hand-written comment)."""
+    rows = [
+        ["date", "kind", "with", "address", "note"],
+        [
+            "2026-09-02",
+            "call",
+            "Kenji Watanabe",
+            "kenji.watanabe@fourthcoffee.com",
+            "Catch-up call about the platform team",
+        ],
+        ["# written by hand: lines starting with # are comments", "", "", "", ""],
+        [
+            "2026-10-27",
+            "in_person",
+            "Emma Larsen",
+            "emma.larsen@adatum.com",
+            "Lunch at Aamanns, Copenhagen",
+        ],
+    ]
+    return _csv_text(rows, final_newline=True).encode("utf-8")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1786,6 +1967,9 @@ def generate(out: Path) -> list[Path]:
         Path("linkedin") / ZIP_NAME: zip_bytes(li_files),
         **{Path("vcard") / name: data for name, data in vcf_files.items()},
         Path("mail") / "takeout.mbox": mbox,
+        Path("linkedin-2025") / OLD_ZIP_NAME: zip_bytes(build_old_linkedin()),
+        Path("calendar") / "alex_calendar.ics": build_calendar(),
+        Path("journal") / "journal.csv": build_journal(),
         Path("truth.json"): (json.dumps(truth, indent=2, ensure_ascii=False) + "\n").encode(),
     }
     written = []

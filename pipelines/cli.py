@@ -21,6 +21,8 @@ import sys
 
 from pipelines import (
     cli_completion,
+    cli_jobs,
+    cli_log,
     cli_prefect,
     cli_query,
     cli_relationship,
@@ -29,7 +31,12 @@ from pipelines import (
     cli_run,
     cli_verify,
 )
-from pipelines.cli_run import DEMO_INPUTS, DEMO_ME  # noqa: F401  (tests and benchmarks)
+from pipelines.cli_run import (  # noqa: F401  (tests and benchmarks)
+    DEMO_EXTRAS,
+    DEMO_INPUTS,
+    DEMO_ME,
+    EXAMPLES,
+)
 from pipelines.cli_support import Ambiguous, CliError
 from pipelines.settings import ConfigError, Settings, load_settings
 
@@ -38,6 +45,8 @@ COMMAND_MODULES = (
     cli_run,
     cli_query,
     cli_relationship,
+    cli_jobs,
+    cli_log,
     cli_review,
     cli_report,
     cli_verify,

@@ -57,10 +57,11 @@ def register(subparsers: argparse._SubParsersAction, settings: Settings) -> None
         ),
         (
             "follow-ups",
-            "New connections, invitations and first messages with no follow-up yet.",
-            "New LinkedIn connections you have not written to, pending invitations "
-            f"to you, and first messages of yours with no answer, {p.follow_up_after_days:g} "
-            f"to {p.follow_up_lookback_days:g} days old.",
+            "People met, new connections, invitations and first messages with no follow-up yet.",
+            "People you met (calendar or `ties log`) and have not written to within "
+            f"{p.meeting_follow_up_hours:g} hours, new LinkedIn connections you have not "
+            "written to, pending invitations to you, and first messages of yours with no "
+            f"answer, {p.follow_up_after_days:g} to {p.follow_up_lookback_days:g} days old.",
             50,
             "at most N (default: 50)",
             _follow_ups,
@@ -159,7 +160,7 @@ def _person(con, contact_id: str, n_recent: int, settings: Settings) -> dict:
     recent = _frame(
         con,
         """select occurred_at, channel, direction, reply_latency_hours, conversation_id,
-                  thread_key, source_file, interaction_id
+                  thread_key, subject, source_file, interaction_id
            from interactions where contact_id = $c
            order by occurred_at desc, interaction_id limit $n""",
         {**p, "n": n_recent},
@@ -317,7 +318,8 @@ def _show_text(x: dict) -> list[str]:
             else ""
         )
         what = "event" if i["channel"] in EVENT_CHANNELS else i["direction"]
-        lines.append(f"    {_when(i['occurred_at'])}  {i['channel']:<20} {what:<9}{reply}")
+        about = f"  {i['subject']}" if i.get("subject") else ""  # a meeting, a log note
+        lines.append(f"    {_when(i['occurred_at'])}  {i['channel']:<20} {what:<9}{reply}{about}")
     return lines
 
 

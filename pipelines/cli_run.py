@@ -25,6 +25,9 @@ from pipelines.settings import Settings
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 DEMO_INPUTS = [EXAMPLES / "linkedin", EXAMPLES / "vcard", EXAMPLES / "mail"]
 DEMO_ME = ["alex.morgan@gmail.com", "alex@northwind.io", "https://www.linkedin.com/in/alexmorgan"]
+# What `ties demo` adds to them: an older export (a job change), a calendar and the
+# personal log (a meeting, and a follow-up due).
+DEMO_EXTRAS = [EXAMPLES / "linkedin-2025", EXAMPLES / "calendar", EXAMPLES / "journal"]
 
 
 def demo_today() -> datetime:
@@ -108,7 +111,7 @@ def run_demo(args: argparse.Namespace) -> int:
     settings = Settings(
         warehouse=Path(args.warehouse),
         me=tuple(DEMO_ME),
-        inputs=tuple(str(p) for p in DEMO_INPUTS),
+        inputs=tuple(str(p) for p in DEMO_INPUTS + DEMO_EXTRAS),
         as_of=demo_today(),
         warehouse_from="flag",
         config_file=base.config_file,

@@ -213,7 +213,18 @@ def load_previous(current: Path | None, reuse_people: bool) -> PreviousSnapshot:
         contact_id_map=id_map,
         runs=runs,
         people=people,
+        # Dated pictures of where people work, remembered from snapshot to snapshot.
+        positions=_previous_positions(current),
     )
+
+
+def _previous_positions(current: Path) -> pd.DataFrame | None:
+    """The snapshot's dated pictures of where people work; None before they existed."""
+    try:
+        table = read_snapshot_table(current, "positions")
+    except FileNotFoundError:
+        return None
+    return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def commit_run(job: CommitJob) -> dict:

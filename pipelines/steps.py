@@ -96,11 +96,20 @@ def plan_inputs(
     same extract keys. They change the keys, so a new hint re-reads what it may change.
     """
     options = options or ReadOptions()
+    # The personal log (`ties log`) lives in the warehouse and is read on every run.
+    journal = Layout(warehouse).journal
+    if journal.is_file() and str(journal.resolve()) not in {str(Path(p).resolve()) for p in paths}:
+        paths = [*paths, str(journal)]
     found = discover(paths)
-    # A warehouse inside an input folder must not import its own state and snapshots.
-    root = warehouse.resolve()
-    found.inputs = [i for i in found.inputs if not _inside(i.path, root)]
-    found.unknown = [(p, why) for p, why in found.unknown if not _inside(p, root)]
+    # A warehouse inside an input folder must not import its own state and snapshots
+    # (its journal, the user's own file, is an input like any other).
+    own = (Layout(warehouse.resolve()).state, Layout(warehouse.resolve()).snapshots)
+
+    def _own(path) -> bool:
+        return any(_inside(path, folder) for folder in own)
+
+    found.inputs = [i for i in found.inputs if not _own(i.path)]
+    found.unknown = [(p, why) for p, why in found.unknown if not _own(p)]
     layout = Layout(warehouse)
     previous = load_state(layout.inputs_state) if incremental else {}
     items: list[Input] = list(found.inputs)

@@ -17,12 +17,20 @@ CHANNEL_LABELS = {
     "linkedin_message": "LinkedIn message",
     "linkedin_connection": "LinkedIn connection",
     "linkedin_invitation": "LinkedIn invitation",
+    "meeting": "Meeting",
+    "in_person": "Met in person (log)",
+    "call": "Call (log)",
+    "message": "Message (log)",
 }
 CHANNEL_COLOURS = {
     "email": "#3b6ea8",
     "linkedin_message": "#2a9d8f",
     "linkedin_connection": "#e9a03b",
     "linkedin_invitation": "#9b6bc4",
+    "meeting": "#d1495b",
+    "in_person": "#8c2f39",
+    "call": "#5a9e6f",
+    "message": "#6c757d",
 }
 OTHER_COLOUR = "#9aa5b1"
 # One shade per number of sources a person is known from: 1, 2, 3.
@@ -81,8 +89,11 @@ def interactions_per_month(con: duckdb.DuckDBPyConnection) -> Block:
     title = "Interactions per month, by channel"
     rows = query_rows(
         con,
+        # A meeting after the run is scheduled, not held: not yet an interaction to chart.
         """select date_trunc('month', occurred_at)::date as month, channel, count(*) as n
-           from interactions where occurred_at is not null group by all order by all""",
+           from interactions where occurred_at is not null
+             and not (channel = 'meeting' and occurred_at > (select max(started_at) from runs))
+           group by all order by all""",
     )
     if not rows:
         return Block(title, empty_note("No interactions in this snapshot yet."), wide=True)

@@ -1,4 +1,5 @@
-"""The report's lists: who is due a reconnect, the replies you owe, inputs and rejects."""
+"""The report's lists: who is due a reconnect, the replies you owe, people met and not
+written to, who changed jobs, inputs and rejects."""
 
 from __future__ import annotations
 
@@ -90,6 +91,86 @@ def reconnect_list(con: duckdb.DuckDBPyConnection, now: datetime | None) -> Bloc
     shown = f"The top {len(rows)} of {total:,}" if total > len(rows) else f"All {total:,}"
     caption = f"{shown} two-way ties (3 or more messages, both ways) {rule}, {first}."
     return Block(title, html_table(headers, cells, numeric=(0, 5)), caption, wide=True)
+
+
+def met_no_follow_up_list(con: duckdb.DuckDBPyConnection) -> Block:
+    """People met (calendar, `ties log`) and not written to since: write within a day."""
+    title = "Met recently, no follow-up yet"
+    if "subject" not in table_columns(con, "follow_ups"):
+        return Block(title, empty_note("This snapshot predates meetings; import again."), wide=True)
+    rows = query_rows(
+        con,
+        f"""select c.display_name, c.company, c.emails[1], f.since, f.days_since, f.channel,
+                   f.subject
+            from follow_ups f join contacts c using (contact_id)
+            where f.reason = 'met_no_follow_up'
+            order by f.since desc, c.display_name limit {OWED_ROWS}""",
+    )
+    if not rows:
+        return Block(title, empty_note("Everyone you met has heard from you since."), wide=True)
+    cells = [
+        [
+            f"<strong>{esc(name or email or '(no name)')}</strong>"
+            + (f'<br><span class="sub">{esc(company)}</span>' if company else ""),
+            f"<span class=nowrap>{esc(day_label(since))}</span>",
+            esc(CHANNEL_LABELS.get(channel, channel or "")),
+            esc(subject or ""),
+            f"{days:,.1f}" if days is not None else "",
+            esc(email or ""),
+        ]
+        for name, company, email, since, days, channel, subject in rows
+    ]
+    headers = ["person", "met", "how", "what and where", "days since", "write to"]
+    caption = (
+        "People you met (a calendar meeting or an in-person log entry) a day or more ago, "
+        "within 30 days, with no message from you since. Recurring meetings are left out."
+    )
+    return Block(title, html_table(headers, cells, numeric=(4,)), caption, wide=True)
+
+
+def changed_jobs_list(con: duckdb.DuckDBPyConnection) -> Block:
+    """Job changes, strongest ties first: the natural reason to write."""
+    title = "Changed jobs"
+    if not has_table(con, "job_changes"):
+        return Block(
+            title, empty_note("This snapshot predates job changes; import again."), wide=True
+        )
+    total = query_value(con, "select count(*) from job_changes")
+    if not total:
+        return Block(
+            title,
+            empty_note("No job changes seen: import a newer LinkedIn export next to an older one."),
+            wide=True,
+        )
+    rows = query_rows(
+        con,
+        f"""select c.display_name, j.old_company, j.new_company, j.old_title, j.new_title,
+                   j.seen_before_at, j.seen_after_at, j.kind, c.tie_strength
+            from job_changes j join contacts c using (contact_id)
+            order by c.tie_strength desc nulls last, j.seen_after_at desc, c.display_name
+            limit {RECONNECT_ROWS}""",
+    )
+    cells = []
+    for name, old_co, new_co, old_title, new_title, before, after, kind, strength in rows:
+        was = " · ".join(esc(v) for v in (old_title, old_co) if v)
+        now = " · ".join(esc(v) for v in (new_title, new_co) if v)
+        cells.append(
+            [
+                f"<strong>{esc(name or '(no name)')}</strong>",
+                was,
+                now,
+                f"<span class=nowrap>{esc(day_label(before))} – {esc(day_label(after))}</span>",
+                esc({"company": "new company", "title": "new title"}.get(kind, "work mail")),
+                strength_cell(strength),
+            ]
+        )
+    headers = ["person", "was", "now", "between", "seen as", "tie strength"]
+    shown = f"The top {len(rows)} of {total:,}" if total > len(rows) else f"All {total:,}"
+    caption = (
+        f"{shown} changes of company or title between two dated pictures (LinkedIn "
+        "exports, vCards, work mail domains), strongest ties first."
+    )
+    return Block(title, html_table(headers, cells), caption, wide=True)
 
 
 def owed_list(con: duckdb.DuckDBPyConnection, directory: Path) -> Block:

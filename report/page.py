@@ -26,7 +26,14 @@ from report.charts import (
     tie_strength,
 )
 from report.fragments import Block, templates
-from report.lists import inputs_table, owed_list, reconnect_list, rejects_table
+from report.lists import (
+    changed_jobs_list,
+    inputs_table,
+    met_no_follow_up_list,
+    owed_list,
+    reconnect_list,
+    rejects_table,
+)
 from report.queries import headline, query_rows
 from warehouse.read import connect, snapshot_dir
 
@@ -81,7 +88,12 @@ def build_report(con: duckdb.DuckDBPyConnection, warehouse: Path, directory: Pat
         source_overlap(con),
         tie_strength(con),
     ]
-    report.lists = [reconnect_list(con, report.run_started), owed_list(con, directory)]
+    report.lists = [
+        reconnect_list(con, report.run_started),
+        owed_list(con, directory),
+        met_no_follow_up_list(con),
+        changed_jobs_list(con),
+    ]
     report.quality_charts = [inputs_chart(con), rejects_chart(con)]
     report.quality_tables = [inputs_table(con), rejects_table(con)]
     return report

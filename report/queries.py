@@ -42,8 +42,8 @@ OWED_SQL = f"""
     order by o.days_waiting desc, name, o.interaction_id limit $limit"""
 
 FOLLOW_UPS_SQL = f"""
-    select c.display_name as name, f.reason, f.days_since, f.since, f.channel, c.company,
-           {REACH}, f.contact_id
+    select c.display_name as name, f.reason, f.days_since, f.since, f.channel,
+           f.subject as met_at, c.company, {REACH}, f.contact_id
     from follow_ups f join contacts c using (contact_id)
     order by f.days_since, name, f.reason limit $limit"""
 

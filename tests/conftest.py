@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cli import DEMO_INPUTS, DEMO_ME
+from pipelines.cli import DEMO_EXTRAS, DEMO_INPUTS, DEMO_ME
 from pipelines.importing import run_import
 from pipelines.settings import Settings
 
@@ -50,4 +50,12 @@ def build_plain(
 def plain_demo_warehouse(tmp_path_factory):
     wh = tmp_path_factory.mktemp("plain-demo") / "wh"
     build_plain(DEMO_INPUTS, wh)
+    return wh
+
+
+@pytest.fixture(scope="session")
+def full_demo_warehouse(tmp_path_factory):
+    """What `ties demo` imports: the examples plus the older export, calendar and log."""
+    wh = tmp_path_factory.mktemp("full-demo") / "wh"
+    build_plain(DEMO_INPUTS + DEMO_EXTRAS, wh)
     return wh

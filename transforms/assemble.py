@@ -16,7 +16,12 @@ The stage, in order:
    reused (nothing they depend on changed): then its tables stand in for this step.
 3. ``describe_people``: golden records with organisation signals.
 4. ``add_relationship_signals``: timing, counts, tie strength, reconnect due.
-5. The bookkeeping tables: contact_id_map, inputs and runs.
+5. ``job_tables``: dated pictures of where people work (positions, carried from
+   snapshot to snapshot) and the job changes they show (transforms.job_changes).
+6. The bookkeeping tables: contact_id_map, inputs and runs.
+
+Resolution is followed by transforms.name_only: a calendar attendee or log entry named
+only by a full name joins the one person of that name.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ import pyarrow as pa
 
 from transforms.contact_ids import assign_contact_ids
 from transforms.golden import build_golden
+from transforms.job_changes import job_tables
+from transforms.name_only import attach_name_only
 from transforms.normalise import normalise_records
 from transforms.organisation import organisation_signals
 from transforms.relationship import RelationshipPolicy, analyse_relationships
@@ -103,6 +110,7 @@ class PreviousSnapshot:
         contact_id_map: the retired ids so far (old_contact_id, contact_id, run_id).
         runs: the rows of the runs table.
         people: set only when this run reuses the previous people.
+        positions: the dated pictures of where people work (None before there were any).
     """
 
     contact_of: dict[str, str] = field(default_factory=dict)
@@ -112,6 +120,7 @@ class PreviousSnapshot:
     )
     runs: list[dict] = field(default_factory=list)
     people: ReusedPeople | None = None
+    positions: pd.DataFrame | None = None
 
 
 @dataclass
@@ -222,8 +231,9 @@ def resolve_people(
     record's) are left out, and each exchange is kept once.
     """
     resolution = resolve(records, overrides)
+    clusters, named = attach_name_only(resolution.clusters(), records)
     ids = assign_contact_ids(
-        resolution.clusters(),
+        clusters,
         previous.contact_of,
         previous.created_run,
         run_id,
@@ -234,7 +244,13 @@ def resolve_people(
     )
     interactions = interactions.assign(contact_id=interactions["record_id"].map(ids.contact_of))
     interactions = unique_interactions(interactions[interactions["contact_id"].notna()])
-    return People(records, interactions, resolution.matches, ids.created_run, ids.retired)
+    matches = resolution.matches
+    if named:
+        extra = pa.Table.from_pylist(named, schema=schema.MATCHES).to_pandas(
+            types_mapper=pd.ArrowDtype
+        )
+        matches = pd.concat([matches, extra], ignore_index=True) if len(matches) else extra
+    return People(records, interactions, matches, ids.created_run, ids.retired)
 
 
 def describe_people(
@@ -395,6 +411,14 @@ def assemble_tables(
     contacts["created_run_id"] = contacts["contact_id"].map(people.created_run)
     contacts = contacts.sort_values("contact_id").reset_index(drop=True)
 
+    id_map_rows = contact_id_map_rows(previous.contact_id_map, people.retired, run.run_id)
+    positions, job_changes = job_tables(
+        records,
+        people.interactions,
+        previous.positions,
+        {r["old_contact_id"]: r["contact_id"] for r in id_map_rows},
+    )
+
     finished_at = clock()
     inputs = inputs_rows(run.run_id, outcomes)
     counts = {
@@ -414,6 +438,7 @@ def assemble_tables(
         "reconnect_due": int(contacts["reconnect_due"].sum()),
         "owed_replies": len(relationships.owed_replies),
         "follow_ups": len(relationships.follow_ups),
+        "job_changes": len(job_changes),
     }
     runs_rows = [
         *previous.runs,
@@ -427,7 +452,6 @@ def assemble_tables(
             "schema_version": schema.SCHEMA_VERSION,
         },
     ]
-    id_map_rows = contact_id_map_rows(previous.contact_id_map, people.retired, run.run_id)
     tables = {
         "contacts": to_arrow(contacts, schema.CONTACTS),
         "source_records": to_arrow(records, schema.SOURCE_RECORDS),
@@ -439,5 +463,7 @@ def assemble_tables(
         "runs": pa.Table.from_pylist(runs_rows, schema=schema.RUNS),
         "owed_replies": to_arrow(relationships.owed_replies, schema.OWED_REPLIES),
         "follow_ups": to_arrow(relationships.follow_ups, schema.FOLLOW_UPS),
+        "positions": to_arrow(positions, schema.POSITIONS),
+        "job_changes": to_arrow(job_changes, schema.JOB_CHANGES),
     }
     return Assembled(tables, counts, records, rejects, inputs, finished_at)

@@ -2,7 +2,8 @@
 
 Survivorship: the user's own address book (vCard) is trusted most for names, LinkedIn
 for company, title and profile (the person keeps it current), mail last; within a
-source the most recently observed record wins, then the smallest record_id (so the
+source the most recently observed record wins (a LinkedIn export as of its date, so
+the newest export gives the current job), then the smallest record_id (so the
 result never depends on input order). Every chosen value keeps the record_id it came
 from in ``provenance``.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from transforms.job_changes import picture_dates
 
 NAME_PRIORITY = {"vcard": 0, "linkedin": 1, "mail": 2}
 JOB_PRIORITY = {"linkedin": 0, "vcard": 1, "mail": 2}
@@ -116,7 +119,7 @@ def build_golden(source_records: pd.DataFrame) -> pd.DataFrame:
         (field -> record_id that supplied it).
     """
     df = source_records.copy()
-    df["_observed"] = df["observed_at"].astype("datetime64[us, UTC]")
+    df["_observed"] = picture_dates(df).astype("datetime64[us, UTC]")
     by_name = _ranked(df, NAME_PRIORITY)
     by_job = _ranked(df, JOB_PRIORITY)
 

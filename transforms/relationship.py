@@ -4,8 +4,8 @@ Everything "now"-relative is measured from the run's ``as_of``. The module-level
 constants below are the defaults of :class:`RelationshipPolicy`; a run can pass another.
 
 Conversations (what counts as a reply)
-    Only messages (``email``, ``linkedin_message``) converse; connections and
-    invitations are contact, not conversation. Messages with one person that share a
+    Only messages (``email``, ``linkedin_message``, a logged ``message``) converse;
+    connections and invitations are contact, not conversation. Messages with one person that share a
     ``thread_key`` (the mail thread's root, a LinkedIn conversation id) form one
     conversation, split where it falls silent for more than THREAD_REVIVAL_DAYS (90: a
     LinkedIn conversation id lasts for years). Messages without a shared key (when every
@@ -62,7 +62,21 @@ Follow-ups (FOLLOW_UP_AFTER_DAYS (3) passed, within FOLLOW_UP_LOOKBACK_DAYS (30)
     ``new_connection``: a LinkedIn connection you have not written to since;
     ``invitation_received``: a pending LinkedIn invitation to you;
     ``no_reply``: your first message to someone has had no answer and no nudge
-    (a note sent on connecting included: nudge once).
+    (a note sent on connecting included: nudge once);
+    ``met_no_follow_up``: you met someone (a calendar ``meeting`` or an ``in_person``
+    log entry), MEETING_FOLLOW_UP_HOURS (24) have passed, and you have written them
+    nothing since (any message channel). One row per person, from the latest such
+    meeting, with its subject (what and where). A recurring meeting (the same event
+    met twice or more: a weekly 1:1) is routine and never asks for a follow-up. Career
+    advice is to write within a day; a message sent later still clears the row, since
+    the list is what to act on.
+
+Meetings (``meeting``, ``in_person``, ``call``)
+    They are contact like a message: they set last contact, cadence, frequency and
+    recency. A day with a meeting counts as one conversation with both sides
+    (``n_meeting_days``), so people you only meet still get reciprocity, a tie class
+    and a place on the reconnect list. A meeting after as_of is scheduled, not held:
+    it is left out of every signal until its day has come.
 """
 
 from __future__ import annotations
@@ -85,7 +99,10 @@ from transforms.relationship_policy import (  # noqa: F401  (the module's defaul
     FOLLOW_UP_REASONS,
     FREQUENCY_SCALE,
     LATENCY_HALF_HOURS,
+    MEETING_CHANNELS,
+    MEETING_FOLLOW_UP_HOURS,
     MESSAGE_CHANNELS,
+    MET_IN_PERSON_CHANNELS,
     MIN_EPISODES_FOR_CADENCE,
     OWED_AFTER_DAYS,
     OWED_LOOKBACK_DAYS,
@@ -121,6 +138,7 @@ RELATIONSHIP_COLUMNS = [
     *COUNT_COLUMNS,
     *(f"{c}_12m" for c in COUNT_COLUMNS),
     "contact_days_12m",
+    "n_meeting_days",
     "n_conversations",
     "n_two_way_conversations",
     "two_way_share",
@@ -153,7 +171,15 @@ OWED_COLUMNS = [
     "last_inbound_at",
     "days_waiting",
 ]
-FOLLOW_UP_COLUMNS = ["contact_id", "reason", "since", "interaction_id", "channel", "days_since"]
+FOLLOW_UP_COLUMNS = [
+    "contact_id",
+    "reason",
+    "since",
+    "interaction_id",
+    "channel",
+    "days_since",
+    "subject",
+]
 # Per-interaction results, for the interactions table.
 INTERACTION_COLUMNS = ["interaction_id", "conversation_id", "reply_latency_hours"]
 
@@ -185,7 +211,7 @@ class _Frame:
     inbound: np.ndarray
     tk: np.ndarray  # thread_key code, -1 without one
     order: np.ndarray  # interaction_id sort code, for deterministic ties
-    rows: pd.DataFrame  # interaction_id, occurred_at, channel, direction, thread_key
+    rows: pd.DataFrame  # interaction_id, occurred_at, channel, direction, thread_key, subject
 
     @property
     def n_contacts(self) -> int:
@@ -205,6 +231,7 @@ def _prepare(interactions: pd.DataFrame) -> _Frame:
         else pd.Series([f"i{k:09d}" for k in range(n)])
     )
     thread = df["thread_key"] if "thread_key" in df else pd.Series([None] * n)
+    subject = df["subject"] if "subject" in df else pd.Series([None] * n)
     rows = pd.DataFrame(
         {
             "interaction_id": iid.array,
@@ -212,6 +239,7 @@ def _prepare(interactions: pd.DataFrame) -> _Frame:
             "channel": df["channel"].array,
             "direction": df["direction"].array,
             "thread_key": thread.array,
+            "subject": subject.array,
         }
     )
     cid, ids = pd.factorize(df["contact_id"], sort=True)
@@ -362,6 +390,10 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
     then = is_msg & (t > np.nan_to_num(last_msg, nan=0).astype(np.int64)[cid] - YEAR_US)
     days_then = _distinct_days(cid[then], t[then], n)
 
+    met = np.isin(f.ch, [CHANNELS.index(c) for c in MEETING_CHANNELS])
+    meeting_days = _distinct_days(cid[met], t[met], n)
+    out["n_meeting_days"] = meeting_days
+
     # Conversations and replies.
     n_seg = len(m.conversation_ids)
     seg_cid = m.cid[m.start]
@@ -389,8 +421,9 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
     recency = np.maximum(decay(last_msg), p.event_weight * decay(last_event))
     frequency = 1.0 - np.exp(-exchange_days_12m / p.frequency_scale)
     frequency_then = 1.0 - np.exp(-days_then / p.frequency_scale)
-    two_way = out["n_two_way_conversations"].to_numpy()
-    reciprocity = two_way / (convs.to_numpy() + p.evidence_prior)
+    # A day met is a conversation with both sides (module docstring, Meetings).
+    two_way = out["n_two_way_conversations"].to_numpy() + meeting_days
+    reciprocity = two_way / (convs.to_numpy() + meeting_days + p.evidence_prior)
     speed = np.nan_to_num(1.0 / (1.0 + median_hours / p.latency_half_hours))
     latency = speed * n_replies / (n_replies + p.evidence_prior)
     w = p.weights
@@ -420,7 +453,7 @@ def _signals(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy) ->
         ["one-way", "dormant", "strong"],
         "weak",
     )
-    due = dormant & (_count(m.cid, n) >= p.real_tie_min_messages)
+    due = dormant & (_count(m.cid, n) + meeting_days >= p.real_tie_min_messages)
     out["reconnect_due"] = due
     stake = out["tie_strength_at_last_contact"].to_numpy()
     ranked = np.flatnonzero(due)[
@@ -495,6 +528,17 @@ def _follow_ups(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy)
         & (last_out[m.cid[first_msg]] <= m.t[first_msg])
     )
     picks.append((first_pos[lonely], "no_reply"))
+    # Met (calendar or in person) a day ago or more, within the lookback, nothing written since.
+    met = np.isin(f.ch, [CHANNELS.index(c) for c in MET_IN_PERSON_CHANNELS])
+    # A recurring series (the same event met twice or more) is routine, not a first meeting.
+    series = pd.Series(np.ones(len(f.cid))).groupby([f.cid, f.tk]).transform("size").to_numpy()
+    met &= (f.tk < 0) | (series < 2)
+    met_window = (
+        met
+        & ((as_of - f.t) >= policy.meeting_follow_up_hours * US_PER_HOUR)
+        & (age <= policy.follow_up_lookback_days)
+    )
+    picks.append((np.flatnonzero(met_window & (last_out[f.cid] <= f.t)), "met_no_follow_up"))
     frames = [pd.DataFrame({"pos": pos, "reason": reason}) for pos, reason in picks if len(pos)]
     if not frames:
         return pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
@@ -509,6 +553,7 @@ def _follow_ups(f: _Frame, m: _Messages, as_of: int, policy: RelationshipPolicy)
             "interaction_id": rows["interaction_id"],
             "channel": rows["channel"],
             "days_since": np.round(age[pos], 1),
+            "subject": rows["subject"],
         }
     )
     out = out.sort_values(["since", "contact_id", "reason"]).drop_duplicates(
@@ -533,6 +578,15 @@ def analyse_relationships(
         per-message conversation ids and reply latencies, owed replies and follow-ups.
     """
     policy = policy or RelationshipPolicy()
+    # A meeting after as_of is scheduled, not held (module docstring, Meetings).
+    held = ~(
+        interactions["channel"].isin(MEETING_CHANNELS).to_numpy(dtype=bool, na_value=False)
+        & (pd.to_datetime(interactions["occurred_at"], utc=True) > pd.Timestamp(as_of)).to_numpy(
+            dtype=bool, na_value=False
+        )
+    )
+    if not held.all():
+        interactions = interactions[held]
     if interactions.empty:
         return Relationships(
             signals=pd.DataFrame(columns=["contact_id", *RELATIONSHIP_COLUMNS]),

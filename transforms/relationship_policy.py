@@ -30,10 +30,13 @@ FOLLOW_UP_LOOKBACK_DAYS = 30.0
 # it counts for recency at this fraction of a message and not at all for frequency, so
 # a bare connection made yesterday ranks below someone who wrote to you last year.
 EVENT_WEIGHT = 0.25
+MEETING_FOLLOW_UP_HOURS = 24.0
 
-MESSAGE_CHANNELS = ("email", "linkedin_message")
+MESSAGE_CHANNELS = ("email", "linkedin_message", "message")
+MEETING_CHANNELS = ("meeting", "in_person", "call")
+MET_IN_PERSON_CHANNELS = ("meeting", "in_person")
 TIE_CLASSES = ("strong", "weak", "dormant", "one-way", "none")
-FOLLOW_UP_REASONS = ("new_connection", "invitation_received", "no_reply")
+FOLLOW_UP_REASONS = ("new_connection", "invitation_received", "no_reply", "met_no_follow_up")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class RelationshipPolicy:
     follow_up_after_days: float = FOLLOW_UP_AFTER_DAYS
     follow_up_lookback_days: float = FOLLOW_UP_LOOKBACK_DAYS
     event_weight: float = EVENT_WEIGHT
+    meeting_follow_up_hours: float = MEETING_FOLLOW_UP_HOURS
 
     @classmethod
     def from_mapping(cls, values: dict) -> RelationshipPolicy:

@@ -6,6 +6,7 @@
   snapshots/.<run_id>.partial/          a snapshot being written (never read)
   current -> snapshots/<run_id>         replaced atomically at commit
   overrides.toml                        the user's must-link / cannot-link corrections
+  journal.csv                           the personal log (`ties log`), read on every run
   state/                                owner-only: never read by analysts
     lock                                the writer lock (flock)
     inputs.json                         which inputs the warehouse holds, fingerprints
@@ -66,6 +67,11 @@ class Layout:
     def overrides(self) -> Path:
         """The default overrides file (used when it exists and none is configured)."""
         return self.root / "overrides.toml"
+
+    @property
+    def journal(self) -> Path:
+        """The personal log: `ties log` appends to it, every import reads it."""
+        return self.root / "journal.csv"
 
     @property
     def state(self) -> Path:

@@ -13,8 +13,19 @@ SCHEMA_VERSION = 2
 UTC_TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 
-SOURCES = ("linkedin", "vcard", "mail")
-CHANNELS = ("email", "linkedin_message", "linkedin_connection", "linkedin_invitation")
+SOURCES = ("linkedin", "vcard", "mail", "calendar", "journal")
+# meeting: a calendar event with the person; in_person / call / message: the personal
+# log (ties log), message being one sent outside mail and LinkedIn (a text, a chat).
+CHANNELS = (
+    "email",
+    "linkedin_message",
+    "linkedin_connection",
+    "linkedin_invitation",
+    "meeting",
+    "in_person",
+    "call",
+    "message",
+)
 DIRECTIONS = ("inbound", "outbound")
 
 # --- extract tables (what a connector returns) -----------------------------------------
@@ -52,6 +63,9 @@ INTERACTIONS = pa.schema(
         ("direction", pa.string()),
         ("source_file", pa.string()),
         ("thread_key", pa.string()),  # Message-ID / conversation id, for later threading
+        # What a meeting or log entry was and where (an event's summary @ location, a
+        # journal note); never a message body. Empty for mail and LinkedIn.
+        ("subject", pa.string()),
     ]
 )
 
@@ -139,6 +153,23 @@ CONTACTS = pa.schema(
         ("n_linkedin_connection_outbound_12m", pa.int64()),
         ("n_linkedin_invitation_inbound_12m", pa.int64()),
         ("n_linkedin_invitation_outbound_12m", pa.int64()),
+        ("n_meeting_inbound", pa.int64()),  # calendar meetings: inbound = they organised
+        ("n_meeting_outbound", pa.int64()),
+        ("n_in_person_inbound", pa.int64()),  # personal log (ties log)
+        ("n_in_person_outbound", pa.int64()),
+        ("n_call_inbound", pa.int64()),
+        ("n_call_outbound", pa.int64()),
+        ("n_meeting_inbound_12m", pa.int64()),
+        ("n_meeting_outbound_12m", pa.int64()),
+        ("n_in_person_inbound_12m", pa.int64()),
+        ("n_in_person_outbound_12m", pa.int64()),
+        ("n_call_inbound_12m", pa.int64()),
+        ("n_call_outbound_12m", pa.int64()),
+        ("n_message_inbound", pa.int64()),  # personal log: a text or chat message
+        ("n_message_outbound", pa.int64()),
+        ("n_message_inbound_12m", pa.int64()),
+        ("n_message_outbound_12m", pa.int64()),
+        ("n_meeting_days", pa.int64()),  # distinct days met (meeting, in person, call)
         ("contact_days_12m", pa.int64()),  # distinct days with an interaction
         ("n_conversations", pa.int64()),
         ("n_two_way_conversations", pa.int64()),
@@ -178,6 +209,7 @@ WAREHOUSE_INTERACTIONS = pa.schema(
         ("thread_key", pa.string()),
         ("conversation_id", pa.string()),  # messages read as one conversation (relationship)
         ("reply_latency_hours", pa.float64()),  # set on a message that answers the other side
+        ("subject", pa.string()),  # a meeting's summary @ location, a log entry's note
     ]
 )
 
@@ -199,11 +231,13 @@ OWED_REPLIES = pa.schema(
 FOLLOW_UPS = pa.schema(
     [
         ("contact_id", pa.string()),
-        ("reason", pa.string()),  # new_connection | invitation_received | no_reply
+        # new_connection | invitation_received | no_reply | met_no_follow_up
+        ("reason", pa.string()),
         ("since", UTC_TS),
         ("interaction_id", pa.string()),
         ("channel", pa.string()),
         ("days_since", pa.float64()),  # at the run's as_of
+        ("subject", pa.string()),  # met_no_follow_up: the meeting or log note, where you met
     ]
 )
 
@@ -254,6 +288,39 @@ RUNS = pa.schema(
     ]
 )
 
+POSITIONS = pa.schema(
+    [
+        # A dated picture of where a person works (transforms.job_changes), kept across
+        # snapshots so that a replaced export still shows the move.
+        ("contact_id", pa.string()),
+        ("record_id", pa.string()),
+        ("source", pa.string()),  # linkedin | vcard
+        ("source_file", pa.string()),
+        ("source_key", pa.string()),  # LinkedIn profile URL, vCard UID: follows the person
+        ("company", pa.string()),
+        ("company_key", pa.string()),  # folded, legal suffix dropped: "ACME Corp." -> acme
+        ("title", pa.string()),
+        ("seen_at", UTC_TS),  # the export's date, or the vCard's REV
+    ]
+)
+
+JOB_CHANGES = pa.schema(
+    [
+        ("contact_id", pa.string()),
+        ("kind", pa.string()),  # company | title | mail_domain
+        ("old_company", pa.string()),
+        ("new_company", pa.string()),
+        ("old_title", pa.string()),
+        ("new_title", pa.string()),
+        ("seen_before_at", UTC_TS),  # the last picture with the old job
+        ("seen_after_at", UTC_TS),  # the first picture with the new one
+        ("source", pa.string()),  # linkedin | vcard | mail
+        ("record_id_before", pa.string()),
+        ("record_id_after", pa.string()),
+        ("evidence", pa.string()),  # which files and dates, in words
+    ]
+)
+
 WAREHOUSE_TABLES: dict[str, pa.Schema] = {
     "contacts": CONTACTS,
     "source_records": SOURCE_RECORDS,
@@ -265,4 +332,6 @@ WAREHOUSE_TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
     "owed_replies": OWED_REPLIES,
     "follow_ups": FOLLOW_UPS,
+    "positions": POSITIONS,
+    "job_changes": JOB_CHANGES,
 }

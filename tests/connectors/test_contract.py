@@ -34,6 +34,12 @@ FIXTURES = {
         REPO / "examples/vcard/iphone_contacts.vcf",
         SAMPLES / "vcard/ez-vcard/John_Doe_IPHONE.vcf",
     ],
+    "calendar": [
+        REPO / "tests/fixtures/calendar/khal_event_dt_partstat.ics",
+        REPO / "tests/fixtures/calendar/khal_event_rrule_recuid_cancelled.ics",
+        REPO / "tests/fixtures/calendar/icalendar_alarm_google_future.ics",
+        REPO / "tests/fixtures/calendar/icalendar_alarm_outlook_closed.ics",
+    ],
     "mail": [
         REPO / "examples/mail/takeout.mbox",
         SAMPLES / "mail/mimekit/mbox_content-length.mbox.txt",

@@ -48,7 +48,22 @@ def test_demo_then_query(tmp_path, truth):
     )
     assert q.returncode == 0, q.stderr
     rows = json.loads(q.stdout)
-    assert len(rows) == 1 and sorted(rows[0]["sources"]) == ["linkedin", "mail", "vcard"]
+    # Bill's fortnightly sync in the demo calendar adds a source.
+    assert len(rows) == 1 and sorted(rows[0]["sources"]) == [
+        "calendar",
+        "linkedin",
+        "mail",
+        "vcard",
+    ]
+
+    # The demo shows a job change, meetings, and a follow-up due after one.
+    changes = _ties(["changes", "--warehouse", str(wh), "--format", "json"], env, tmp_path)
+    assert changes.returncode == 0, changes.stderr
+    assert {r["name"] for r in json.loads(changes.stdout)} == {"Elena Petrova", "Kenji Watanabe"}
+    follow = _ties(["follow-ups", "--warehouse", str(wh), "--format", "json"], env, tmp_path)
+    assert follow.returncode == 0, follow.stderr
+    met = [r for r in json.loads(follow.stdout) if r["reason"] == "met_no_follow_up"]
+    assert {r["name"] for r in met} == {"Priya Raman", "Emma Larsen"}
 
     bad = _ties(["query", "select * from nosuchtable", "--warehouse", str(wh)], env, tmp_path)
     assert bad.returncode == 2

@@ -29,8 +29,9 @@ def test_import_without_me_takes_the_user_from_the_linkedin_export(tmp_path):
     again = import_contacts(inputs=inputs, warehouse=str(wh))
     assert all(r["from_cache"] for r in again["inputs"])
 
-    # --me wins: naming another address makes Ada's mail inbound, and Ada a contact.
-    other = backfill(inputs=inputs, warehouse=str(wh), me=["someone@else.example"])
-    assert other["you"]["source"] == "given"
-    assert mail_directions(wh)[ME] == ["inbound", "inbound"]
-    assert ME in contact_emails(wh)
+    # --me adds (issue 14): another address of hers joins the export's, which stays hers.
+    work = "ada@work.example"
+    other = backfill(inputs=inputs, warehouse=str(wh), me=[work])
+    assert other["you"] == {"source": "given", "identifiers": [work], "linkedin": [ME]}
+    assert mail_directions(wh) == {BRAM: ["inbound", "inbound", "outbound"], CY: ["outbound"]}
+    assert ME not in contact_emails(wh) and work not in contact_emails(wh)

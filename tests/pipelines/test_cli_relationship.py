@@ -145,8 +145,8 @@ def _queries() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("title", "sql"), _queries(), ids=[t for t, _ in _queries()])
-def test_documented_queries_run_on_the_demo(plain_demo_warehouse, capsys, title, sql):
-    rows = _json(capsys, "query", sql, "--warehouse", str(plain_demo_warehouse))
+def test_documented_queries_run_on_the_demo(full_demo_warehouse, capsys, title, sql):
+    rows = _json(capsys, "query", sql, "--warehouse", str(full_demo_warehouse))
     assert rows, f"{title}: no rows on the demo warehouse"
 
 

@@ -89,6 +89,8 @@ def test_every_table_from_the_extracts_alone():
         "runs",
         "owed_replies",
         "follow_ups",
+        "positions",
+        "job_changes",
     }
     contacts = out.tables["contacts"].to_pylist()
     # Ann's card and her address in two mailboxes are one person; the user is nobody.
