@@ -58,7 +58,12 @@ def postcode_key(raw: str | None) -> str | None:
     text = unicodedata.normalize("NFKC", raw).strip()
     if m := _ZIP_PLUS_FOUR.match(text):
         return m[1]
-    key = _NOT_ALNUM.sub("", text).upper()
+    # Upper case first: it can decompose a letter ("ǰ" -> "J" + a combining caron), and
+    # the marks it leaves must go with the other non-alphanumerics, or a second pass
+    # would give another key.
+    key = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text.upper()))
+    if m := _ZIP_PLUS_FOUR.match(key):  # nine digits once cleaned ("⅒⅒⅒"): a ZIP+4 too
+        return m[1]
     return key if len(key) >= 3 else None
 
 
