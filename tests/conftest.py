@@ -4,10 +4,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pipelines.cli import DEMO_EXTRAS, DEMO_INPUTS, DEMO_ME
 from pipelines.importing import run_import
 from pipelines.settings import Settings
+
+# No timing thresholds in tests: Hypothesis's per-example deadline (200 ms) fails
+# property tests on a loaded two-core machine without saying anything about the code.
+settings.register_profile("ties", deadline=None)
+settings.load_profile("ties")
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 TESTS = Path(__file__).resolve().parent
