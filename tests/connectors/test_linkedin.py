@@ -1057,9 +1057,10 @@ def test_linkedins_own_messages_are_automated(tmp_path):
 def test_excel_resave_keeps_utf8_rows_next_to_cp1252_ones(tmp_path):
     # The Excel re-save sample (cp1252) with one row as LinkedIn wrote it, in UTF-8: its
     # "Ágnes" holds byte 0x81, which cp1252 lacks, and that row was rejected.
-    sample = (SAMPLES / "derived_2026-01_excel_cp1252_resave" / "Connections.csv").read_bytes()
-    if not sample:
-        pytest.skip("samples not present")
+    source = SAMPLES / "derived_2026-01_excel_cp1252_resave" / "Connections.csv"
+    if not source.is_file():
+        pytest.skip("shared samples not available")
+    sample = source.read_bytes()
     utf8_row = "Ágnes,Kovács,https://www.linkedin.com/in/agnes-kovacs,,Contoso,CFO,3-Jan-26\n"
     path = write(tmp_path, "Connections.csv", sample + utf8_row.encode("utf-8"))
     e = linkedin.read(path, NO_ME)
