@@ -13,6 +13,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from warehouse.layout import Layout
 from warehouse.private import private_dir
 
 # Loggers Prefect configures not to propagate to the root: their records are routed too.
@@ -33,7 +34,7 @@ def current_log() -> Path | None:
 
 def new_log_path(warehouse: Path, now: datetime | None = None) -> Path:
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return private_dir(warehouse / "state" / "logs") / f"ties-{stamp}-{os.getpid()}.log"
+    return private_dir(Layout(warehouse).logs) / f"ties-{stamp}-{os.getpid()}.log"
 
 
 def open_run_log(warehouse: Path) -> Path:
@@ -55,7 +56,7 @@ def record_failure(exc: BaseException, warehouse: Path | None) -> Path | None:
     path = _current
     try:
         if path is None:
-            if warehouse is None or not (warehouse / "state").is_dir():
+            if warehouse is None or not Layout(warehouse).state.is_dir():
                 return None
             path = new_log_path(warehouse)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
