@@ -68,8 +68,11 @@ def _as_list(value) -> list:
 
 
 def company_key(name: str | None) -> str | None:
-    """A folded company name for comparing with a domain: "Litware, Inc." -> "litware"."""
-    if not name:
+    """A folded company name for comparing with a domain: "Litware, Inc." -> "litware".
+
+    Missing is None, and also NaN: pandas 3's string columns hold a missing value as NaN.
+    """
+    if not isinstance(name, str) or not name:
         return None
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     words = _NOT_ALNUM.sub(" ", text).split()

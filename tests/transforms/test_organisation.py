@@ -248,3 +248,13 @@ def test_the_work_domain_of_mail_agrees_with_the_company_on_linkedin():
     differ = ev.get(("li", "other")) or ev.get(("other", "li"))
     assert agree["company"] > 0
     assert differ is None or differ.get("company", 0) < 0
+
+
+def test_company_key_of_a_missing_value_is_none():
+    # pandas 3 string columns give NaN for a missing company (the Febrl benchmark has none).
+    import pandas as pd
+
+    from transforms.organisation import company_key
+
+    column = pd.Series(["Litware, Inc.", None])
+    assert [company_key(v) for v in column] == ["litware", None]
