@@ -78,7 +78,7 @@ _NOT_THE_BOSS = re.compile(
 
 def seniority(title: str | None) -> str:
     """The seniority level a job title shows (module docstring), ``individual`` when none."""
-    if not title or _NOT_THE_BOSS.search(title):
+    if not isinstance(title, str) or not title or _NOT_THE_BOSS.search(title):
         return "individual"
     # "Vice President" is VP, not president: test VP before C-level for that phrase.
     if re.search(r"vice[ -]?pr[eé]sident", title, re.IGNORECASE):

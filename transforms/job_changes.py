@@ -135,6 +135,10 @@ def pictures_from_records(records: pd.DataFrame) -> pd.DataFrame:
 
 def _tidy(df: pd.DataFrame) -> pd.DataFrame:
     out = df[PICTURE_COLUMNS].copy()
+    # Missing text as None, not NaN (pandas 3 string columns, parquet read back): the
+    # comparisons below take a company or title as a string or nothing.
+    for column in ("company", "company_key", "title"):
+        out[column] = pd.Series([_text(v) for v in out[column]], index=out.index, dtype=object)
     out["seen_at"] = pd.to_datetime(out["seen_at"], utc=True).astype("datetime64[us, UTC]")
     out = out.drop_duplicates(["record_id", "seen_at", "company_key", "title"])
     return out.sort_values(["contact_id", "seen_at", "record_id"], kind="stable").reset_index(
@@ -192,7 +196,9 @@ def same_company(a: str | None, b: str | None) -> bool:
 
 
 def _title_key(title: str | None) -> str | None:
-    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split()) if title else None
+    if not isinstance(title, str) or not title:
+        return None
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
 
 
 def _day(ts) -> str:

@@ -158,3 +158,18 @@ _suffix = st.sampled_from(["", " Inc", " Inc.", " Corp", " Corporation", ", LLC"
 def test_legal_suffixes_and_case_never_make_a_change(name, a, b, upper):
     other = (name + b).upper() if upper else name + b
     assert same_company(company_key(name + a), company_key(other))
+
+
+def test_missing_company_or_title_from_a_pandas_string_column_is_none():
+    # pandas 3 reads a missing string as NaN; the Febrl benchmark (no companies) crashed.
+    import pandas as pd
+
+    from transforms.companies import seniority
+    from transforms.job_changes import PICTURE_COLUMNS, _tidy, _title_key
+
+    pictures = pd.DataFrame({c: pd.Series(["x", None]) for c in PICTURE_COLUMNS})
+    pictures["seen_at"] = pd.Timestamp("2026-01-01", tz="UTC")
+    tidy = _tidy(pictures)
+    assert list(tidy["title"]) == ["x", None] and list(tidy["company"]) == ["x", None]
+    assert _title_key(float("nan")) is None
+    assert seniority(float("nan")) == "individual"
