@@ -164,6 +164,7 @@ class ExtractBuilder:
         self.items_accepted = 0
         self._skips: Counter[str] = Counter()
         self.me_hints: list[str] = []
+        self.user_evidence: dict = {}
 
     # -- accounting ------------------------------------------------------------------
     def count_read(self, n: int = 1) -> None:
@@ -291,6 +292,7 @@ class ExtractBuilder:
             items_rejected=len(self._rejects),
             skip_reasons=dict(sorted(self._skips.items())),
             me_hints=list(dict.fromkeys(self.me_hints)),
+            user_evidence=self.user_evidence,
         )
         extract.check_accounting()
         return extract

@@ -31,6 +31,7 @@ from pipelines.steps import (
     new_run_id,
     plan_inputs,
 )
+from pipelines.user_settlement import settle_user
 from transforms.assemble import (
     InputOutcome,
     Policies,
@@ -125,6 +126,8 @@ def run_import(
         options = read_options(settings)
         plan = plan_inputs(list(settings.inputs), warehouse, incremental, options)
         results = extract_all(plan, warehouse, options)
+        # Who the user is, once for the run over every mailbox (after the cache).
+        results = settle_user(plan, results, warehouse, options, incremental, extract_all)
         job = CommitJob(
             settings,
             warehouse,
@@ -287,7 +290,7 @@ def commit_run(job: CommitJob) -> dict:
         )
     except OSError as exc:
         raise write_failure(warehouse, exc, "saving state/inputs.json", committed=True) from None
-    _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
+    _drop_unused_extracts(warehouse, {k for r in ok for k in (r.extract_key, r.guess_key) if k})
 
     records = assembled.source_records
     sources = records.groupby("source")["contact_id"].nunique().to_dict() if len(records) else {}

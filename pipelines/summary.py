@@ -16,7 +16,7 @@ def planned_you(me: tuple[str, ...], hints: tuple[str, ...]) -> str:
         return f"you: {_identifiers(sorted(set(me)))} given (--me or config)"
     if hints:
         return f"you: {_identifiers(list(hints))} from the LinkedIn export (no --me)"
-    return "you: no --me and no LinkedIn export naming you: inferred per mailbox"
+    return "you: no --me and no LinkedIn export naming you: inferred from the mail"
 
 
 def you_line(you: dict | None, has_mail: bool = True) -> str | None:
@@ -32,11 +32,11 @@ def you_line(you: dict | None, has_mail: bool = True) -> str | None:
     if source == "linkedin":
         line = f"you:          {_identifiers(ids)} from the LinkedIn export"
         if you.get("inferred"):
-            line += f", {_identifiers(you['inferred'])} inferred per mailbox"
+            line += f", {_identifiers(you['inferred'])} inferred from the mail"
         return line
     if ids:
         shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-        return f"you:          inferred per mailbox: {shown} (--me to name yourself)"
+        return f"you:          inferred from the mail: {shown} (--me to name yourself)"
     if has_mail:
         return "you:          not identified: all mail counts as inbound (--me to name yourself)"
     return None

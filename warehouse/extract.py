@@ -30,6 +30,9 @@ class Extract:
         skip_reasons: items deliberately left out, counted by reason.
         me_hints: identifiers of the user found in the input (LinkedIn profile, the
             most frequent sender of a mailbox), used when --me is not given.
+        user_evidence: a mailbox's evidence of who its user is and the addresses it
+            was read as the user's (``me``), for settling the user once per run
+            (connectors.mail.user); empty for other connectors.
     """
 
     connector: str
@@ -42,6 +45,7 @@ class Extract:
     items_rejected: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
     me_hints: list[str] = field(default_factory=list)
+    user_evidence: dict = field(default_factory=dict)
 
     @property
     def items_skipped(self) -> int:
