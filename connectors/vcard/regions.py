@@ -73,6 +73,24 @@ def region_of_number(raw: str) -> str | None:
     return region if region and region != "ZZ" else None
 
 
+def region_of_prefix(raw: str) -> str | None:
+    """The main region of an international number's country code (+30 ... is GR), read
+    from the prefix alone: cheaper than ``region_of_number``, enough for a hint."""
+    text = raw.strip()
+    if text.startswith("00"):
+        text = text[2:]
+    elif text.startswith("+"):
+        text = text[1:]
+    else:
+        return None
+    digits = "".join(c for c in text[:8] if c.isdigit())
+    for n in (1, 2, 3):
+        regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(digits[:n] or 0))
+        if regions:
+            return None if regions[0] == "001" else regions[0]
+    return None
+
+
 def written_nationally(raw: str) -> bool:
     """True for a number without a country code (it needs a region to be read)."""
     text = raw.strip()
