@@ -165,6 +165,7 @@ class ExtractBuilder:
         self._skips: Counter[str] = Counter()
         self.me_hints: list[str] = []
         self.user_evidence: dict = {}
+        self.files_not_read: dict[str, str] = {}
 
     # -- accounting ------------------------------------------------------------------
     def count_read(self, n: int = 1) -> None:
@@ -293,6 +294,7 @@ class ExtractBuilder:
             skip_reasons=dict(sorted(self._skips.items())),
             me_hints=list(dict.fromkeys(self.me_hints)),
             user_evidence=self.user_evidence,
+            files_not_read=dict(sorted(self.files_not_read.items())),
         )
         extract.check_accounting()
         return extract

@@ -308,6 +308,10 @@ def commit_run(job: CommitJob) -> dict:
         "me": sorted(me_ids),
         "you": _whence_me(settings.me, results, metas),
         "reject_reasons": _top_reasons(assembled.rejects),
+        # Files inside inputs deliberately not read (an export's other CSVs), with why.
+        "not_read": {
+            r.path: m.files_not_read for r, m in zip(ok, metas, strict=True) if m.files_not_read
+        },
     }
 
 

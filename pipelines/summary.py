@@ -75,8 +75,21 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"merged:       {c['merged_ids']} earlier contact ids now point elsewhere")
     for err in summary["errors"]:
         lines.append(f"not imported: {err}")
+    lines += not_read_lines(summary.get("not_read", {}))
     for warning in summary.get("warnings", []):
         lines.append(f"warning:      {warning}")
+    return lines
+
+
+def not_read_lines(not_read: dict[str, dict[str, str]]) -> list[str]:
+    """Each input's files deliberately not read, by name, grouped by why."""
+    lines = []
+    for source, files in sorted(not_read.items()):
+        by_reason: dict[str, list[str]] = {}
+        for name, why in files.items():
+            by_reason.setdefault(why, []).append(name)
+        for why, names in sorted(by_reason.items()):
+            lines.append(f"{why}: {', '.join(names)}  (in {source})")
     return lines
 
 

@@ -33,6 +33,8 @@ class Extract:
         user_evidence: a mailbox's evidence of who its user is and the addresses it
             was read as the user's (``me``), for settling the user once per run
             (connectors.mail.user); empty for other connectors.
+        files_not_read: files of the input deliberately not read (a LinkedIn export's
+            CSVs that hold no contact data), each with why, for the run summary.
     """
 
     connector: str
@@ -46,6 +48,7 @@ class Extract:
     skip_reasons: dict[str, int] = field(default_factory=dict)
     me_hints: list[str] = field(default_factory=list)
     user_evidence: dict = field(default_factory=dict)
+    files_not_read: dict[str, str] = field(default_factory=dict)
 
     @property
     def items_skipped(self) -> int:
