@@ -166,6 +166,7 @@ class ExtractBuilder:
         self.me_hints: list[str] = []
         self.user_evidence: dict = {}
         self.files_not_read: dict[str, str] = {}
+        self.user_region: str | None = None
 
     # -- accounting ------------------------------------------------------------------
     def count_read(self, n: int = 1) -> None:
@@ -295,6 +296,7 @@ class ExtractBuilder:
             me_hints=list(dict.fromkeys(self.me_hints)),
             user_evidence=self.user_evidence,
             files_not_read=dict(sorted(self.files_not_read.items())),
+            user_region=self.user_region,
         )
         extract.check_accounting()
         return extract

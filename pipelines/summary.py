@@ -63,6 +63,8 @@ def summary_lines(summary: dict) -> list[str]:
     has_mail = any(row["connector"] == "mail" for row in summary["inputs"])
     if line := you_line(summary.get("you"), has_mail):
         lines.append(line)
+    if line := phone_region_line(summary.get("phone_region")):
+        lines.append(line)
     skips: dict[str, int] = {}
     for row in summary["inputs"]:
         for reason, n in row["skip_reasons"]:
@@ -79,6 +81,26 @@ def summary_lines(summary: dict) -> list[str]:
     for warning in summary.get("warnings", []):
         lines.append(f"warning:      {warning}")
     return lines
+
+
+_REGION_SOURCES = {
+    "linkedin profile": "your LinkedIn profile's location",
+    "locale": "this machine's locale",
+    "config": "default_region in the config",
+}
+
+
+def phone_region_line(phone_region: dict | None) -> str | None:
+    """Where numbers written without a country code were placed, when no card said."""
+    if not phone_region:
+        return None
+    if phone_region["region"]:
+        source = _REGION_SOURCES.get(phone_region["source"], phone_region["source"])
+        return f"phones:       numbers without +CC read as {phone_region['region']} ({source})"
+    return (
+        "phones:       numbers without +CC and no country on their card are kept unmatched "
+        "(set default_region in the config)"
+    )
 
 
 def not_read_lines(not_read: dict[str, dict[str, str]]) -> list[str]:

@@ -35,6 +35,8 @@ class Extract:
             (connectors.mail.user); empty for other connectors.
         files_not_read: files of the input deliberately not read (a LinkedIn export's
             CSVs that hold no contact data), each with why, for the run summary.
+        user_region: the country of the user's LinkedIn profile location (ISO region),
+            a fallback region for phone numbers written without a country code.
     """
 
     connector: str
@@ -49,6 +51,7 @@ class Extract:
     me_hints: list[str] = field(default_factory=list)
     user_evidence: dict = field(default_factory=dict)
     files_not_read: dict[str, str] = field(default_factory=dict)
+    user_region: str | None = None
 
     @property
     def items_skipped(self) -> int:

@@ -28,7 +28,8 @@ _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
 # 4: records carry phone_region; 5: interactions carry subject; 6: a mailbox's evidence
-# of who its user is (user_evidence), an export's files deliberately not read.
+# of who its user is (user_evidence), an export's files deliberately not read and the
+# country of the user's profile (user_region).
 EXTRACT_FORMAT = 6
 
 
@@ -54,6 +55,7 @@ def save_extract(extract: Extract, directory: Path) -> Path:
         "me_hints": extract.me_hints,
         "user_evidence": extract.user_evidence,
         "files_not_read": extract.files_not_read,
+        "user_region": extract.user_region,
     }
     (tmp / _META).write_text(json.dumps(meta, indent=2, sort_keys=True))
     for written in tmp.iterdir():

@@ -158,4 +158,5 @@ def read(path: Path, options: ReadOptions) -> Extract:
     for table in by_kind["imported"]:
         emit_imported(table, state)
     builder.me_hints.extend(state.me.hints())
+    builder.user_region = state.me.region
     return builder.build()
