@@ -63,7 +63,7 @@ _KEPT_BYTES = frozenset(name.encode("ascii") for name in KEPT_PROPERTIES)
 # A UTF-8 BOM may start any card when files were concatenated (cat a.vcf b.vcf).
 _BEGIN = re.compile(rb"(?:\xef\xbb\xbf)?[ \t]*BEGIN[ \t]*:[ \t]*VCARD[ \t]*$", re.I)
 _END_IN_CARD = re.compile(rb"(?:\xef\xbb\xbf)?END[ \t]*:[ \t]*VCARD[ \t]*$", re.I)
-_AGENT_OPEN = re.compile(rb"(?:[A-Za-z0-9_-]+\.)?AGENT\b[^:]*:[ \t]*$", re.I)
+_AGENT_OPEN = re.compile(rb"(?:[A-Za-z0-9_-]+\.)*AGENT\b[^:]*:[ \t]*$", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

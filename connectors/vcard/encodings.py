@@ -7,7 +7,7 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterable, Iterator
 
-from connectors.vcard.legacy import choose_codec, file_codec
+from connectors.vcard.legacy import choose_codec, file_codec, sample_is_clean
 
 CHUNK_BYTES = 1 << 20
 # The parameters of a property: (parameters, value encoding, charset).
@@ -102,9 +102,12 @@ class ValueDecoder:
     def legacy(self) -> str:
         if self._legacy is None:
             sample = self._legacy_sample()
-            multibyte = guess_multibyte_codec(sample)
+            single = file_codec(sample)
+            # charset-normalizer calls short Latin-1 text Big5 ("Pääkkönen"): a
+            # multi-byte codec only when no single-byte code page reads the lines cleanly.
+            multibyte = None if sample_is_clean(sample, single) else guess_multibyte_codec(sample)
             self._multibyte = multibyte is not None
-            self._legacy = multibyte or file_codec(sample)
+            self._legacy = multibyte or single
         return self._legacy
 
     def for_card(self, values: list[tuple[bytes, bool]], hints: set[str]) -> CardDecoder:

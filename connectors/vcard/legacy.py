@@ -292,9 +292,16 @@ def choose_codec(
     return best
 
 
+def _sample_lines(sample: bytes) -> list[tuple[bytes, bool]]:
+    return [(line, False) for line in sample.splitlines() if line and not line.isascii()]
+
+
 def file_codec(sample: bytes) -> str:
     """The code page that reads a file's legacy lines best (one per line as values)."""
-    lines = [(line, False) for line in sample.splitlines() if line and not line.isascii()]
-    if not lines:
-        return "cp1252"
-    return choose_codec(lines)
+    lines = _sample_lines(sample)
+    return choose_codec(lines) if lines else "cp1252"
+
+
+def sample_is_clean(sample: bytes, codec: str) -> bool:
+    """Whether ``codec`` reads every legacy line of the sample without a doubtful sign."""
+    return reading_penalty(_sample_lines(sample), codec) == 0

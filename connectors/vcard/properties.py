@@ -15,7 +15,9 @@ _BARE_ENCODINGS = frozenset({"QUOTED-PRINTABLE", "BASE64", "B", "8BIT", "7BIT"})
 # ','-lists inside; ORG is ';'-structured only; CATEGORIES and NICKNAME are ','-lists.
 _COMMA_IS_SEPARATOR = frozenset({"N", "ADR", "CATEGORIES", "NICKNAME"})
 _SEMICOLON_IS_SEPARATOR = frozenset({"N", "ADR", "ORG"})
-PROP_START = re.compile(rb"(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)[ \t]*[;:]")
+# vCard 2.1 allows several groups ("HOME.Springfield.EMAIL", as Qt Versit's tests
+# write): the last one is the property's group, as vobject and Apple's item1 know it.
+PROP_START = re.compile(rb"(?:[A-Za-z0-9_-]+\.)*?(?:([A-Za-z0-9_-]+)\.)?([A-Za-z0-9_-]+)[ \t]*[;:]")
 _NEEDS_ESCAPING = re.compile(r"[\\,;\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]")
 _ESCAPES = re.compile(
     r"\\(.)|(\\)$|(,)|(;)|(\r\n|\r|\n)|([\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029])", re.S

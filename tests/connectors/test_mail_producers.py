@@ -153,3 +153,9 @@ def test_a_file_named_eml_that_is_not_mail_is_still_refused_by_name(tmp_path):
     notes = tmp_path / "notes.txt"
     notes.write_text("Subject: groceries\nDate: Monday\n\nmilk\n")
     assert discover([notes]).inputs == []
+
+
+def test_a_mailman_bounce_notice_from_list_owner_is_no_person():
+    # GNU Mailman 3's own bounce notice (its bounces.rst doctest): From list-owner.
+    ex = mail.read(FIXTURES / "mailman-bounce-notice.eml", NO_ME)
+    assert ex.records.empty and ex.skip_reasons == {"automated": 1}

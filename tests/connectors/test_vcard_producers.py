@@ -73,3 +73,33 @@ def test_numbers_without_country_code_are_read_where_the_card_says(tmp_path):
         ["+493444122267"],  # the file's usual country code
         ["+49301234567"],
     ]
+
+
+def records_of(name: str) -> list[tuple]:
+    ex = vcard.read(FIXTURES / name, ReadOptions())
+    assert ex.rejects.empty
+    return [
+        (r["name_raw"], list(r["emails_raw"]))
+        for r in ex.records[["name_raw", "emails_raw"]].to_dict("records")
+    ]
+
+
+def test_ez_vcard_nested_agents_stay_inside_their_card():
+    # ez-vcard's own vCard 2.1 output: an AGENT inside an AGENT, each with a folded NOTE.
+    # One contact, the agents are part of it; nothing of them leaks into its values.
+    ex = vcard.read(FIXTURES / "ezvcard-agent-21.vcf", ReadOptions())
+    assert (ex.items_read, ex.items_accepted) == (1, 1)
+    assert records_of("ezvcard-agent-21.vcf") == [("Michael Angstadt", [])]
+
+
+def test_qt_versit_card_with_groups_a_qp_folded_email_and_an_agent():
+    # Qt Versit's reader test card: a vCard 2.1 group path (HOME.Springfield.EMAIL), a
+    # quoted-printable EMAIL folded by a soft line break, then an AGENT. The EMAIL line
+    # was skipped as "not a property" before: one group was all the parser knew.
+    assert records_of("qtpim-versit-agent-qp-email.vcf") == [("Homer", ["homer@simpsons.com"])]
+
+
+def test_qt_versit_latin1_card_is_not_read_as_big5():
+    # Qt Versit's "Non-ASCII Latin-1" card: charset-normalizer takes these bytes for
+    # Big5 ("P鳵kk霵en"); a single-byte code page that reads them cleanly comes first.
+    assert records_of("qtpim-versit-latin1.vcf") == [("Pääkkönen", [])]
