@@ -160,8 +160,14 @@ def _script(ch: str) -> str | None:
 
 
 @lru_cache(maxsize=65536)
-def _cached_word_penalty(word: str, is_name: bool) -> float:
-    return _word_penalty(word, is_name)
+def _word_facts(word: str, is_name: bool) -> tuple[float, bool, bool, frozenset[str]]:
+    """A word's penalty, whether it starts with a letter of a cased script and with a
+    capital, and its accented Latin letters (small): all a reading needs, computed once
+    per distinct word of an address book."""
+    first = next((c for c in word if _script(c) is not None), None)
+    cased = first is not None and _script(first) in _CASED
+    accented = frozenset(c.lower() for c in word if not c.isascii() and _script(c) == "LATIN")
+    return _word_penalty(word, is_name), cased, cased and first.isupper(), accented
 
 
 def _word_penalty(word: str, is_name: bool) -> float:
@@ -217,7 +223,7 @@ def reading_penalty(values: list[tuple[bytes, bool]], codec: str) -> float:
     penalty = 0.0
     cased_words = 0
     capitalised = 0
-    accented: set[str] = set()
+    accented: frozenset[str] = frozenset()
     for data, is_name in values:
         try:
             text = data.decode(codec)
@@ -226,12 +232,11 @@ def reading_penalty(values: list[tuple[bytes, bool]], codec: str) -> float:
         for word in _WORD_RE.findall(text):
             if word.isascii():
                 continue
-            penalty += _cached_word_penalty(word, is_name)
-            accented.update(c.lower() for c in word if not c.isascii() and _script(c) == "LATIN")
-            first = next((c for c in word if _script(c) is not None), None)
-            if first is not None and _script(first) in _CASED:
-                cased_words += 1
-                capitalised += first.isupper()
+            word_penalty, cased, upper, letters = _word_facts(word, is_name)
+            penalty += word_penalty
+            accented |= letters
+            cased_words += cased
+            capitalised += upper
     if cased_words and not capitalised:
         penalty += _TEXT_ALL_SMALL  # real text in a cased script capitalises something
     if accented and not any(accented <= alphabet for alphabet in _ALPHABETS):
