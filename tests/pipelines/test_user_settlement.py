@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from hypothesis import given
+from hypothesis import strategies as st
 
 from connectors.mail.user import settle_me
 from tests.conftest import build_plain
@@ -153,3 +155,20 @@ def test_settle_takes_gmail_sent_labels_and_hints_as_the_user():
     assert settle_me([labelled, other]) == {ME, "x@y.org"}
     assert settle_me([other], hints=["Maya@Example.org"]) >= {"maya@example.org", "x@y.org"}
     assert settle_me([], hints=[ME]) == {ME}
+
+
+_ADDRESSES = st.sampled_from([ME, INES, "a@x.org", "b@x.org", "maya@work.example"])
+_EVIDENCE = st.builds(
+    evidence,
+    *[st.tuples(st.frozensets(_ADDRESSES, min_size=1, max_size=3).map(tuple), st.integers(1, 9))]
+    * 3,
+    sending=st.dictionaries(_ADDRESSES, st.integers(1, 9), max_size=3),
+    sent=st.lists(_ADDRESSES, max_size=1),
+)
+
+
+@given(st.lists(_EVIDENCE, max_size=4), st.lists(_ADDRESSES, max_size=2))
+def test_settling_does_not_depend_on_the_order_of_the_mailboxes(boxes, hints):
+    settled = settle_me(boxes, hints)
+    assert settled == settle_me(list(reversed(boxes)), hints)
+    assert set(hints) <= settled  # the export's addresses are always the user's
