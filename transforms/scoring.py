@@ -154,6 +154,8 @@ SELF_RECORDS = 4.0
 # Of two strangers with one family name, how often the given names could be one
 # person's (the same, a nickname, an initial): the "close" name level's share.
 COMPATIBLE_GIVEN_SHARE = 0.05
+# Pseudo-pairs of the scale of the world's name shares to the data's (world_share_scale).
+SCALE_PSEUDO_PAIRS = 10.0
 RANDOM_PAIRS = 100_000
 EM_ITERATIONS = 50
 # Whether EM also re-estimates m over the candidate pairs (not only the share of
@@ -281,12 +283,43 @@ def _name_tf(
     return np.where(np.isnan(share), fallback, np.maximum(data, share))
 
 
-def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+def _world_full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
     """Share of people in the world with record x's name: given x family name shares
     (independent enough), or the one part there is."""
     g = f.given_share[f.given[x]]
     fam = f.family_share[f.family[x]]
     return np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+
+
+def world_share_scale(f: RecordFeatures) -> float:
+    """How much commoner full names are in this data than the world's shares say.
+
+    The world's shares err on the safe side (a name's best rank in any country, given
+    and family name taken as independent across cultures), and a network is not the
+    world. Distinct LinkedIn profiles are distinct people for sure, so the pairs of
+    profiles with one full name are namesakes the data shows: their count against the
+    count the world's shares expect among as many profiles is the scale (shrunk towards
+    1 by ``SCALE_PSEUDO_PAIRS``: a file with few profiles keeps the world's shares).
+    Computed once per records (kept on ``f``).
+    """
+    if (cached := f.__dict__.get("_world_share_scale")) is not None:
+        return cached
+    has = (f.url >= 0) & (f.full >= 0)
+    urls, first = np.unique(f.url[has], return_index=True)
+    profiles = np.flatnonzero(has)[first]
+    share = _world_full_share(f, profiles)
+    expected = float(np.nansum(share)) * max(len(profiles) - 1, 0) / 2.0
+    per_name = np.bincount(f.full[profiles], minlength=1).astype(np.float64)
+    observed = float((per_name * (per_name - 1) / 2.0).sum())
+    scale = (observed + SCALE_PSEUDO_PAIRS) / (expected + SCALE_PSEUDO_PAIRS)
+    f.__dict__["_world_share_scale"] = scale
+    return scale
+
+
+def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """Share of people with record x's name in a network like this data's: the world's
+    share (``_world_full_share``) times ``world_share_scale``."""
+    return _world_full_share(f, x) * world_share_scale(f)
 
 
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
