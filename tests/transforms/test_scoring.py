@@ -133,3 +133,29 @@ def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
     # An address that does not spell the name is weak evidence, not two names that differ.
     assert model.weight(cmp, "name")[3] < unspelled < 0
     assert model.weight(cmp, "address_name")[0] > model.weight(cmp, "address_name")[1] > 0
+
+
+def test_world_name_shares_are_scaled_by_the_namesakes_among_profiles():
+    def profiles(names):
+        return records(
+            *(
+                {
+                    "id": f"p{i}",
+                    "source": "linkedin",
+                    "name_raw": name,
+                    "linkedin_url_raw": f"https://www.linkedin.com/in/person-{i}",
+                }
+                for i, name in enumerate(names)
+            )
+        )
+
+    # No profiles, or distinct rare names: about the world's shares.
+    assert scoring.world_share_scale(RecordFeatures.from_records(records({"name_raw": "A B"}))) == 1
+    rare = [f"Xavi Okonkwo{chr(97 + i)}" for i in range(20)]
+    assert scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1
+    # Thirty profiles of one rare name are thirty people: names here are commoner.
+    f = RecordFeatures.from_records(profiles(["Denny Stadelmann"] * 30))
+    scale = scoring.world_share_scale(f)
+    assert scale > 10
+    x = np.array([0])
+    assert scoring._full_share(f, x)[0] == scoring._world_full_share(f, x)[0] * scale
