@@ -284,11 +284,30 @@ def _name_tf(
 
 
 def _world_full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
-    """Share of people in the world with record x's name: given x family name shares
-    (independent enough), or the one part there is."""
+    """Share of people with record x's name, before ``world_share_scale``: given x family
+    name shares (independent enough), or the one part there is; in the world, or among
+    the data's records (its given names' and family names' shares, a person's own
+    records aside), whichever says the
+    name is commoner. A network of many Koreans holds many Seo-yeon Kangs, however rare
+    the romanised name is in the world's tables."""
     g = f.given_share[f.given[x]]
     fam = f.family_share[f.family[x]]
-    return np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+    world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+    if (part_counts := f.__dict__.get("_part_counts")) is None:
+        part_counts = tuple(
+            np.bincount(codes[codes >= 0], minlength=len(f.given_share)).astype(np.float64)
+            for codes in (f.given, f.family)
+        )
+        f.__dict__["_part_counts"] = part_counts
+    given_count, family_count = part_counts
+    g, fam = f.given[x], f.family[x]
+    both = (g >= 0) & (fam >= 0)
+    # As in _name_tf, one person's own records say nothing about how common a name is.
+    others = np.maximum(given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
+        family_count[fam] - SELF_RECORDS, 0.0
+    )
+    data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
+    return np.fmax(world, data)
 
 
 def world_share_scale(f: RecordFeatures) -> float:
