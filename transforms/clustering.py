@@ -7,7 +7,8 @@ records, or any compared pair whose evidence says "different people". There edge
 are taken strongest first, and two groups join only when (1) no cannot-link or
 second LinkedIn profile would end up in one person, (2) the size stays within the
 limit, and (3) the summed log-odds of every compared pair between the two groups is
-positive (average evidence, not the single best link, must say "same person"), so
+positive, or at least the merge probability's log-odds when the caller gives it
+(summed evidence, not the single best link, must say "same person"), so
 A~B~C with A and C clearly different is split at its weaker side. Two birthdays
 in one person are refused like two LinkedIn profiles, unless one is a slip of the
 other (one digit, or day and month swapped). Wholly different dates stay a guard even
@@ -138,9 +139,12 @@ def cluster(
         prior_bits: the prior log-odds inside ``log_odds``. When given, a pair whose
             evidence without the prior leans to "same person" never counts against
             joining two groups (too little evidence is not evidence of two people).
-        merge_bits: the log-odds of the merge probability. When given, a record is not
-            joined to a LinkedIn profile's group while another profile's group competes
-            for it so closely that the odds shared between the two fall below it.
+        merge_bits: the log-odds of the merge probability. When given, two groups of a
+            re-clustered component join only when the evidence summed over every
+            compared pair between them reaches it (else only when the sum is positive),
+            and a record is not joined to a LinkedIn profile's group while another
+            profile's group competes for it so closely that the odds shared between the
+            two fall below it.
     """
     must = np.array(guards.must_link, dtype=np.int64).reshape(-1, 2)
     ea = np.concatenate([a[merge], must[:, 0]])
@@ -300,7 +304,7 @@ def _guarded(
             refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:
             refused[(x, y)] = "cluster_too_large"
-        elif links[ra].get(rb, 0.0) <= 0.0:
+        elif links[ra].get(rb, 0.0) <= 0.0 or links[ra][rb] < (merge_bits or 0.0):
             refused[(x, y)] = "weak_link"
         elif ambiguous(ra, rb, float(log_odds[i])):
             refused[(x, y)] = "ambiguous_link"

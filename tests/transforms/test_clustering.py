@@ -66,3 +66,17 @@ def test_a_mail_between_two_namesake_profiles_joins_neither():
     log_odds = np.array([9.0, 3.5])
     result = cluster(3, a, b, log_odds, log_odds >= 2.0, guards, merge_bits=2.0)
     assert result.labels.tolist() == [0, 0, 2]
+
+
+def test_two_groups_join_only_when_their_summed_evidence_reaches_the_merge_bits():
+    # 0~1 merge (6 bits); 2 merges with 1 (4 bits) but 0 and 2 disagree (-3 bits): the
+    # evidence between {0, 1} and 2 sums to 1 bit, positive but short of a merge.
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    log_odds = np.array([6.0, -3.0, 4.0])
+    guards = Guards(url=np.full(3, -1))
+    merge = log_odds >= 2.0
+    apart = cluster(3, a, b, log_odds, merge, guards, merge_bits=2.0)
+    assert apart.labels.tolist() == [0, 0, 2]
+    assert apart.refused == {(1, 2): "weak_link"}
+    # Without the merge bits, a positive sum is enough (the rule before).
+    assert len(set(cluster(3, a, b, log_odds, merge, guards).labels.tolist())) == 1
