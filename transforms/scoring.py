@@ -122,6 +122,15 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         u=(0.998, 0.002),
         compare="_compare_postcodes: no evidence between a household's relatives",
     ),
+    Feature(
+        "address",
+        # locality: the same city or suburb; street: the same street, another or no
+        # house number; number: the same house number and street
+        ("differ", "locality", "street", "number"),
+        m=(0.25, 0.10, 0.05, 0.60),  # people move; a number left out or mistyped
+        u=(0.99, 0.009, 0.0009, 0.0001),
+        compare="_compare_addresses: street keys and localities; none between relatives",
+    ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
 FEATURE = {f.name: f for f in MATCH_FEATURES}
@@ -376,7 +385,39 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
     levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, conflict)
+    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, conflict)
+    # An agreeing postcode and an agreeing address say one thing twice (where the two
+    # live; they are not independent): only the more specific of the two counts.
+    both = (levels["address"] >= 1) & (levels["postcode"] == 1)
+    postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
+    levels["address"][postcode_wins] = -1
+    levels["postcode"][both & ~postcode_wins] = -1
     return levels, tf_u
+
+
+def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
+    """Address levels (``address`` feature), weighted by how many records share the
+    agreed locality, street or house; no evidence between records whose given names
+    cannot be one person's (a household), as for postcodes."""
+    k = len(a)
+    level = np.full(k, -1, dtype=np.int8)
+    tf = np.full(k, np.nan)
+    addr = f.address
+    if addr is None:
+        return level, tf
+    has = (addr.street[:, 0] >= 0) | (addr.locality[:, 0] >= 0)
+    idx = np.flatnonzero(has[a] & has[b] & ~conflict)
+    level[idx] = 0
+    # Worst level first, so that a better one overwrites it.
+    for lv, codes, count in (
+        (1, addr.locality, addr.locality_count),
+        (2, addr.street_name, addr.street_name_count),
+        (3, addr.street, addr.street_count),
+    ):
+        agree, fewest = _any_equal(codes[a[idx]], codes[b[idx]], count)
+        level[idx[agree]] = lv
+        tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    return level, tf
 
 
 def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
