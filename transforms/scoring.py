@@ -384,8 +384,14 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         some = hit & ~personal
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
-    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, conflict)
-    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, conflict)
+    # Given names that cannot be one person's at one address are a household's, when
+    # the family names do not say otherwise: relatives share a family name. Two records
+    # whose given and family names both differ are no family; where they live is
+    # evidence, weighed against their names like any other.
+    fa, fb = f.family[a], f.family[b]
+    household = conflict & ~((fa >= 0) & (fb >= 0) & (fa != fb))
+    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, household)
+    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, household)
     # An agreeing postcode and an agreeing address say one thing twice (where the two
     # live; they are not independent): only the more specific of the two counts.
     both = (levels["address"] >= 1) & (levels["postcode"] == 1)
