@@ -711,7 +711,8 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
         A copy with display_name, given_name, family_name, name_key, emails, phones,
         linkedin_url, company, company_key and title added, and the matching keys
         email_keys, given_key, family_key, name_phonetic and org_keys; birthday and
-        postcodes (``transforms.personal_details``). String columns
+        postcodes (``transforms.personal_details``); street_keys and localities
+        (``transforms.addresses``). String columns
         are ``string[pyarrow]``; the list columns are ``list<string>`` with one list,
         possibly empty, per record.
     """
@@ -747,9 +748,17 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     # Phone-book details; extracts written before they existed have no such columns.
     if "birthday_raw" not in out:
         out["birthday_raw"] = pd.Series([None] * n, dtype="string[pyarrow]", index=out.index)
-    if "postcodes_raw" not in out:
-        out["postcodes_raw"] = list_series_array(pa.array([[]] * n, pa.list_(pa.string())))
+    for column in ("postcodes_raw", "streets_raw", "localities_raw"):
+        if column not in out:
+            out[column] = list_series_array(pa.array([[]] * n, pa.list_(pa.string())))
     out["birthday"] = Coded.of(out["birthday_raw"]).map(normalise_birthday).to_pandas()
     postcodes = Flat.of(out["postcodes_raw"]).map(postcode_key)
     out["postcodes"] = list_series_array(postcodes.to_arrow())
+    # Imported here: transforms.addresses folds text with this module's ``fold``.
+    from transforms.addresses import locality_key, street_key
+
+    out["street_keys"] = list_series_array(Flat.of(out["streets_raw"]).map(street_key).to_arrow())
+    out["localities"] = list_series_array(
+        Flat.of(out["localities_raw"]).map(locality_key).to_arrow()
+    )
     return out

@@ -325,6 +325,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     weights[RIVALS] = rivals[near]
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
+    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
     del cmp
     result = cluster(
         f.n,
@@ -338,6 +339,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             must_link=must,
             birth_day=f.birthdays.month_day,
             birth_year=f.birthdays.year,
+            one_home=one_home,
         ),
         prior_bits=model.prior_bits,
         merge_bits=MERGE_BITS,

@@ -134,6 +134,15 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         u=(0.998, 0.002),
         compare="_compare_postcodes: no evidence between a household's relatives",
     ),
+    Feature(
+        "address",
+        # locality: the same city or suburb; street: the same street, another or no
+        # house number; number: the same house number and street
+        ("differ", "locality", "street", "number"),
+        m=(0.25, 0.10, 0.05, 0.60),  # people move; a number left out or mistyped
+        u=(0.99, 0.009, 0.0009, 0.0001),
+        compare="_compare_addresses: street keys and localities; none between relatives",
+    ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
 FEATURE = {f.name: f for f in MATCH_FEATURES}
@@ -163,6 +172,16 @@ EM_ITERATIONS = 50
 # on 2026-12-03 (harness 2,000 people seeds 0/1, Febrl1/2) it moved F1 by -0.004 to
 # +0.003 (pseudo-pairs 50, 200, 2,000), no better than m from identifier-linked pairs.
 EM_LEARNS_M = False
+# Whether m is also read off the pairs the other features link (``_m_from_other_evidence``),
+# in M_ROUNDS rounds of m then the match rate, for M_OTHER_FEATURES. Off: measured on
+# 2026-12-04 (harness 2,000 people seeds 0/1 in memory, Febrl1/2/4) for birthday,
+# postcode and address: harness unchanged, Febrl F1 +0.004 / -0.001 / +0.001; with the
+# name too: harness -0.005 / -0.003, Febrl +0.007 / +0.003 / +0.002. Febrl's namesakes
+# (one full name, nothing else in common) pass for matches when the name's frequency is
+# left out of the pattern, which teaches that one person's birthdays differ (m 0.72).
+M_FROM_OTHER_EVIDENCE = False
+M_ROUNDS = 2
+M_OTHER_FEATURES = ("birthday", "postcode", "address")
 M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
 NAME_PARTIAL_SIMILARITY = 0.85
@@ -449,8 +468,46 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         some = hit & ~personal
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
-    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, conflict)
+    # Given names that cannot be one person's at one address are a household's, when
+    # the family names do not say otherwise: relatives share a family name. Two records
+    # whose given and family names both differ are no family; where they live is
+    # evidence, weighed against their names like any other.
+    fa, fb = f.family[a], f.family[b]
+    household = conflict & ~((fa >= 0) & (fb >= 0) & (fa != fb))
+    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, household)
+    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, household)
+    # An agreeing postcode and an agreeing address say one thing twice (where the two
+    # live; they are not independent): only the more specific of the two counts.
+    both = (levels["address"] >= 1) & (levels["postcode"] == 1)
+    postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
+    levels["address"][postcode_wins] = -1
+    levels["postcode"][both & ~postcode_wins] = -1
     return levels, tf_u
+
+
+def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
+    """Address levels (``address`` feature), weighted by how many records share the
+    agreed locality, street or house; no evidence between records whose given names
+    cannot be one person's (a household), as for postcodes."""
+    k = len(a)
+    level = np.full(k, -1, dtype=np.int8)
+    tf = np.full(k, np.nan)
+    addr = f.address
+    if addr is None:
+        return level, tf
+    has = (addr.street[:, 0] >= 0) | (addr.locality[:, 0] >= 0)
+    idx = np.flatnonzero(has[a] & has[b] & ~conflict)
+    level[idx] = 0
+    # Worst level first, so that a better one overwrites it.
+    for lv, codes, count in (
+        (1, addr.locality, addr.locality_count),
+        (2, addr.street_name, addr.street_name_count),
+        (3, addr.street, addr.street_count),
+    ):
+        agree, fewest = _any_equal(codes[a[idx]], codes[b[idx]], count)
+        level[idx[agree]] = lv
+        tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    return level, tf
 
 
 def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
@@ -654,6 +711,35 @@ def _company_domain_agree(f: RecordFeatures, company: np.ndarray, domain: np.nda
     return out
 
 
+def _m_from_other_evidence(m, u, lam, levels_of, counts, anchored):
+    """m of each learned feature from the candidate pairs the other features say are
+    one person: each pattern of levels weighs in with its match probability computed
+    without the feature itself, so a feature never vouches for itself. Pairs linked by
+    an identifier count fully, as before; without identifiers (an address book of
+    names, addresses and birthdays) the names and addresses that agree beyond doubt
+    say how often one person's birthdays differ, and so on. Shrunk towards the
+    identifier-anchored m by ``M_PSEUDO_PAIRS``."""
+    contribution = {}
+    for i, name in enumerate(FEATURES):
+        level = levels_of[i]
+        idx = np.maximum(level, 0)
+        contribution[name] = np.where(level >= 0, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+    total = sum(contribution.values())
+    out = {}
+    for i, name in enumerate(FEATURES):
+        if not FEATURE[name].learn_m or name not in M_OTHER_FEATURES:
+            out[name] = m[name]
+            continue
+        logit = np.log(lam) - np.log1p(-lam) + total - contribution[name]
+        post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+        level = levels_of[i]
+        seen = level >= 0
+        weight = (post * counts)[seen]
+        got = np.bincount(level[seen], weights=weight, minlength=len(m[name]))
+        out[name] = (got + M_PSEUDO_PAIRS * anchored[name]) / (got.sum() + M_PSEUDO_PAIRS)
+    return out
+
+
 # --- the model ------------------------------------------------------------------------
 
 
@@ -815,6 +901,14 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
                     seen.sum() + M_EM_PSEUDO_PAIRS
                 )
             log_bf = log_bayes_factors()
+    if M_FROM_OTHER_EVIDENCE:
+        for _ in range(M_ROUNDS):
+            m = _m_from_other_evidence(m, u, lam, levels_of, counts, anchored)
+            log_bf = log_bayes_factors()
+            for _ in range(EM_ITERATIONS):
+                logit = np.log(lam) - np.log1p(-lam) + log_bf
+                post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+                lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
     matched_pairs = lam * n_candidates
     c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
     return Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))

@@ -27,7 +27,7 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-EXTRACT_FORMAT = 5  # 4: records carry phone_region; 5: interactions carry subject
+EXTRACT_FORMAT = 6  # 4: records carry phone_region; 5: interactions carry subject; 6: streets
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:
