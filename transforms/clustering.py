@@ -7,7 +7,8 @@ records, or any compared pair whose evidence says "different people". There edge
 are taken strongest first, and two groups join only when (1) no cannot-link or
 second LinkedIn profile would end up in one person, (2) the size stays within the
 limit, and (3) the summed log-odds of every compared pair between the two groups is
-positive (average evidence, not the single best link, must say "same person"), so
+positive, or at least the merge probability's log-odds when the caller gives it
+(summed evidence, not the single best link, must say "same person"), so
 A~B~C with A and C clearly different is split at its weaker side. Two birthdays
 in one person are refused like two LinkedIn profiles, unless one is a slip of the
 other (one digit, or day and month swapped), or the link is between records of one
@@ -57,6 +58,39 @@ def connected_components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return labels
 
 
+def rival_profile_bits(
+    n: int, a: np.ndarray, b: np.ndarray, log_odds: np.ndarray, url: np.ndarray
+) -> np.ndarray:
+    """Per pair, the bits (<= 0) its odds lose to rival LinkedIn profiles.
+
+    A record without a profile that matches two profiles matches at most one of them:
+    two rows of a Connections.csv are two people. With odds o_y for profile y and o_z
+    for z, it is y's with odds o_y / (1 + o_z), not o_y; so a mail from "George Miller"
+    with two George Millers among the connections is neither's until something else
+    tells them apart. Per record and rival profile the strongest pair counts once.
+
+    Args:
+        n: number of records.
+        a, b: compared pairs.
+        log_odds: evidence per pair in bits, prior included.
+        url: LinkedIn URL code per record (-1 none).
+    """
+    out = np.zeros(len(a))
+    width = np.int64(int(url.max(initial=0)) + 1)
+    for x, z in ((a, b), (b, a)):
+        sel = np.flatnonzero((url[x] < 0) & (url[z] >= 0) & (log_odds > 0))
+        if not len(sel):
+            continue
+        keys, which = np.unique(x[sel] * width + url[z[sel]], return_inverse=True)
+        best = np.full(len(keys), -np.inf)
+        np.maximum.at(best, which, log_odds[sel])
+        odds = np.exp2(np.minimum(best, 60.0))
+        total = np.bincount(keys // width, weights=odds, minlength=n)
+        rivals = np.maximum(total[x[sel]] - odds[which], 0.0)
+        out[sel] -= np.log2(1.0 + rivals)
+    return out
+
+
 @dataclass
 class Guards:
     """What clustering must respect.
@@ -104,6 +138,7 @@ def cluster(
     merge: np.ndarray,
     guards: Guards,
     prior_bits: float | None = None,
+    merge_bits: float | None = None,
 ) -> Clustering:
     """Cluster n records from compared pairs.
 
@@ -116,6 +151,12 @@ def cluster(
         prior_bits: the prior log-odds inside ``log_odds``. When given, a pair whose
             evidence without the prior leans to "same person" never counts against
             joining two groups (too little evidence is not evidence of two people).
+        merge_bits: the log-odds of the merge probability. When given, two groups of a
+            re-clustered component join only when the evidence summed over every
+            compared pair between them reaches it (else only when the sum is positive),
+            and a record is not joined to a LinkedIn profile's group while another
+            profile's group competes for it so closely that the odds shared between the
+            two fall below it.
     """
     must = np.array(guards.must_link, dtype=np.int64).reshape(-1, 2)
     ea = np.concatenate([a[merge], must[:, 0]])
@@ -157,6 +198,7 @@ def cluster(
         guards,
         [(x, y) for x, y in guards.must_link if suspicious[labels[x]]],
         refused,
+        merge_bits,
     )
     labels = labels.copy()
     labels[nodes] = new
@@ -204,7 +246,9 @@ def _two_birthdays(born: set[tuple[int, int]], one_home: bool = False) -> bool:
     )
 
 
-def _guarded(nodes, a, b, log_odds, merge, home, guards: Guards, must, refused) -> np.ndarray:
+def _guarded(
+    nodes, a, b, log_odds, merge, home, guards: Guards, must, refused, merge_bits=None
+) -> np.ndarray:
     """Greedy guarded agglomeration of the suspicious components' records."""
     parent = {int(x): int(x) for x in nodes}
     size = dict.fromkeys(parent, 1)
@@ -248,6 +292,28 @@ def _guarded(nodes, a, b, log_odds, merge, home, guards: Guards, must, refused) 
     def blocked(ra: int, rb: int) -> bool:
         return any(find(x) == rb for x in cannot[ra])
 
+    def ambiguous(ra: int, rb: int, bits: float) -> bool:
+        """Is the pair's evidence as good for another person of certain difference?
+
+        A group without a LinkedIn profile may join one with a profile only if no
+        other profile's group competes for it: a mail from "George Miller" is one of
+        at most two George Millers, so with odds o for each it is either's with odds
+        o / (1 + o), not o (the rows of a Connections.csv are different people).
+        """
+        if merge_bits is None:
+            return False
+        for side, other in ((ra, rb), (rb, ra)):
+            if urls[side] or not urls[other]:
+                continue
+            rivals = [
+                w
+                for g, w in links[side].items()
+                if g != other and w > 0.0 and urls[g] and urls[g].isdisjoint(urls[other])
+            ]
+            if rivals and bits - np.log2(1.0 + np.exp2(rivals).sum()) < merge_bits:
+                return True
+        return False
+
     for x, y in sorted(must):
         ra, rb = find(x), find(y)
         if ra != rb and not blocked(ra, rb):
@@ -269,8 +335,10 @@ def _guarded(nodes, a, b, log_odds, merge, home, guards: Guards, must, refused) 
             refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:
             refused[(x, y)] = "cluster_too_large"
-        elif links[ra].get(rb, 0.0) <= 0.0:
+        elif links[ra].get(rb, 0.0) <= 0.0 or links[ra][rb] < (merge_bits or 0.0):
             refused[(x, y)] = "weak_link"
+        elif ambiguous(ra, rb, float(log_odds[i])):
+            refused[(x, y)] = "ambiguous_link"
         else:
             union(ra, rb)
 

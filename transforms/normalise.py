@@ -635,9 +635,23 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     given_written, family_written = _present(given_raw), _present(family_raw)
     split = ~given_written & ~family_written & ~_is_company_name(display, records)
     nothing = Coded(np.full(len(display.codes), -1, dtype=np.int64), pa.array([], pa.string()))
-    given = choose(given_written, given_raw.map(clean_name), choose(split, split_given, nothing))
+    given_clean = given_raw.map(clean_name)
+    # "Eriksson, Henrik" typed whole into the first-name field (N:;Eriksson\, Henrik;;;)
+    # is a whole name, its comma says so: split it as a display name would be.
+    comma = np.append(
+        np.array([v is not None and "," in v for v in given_raw.values.to_pylist()], bool),
+        False,
+    )[given_raw.codes]
+    whole = given_written & ~family_written & comma
+    whole_given, whole_family = (
+        Coded(given_clean.codes, v) for v in split_names(given_clean.values)
+    )
+    given_clean = choose(whole, whole_given, given_clean)
+    given = choose(given_written, given_clean, choose(split, split_given, nothing))
     family = choose(
-        family_written, family_raw.map(clean_name), choose(split, split_family, nothing)
+        family_written,
+        family_raw.map(clean_name),
+        choose(split, split_family, choose(whole, whole_family, nothing)),
     )
     return display, given.distinct(), family.distinct()
 
