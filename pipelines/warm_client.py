@@ -131,7 +131,8 @@ def connect(warehouse: Path, timeout: float | None = 5.0) -> socket.socket | Non
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
-        sock.connect(_short(path))
+        with short_address(path) as address:
+            sock.connect(address)
     except OSError as exc:
         sock.close()
         reason = exc.strerror or exc
@@ -143,16 +144,21 @@ def connect(warehouse: Path, timeout: float | None = 5.0) -> socket.socket | Non
     return sock
 
 
-def _short(path: Path) -> str:
+@contextlib.contextmanager
+def short_address(path: Path):
     """A name for ``path`` that fits a Unix socket address (108 bytes on Linux).
 
     A deep warehouse folder would not: then the folder is reached through a descriptor
-    of it (/proc/self/fd/N/...), which the process keeps open while it uses the socket.
+    of it (/proc/self/fd/N/...), open while the caller binds or connects.
     """
     if len(os.fsencode(str(path))) < 100:
-        return str(path)
+        yield str(path)
+        return
     fd = os.open(path.parent, os.O_PATH | os.O_DIRECTORY)
-    return f"/proc/self/fd/{fd}/{path.name}"
+    try:
+        yield f"/proc/self/fd/{fd}/{path.name}"
+    finally:
+        os.close(fd)
 
 
 def ping(warehouse: Path, timeout: float = 2.0) -> dict | None:

@@ -79,7 +79,8 @@ class Runner:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)  # the socket file is born owner-only
         try:
-            listener.bind(warm_client._short(path))
+            with warm_client.short_address(path) as address:
+                listener.bind(address)
         finally:
             os.umask(old)
         listener.listen(16)
