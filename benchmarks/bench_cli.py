@@ -33,9 +33,10 @@ from pipelines.cli_run import DEMO_INPUTS, DEMO_ME  # noqa: E402
 
 TIES = str(Path(sys.executable).with_name("ties"))
 QUERY = "select count(*), max(last_contact_at) from contacts"
+RUNNER_LINE = "in the warm runner"  # the header of an import that ran there
 
 
-def _timed(cmd: list[str], env: dict) -> float:
+def _timed(cmd: list, env: dict, in_runner: bool | None = None) -> float:
     extra = {}
     if cmd and isinstance(cmd[0], dict):  # [{VAR: value}, *argv]: this command's variables
         extra, cmd = cmd[0], cmd[1:]
@@ -44,14 +45,22 @@ def _timed(cmd: list[str], env: dict) -> float:
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+    if in_runner is not None and (RUNNER_LINE in done.stderr) != in_runner:
+        where = "in the warm runner" if in_runner else "in-process"
+        raise SystemExit(f"{' '.join(cmd)} did not run {where}:\n{done.stderr[-2000:]}")
     return elapsed
 
 
-def _median_rounds(commands: dict[str, list[str]], env: dict, rounds: int) -> dict[str, float]:
+def _median_rounds(
+    commands: dict[str, list], env: dict, rounds: int, runner: set[str] = frozenset()
+) -> dict[str, float]:
+    """Medians over ``rounds`` rounds that alternate the commands; those named in ``runner``
+    must have run in the warm runner, the others not (a runner that refused, because the
+    code changed meanwhile, would measure the in-process path under the runner's name)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, cmd in commands.items():
-            times[name].append(_timed(cmd, env))
+            times[name].append(_timed(cmd, env, (name in runner) if runner else None))
     return {name: statistics.median(t) for name, t in times.items()}
 
 
@@ -78,11 +87,12 @@ def main() -> None:
         if started.returncode != 0:
             raise SystemExit(started.stderr)
         try:
-            first = _timed(importing, env)  # reads everything, through the warm runner
+            first = _timed(importing, env, in_runner=True)  # reads everything
             noop_server = _median_rounds(
                 {"runner": importing, "in-process": [{"TIES_RUNNER": "off"}, *importing]},
                 env,
                 args.rounds,
+                runner={"runner"},
             )
         finally:
             subprocess.run([TIES, "server", "stop", "--warehouse", str(wh)], env=env)
