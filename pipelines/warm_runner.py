@@ -229,6 +229,7 @@ class Runner:
             os.chdir(request["cwd"])
             os.environ.clear()
             os.environ.update(request["env"])
+            time.tzset()  # the C library's local time follows the client's TZ, as at start
             os.umask(int(request["umask"]))
             sys.argv = [request.get("argv0") or "ties", *request["argv"]]
             # As Python sets them up at start: stdout line-buffered on a terminal only.
