@@ -72,19 +72,37 @@ def register(sub, settings: Settings) -> None:
 def run_server(args: argparse.Namespace) -> int:
     from pipelines.ties_server import ServerError, find_server, start_server, stop_server
     from pipelines.warm_client import ping
-    from pipelines.warm_runner import start_runner, stop_runner
+    from pipelines.warm_runner import launch_runner, stop_runner, wait_for_runner
 
     warehouse = args.settings.warehouse.expanduser().resolve()
     if args.action == "start":
+        runner: dict = {}
+
+        def launch(url: str) -> None:  # while the server starts: both import at once
+            if not args.no_runner:
+                try:
+                    runner["proc"] = launch_runner(warehouse, url)
+                except RuntimeError as exc:
+                    runner["error"] = exc
+
         try:
-            server = start_server(warehouse, args.port, scheduler=not args.no_scheduler)
+            server = start_server(
+                warehouse, args.port, scheduler=not args.no_scheduler, on_launch=launch
+            )
         except ServerError as exc:
+            stop_runner(warehouse)
+            if (proc := runner.get("proc")) is not None:
+                proc.terminate()
             raise CliError(str(exc)) from None
         print(f"ties server: up for {warehouse} (pid {server.pid})", file=sys.stderr)
         if not args.no_runner:
             try:
-                runner = start_runner(warehouse, server.url)
-                print(f"ties server: warm runner up (pid {runner['pid']})", file=sys.stderr)
+                if "error" in runner:
+                    raise runner["error"]
+                if "proc" not in runner:  # the server was up already
+                    runner["proc"] = launch_runner(warehouse, server.url)
+                up = wait_for_runner(warehouse, runner["proc"])
+                print(f"ties server: warm runner up (pid {up['pid']})", file=sys.stderr)
             except RuntimeError as exc:  # imports still work, in-process
                 print(f"ties server: warning: no warm runner: {exc}", file=sys.stderr)
         print(server.url)

@@ -339,6 +339,18 @@ def start_runner(warehouse: Path, api_url: str, timeout: float = START_TIMEOUT) 
     Raises:
         RuntimeError: not on Linux, or it exited or did not answer (naming its log).
     """
+    return wait_for_runner(warehouse, launch_runner(warehouse, api_url), timeout)
+
+
+def launch_runner(warehouse: Path, api_url: str) -> subprocess.Popen | None:
+    """Start the runner process without waiting for it; None when one of this code is up.
+
+    `ties server start` launches it while Prefect's server starts: both spend their first
+    seconds importing, on different cores when there are two.
+
+    Raises:
+        RuntimeError: not on Linux (SO_PEERCRED).
+    """
     from pipelines.prefect_env import QUIET_DEFAULTS
     from pipelines.run_log import QUIET_CONSOLE
     from warehouse.private import private_dir, private_warehouse
@@ -347,7 +359,7 @@ def start_runner(warehouse: Path, api_url: str, timeout: float = START_TIMEOUT) 
         raise RuntimeError("the warm runner needs Linux (SO_PEERCRED)")
     if (answer := warm_client.ping(warehouse)) is not None:
         if answer.get("version") == code_version():
-            return answer
+            return None
         stop_runner(warehouse)  # other code: renew it
     layout = Layout(private_warehouse(warehouse))
     log = private_dir(layout.logs) / LOG_FILE
@@ -359,7 +371,7 @@ def start_runner(warehouse: Path, api_url: str, timeout: float = START_TIMEOUT) 
     env["PREFECT_API_URL"] = api_url
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        proc = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "pipelines.warm_runner", str(warehouse)],
             env=env,
             cwd=layout.state,
@@ -370,15 +382,29 @@ def start_runner(warehouse: Path, api_url: str, timeout: float = START_TIMEOUT) 
         )
     finally:
         os.close(fd)
+
+
+def wait_for_runner(
+    warehouse: Path, proc: subprocess.Popen | None, timeout: float = START_TIMEOUT
+) -> dict:
+    """Wait until the runner ``proc`` (None: the one already up) answers; its ping answer.
+
+    Raises:
+        RuntimeError: it exited or did not answer in ``timeout`` seconds (naming its log).
+    """
+    log = Layout(warehouse).logs / LOG_FILE
     deadline = time.monotonic() + timeout
-    while (answer := warm_client.ping(warehouse)) is None or answer.get("pid") != proc.pid:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the warm runner exited with {proc.returncode}; see {log}")
+    while True:
+        answer = warm_client.ping(warehouse)
+        if answer is not None and (proc is None or answer.get("pid") == proc.pid):
+            return answer
+        if proc is None or proc.poll() is not None:
+            code = "gone" if proc is None else f"exited with {proc.returncode}"
+            raise RuntimeError(f"the warm runner {code}; see {log}")
         if time.monotonic() > deadline:
             _terminate(proc.pid)
             raise RuntimeError(f"the warm runner did not answer in {timeout:.0f}s; see {log}")
         time.sleep(0.1)
-    return answer
 
 
 def _terminate(pid: int, grace: float = 15.0) -> None:
