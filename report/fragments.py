@@ -1,8 +1,9 @@
 """HTML fragments of the report: blocks, tables and formatted values.
 
-Every value from the warehouse goes through ``esc`` (markupsafe, as the template's
-autoescape) before it is put into a fragment; fragments are ``Markup`` so that the
-page template (templates/report.html.j2, autoescaped) inserts them as they are.
+Table cells are data (``Cell``: a text, an optional second line, a hover title, a
+tie-strength meter), not HTML: templates/table.html.j2 turns them into markup with
+autoescape, so no warehouse value is ever spliced into HTML in Python. Fragments are
+``Markup`` so that the page template (templates/report.html.j2) inserts them as they are.
 """
 
 from __future__ import annotations
@@ -49,14 +50,33 @@ class Block:
     wide: bool = False
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One table cell as data; the table template renders and escapes it.
+
+    ``text`` is the main line (bold when ``strong``, unbroken when ``nowrap``), ``sub``
+    a smaller second line (monospace when ``code``), ``title`` the text shown on hover,
+    and ``meter`` a 0..1 value drawn as a bar before the text (tie strength).
+    """
+
+    text: str = ""
+    sub: str = ""
+    strong: bool = False
+    nowrap: bool = False
+    title: str = ""
+    code: bool = False
+    meter: float | None = None
+
+
 def html_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = ()
+    headers: Sequence[str], rows: Sequence[Sequence[Cell | str]], numeric: Sequence[int] = ()
 ) -> Markup:
-    """An HTML table of already-escaped cells (numeric columns right-aligned)."""
+    """An HTML table of cells (plain strings are text cells; numeric columns right-aligned)."""
+    cells = [[c if isinstance(c, Cell) else Cell(str(c)) for c in row] for row in rows]
     return Markup(
         templates()
         .get_template("table.html.j2")
-        .render(headers=headers, rows=[[Markup(c) for c in row] for row in rows], numeric=numeric)
+        .render(headers=headers, rows=cells, numeric=numeric)
         .strip()
     )
 
@@ -82,14 +102,16 @@ def fmt_value(value: Any) -> str:
     return str(value)
 
 
-def strength_cell(value: float | None) -> str:
+def strength_cell(value: float | None, sub: str = "") -> Cell:
+    """A tie strength as a bar and its value (empty when unknown)."""
     if value is None:
-        return ""
-    pct = max(0.0, min(1.0, float(value))) * 100
-    return (
-        f'<span class="meter"><span style="width:{pct:.0f}%"></span></span> '
-        f'<span class="num">{float(value):.2f}</span>'
-    )
+        return Cell(sub=sub)
+    return Cell(f"{float(value):.2f}", sub=sub, meter=max(0.0, min(1.0, float(value))))
+
+
+def joined(*values: str | None) -> str:
+    """The values that are set, joined with a middle dot ("title · company")."""
+    return " · ".join(str(v) for v in values if v)
 
 
 def short_file(path: str | None) -> str:

@@ -11,12 +11,13 @@ import duckdb
 from report.charts import CHANNEL_LABELS
 from report.fragments import (
     Block,
+    Cell,
     clip,
     day_label,
     empty_note,
-    esc,
     fmt_value,
     html_table,
+    joined,
     short_file,
     strength_cell,
 )
@@ -62,22 +63,17 @@ def reconnect_list(con: duckdb.DuckDBPyConnection, now: datetime | None) -> Bloc
             quiet_days = (now - last).total_seconds() / 86400
         quiet = f"{quiet_days:,.0f} days ago" if quiet_days is not None else ""
         usual = f"usually every {usual_gap:,.0f} days" if usual_gap else ""
-        where = " · ".join(esc(v) for v in (job, company) if v)
         cells.append(
             [
                 str(i + 1),
-                f"<strong>{esc(name or email or '(no name)')}</strong>"
-                + (f'<br><span class="sub">{where}</span>' if where else ""),
-                f"<span class=nowrap>{esc(day_label(last))}</span>"
-                f"<br><span class=sub>{esc(quiet)}</span>",
-                esc(usual),
-                esc(CHANNEL_LABELS.get(channel, channel or "")),
+                Cell(name or email or "(no name)", sub=joined(job, company), strong=True),
+                Cell(day_label(last), sub=quiet, nowrap=True),
+                usual,
+                CHANNEL_LABELS.get(channel, channel or ""),
                 f"{n_in or 0:,} in / {n_out or 0:,} out",
-                strength_cell(strength)
-                + (
-                    f'<br><span class="sub">{strength_then:.2f} at last contact</span>'
-                    if strength_then is not None
-                    else ""
+                strength_cell(
+                    strength,
+                    sub=f"{strength_then:.2f} at last contact" if strength_then is not None else "",
                 ),
             ]
         )
@@ -110,13 +106,12 @@ def met_no_follow_up_list(con: duckdb.DuckDBPyConnection) -> Block:
         return Block(title, empty_note("Everyone you met has heard from you since."), wide=True)
     cells = [
         [
-            f"<strong>{esc(name or email or '(no name)')}</strong>"
-            + (f'<br><span class="sub">{esc(company)}</span>' if company else ""),
-            f"<span class=nowrap>{esc(day_label(since))}</span>",
-            esc(CHANNEL_LABELS.get(channel, channel or "")),
-            esc(subject or ""),
+            Cell(name or email or "(no name)", sub=company or "", strong=True),
+            Cell(day_label(since), nowrap=True),
+            CHANNEL_LABELS.get(channel, channel or ""),
+            subject or "",
             f"{days:,.1f}" if days is not None else "",
-            esc(email or ""),
+            email or "",
         ]
         for name, company, email, since, days, channel, subject in rows
     ]
@@ -152,15 +147,13 @@ def changed_jobs_list(con: duckdb.DuckDBPyConnection) -> Block:
     )
     cells = []
     for name, old_co, new_co, old_title, new_title, before, after, kind, strength in rows:
-        was = " · ".join(esc(v) for v in (old_title, old_co) if v)
-        now = " · ".join(esc(v) for v in (new_title, new_co) if v)
         cells.append(
             [
-                f"<strong>{esc(name or '(no name)')}</strong>",
-                was,
-                now,
-                f"<span class=nowrap>{esc(day_label(before))} – {esc(day_label(after))}</span>",
-                esc({"company": "new company", "title": "new title"}.get(kind, "work mail")),
+                Cell(name or "(no name)", strong=True),
+                joined(old_title, old_co),
+                joined(new_title, new_co),
+                Cell(f"{day_label(before)} – {day_label(after)}", nowrap=True),
+                {"company": "new company", "title": "new title"}.get(kind, "work mail"),
                 strength_cell(strength),
             ]
         )
@@ -211,21 +204,16 @@ def _owed_table(con: duckdb.DuckDBPyConnection, cols: set[str], total: int) -> B
     )
     cells = []
     for i, (name, company, email, since, days, channel, n, last_in, started_by) in enumerate(rows):
-        who = f"<strong>{esc(name or email or '(unknown)')}</strong>"
-        if company:
-            who += f'<br><span class="sub">{esc(company)}</span>'
         latest = f"latest {day_label(last_in)}" if last_in and n and n > 1 else ""
         cells.append(
             [
                 str(i + 1),
-                who,
-                f"<span class=nowrap>{esc(day_label(since))}</span>",
+                Cell(name or email or "(unknown)", sub=company or "", strong=True),
+                Cell(day_label(since), nowrap=True),
                 f"{days:,.0f}" if days is not None else "",
-                f"{n:,}" + (f'<br><span class="sub">{esc(latest)}</span>' if latest else "")
-                if n is not None
-                else "",
-                esc(CHANNEL_LABELS.get(channel, channel or "")),
-                esc({"them": "them", "you": "you"}.get(started_by, started_by or "")),
+                Cell(f"{n:,}", sub=latest) if n is not None else "",
+                CHANNEL_LABELS.get(channel, channel or ""),
+                {"them": "them", "you": "you"}.get(started_by, started_by or ""),
             ]
         )
     headers = ["#", "person", "waiting since", "days", "unanswered", "channel", "started by"]
@@ -254,7 +242,7 @@ def _owed_generic(con: duckdb.DuckDBPyConnection, cols: set[str], total: int) ->
         and names.index(n) == i
     ][:7]
     headers = [names[i].replace("_", " ") for i in keep]
-    cells = [[esc(fmt_value(row[i])) for i in keep] for row in data]
+    cells = [[fmt_value(row[i]) for i in keep] for row in data]
     caption = f"{min(total, OWED_ROWS)} of {total:,} conversations where the last word was theirs."
     return Block(OWED_TITLE, html_table(headers, cells), caption, wide=True)
 
@@ -291,10 +279,10 @@ def inputs_table(con: duckdb.DuckDBPyConnection) -> Block:
             note = "unchanged since an earlier run" + (f"; {note}" if note else "")
         cells.append(
             [
-                f'<span title="{esc(file)}">{esc(short_file(file))}</span>',
-                esc(kind or ""),
+                Cell(short_file(file), title=file or ""),
+                kind or "",
                 *(f"{v or 0:,}" for v in (read, acc, skip, rej)),
-                esc(note),
+                note,
             ]
         )
     headers = ["file", "kind", "read", "accepted", "skipped", "rejected", "notes"]
@@ -319,11 +307,10 @@ def rejects_table(con: duckdb.DuckDBPyConnection) -> Block:
     )
     cells = [
         [
-            esc(reason),
-            f'<span title="{esc(file)}">{esc(short_file(file))}</span>',
+            reason,
+            Cell(short_file(file), title=file or ""),
             f"{n:,}",
-            esc(locator or "")
-            + (f'<br><code class="sub">{esc(clip(excerpt, 80))}</code>' if excerpt else ""),
+            Cell(locator or "", sub=clip(excerpt, 80) if excerpt else "", code=True),
         ]
         for reason, file, n, locator, excerpt in rows
     ]
