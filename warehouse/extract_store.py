@@ -27,10 +27,11 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-# 4: records carry phone_region; 5: interactions carry subject; 6: a mailbox's evidence
-# of who its user is (user_evidence), an export's files deliberately not read and the
-# country of the user's profile (user_region).
-EXTRACT_FORMAT = 6
+# 4: records carry phone_region; 5: interactions carry subject; 6: streets and
+# localities from vCard ADR; 7: a mailbox's evidence of who its user is
+# (user_evidence), an export's files deliberately not read and the country of the
+# user's profile (user_region).
+EXTRACT_FORMAT = 7
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:
