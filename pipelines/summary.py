@@ -98,8 +98,8 @@ def phone_region_line(phone_region: dict | None) -> str | None:
         source = _REGION_SOURCES.get(phone_region["source"], phone_region["source"])
         return f"phones:       numbers without +CC read as {phone_region['region']} ({source})"
     return (
-        "phones:       numbers without +CC and no country on their card are kept unmatched "
-        "(set default_region in the config)"
+        "phones:       no region for numbers without +CC (no country in the LinkedIn profile "
+        "or locale, no default_region): any such number stays unmatched"
     )
 
 

@@ -130,7 +130,7 @@ def test_with_nothing_to_place_it_the_number_stays_raw_and_unmatched(tmp_path, c
     summary = import_(tmp_path, [card])
     assert phones_of(tmp_path, "Dora Dresden") == ([], [DRESDEN])
     assert summary["phone_region"] == {"region": "", "source": "none"}
-    assert any("kept unmatched" in line for line in summary_lines(summary))
+    assert any("stays unmatched" in line for line in summary_lines(summary))
 
 
 @pytest.mark.skipif(not (SAMPLES / "linkedin").is_dir(), reason="shared samples not present")
