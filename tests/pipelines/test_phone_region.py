@@ -185,3 +185,17 @@ def test_linkedin_locations():
 def test_any_location_gives_a_region_or_none(text):
     region = region_of_location(text)
     assert region is None or (len(region) == 2 and region.isupper())
+
+
+def test_owncloud_card_with_german_national_numbers_placed_by_the_profile(tmp_path):
+    # The card ownCloud Contacts 0.3.0.18 wrote (Open-Xchange's Bug37172Test): four
+    # German numbers without +49, no ADR. Read as US before, none was valid; with the
+    # user's profile in Germany the two valid ones match, the others stay raw.
+    card = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "vcard" / "ownCloud-national-numbers.vcf"
+    )
+    export = write_export(tmp_path / "li", "Nuremberg, Bavaria, Germany")
+    import_(tmp_path, [card, export])
+    phones, raw = phones_of(tmp_path, "Test")
+    assert phones == ["+499119876543", "+4991212345678"]
+    assert raw == ["0151 123456789", "0911 9876543", "0160 123456", "0912 12345678"]

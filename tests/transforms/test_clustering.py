@@ -50,9 +50,10 @@ def test_rival_profiles_share_the_odds_of_a_record_without_one():
     # against 2 rival 1 has odds 32. Two records of one profile are no rivals.
     assert np.allclose(bits, [-np.log2(9), -np.log2(33), -np.log2(9), 0.0])
     # A record with a profile of its own has no rivals (two profiles never join anyway).
-    assert rival_profile_bits(2, np.array([0]), np.array([1]), np.array([9.0]), np.array([3, 4]))[
-        0
-    ] == 0.0
+    assert (
+        rival_profile_bits(2, np.array([0]), np.array([1]), np.array([9.0]), np.array([3, 4]))[0]
+        == 0.0
+    )
 
 
 def test_a_mail_between_two_namesake_profiles_joins_neither():
