@@ -149,29 +149,62 @@ def test_the_child_writes_to_the_clients_terminal(served):
     assert "ties: reading" in piped.stderr and "\x1b[2K" not in piped.stderr
 
 
-def test_sigint_reaches_the_child(served):
-    wh, env = served
-    # The child waits for the warehouse's writer lock, held here, until interrupted.
+def _waiting_import(wh: Path, env: dict) -> subprocess.Popen:
+    """An import through the runner whose child waits for the writer lock (held by the
+    caller) until a signal ends it; returned once the child has printed its header."""
+    proc = subprocess.Popen(
+        [TIES, "import", *INPUTS, "--warehouse", str(wh)],
+        env={**env, "TIES_LOCK_WAIT_SECONDS": "600"},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    header = proc.stderr.readline()
+    assert RUNNER_LINE in header, header
+    time.sleep(3.0)  # into the flow, waiting for the lock
+    return proc
+
+
+def _held_lock(wh: Path) -> int:
     lock = os.open(Layout(wh).lock, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
+
+
+def test_sigint_and_sigterm_reach_the_child(served):
+    wh, env = served
+    lock = _held_lock(wh)
     try:
-        proc = subprocess.Popen(
-            [TIES, "import", *INPUTS, "--warehouse", str(wh)],
-            env={**env, "TIES_LOCK_WAIT_SECONDS": "600"},
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        header = proc.stderr.readline()
-        assert RUNNER_LINE in header, header
-        time.sleep(3.0)  # into the flow, waiting for the lock
+        proc = _waiting_import(wh, env)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 130, err  # main's KeyboardInterrupt, as in-process
+        assert "interrupted; the warehouse keeps its previous snapshot" in err
+
+        proc = _waiting_import(wh, env)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == -signal.SIGTERM, err  # ended by it, as in-process
     finally:
         os.close(lock)
-    assert proc.returncode == 130, err
-    assert "interrupted; the warehouse keeps its previous snapshot" in err
+
+
+def test_a_client_that_dies_takes_its_run_with_it(served):
+    wh, env = served
+    log = Layout(wh).logs / "runner.log"
+    lock = _held_lock(wh)
+    try:
+        proc = _waiting_import(wh, env)
+        seen = log.read_text().count("{'signal': 15}")
+        proc.kill()  # SIGKILL: nothing forwarded; the runner sees the connection close
+        proc.communicate(timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT  # a liveness bound, not a speed target
+        while log.read_text().count("{'signal': 15}") == seen:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.2)
+    finally:
+        os.close(lock)
 
 
 def test_a_client_with_other_code_runs_in_process(served, tmp_path):
