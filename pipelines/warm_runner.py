@@ -30,6 +30,7 @@ import traceback
 from pathlib import Path
 
 from pipelines import warm_client
+from pipelines.ties_server import terminate_group
 from pipelines.warm_client import (
     code_version,
     peer_uid,
@@ -402,26 +403,9 @@ def wait_for_runner(
             code = "gone" if proc is None else f"exited with {proc.returncode}"
             raise RuntimeError(f"the warm runner {code}; see {log}")
         if time.monotonic() > deadline:
-            _terminate(proc.pid)
+            terminate_group(proc.pid)
             raise RuntimeError(f"the warm runner did not answer in {timeout:.0f}s; see {log}")
         time.sleep(0.1)
-
-
-def _terminate(pid: int, grace: float = 15.0) -> None:
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG) != (0, 0):
-                    return
-            except ChildProcessError:  # not our child: poll whether it still exists
-                if not _is_runner(pid):
-                    return
-            time.sleep(0.05)
 
 
 def stop_runner(warehouse: Path) -> bool:
@@ -430,7 +414,7 @@ def stop_runner(warehouse: Path) -> bool:
     pid = _recorded_pid(warehouse)
     running = pid is not None and _is_runner(pid)
     if running:
-        _terminate(pid)
+        terminate_group(pid, wait=15.0)
     for leftover in (layout.runner_record, socket_path(warehouse)):
         leftover.unlink(missing_ok=True)
     return running
