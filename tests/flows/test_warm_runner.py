@@ -88,6 +88,9 @@ def test_imports_through_the_runner_answer_as_in_process(served):
     assert RUNNER_LINE in warm.stderr and RUNNER_LINE not in cold.stderr
     assert _summary(warm.stdout) == _summary(cold.stdout)
     assert "new 0" in warm.stdout
+    rebuilt = _ties("backfill", *args[1:], env=env)
+    assert rebuilt.returncode == 0 and RUNNER_LINE in rebuilt.stderr, rebuilt.stderr
+    assert _summary(rebuilt.stdout) == _summary(cold.stdout)
     # What the child wrote is owner-only, as an in-process run makes it.
     assert (wh / "current").resolve().stat().st_mode & 0o077 == 0
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -153,3 +155,14 @@ def test_a_deep_warehouse_gets_a_socket_address_that_fits(tmp_path):
         assert len(os.listdir("/proc/self/fd")) == fds_before + 1  # the listener only
     finally:
         listener.close()
+
+
+def test_the_client_side_imports_nothing_heavy():
+    """What `ties import` loads before it hands the command on: no pandas, no Prefect."""
+    code = (
+        "import sys; import pipelines.cli, pipelines.cli_run, pipelines.warm_client; "
+        "print(sorted(m for m in ('pandas', 'prefect', 'pyarrow', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
