@@ -43,7 +43,8 @@ class RunnerUnavailable(RuntimeError):
 def code_version(root: Path = ROOT) -> str:
     """A fingerprint of the code a process would run: ties' modules and the environment.
 
-    Each module file of ties counts by path, size and modification time (an edit, a
+    Each file of ties' packages (modules, and the data files they read, which the
+    runner may have cached) counts by path, size and modification time (an edit, a
     `git pull`, a checkout), and so does the site-packages folder that holds Prefect
     (installing or removing a distribution changes it), the interpreter and its version.
     Statting ~150 files takes a few milliseconds; hashing their contents would take more.
@@ -65,7 +66,7 @@ def code_version(root: Path = ROOT) -> str:
                 if e.is_dir(follow_symlinks=False):
                     if e.name != "__pycache__":
                         stack.append(Path(e.path))
-                elif e.name.endswith(".py"):
+                elif not e.name.endswith(".pyc"):  # modules, and the data they read
                     st = e.stat()
                     digest.update(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()

@@ -79,8 +79,12 @@ def test_the_code_version_follows_every_module_file(tmp_path):
     assert code_version(tmp_path) == before
     (tmp_path / "pipelines" / "__pycache__").mkdir()
     (tmp_path / "pipelines" / "__pycache__" / "x.py").write_text("compiled, not code")
-    (tmp_path / "report" / "notes.txt").write_text("not a module")
+    (tmp_path / "report" / "x.pyc").write_bytes(b"compiled")
     assert code_version(tmp_path) == before
+    # A data file a module reads (and the runner may have cached) counts like code.
+    (tmp_path / "transforms" / "free_mail.txt").write_text("example.com\n")
+    assert code_version(tmp_path) != before
+    before = code_version(tmp_path)
 
     module.write_text("# edited\n")
     edited = code_version(tmp_path)
@@ -166,3 +170,12 @@ def test_the_client_side_imports_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_server_status_says_when_there_is_no_runner(tmp_path, capsys):
+    from pipelines.cli import main
+
+    assert main(["server", "status", "--warehouse", str(tmp_path / "wh")]) == 3
+    err = capsys.readouterr().err
+    assert "ties server: no warm runner (imports run in-process)" in err
+    assert "ties server: none running for" in err
