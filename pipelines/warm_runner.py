@@ -41,6 +41,8 @@ from pipelines.warm_client import (
 from warehouse.layout import Layout
 
 START_TIMEOUT = 180.0
+# How often an idle runner checks that its socket is still there (a stat).
+SOCKET_CHECK_SECONDS = 5.0
 LOG_FILE = "runner.log"
 FORWARDED = {int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)}
 # Imported in the runner, before any fork: every module of these packages of ties (the
@@ -102,11 +104,15 @@ class Runner:
         signal.signal(signal.SIGINT, stop)
         self._write_record(path)
         self._listener, self._wake = listener, (wake_r, wake_w)
+        inode = self._inode = os.stat(path).st_ino
         _log(f"ready on {path}, code version {self.version[:12]}")
         try:
             while True:
                 watched = [listener, wake_r, *self.clients]
-                readable, _, _ = select.select(watched, [], [])
+                readable, _, _ = select.select(watched, [], [], SOCKET_CHECK_SECONDS)
+                if not readable and not self._socket_is_ours(path, inode):
+                    _log(f"{path} is gone or another runner's: stopping")
+                    break
                 if wake_r in readable:
                     with contextlib.suppress(BlockingIOError):
                         while os.read(wake_r, 512):
@@ -123,6 +129,14 @@ class Runner:
         finally:
             if os.getpid() == self.pid:  # not in a child unwinding after its run
                 self._shutdown(path)
+
+    def _socket_is_ours(self, path: Path, inode: int) -> bool:
+        """False once the warehouse (or its state/) was removed, or a new runner took the
+        socket's name: nobody can reach this runner any more, so it ends."""
+        try:
+            return os.stat(path).st_ino == inode
+        except OSError:
+            return False
 
     # -- requests ------------------------------------------------------------------------
     def _accept(self, conn: socket.socket) -> None:
@@ -269,8 +283,9 @@ class Runner:
         while self.children and time.monotonic() < deadline:
             self._reap()
             time.sleep(0.05)
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+        if self._socket_is_ours(path, self._inode):  # not a newer runner's
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         record = self.layout.runner_record
         with contextlib.suppress(OSError, ValueError):
             if json.loads(record.read_text()).get("pid") == self.pid:

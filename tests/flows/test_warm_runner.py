@@ -244,3 +244,24 @@ def test_a_client_with_other_code_runs_in_process(served, tmp_path):
     assert first.endswith("running here")
     assert RUNNER_LINE not in done.stderr
     assert "people:       43" in done.stdout
+
+
+def test_a_runner_whose_socket_is_gone_ends(tmp_path, monkeypatch):
+    """A removed warehouse (or state/) leaves nobody able to reach its runner: it ends
+    instead of holding its memory forever, and cleans up after itself."""
+    from pipelines.warm_client import socket_path
+    from pipelines.warm_runner import launch_runner, wait_for_runner
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    wh = tmp_path / "wh"
+    proc = launch_runner(wh, "http://127.0.0.1:9/api")  # no server needed to import
+    try:
+        assert wait_for_runner(wh, proc)["pid"] == proc.pid
+        socket_path(wh).unlink()
+        assert proc.wait(timeout=TIMEOUT) == 0  # a liveness bound, not a speed target
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not Layout(wh).runner_record.exists()
+    assert "is gone or another runner's: stopping" in (Layout(wh).logs / "runner.log").read_text()
