@@ -235,14 +235,23 @@ def _is_open(fd: int) -> bool:
 
 
 def _relay(sock: socket.socket) -> int:
-    """Forward SIGINT/SIGTERM/SIGHUP to the child until the runner reports how it ended."""
+    """Forward SIGINT/SIGTERM/SIGHUP to the child until the runner reports how it ended;
+    Ctrl-Z (SIGTSTP) stops the child with this process, and `fg` continues both."""
 
     def forward(signum, _frame):
         with contextlib.suppress(OSError):  # the run ended meanwhile
             send_message(sock, {"signal": signum})
 
+    def suspend(_signum, _frame):
+        forward(signal.SIGSTOP, None)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        forward(signal.SIGCONT, None)
+
     forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     previous = {s: signal.signal(s, forward) for s in forwarded}
+    previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
     try:
         end, _ = receive_message(sock)
     except (OSError, ValueError):

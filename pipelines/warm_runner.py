@@ -44,7 +44,11 @@ START_TIMEOUT = 180.0
 # How often an idle runner checks that its socket is still there (a stat).
 SOCKET_CHECK_SECONDS = 5.0
 LOG_FILE = "runner.log"
-FORWARDED = {int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)}
+# What a client may send its child: the ending signals, and stop/continue for Ctrl-Z.
+FORWARDED = {int(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)} | {
+    int(signal.SIGSTOP),
+    int(signal.SIGCONT),
+}
 # Imported in the runner, before any fork: every module of these packages of ties (the
 # connectors load lazily in-process) and the modules of others that a run of the import
 # flow imports late (found by listing what a child still imported; 0.8 s of a no-op

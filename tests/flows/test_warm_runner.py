@@ -193,6 +193,37 @@ def test_sigint_and_sigterm_reach_the_child(served):
         os.close(lock)
 
 
+def _state(pid: int) -> str:
+    """The kernel's one-letter state of a process (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT  # a liveness bound, not a speed target
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_ctrl_z_stops_the_child_with_the_client_and_fg_continues_both(served):
+    wh, env = served
+    log = Layout(wh).logs / "runner.log"
+    lock = _held_lock(wh)
+    try:
+        proc = _waiting_import(wh, env)
+        started = [line for line in log.read_text().splitlines() if ": ties import" in line]
+        child = int(started[-1].split("child ")[1].split(":")[0])
+        proc.send_signal(signal.SIGTSTP)
+        _until(lambda: _state(child) == "T" and _state(proc.pid) == "T", "not stopped")
+        proc.send_signal(signal.SIGCONT)
+        _until(lambda: _state(child) != "T" and _state(proc.pid) != "T", "not continued")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT)
+    finally:
+        os.close(lock)
+    assert proc.returncode == 130, err
+
+
 def test_a_client_that_dies_takes_its_run_with_it(served):
     wh, env = served
     log = Layout(wh).logs / "runner.log"
