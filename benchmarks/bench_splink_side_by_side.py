@@ -216,13 +216,14 @@ def splink_input(records: pd.DataFrame) -> pd.DataFrame:
             "birthday": birthday,
             "postcodes": as_list("postcodes"),
             "postcode0": [_first(v) for v in records["postcodes"]],
+            "street0": [_first(v) for v in records["street_keys"]],
         }
     )
 
 
 def run_splink(records: pd.DataFrame, threshold: float) -> EngineResult:
-    """A standard Splink model: name, e-mail, phone, profile, company, birthday and
-    postcode comparisons with term frequencies on names; the match rate from exact rules,
+    """A standard Splink model: name, e-mail, phone, profile, company, birthday,
+    postcode and street comparisons with term frequencies on names; the match rate from exact rules,
     u from random pairs, m by EM; connected components at ``threshold``."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -244,6 +245,8 @@ def run_splink(records: pd.DataFrame, threshold: float) -> EngineResult:
             cl.JaroWinklerAtThresholds("company_key", [0.9]),
             cl.DateOfBirthComparison("birthday", input_is_string=True),
             cl.ArrayIntersectAtSizes("postcodes", [1]),
+            # The house number and street as ties keys them, with term frequencies.
+            cl.ExactMatch("street0").configure(term_frequency_adjustments=True),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("given_key", "family_key"),
@@ -253,6 +256,7 @@ def run_splink(records: pd.DataFrame, threshold: float) -> EngineResult:
             block_on("linkedin_url"),
             block_on("birthday"),
             block_on("given_key", "postcode0"),
+            block_on("street0"),
         ],
         retain_intermediate_calculation_columns=False,
     )

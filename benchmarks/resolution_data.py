@@ -1828,7 +1828,9 @@ def _vcf(cards: list[dict]) -> str:
         elif c.get("bday"):
             lines.append(f"BDAY;VALUE=date:{c['bday']}")
         for code in c.get("postcodes", ()):
-            lines.append(f"ADR;TYPE=HOME:;;{_vtext('1 Main St')};Springfield;;{code};USA")
+            # The postcode alone: the population has no streets, and one made-up street
+            # on every card would read as everyone living at one address.
+            lines.append(f"ADR;TYPE=HOME:;;;;;{code};USA")
         if c["rev"]:
             lines.append(f"REV:{c['rev'].strftime('%Y-%m-%dT%H:%M:%SZ')}")
         lines.append("END:VCARD")

@@ -146,6 +146,12 @@ def frame_from_rows(rows: list[dict], arrow_schema: pa.Schema) -> pd.DataFrame:
     return table.to_pandas(types_mapper=pd.ArrowDtype)
 
 
+# Record fields that hold lists: a key seen again adds its new values to them.
+_LIST_FIELDS = frozenset(
+    {"emails_raw", "phones_raw", "postcodes_raw", "streets_raw", "localities_raw"}
+)
+
+
 class ExtractBuilder:
     """Collects a connector's output with ids and accounting done the same way everywhere.
 
@@ -164,6 +170,9 @@ class ExtractBuilder:
         self.items_accepted = 0
         self._skips: Counter[str] = Counter()
         self.me_hints: list[str] = []
+        self.user_evidence: dict = {}
+        self.files_not_read: dict[str, str] = {}
+        self.user_region: str | None = None
 
     # -- accounting ------------------------------------------------------------------
     def count_read(self, n: int = 1) -> None:
@@ -203,6 +212,8 @@ class ExtractBuilder:
         observed_at: datetime | None = None,
         birthday: str | None = None,
         postcodes: list[str] | None = None,
+        streets: list[str] | None = None,
+        localities: list[str] | None = None,
         phone_region: str | None = None,
     ) -> str:
         """Add (or complete) the record for source_key and return its record_id.
@@ -230,6 +241,8 @@ class ExtractBuilder:
             "observed_at": to_utc(observed_at),
             "birthday_raw": birthday or None,
             "postcodes_raw": list(postcodes or []),
+            "streets_raw": list(streets or []),
+            "localities_raw": list(localities or []),
             "phone_region": phone_region or None,
         }
         old = self._records.get(record_id)
@@ -237,7 +250,7 @@ class ExtractBuilder:
             self._records[record_id] = row
         else:
             for k, v in row.items():
-                if k in ("emails_raw", "phones_raw", "postcodes_raw"):
+                if k in _LIST_FIELDS:
                     old[k] = old[k] + [x for x in v if x not in old[k]]
                 elif not old.get(k) and v:
                     old[k] = v
@@ -291,6 +304,9 @@ class ExtractBuilder:
             items_rejected=len(self._rejects),
             skip_reasons=dict(sorted(self._skips.items())),
             me_hints=list(dict.fromkeys(self.me_hints)),
+            user_evidence=self.user_evidence,
+            files_not_read=dict(sorted(self.files_not_read.items())),
+            user_region=self.user_region,
         )
         extract.check_accounting()
         return extract

@@ -3,7 +3,7 @@
 Each key (LinkedIn URL, e-mail key, phone, canonical full name, phonetic name, an
 e-mail local part spelling a name, organisation with family name or with the first
 part of a double surname, birth date, birthday with family name, postcode with family
-name) groups records;
+or given name, house number and street) groups records;
 a group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
 name, a company's switchboard) is sorted and only records within ``WINDOW`` places
 of each other are paired (sorted neighbourhood), which keeps the group connected.
@@ -154,11 +154,30 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
             _combine(f.postcode_rows.codes, f.family[f.postcode_rows.rows]),
             f.given[f.postcode_rows.rows],
         ),
+        # A typo in the family name: the given name at the same postcode; and a home,
+        # one house number and street, whatever the names say.
+        block_pairs(
+            f.postcode_rows.rows,
+            _combine(f.postcode_rows.codes, f.given[f.postcode_rows.rows]),
+            f.family[f.postcode_rows.rows],
+        ),
+        *_address_blocks(f),
     ]
     a = np.concatenate([x[0] for x in blocks])
     b = np.concatenate([x[1] for x in blocks])
     codes = _distinct(a * np.int64(max(n, 1)) + b)
     return codes // max(n, 1), codes % max(n, 1)
+
+
+def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of records with a house number and street in common (none without
+    addresses)."""
+    if f.address is None:
+        return []
+    street = f.address.street
+    rows = np.repeat(np.arange(f.n, dtype=np.int64), street.shape[1])
+    codes = street.ravel().astype(np.int64)
+    return [block_pairs(rows, codes, f.full[rows])]
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

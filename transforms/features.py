@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from transforms.addresses import street_name
 from transforms.arrow_columns import (
     distinct_combinations,
     encode_objects,
@@ -538,6 +539,7 @@ class RecordFeatures:
     company_initial: np.ndarray
     given_share: np.ndarray
     family_share: np.ndarray
+    address: Addresses | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -719,7 +721,58 @@ class RecordFeatures:
             domain_values=np.asarray(domain_values, dtype=object),
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
+            address=Addresses.from_records(records),
         )
+
+
+@dataclass(eq=False)
+class Addresses:
+    """Street addresses per record, coded (``transforms.addresses``).
+
+    Attributes:
+        street, street_name, locality: n x k codes of the house number + street key,
+            of the street without the number, and of the locality (-1 padded).
+        street_count, street_name_count, locality_count: per code, how many records
+            carry it (term frequency).
+    """
+
+    street: np.ndarray
+    street_name: np.ndarray
+    locality: np.ndarray
+    street_count: np.ndarray
+    street_name_count: np.ndarray
+    locality_count: np.ndarray
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Addresses) and all(
+            np.array_equal(getattr(self, k), getattr(other, k)) for k in self.__dataclass_fields__
+        )
+
+    __hash__ = None  # mutable arrays
+
+    @classmethod
+    def from_records(cls, records: pd.DataFrame) -> Addresses:
+        """From the ``street_keys`` and ``localities`` columns (none: no addresses)."""
+        n = len(records)
+        empty = pd.Series([[]] * n, dtype=object)
+        rows, codes, values = list_items(records.get("street_keys", empty))
+        street = Exploded.of(rows, codes)
+        name_of, _ = factorize_objects([street_name(v) for v in values.tolist()])
+        names = Exploded.of(rows, np.append(name_of, -1)[codes])
+        locality = Exploded.of(*list_items(records.get("localities", empty))[:2])
+        return cls(
+            street=street.matrix(n, 3),
+            street_name=names.matrix(n, 3),
+            locality=locality.matrix(n, 3),
+            street_count=_code_counts(street.codes),
+            street_name_count=_code_counts(names.codes),
+            locality_count=_code_counts(locality.codes),
+        )
+
+
+def _code_counts(codes: np.ndarray) -> np.ndarray:
+    """Per code, how many rows carry it (at least one slot: -1 is clipped to 0)."""
+    return np.bincount(codes, minlength=int(codes.max(initial=0)) + 1)
 
 
 def _first_letters(values: np.ndarray) -> np.ndarray:

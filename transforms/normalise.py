@@ -635,9 +635,23 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
     given_written, family_written = _present(given_raw), _present(family_raw)
     split = ~given_written & ~family_written & ~_is_company_name(display, records)
     nothing = Coded(np.full(len(display.codes), -1, dtype=np.int64), pa.array([], pa.string()))
-    given = choose(given_written, given_raw.map(clean_name), choose(split, split_given, nothing))
+    given_clean = given_raw.map(clean_name)
+    # "Eriksson, Henrik" typed whole into the first-name field (N:;Eriksson\, Henrik;;;)
+    # is a whole name, its comma says so: split it as a display name would be.
+    comma = np.append(
+        np.array([v is not None and "," in v for v in given_raw.values.to_pylist()], bool),
+        False,
+    )[given_raw.codes]
+    whole = given_written & ~family_written & comma
+    whole_given, whole_family = (
+        Coded(given_clean.codes, v) for v in split_names(given_clean.values)
+    )
+    given_clean = choose(whole, whole_given, given_clean)
+    given = choose(given_written, given_clean, choose(split, split_given, nothing))
     family = choose(
-        family_written, family_raw.map(clean_name), choose(split, split_family, nothing)
+        family_written,
+        family_raw.map(clean_name),
+        choose(split, split_family, choose(whole, whole_family, nothing)),
     )
     return display, given.distinct(), family.distinct()
 
@@ -697,7 +711,8 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
         A copy with display_name, given_name, family_name, name_key, emails, phones,
         linkedin_url, company, company_key and title added, and the matching keys
         email_keys, given_key, family_key, name_phonetic and org_keys; birthday and
-        postcodes (``transforms.personal_details``). String columns
+        postcodes (``transforms.personal_details``); street_keys and localities
+        (``transforms.addresses``). String columns
         are ``string[pyarrow]``; the list columns are ``list<string>`` with one list,
         possibly empty, per record.
     """
@@ -733,9 +748,17 @@ def normalise_records(records: pd.DataFrame, default_region: str = "US") -> pd.D
     # Phone-book details; extracts written before they existed have no such columns.
     if "birthday_raw" not in out:
         out["birthday_raw"] = pd.Series([None] * n, dtype="string[pyarrow]", index=out.index)
-    if "postcodes_raw" not in out:
-        out["postcodes_raw"] = list_series_array(pa.array([[]] * n, pa.list_(pa.string())))
+    for column in ("postcodes_raw", "streets_raw", "localities_raw"):
+        if column not in out:
+            out[column] = list_series_array(pa.array([[]] * n, pa.list_(pa.string())))
     out["birthday"] = Coded.of(out["birthday_raw"]).map(normalise_birthday).to_pandas()
     postcodes = Flat.of(out["postcodes_raw"]).map(postcode_key)
     out["postcodes"] = list_series_array(postcodes.to_arrow())
+    # Imported here: transforms.addresses folds text with this module's ``fold``.
+    from transforms.addresses import locality_key, street_key
+
+    out["street_keys"] = list_series_array(Flat.of(out["streets_raw"]).map(street_key).to_arrow())
+    out["localities"] = list_series_array(
+        Flat.of(out["localities_raw"]).map(locality_key).to_arrow()
+    )
     return out

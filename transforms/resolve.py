@@ -54,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 
 from transforms.blocking import candidate_pairs
-from transforms.clustering import Guards, cluster
+from transforms.clustering import Guards, cluster, rival_profile_bits
 from transforms.features import RecordFeatures
 from transforms.normalise import (
     email_match_key,
@@ -65,6 +65,8 @@ from transforms.normalise import (
 from transforms.scoring import FEATURES, compare, estimate
 from warehouse import schema
 
+# The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
+RIVALS = "rival_profiles"
 MERGE_PROBABILITY = 0.8
 NEAR_MISS_PROBABILITY = 0.05
 MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
@@ -231,12 +233,14 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     for name in FEATURES:
         cols.append(np.round(weights[name], 3))
         present.append(levels[name] >= 0)
+    cols.append(np.round(weights[RIVALS], 3))
+    present.append(weights[RIVALS] < 0)
     cols.append(np.full(k, round(prior_bits, 3)))
     present.append(np.ones(k, dtype=bool))
     for sim in (name_sim, company_sim):
         cols.append(np.round(np.nan_to_num(sim), 4))
         present.append(~np.isnan(sim))
-    keys = pa.array([*FEATURES, "prior", "name_similarity", "company_similarity"])
+    keys = pa.array([*FEATURES, RIVALS, "prior", "name_similarity", "company_similarity"])
     values = np.stack(cols, axis=1)
     mask = np.stack(present, axis=1)
     # Keys by position, taken from the ten names by Arrow: no string object per entry.
@@ -252,7 +256,7 @@ def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     rule = np.full(len(levels["name"]), "probabilistic", dtype=object)
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
     rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
-    rule[levels["name"] == 5] = "name_spelled_in_email"
+    rule[(levels["name"] == 5) | (levels["address_name"] == 1)] = "name_spelled_in_email"
     rule[strong_name & (levels["birthday"] >= 1)] = "similar_name_same_birthday"
     rule[levels["phone"] == 2] = "same_phone"
     rule[levels["email"] == 2] = "same_email"
@@ -303,7 +307,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     a, b = candidate_pairs(f)
     cmp = compare(f, a, b)
     model = estimate(f, cmp, len(a))
-    log_odds = model.log_odds(cmp)
+    rivals = rival_profile_bits(f.n, a, b, model.log_odds(cmp), f.url)
+    log_odds = model.log_odds(cmp) + rivals
     merge = log_odds >= MERGE_BITS
 
     # One pass over the records serves both lists (none at all without overrides).
@@ -317,8 +322,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # the comparison of the other pairs (four fifths at a million) let go.
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, f.n, must))
     weights = model.weights(cmp, near)
+    weights[RIVALS] = rivals[near]
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
+    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
     del cmp
     result = cluster(
         f.n,
@@ -332,8 +339,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             must_link=must,
             birth_day=f.birthdays.month_day,
             birth_year=f.birthdays.year,
+            one_home=one_home,
         ),
         prior_bits=model.prior_bits,
+        merge_bits=MERGE_BITS,
     )
     labels = result.labels
     same = labels[a] == labels[b]

@@ -46,6 +46,8 @@ class Feature:
             is ``IDENTIFIER_U``; pairs at it anchor the m of the other features).
         neutral_level: a level that is no evidence either way (a shared mailbox).
         learn_m: m is estimated from the data (else the generic m is kept).
+        not_anchored_by: identifier features whose links do not anchor this feature's m,
+            because agreeing on them makes this one agree too.
         compare: how its level is decided (the code is in ``_compare``).
     """
 
@@ -58,6 +60,7 @@ class Feature:
     neutral_level: int | None = None
     learn_m: bool = True
     compare: str = ""
+    not_anchored_by: tuple[str, ...] = ()
 
 
 MATCH_FEATURES: tuple[Feature, ...] = (
@@ -100,11 +103,27 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         compare="_compare_names: nicknames, initials, order, typos, spelled addresses",
     ),
     Feature(
+        "address_name",
+        # One record has no name, only a mail address; the other has a name. Weighed
+        # apart from "name" because how often an address spells its owner's name is a
+        # question about nameless records only: as a level of "name" its m was diluted
+        # by every pair of two named records (0.07 where it is 0.7 here), and an address
+        # that does not spell the name weighed as two different names (-6 bits).
+        ("unspelled", "spelled"),
+        m=(0.30, 0.70),  # bigfan1984@, or the initials: many addresses do not spell a name
+        u=(0.999, 0.001),
+        compare="_address_name: does the nameless record's mail address spell the name",
+    ),
+    Feature(
         "company",
         ("differ", "similar", "agree"),
         m=(0.30, 0.10, 0.60),
         u=(0.975, 0.005, 0.02),
         compare="organisation keys, company against work domain, similar names",
+        # A mail record's company is its address's domain: two records sharing a work
+        # address agree on the company by construction, so e-mail links would teach
+        # that people never change jobs (m of "differ" 0.07 with them, 0.17 without).
+        not_anchored_by=("email",),
     ),
     Feature(
         "birthday",
@@ -121,6 +140,15 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         m=(0.50, 0.50),  # people move
         u=(0.998, 0.002),
         compare="_compare_postcodes: no evidence between a household's relatives",
+    ),
+    Feature(
+        "address",
+        # locality: the same city or suburb; street: the same street, another or no
+        # house number; number: the same house number and street
+        ("differ", "locality", "street", "number"),
+        m=(0.25, 0.10, 0.05, 0.60),  # people move; a number left out or mistyped
+        u=(0.99, 0.009, 0.0009, 0.0001),
+        compare="_compare_addresses: street keys and localities; none between relatives",
     ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
@@ -142,6 +170,8 @@ SELF_RECORDS = 4.0
 # Of two strangers with one family name, how often the given names could be one
 # person's (the same, a nickname, an initial): the "close" name level's share.
 COMPATIBLE_GIVEN_SHARE = 0.05
+# Pseudo-pairs of the scale of the world's name shares to the data's (world_share_scale).
+SCALE_PSEUDO_PAIRS = 10.0
 RANDOM_PAIRS = 100_000
 EM_ITERATIONS = 50
 # Whether EM also re-estimates m over the candidate pairs (not only the share of
@@ -149,6 +179,16 @@ EM_ITERATIONS = 50
 # on 2026-12-03 (harness 2,000 people seeds 0/1, Febrl1/2) it moved F1 by -0.004 to
 # +0.003 (pseudo-pairs 50, 200, 2,000), no better than m from identifier-linked pairs.
 EM_LEARNS_M = False
+# Whether m is also read off the pairs the other features link (``_m_from_other_evidence``),
+# in M_ROUNDS rounds of m then the match rate, for M_OTHER_FEATURES. Off: measured on
+# 2026-12-04 (harness 2,000 people seeds 0/1 in memory, Febrl1/2/4) for birthday,
+# postcode and address: harness unchanged, Febrl F1 +0.004 / -0.001 / +0.001; with the
+# name too: harness -0.005 / -0.003, Febrl +0.007 / +0.003 / +0.002. Febrl's namesakes
+# (one full name, nothing else in common) pass for matches when the name's frequency is
+# left out of the pattern, which teaches that one person's birthdays differ (m 0.72).
+M_FROM_OTHER_EVIDENCE = False
+M_ROUNDS = 2
+M_OTHER_FEATURES = ("birthday", "postcode", "address")
 M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
 NAME_PARTIAL_SIMILARITY = 0.85
@@ -269,12 +309,66 @@ def _name_tf(
     return np.where(np.isnan(share), fallback, np.maximum(data, share))
 
 
-def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
-    """Share of people in the world with record x's name: given x family name shares
-    (independent enough), or the one part there is."""
+def _world_full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """Share of people with record x's name, before ``world_share_scale``: given x family
+    name shares (independent enough), or the one part there is.
+
+    Where other people's records in the data carry both parts (a person's own records
+    aside), the data's shares speak for the network: a network of many Koreans holds
+    many Seo-yeon Kangs, however rare the romanised name is in the world's tables. The
+    world's shares stand in for the names the data has not seen on others: a phone book
+    of 300 cards says nothing of how common "Stadelmann" is. (Measured against the
+    larger of the two and against the data shrunk towards the world by 300 to 3,000
+    records: this was best on the harness's seeds 0-4; Febrl did not move.)"""
     g = f.given_share[f.given[x]]
     fam = f.family_share[f.family[x]]
-    return np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+    world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
+    if (part_counts := f.__dict__.get("_part_counts")) is None:
+        part_counts = tuple(
+            np.bincount(codes[codes >= 0], minlength=len(f.given_share)).astype(np.float64)
+            for codes in (f.given, f.family)
+        )
+        f.__dict__["_part_counts"] = part_counts
+    given_count, family_count = part_counts
+    g, fam = f.given[x], f.family[x]
+    both = (g >= 0) & (fam >= 0)
+    # As in _name_tf, one person's own records say nothing about how common a name is.
+    others = np.maximum(given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
+        family_count[fam] - SELF_RECORDS, 0.0
+    )
+    data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
+    return np.where(data > 0, data, world)
+
+
+def world_share_scale(f: RecordFeatures) -> float:
+    """How much commoner full names are in this data than the world's shares say.
+
+    The world's shares err on the safe side (a name's best rank in any country, given
+    and family name taken as independent across cultures), and a network is not the
+    world. Distinct LinkedIn profiles are distinct people for sure, so the pairs of
+    profiles with one full name are namesakes the data shows: their count against the
+    count the world's shares expect among as many profiles is the scale (shrunk towards
+    1 by ``SCALE_PSEUDO_PAIRS``: a file with few profiles keeps the world's shares).
+    Computed once per records (kept on ``f``).
+    """
+    if (cached := f.__dict__.get("_world_share_scale")) is not None:
+        return cached
+    has = (f.url >= 0) & (f.full >= 0)
+    urls, first = np.unique(f.url[has], return_index=True)
+    profiles = np.flatnonzero(has)[first]
+    share = _world_full_share(f, profiles)
+    expected = float(np.nansum(share)) * max(len(profiles) - 1, 0) / 2.0
+    per_name = np.bincount(f.full[profiles], minlength=1).astype(np.float64)
+    observed = float((per_name * (per_name - 1) / 2.0).sum())
+    scale = (observed + SCALE_PSEUDO_PAIRS) / (expected + SCALE_PSEUDO_PAIRS)
+    f.__dict__["_world_share_scale"] = scale
+    return scale
+
+
+def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """Share of people with record x's name in a network like this data's: the world's
+    share (``_world_full_share``) times ``world_share_scale``."""
+    return _world_full_share(f, x) * world_share_scale(f)
 
 
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
@@ -351,6 +445,12 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     levels["name"], tf_u["name"], conflict = _compare_names(
         f, a, b, population, name_sim, same_words
     )
+    (
+        levels["name"],
+        tf_u["name"],
+        levels["address_name"],
+        tf_u["address_name"],
+    ) = _address_name(f, a, b, levels["name"], tf_u["name"])
     levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
 
     for name, matrix, shared, count in (
@@ -375,8 +475,46 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         some = hit & ~personal
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
         tf_u[name] = tf
-    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, conflict)
+    # Given names that cannot be one person's at one address are a household's, when
+    # the family names do not say otherwise: relatives share a family name. Two records
+    # whose given and family names both differ are no family; where they live is
+    # evidence, weighed against their names like any other.
+    fa, fb = f.family[a], f.family[b]
+    household = conflict & ~((fa >= 0) & (fb >= 0) & (fa != fb))
+    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, household)
+    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, household)
+    # An agreeing postcode and an agreeing address say one thing twice (where the two
+    # live; they are not independent): only the more specific of the two counts.
+    both = (levels["address"] >= 1) & (levels["postcode"] == 1)
+    postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
+    levels["address"][postcode_wins] = -1
+    levels["postcode"][both & ~postcode_wins] = -1
     return levels, tf_u
+
+
+def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
+    """Address levels (``address`` feature), weighted by how many records share the
+    agreed locality, street or house; no evidence between records whose given names
+    cannot be one person's (a household), as for postcodes."""
+    k = len(a)
+    level = np.full(k, -1, dtype=np.int8)
+    tf = np.full(k, np.nan)
+    addr = f.address
+    if addr is None:
+        return level, tf
+    has = (addr.street[:, 0] >= 0) | (addr.locality[:, 0] >= 0)
+    idx = np.flatnonzero(has[a] & has[b] & ~conflict)
+    level[idx] = 0
+    # Worst level first, so that a better one overwrites it.
+    for lv, codes, count in (
+        (1, addr.locality, addr.locality_count),
+        (2, addr.street_name, addr.street_name_count),
+        (3, addr.street, addr.street_count),
+    ):
+        agree, fewest = _any_equal(codes[a[idx]], codes[b[idx]], count)
+        level[idx[agree]] = lv
+        tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    return level, tf
 
 
 def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
@@ -510,6 +648,32 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     return level, tf, conflict
 
 
+def _address_name(f: RecordFeatures, a, b, name_level, name_tf):
+    """Split the pairs of a nameless record and a named one off the name levels.
+
+    ``_compare_names`` gives them "spelled" (5) when the nameless record's address
+    spells the name and "differ" (0) when it does not; here they become the levels of
+    ``address_name`` and the name is not compared (-1). An address that spells the
+    whole name (john.smith@, smithjohn@) is weighed by how common the full name is,
+    as an exact name would be; a short form (jsmith@) by the family name, as before.
+    """
+    one_nameless = f.has_name[a] != f.has_name[b]
+    level = np.full(len(a), -1, dtype=np.int8)
+    tf = np.full(len(a), np.nan)
+    moved = one_nameless & (name_level >= 0)
+    level[moved] = (name_level[moved] == 5).astype(np.int8)
+    tf[moved] = name_tf[moved]
+    name_level = np.where(moved, -1, name_level).astype(np.int8)
+    name_tf = np.where(moved, np.nan, name_tf)
+    spelled = np.flatnonzero(level == 1)
+    named = np.where(f.has_name[a[spelled]], a[spelled], b[spelled])
+    bare = np.where(f.has_name[a[spelled]], b[spelled], a[spelled])
+    whole = _any_equal(f.local[bare], f.full_forms[named])[0] & (f.full[named] >= 0)
+    rows, who = spelled[whole], named[whole]
+    tf[rows] = _name_tf(f.full_count[f.full[who]], _full_share(f, who), f.n)
+    return name_level, name_tf, level, tf
+
+
 def _compare_companies(f: RecordFeatures, a, b, population):
     """Company levels but "similar", which needs the names' similarity (done after)."""
     has_org = f.org[:, 0] >= 0
@@ -551,6 +715,35 @@ def _company_domain_agree(f: RecordFeatures, company: np.ndarray, domain: np.nda
         [company_matches_domain(c, d) for c, d in zip(names, domains, strict=True)], dtype=bool
     )
     out[todo] = hit[which]
+    return out
+
+
+def _m_from_other_evidence(m, u, lam, levels_of, counts, anchored):
+    """m of each learned feature from the candidate pairs the other features say are
+    one person: each pattern of levels weighs in with its match probability computed
+    without the feature itself, so a feature never vouches for itself. Pairs linked by
+    an identifier count fully, as before; without identifiers (an address book of
+    names, addresses and birthdays) the names and addresses that agree beyond doubt
+    say how often one person's birthdays differ, and so on. Shrunk towards the
+    identifier-anchored m by ``M_PSEUDO_PAIRS``."""
+    contribution = {}
+    for i, name in enumerate(FEATURES):
+        level = levels_of[i]
+        idx = np.maximum(level, 0)
+        contribution[name] = np.where(level >= 0, np.log(m[name][idx]) - np.log(u[name][idx]), 0.0)
+    total = sum(contribution.values())
+    out = {}
+    for i, name in enumerate(FEATURES):
+        if not FEATURE[name].learn_m or name not in M_OTHER_FEATURES:
+            out[name] = m[name]
+            continue
+        logit = np.log(lam) - np.log1p(-lam) + total - contribution[name]
+        post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+        level = levels_of[i]
+        seen = level >= 0
+        weight = (post * counts)[seen]
+        got = np.bincount(level[seen], weights=weight, minlength=len(m[name]))
+        out[name] = (got + M_PSEUDO_PAIRS * anchored[name]) / (got.sum() + M_PSEUDO_PAIRS)
     return out
 
 
@@ -670,7 +863,7 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
             continue
         anchor = np.zeros(n_candidates, dtype=bool)
         for other, linked in identified.items():
-            if other != name:
+            if other != name and other not in feature.not_anchored_by:
                 anchor |= linked
         sel = lv[name][anchor]
         counts = np.bincount(sel[sel >= 0], minlength=len(m0)).astype(np.float64)
@@ -715,6 +908,14 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
                     seen.sum() + M_EM_PSEUDO_PAIRS
                 )
             log_bf = log_bayes_factors()
+    if M_FROM_OTHER_EVIDENCE:
+        for _ in range(M_ROUNDS):
+            m = _m_from_other_evidence(m, u, lam, levels_of, counts, anchored)
+            log_bf = log_bayes_factors()
+            for _ in range(EM_ITERATIONS):
+                logit = np.log(lam) - np.log1p(-lam) + log_bf
+                post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
+                lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
     matched_pairs = lam * n_candidates
     c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
     return Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))

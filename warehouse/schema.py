@@ -48,6 +48,8 @@ RECORDS = pa.schema(
         ("observed_at", UTC_TS),  # when the source says it saw this person (connected on, REV)
         ("birthday_raw", pa.string()),  # ISO 8601 as read: 1980-04-12, or --04-12 without year
         ("postcodes_raw", STR_LIST),  # postal codes of the addresses, as written
+        ("streets_raw", STR_LIST),  # street lines of the addresses (vCard ADR), as written
+        ("localities_raw", STR_LIST),  # localities (city, suburb) of the addresses, as written
         # ISO region of phones written without +CC, as the source implies it (a vCard's
         # ADR country, else its file's usual country code); None: the run's default
         ("phone_region", pa.string()),
@@ -103,6 +105,8 @@ SOURCE_RECORDS = pa.schema(
         ("org_keys", STR_LIST),  # company key and non-free-mail domains, no spaces
         ("birthday", pa.string()),  # 1980-04-12, or --04-12 when the year is unknown
         ("postcodes", STR_LIST),  # upper case, no spaces; a US ZIP+4 as its ZIP
+        ("street_keys", STR_LIST),  # folded house number + street, short street types
+        ("localities", STR_LIST),  # folded localities
     ]
 )
 

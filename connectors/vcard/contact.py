@@ -60,6 +60,16 @@ class CardContact:
         codes = (joined(a[5]).strip() for a in self.addresses if len(a) > 5)
         return list(dict.fromkeys(c for c in codes if c))
 
+    def streets(self) -> list[str]:
+        """The street line of each address (ADR's third part), as written, no repeats."""
+        lines = (joined(a[2]).strip() for a in self.addresses if len(a) > 2)
+        return list(dict.fromkeys(x for x in lines if x))
+
+    def localities(self) -> list[str]:
+        """The locality (city, suburb) of each address (ADR's fourth part), as written."""
+        places = (joined(a[3]).strip() for a in self.addresses if len(a) > 3)
+        return list(dict.fromkeys(x for x in places if x))
+
     def usable(self) -> bool:
         return bool(self.name or self.emails or self.phones or self.urls or self.linkedin_url)
 

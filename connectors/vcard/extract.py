@@ -136,6 +136,8 @@ def _read_card(
         observed_at=contact.observed_at,
         birthday=contact.birthday.iso() if contact.birthday else None,
         postcodes=contact.postcodes(),
+        streets=contact.streets(),
+        localities=contact.localities(),
         phone_region=contact.phone_region,
     )
     builder.accepted()

@@ -600,6 +600,8 @@ def test_birthday_and_postcodes_reach_the_record(tmp_path: Path) -> None:
     rows = extract.records.sort_values("name_raw")
     assert rows["birthday_raw"].tolist() == ["1980-03-22", "--04-15", pd.NA]
     assert rows["postcodes_raw"].tolist() == [["1000-001", "78701"], [], []]
+    assert rows["streets_raw"].tolist() == [["1 Rua A", "5 Main St"], [], ["Street only"]]
+    assert rows["localities_raw"].tolist() == [["Lisboa", "Austin"], [], []]
 
 
 @pytest.mark.parametrize(

@@ -54,3 +54,26 @@ def test_block_pairs_are_the_pairs_of_each_group(table, with_order, with_kinds, 
         None if kinds is None else kinds.tolist(),
     )
     assert got == want
+
+
+def test_a_home_and_a_given_name_at_a_postcode_are_blocking_keys():
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(
+        # one house, no name in common
+        {"id": "a", "name_raw": "Kyle Brain", "streets_raw": ["3 Elm Road"]},
+        {"id": "b", "name_raw": "Rosie Reid", "streets_raw": ["3 elm rd"]},
+        # a typo in the family name at one postcode
+        {"id": "c", "name_raw": "Ruby Reid", "postcodes_raw": ["4350"]},
+        {"id": "d", "name_raw": "Ruby Reip", "postcodes_raw": ["4350"]},
+        # another house in the street, another postcode
+        {"id": "e", "name_raw": "Ruby Zed", "streets_raw": ["5 Elm Road"]},
+        {"id": "f", "name_raw": "Ruby Quist", "postcodes_raw": ["4351"]},
+    )
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset("ab") in pairs and frozenset("cd") in pairs
+    assert not any("e" in p or "f" in p for p in pairs)

@@ -36,3 +36,47 @@ def test_a_mistyped_birthday_is_not_a_second_birthday():
     assert not _one_birthday((303, 1979), (1120, 1981))
     assert _two_birthdays({(303, 1979), (303, 1979), (1120, 1981)})
     assert not _two_birthdays({(829, 1973), (826, 1973)})
+
+
+def test_rival_profiles_share_the_odds_of_a_record_without_one():
+    from transforms.clustering import rival_profile_bits
+
+    # 0: a mail without a profile; 1 and 2: two profiles; 3: a card of profile 1.
+    url = np.array([-1, 7, 8, 7])
+    a, b = np.array([0, 0, 0, 1]), np.array([1, 2, 3, 3])
+    log_odds = np.array([3.0, 3.0, 5.0, 30.0])
+    bits = rival_profile_bits(4, a, b, log_odds, url)
+    # Against profile 1 (by its strongest pair, 0-3) rival 2 has odds 8: -log2(9) bits;
+    # against 2 rival 1 has odds 32. Two records of one profile are no rivals.
+    assert np.allclose(bits, [-np.log2(9), -np.log2(33), -np.log2(9), 0.0])
+    # A record with a profile of its own has no rivals (two profiles never join anyway).
+    assert rival_profile_bits(2, np.array([0]), np.array([1]), np.array([9.0]), np.array([3, 4]))[
+        0
+    ] == 0.0
+
+
+def test_a_mail_between_two_namesake_profiles_joins_neither():
+    a, b = np.array([0, 0]), np.array([1, 2])
+    log_odds = np.array([4.0, 3.5])  # each alone would merge (p >= 0.8 is 2 bits)
+    guards = Guards(url=np.array([-1, 7, 8]))
+    result = cluster(3, a, b, log_odds, log_odds >= 2.0, guards, merge_bits=2.0)
+    assert len(set(result.labels.tolist())) == 3
+    assert result.refused == {(0, 1): "ambiguous_link", (0, 2): "ambiguous_link"}
+    # With one profile far ahead, the mail is that profile's.
+    log_odds = np.array([9.0, 3.5])
+    result = cluster(3, a, b, log_odds, log_odds >= 2.0, guards, merge_bits=2.0)
+    assert result.labels.tolist() == [0, 0, 2]
+
+
+def test_two_groups_join_only_when_their_summed_evidence_reaches_the_merge_bits():
+    # 0~1 merge (6 bits); 2 merges with 1 (4 bits) but 0 and 2 disagree (-3 bits): the
+    # evidence between {0, 1} and 2 sums to 1 bit, positive but short of a merge.
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    log_odds = np.array([6.0, -3.0, 4.0])
+    guards = Guards(url=np.full(3, -1))
+    merge = log_odds >= 2.0
+    apart = cluster(3, a, b, log_odds, merge, guards, merge_bits=2.0)
+    assert apart.labels.tolist() == [0, 0, 2]
+    assert apart.refused == {(1, 2): "weak_link"}
+    # Without the merge bits, a positive sum is enough (the rule before).
+    assert len(set(cluster(3, a, b, log_odds, merge, guards).labels.tolist())) == 1

@@ -478,7 +478,8 @@ def test_email_org_column_agrees_with_email_org(values):
 
 def _reference_names(name, given, family):
     """The per-record rule of display, given and family names: the display name is split
-    only where neither part was written (issue 13: never invent a family name)."""
+    only where neither part was written (issue 13: never invent a family name); a given
+    name written "Last, First" with no family name is split, its comma names the family."""
     display = clean_name(name) or clean_name(" ".join(x for x in (given, family) if x))
     written_given, written_family = bool(given and given.strip()), bool(family and family.strip())
     split_given, split_family = (
@@ -486,6 +487,9 @@ def _reference_names(name, given, family):
     )
     g = clean_name(given) if written_given else split_given
     f = clean_name(family) if written_family else split_family
+    if written_given and not written_family and "," in given:
+        # "Eriksson, Henrik" in the given field: the comma writes the family name.
+        g, f = split_name(g)
     return display, g, f
 
 
@@ -588,3 +592,18 @@ def test_a_credential_never_reaches_the_family_key():
 )
 def test_doctorate_faculties_and_company_names(raw, expected):
     assert clean_name(raw) == expected
+
+
+def test_a_whole_name_typed_into_the_given_field_is_split_by_its_comma():
+    from tests.transforms.helpers import records
+
+    recs = records(
+        {"name_raw": "Eriksson, Henrik", "given_name_raw": "Eriksson, Henrik"},
+        {"given_name_raw": "Smith, William, PhD"},
+        {"name_raw": "zzMad Perla 45", "given_name_raw": "zzMad Perla 45"},
+        {"given_name_raw": "Ana María", "family_name_raw": "López"},
+    )
+    assert recs["given_name"].tolist() == ["Henrik", "William", "zzMad Perla 45", "Ana María"]
+    assert recs["family_name"].tolist()[:2] == ["Eriksson", "Smith"]
+    assert pd.isna(recs["family_name"].iloc[2])
+    assert recs["family_name"].iloc[3] == "López"

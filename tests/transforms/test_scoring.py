@@ -106,3 +106,90 @@ def test_every_match_feature_is_declared_whole():
             assert level is None or 0 <= level < len(f.levels), f.name
         assert len(f.levels) < 7, f.name  # EM codes a pattern in three bits a feature
         assert f.compare, f.name
+        identifiers = {g.name for g in MATCH_FEATURES if g.identifier_level is not None}
+        assert set(f.not_anchored_by) <= identifiers - {f.name}, f.name
+
+
+def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
+    recs = records(
+        {"id": "a", "name_raw": "Ramesh N. Singh", "company_raw": "Lighthouse Advisors"},
+        {"id": "b", "source": "mail", "emails_raw": ["ramesh.singh@lighthousea.de"]},
+        {"id": "c", "source": "mail", "emails_raw": ["rsingh@gmail.com"]},
+        {"id": "d", "source": "mail", "emails_raw": ["bigfan1984@gmail.com"]},
+        {"id": "e", "name_raw": "Priya Patel"},
+    )
+    f = RecordFeatures.from_records(recs)
+    pos = {rid: i for i, rid in enumerate(recs["record_id"])}
+    pairs = [("a", "b"), ("a", "c"), ("a", "d"), ("a", "e")]
+    a = np.array([min(pos[x], pos[y]) for x, y in pairs])
+    b = np.array([max(pos[x], pos[y]) for x, y in pairs])
+    cmp = scoring.compare(f, a, b)
+    # The name is not compared against a record that has none: the address is.
+    assert cmp.levels["name"].tolist()[:3] == [-1, -1, -1]
+    assert cmp.levels["address_name"].tolist() == [1, 1, 0, -1]
+    assert cmp.levels["name"][3] >= 0
+    # The whole name spelled out is rarer than an initial and the family name.
+    assert cmp.tf_u["address_name"][0] < cmp.tf_u["address_name"][1]
+    model = scoring.estimate(f, cmp, len(a))
+    unspelled = model.weight(cmp, "address_name")[2]
+    # An address that does not spell the name is weak evidence, not two names that differ.
+    assert model.weight(cmp, "name")[3] < unspelled < 0
+    assert model.weight(cmp, "address_name")[0] > model.weight(cmp, "address_name")[1] > 0
+
+
+def test_world_name_shares_are_scaled_by_the_namesakes_among_profiles():
+    def profiles(names):
+        return records(
+            *(
+                {
+                    "id": f"p{i}",
+                    "source": "linkedin",
+                    "name_raw": name,
+                    "linkedin_url_raw": f"https://www.linkedin.com/in/person-{i}",
+                }
+                for i, name in enumerate(names)
+            )
+        )
+
+    # No profiles, or distinct rare names: about the world's shares.
+    assert scoring.world_share_scale(RecordFeatures.from_records(records({"name_raw": "A B"}))) == 1
+    rare = [f"Xavi Okonkwo{chr(97 + i)}" for i in range(20)]
+    assert scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1
+    # Five profiles of one rare name are five people: names here are commoner than the
+    # shares say (the data's own, a person's records aside, see none of it).
+    f = RecordFeatures.from_records(profiles(rare + ["Denny Stadelmann"] * 5))
+    scale = scoring.world_share_scale(f)
+    assert scale > 1.5
+    x = np.array([0])
+    assert scoring._full_share(f, x)[0] == scoring._world_full_share(f, x)[0] * scale
+
+
+def test_work_address_links_do_not_teach_the_company_m():
+    # Two records sharing a work address agree on the company by construction; only
+    # the profile link says how often one person's company differs (a job change).
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Ann Lee",
+            "company_raw": "Globex",
+            "linkedin_url_raw": "https://www.linkedin.com/in/annlee",
+        },
+        {
+            "id": "card",
+            "name_raw": "Ann Lee",
+            "company_raw": "Initech",
+            "linkedin_url_raw": "https://www.linkedin.com/in/annlee",
+            "emails_raw": ["ann@initech.com"],
+        },
+        {"id": "mail", "source": "mail", "name_raw": "Ann Lee", "emails_raw": ["ann@initech.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    a, b = candidate_pairs(f)
+    cmp = scoring.compare(f, a, b)
+    model = scoring.estimate(f, cmp, len(a))
+    # One anchored pair for the company (the profile link), and it differs.
+    m0 = np.array(scoring.FEATURE["company"].m)
+    pseudo = scoring.M_PSEUDO_PAIRS
+    want = (np.array([1.0, 0.0, 0.0]) + pseudo * m0) / (1 + pseudo)
+    assert np.allclose(model.m["company"], want)

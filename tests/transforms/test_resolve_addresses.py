@@ -1,0 +1,82 @@
+"""Street addresses in resolution: evidence for one person, none between relatives."""
+
+from tests.transforms.helpers import records
+from transforms.resolve import resolve
+
+
+def _evidence(res, a, b):
+    m = res.matches
+    rows = m[
+        ((m["record_id_a"] == a) & (m["record_id_b"] == b))
+        | ((m["record_id_a"] == b) & (m["record_id_b"] == a))
+    ]
+    return [dict(e) for e in rows["evidence"]]
+
+
+def test_the_same_house_joins_a_mistyped_name():
+    recs = records(
+        {
+            "id": "a",
+            "name_raw": "Katherine Lindqvist",
+            "streets_raw": ["14 Harbour Street"],
+            "localities_raw": ["Kellyville"],
+        },
+        {
+            "id": "b",
+            "name_raw": "Katherine Lindqvsit",
+            "streets_raw": ["14 harbour st."],
+            "localities_raw": ["KELLYVILLE"],
+        },
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] == res.cluster_of["b"]
+    (evidence,) = _evidence(res, "a", "b")
+    assert evidence["address"] > 5  # bits
+
+
+def test_relatives_at_one_house_get_no_evidence_from_it():
+    recs = records(
+        {"id": "a", "name_raw": "Mary Whitford", "streets_raw": ["3 Elm Road"]},
+        {"id": "b", "name_raw": "Timothy Whitford", "streets_raw": ["3 Elm Rd"]},
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] != res.cluster_of["b"]
+    for evidence in _evidence(res, "a", "b"):
+        assert "address" not in evidence
+
+
+def test_a_postcode_and_an_address_that_agree_count_once():
+    recs = records(
+        *(
+            {
+                "id": f"r{i}",
+                "name_raw": name,
+                "streets_raw": ["3 Elm Road"],
+                "postcodes_raw": ["2150"],
+            }
+            for i, name in enumerate(["Kate Lindqvist", "Katherine Lindqvist"])
+        )
+    )
+    (evidence,) = _evidence(resolve(recs), "r0", "r1")
+    assert ("address" in evidence) != ("postcode" in evidence)
+
+
+def _card(id_, name, birthday):
+    return {
+        "id": id_,
+        "name_raw": name,
+        "birthday_raw": birthday,
+        "streets_raw": ["48 Goldfinch Circuit"],
+        "localities_raw": ["Canterbury"],
+    }
+
+
+def test_one_house_and_one_birth_date_outweigh_a_wholly_different_name():
+    # No family: neither name agrees, so the house and the date are weighed as evidence
+    # (a card filled in under the wrong name), not explained away as relatives.
+    res = resolve(
+        records(_card("a", "Kyle Brain", "1977-07-14"), _card("b", "Rosie Reid", "1977-07-14"))
+    )
+    assert res.cluster_of["a"] == res.cluster_of["b"]
+    (evidence,) = _evidence(res, "a", "b")
+    assert evidence["name"] < 0 < evidence["address"]
