@@ -121,6 +121,8 @@ def run_server(args: argparse.Namespace) -> int:
     runner = ping(warehouse)
     if runner is not None:
         print(f"ties server: warm runner up (pid {runner['pid']})", file=sys.stderr)
+    else:
+        print("ties server: no warm runner (imports run in-process)", file=sys.stderr)
     if server is None:
         print(f"ties server: none running for {warehouse}", file=sys.stderr)
         return 3

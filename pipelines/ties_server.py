@@ -176,7 +176,7 @@ def start_server(
         if proc.poll() is not None:
             raise ServerError(f"the Prefect server exited with {proc.returncode}; see {log}")
         if time.monotonic() > deadline:
-            _terminate(proc.pid)
+            terminate_group(proc.pid)
             raise ServerError(f"the Prefect server did not answer in {START_TIMEOUT:.0f}s: {log}")
         time.sleep(0.25)
     record = home / SERVER_FILE
@@ -186,8 +186,9 @@ def start_server(
     return Server(url=url, pid=proc.pid, home=home)
 
 
-def _terminate(pid: int, wait: float = 30.0) -> None:
-    """SIGTERM the server's process group, then SIGKILL what is left after ``wait``."""
+def terminate_group(pid: int, wait: float = 30.0) -> None:
+    """SIGTERM the process group of ``pid`` (a server or the warm runner, each started in
+    its own session), then SIGKILL what is left after ``wait``."""
     for sig, grace in ((signal.SIGTERM, wait), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pid, sig)
@@ -210,6 +211,6 @@ def stop_server(warehouse: Path) -> bool:
     server = _recorded(warehouse)
     running = server is not None and _alive(server.pid) and _is_prefect(server.pid)
     if running:
-        _terminate(server.pid)
+        terminate_group(server.pid)
     record.unlink(missing_ok=True)
     return running

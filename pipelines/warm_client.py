@@ -43,7 +43,8 @@ class RunnerUnavailable(RuntimeError):
 def code_version(root: Path = ROOT) -> str:
     """A fingerprint of the code a process would run: ties' modules and the environment.
 
-    Each module file of ties counts by path, size and modification time (an edit, a
+    Each file of ties' packages (modules, and the data files they read, which the
+    runner may have cached) counts by path, size and modification time (an edit, a
     `git pull`, a checkout), and so does the site-packages folder that holds Prefect
     (installing or removing a distribution changes it), the interpreter and its version.
     Statting ~150 files takes a few milliseconds; hashing their contents would take more.
@@ -65,7 +66,7 @@ def code_version(root: Path = ROOT) -> str:
                 if e.is_dir(follow_symlinks=False):
                     if e.name != "__pycache__":
                         stack.append(Path(e.path))
-                elif e.name.endswith(".py"):
+                elif not e.name.endswith(".pyc"):  # modules, and the data they read
                     st = e.stat()
                     digest.update(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
@@ -234,14 +235,23 @@ def _is_open(fd: int) -> bool:
 
 
 def _relay(sock: socket.socket) -> int:
-    """Forward SIGINT/SIGTERM/SIGHUP to the child until the runner reports how it ended."""
+    """Forward SIGINT/SIGTERM/SIGHUP to the child until the runner reports how it ended;
+    Ctrl-Z (SIGTSTP) stops the child with this process, and `fg` continues both."""
 
     def forward(signum, _frame):
         with contextlib.suppress(OSError):  # the run ended meanwhile
             send_message(sock, {"signal": signum})
 
+    def suspend(_signum, _frame):
+        forward(signal.SIGSTOP, None)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        signal.signal(signal.SIGTSTP, suspend)
+        forward(signal.SIGCONT, None)
+
     forwarded = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
     previous = {s: signal.signal(s, forward) for s in forwarded}
+    previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, suspend)
     try:
         end, _ = receive_message(sock)
     except (OSError, ValueError):

@@ -30,6 +30,7 @@ import traceback
 from pathlib import Path
 
 from pipelines import warm_client
+from pipelines.ties_server import terminate_group
 from pipelines.warm_client import (
     code_version,
     peer_uid,
@@ -40,8 +41,14 @@ from pipelines.warm_client import (
 from warehouse.layout import Layout
 
 START_TIMEOUT = 180.0
+# How often an idle runner checks that its socket is still there (a stat).
+SOCKET_CHECK_SECONDS = 5.0
 LOG_FILE = "runner.log"
-FORWARDED = {int(signal.SIGINT), int(signal.SIGTERM), int(signal.SIGHUP)}
+# What a client may send its child: the ending signals, and stop/continue for Ctrl-Z.
+FORWARDED = {int(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)} | {
+    int(signal.SIGSTOP),
+    int(signal.SIGCONT),
+}
 # Imported in the runner, before any fork: every module of these packages of ties (the
 # connectors load lazily in-process) and the modules of others that a run of the import
 # flow imports late (found by listing what a child still imported; 0.8 s of a no-op
@@ -101,11 +108,15 @@ class Runner:
         signal.signal(signal.SIGINT, stop)
         self._write_record(path)
         self._listener, self._wake = listener, (wake_r, wake_w)
+        inode = self._inode = os.stat(path).st_ino
         _log(f"ready on {path}, code version {self.version[:12]}")
         try:
             while True:
                 watched = [listener, wake_r, *self.clients]
-                readable, _, _ = select.select(watched, [], [])
+                readable, _, _ = select.select(watched, [], [], SOCKET_CHECK_SECONDS)
+                if not readable and not self._socket_is_ours(path, inode):
+                    _log(f"{path} is gone or another runner's: stopping")
+                    break
                 if wake_r in readable:
                     with contextlib.suppress(BlockingIOError):
                         while os.read(wake_r, 512):
@@ -122,6 +133,14 @@ class Runner:
         finally:
             if os.getpid() == self.pid:  # not in a child unwinding after its run
                 self._shutdown(path)
+
+    def _socket_is_ours(self, path: Path, inode: int) -> bool:
+        """False once the warehouse (or its state/) was removed, or a new runner took the
+        socket's name: nobody can reach this runner any more, so it ends."""
+        try:
+            return os.stat(path).st_ino == inode
+        except OSError:
+            return False
 
     # -- requests ------------------------------------------------------------------------
     def _accept(self, conn: socket.socket) -> None:
@@ -268,8 +287,9 @@ class Runner:
         while self.children and time.monotonic() < deadline:
             self._reap()
             time.sleep(0.05)
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+        if self._socket_is_ours(path, self._inode):  # not a newer runner's
+            with contextlib.suppress(OSError):
+                os.unlink(path)
         record = self.layout.runner_record
         with contextlib.suppress(OSError, ValueError):
             if json.loads(record.read_text()).get("pid") == self.pid:
@@ -402,26 +422,9 @@ def wait_for_runner(
             code = "gone" if proc is None else f"exited with {proc.returncode}"
             raise RuntimeError(f"the warm runner {code}; see {log}")
         if time.monotonic() > deadline:
-            _terminate(proc.pid)
+            terminate_group(proc.pid)
             raise RuntimeError(f"the warm runner did not answer in {timeout:.0f}s; see {log}")
         time.sleep(0.1)
-
-
-def _terminate(pid: int, grace: float = 15.0) -> None:
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            try:
-                if os.waitpid(pid, os.WNOHANG) != (0, 0):
-                    return
-            except ChildProcessError:  # not our child: poll whether it still exists
-                if not _is_runner(pid):
-                    return
-            time.sleep(0.05)
 
 
 def stop_runner(warehouse: Path) -> bool:
@@ -430,7 +433,7 @@ def stop_runner(warehouse: Path) -> bool:
     pid = _recorded_pid(warehouse)
     running = pid is not None and _is_runner(pid)
     if running:
-        _terminate(pid)
+        terminate_group(pid, wait=15.0)
     for leftover in (layout.runner_record, socket_path(warehouse)):
         leftover.unlink(missing_ok=True)
     return running

@@ -11,6 +11,7 @@ the child, and `ties server stop` ends the runner and removes its socket.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -88,6 +89,9 @@ def test_imports_through_the_runner_answer_as_in_process(served):
     assert RUNNER_LINE in warm.stderr and RUNNER_LINE not in cold.stderr
     assert _summary(warm.stdout) == _summary(cold.stdout)
     assert "new 0" in warm.stdout
+    rebuilt = _ties("backfill", *args[1:], env=env)
+    assert rebuilt.returncode == 0 and RUNNER_LINE in rebuilt.stderr, rebuilt.stderr
+    assert _summary(rebuilt.stdout) == _summary(cold.stdout)
     # What the child wrote is owner-only, as an in-process run makes it.
     assert (wh / "current").resolve().stat().st_mode & 0o077 == 0
 
@@ -149,29 +153,86 @@ def test_the_child_writes_to_the_clients_terminal(served):
     assert "ties: reading" in piped.stderr and "\x1b[2K" not in piped.stderr
 
 
-def test_sigint_reaches_the_child(served):
-    wh, env = served
-    # The child waits for the warehouse's writer lock, held here, until interrupted.
+@contextlib.contextmanager
+def _held_lock(wh: Path):
+    """The warehouse's writer lock, held here: a run waits for it until a signal."""
     lock = os.open(Layout(wh).lock, os.O_RDWR | os.O_CREAT, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        proc = subprocess.Popen(
-            [TIES, "import", *INPUTS, "--warehouse", str(wh)],
-            env={**env, "TIES_LOCK_WAIT_SECONDS": "600"},
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        header = proc.stderr.readline()
-        assert RUNNER_LINE in header, header
-        time.sleep(3.0)  # into the flow, waiting for the lock
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=TIMEOUT)
+        yield
     finally:
         os.close(lock)
+
+
+def _waiting_import(wh: Path, env: dict) -> subprocess.Popen:
+    """An import through the runner whose child waits for the writer lock (held by the
+    caller) until a signal ends it; returned once the child has printed its header."""
+    proc = subprocess.Popen(
+        [TIES, "import", *INPUTS, "--warehouse", str(wh)],
+        env={**env, "TIES_LOCK_WAIT_SECONDS": "600"},
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    header = proc.stderr.readline()
+    assert RUNNER_LINE in header, header
+    time.sleep(3.0)  # into the flow, waiting for the lock
+    return proc
+
+
+def _state(pid: int) -> str:
+    """The kernel's one-letter state of a process (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+def _until(condition, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT  # a liveness bound, not a speed target
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
+def test_sigint_and_sigterm_reach_the_child(served):
+    wh, env = served
+    with _held_lock(wh):
+        proc = _waiting_import(wh, env)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 130, err  # main's KeyboardInterrupt, as in-process
+        assert "interrupted; the warehouse keeps its previous snapshot" in err
+
+        proc = _waiting_import(wh, env)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == -signal.SIGTERM, err  # ended by it, as in-process
+
+
+def test_ctrl_z_stops_the_child_with_the_client_and_fg_continues_both(served):
+    wh, env = served
+    log = Layout(wh).logs / "runner.log"
+    with _held_lock(wh):
+        proc = _waiting_import(wh, env)
+        started = [line for line in log.read_text().splitlines() if ": ties import" in line]
+        child = int(started[-1].split("child ")[1].split(":")[0])
+        proc.send_signal(signal.SIGTSTP)
+        _until(lambda: _state(child) == "T" and _state(proc.pid) == "T", "not stopped")
+        proc.send_signal(signal.SIGCONT)
+        _until(lambda: _state(child) != "T" and _state(proc.pid) != "T", "not continued")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 130, err
-    assert "interrupted; the warehouse keeps its previous snapshot" in err
+
+
+def test_a_client_that_dies_takes_its_run_with_it(served):
+    wh, env = served
+    log = Layout(wh).logs / "runner.log"
+    with _held_lock(wh):
+        proc = _waiting_import(wh, env)
+        seen = log.read_text().count("{'signal': 15}")
+        proc.kill()  # SIGKILL: nothing forwarded; the runner sees the connection close
+        proc.communicate(timeout=TIMEOUT)
+        _until(lambda: log.read_text().count("{'signal': 15}") > seen, "child not ended")
 
 
 def test_a_client_with_other_code_runs_in_process(served, tmp_path):
@@ -208,3 +269,24 @@ def test_a_client_with_other_code_runs_in_process(served, tmp_path):
     assert first.endswith("running here")
     assert RUNNER_LINE not in done.stderr
     assert "people:       43" in done.stdout
+
+
+def test_a_runner_whose_socket_is_gone_ends(tmp_path, monkeypatch):
+    """A removed warehouse (or state/) leaves nobody able to reach its runner: it ends
+    instead of holding its memory forever, and cleans up after itself."""
+    from pipelines.warm_client import socket_path
+    from pipelines.warm_runner import launch_runner, wait_for_runner
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    wh = tmp_path / "wh"
+    proc = launch_runner(wh, "http://127.0.0.1:9/api")  # no server needed to import
+    try:
+        assert wait_for_runner(wh, proc)["pid"] == proc.pid
+        socket_path(wh).unlink()
+        assert proc.wait(timeout=TIMEOUT) == 0  # a liveness bound, not a speed target
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not Layout(wh).runner_record.exists()
+    assert "is gone or another runner's: stopping" in (Layout(wh).logs / "runner.log").read_text()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -77,8 +79,12 @@ def test_the_code_version_follows_every_module_file(tmp_path):
     assert code_version(tmp_path) == before
     (tmp_path / "pipelines" / "__pycache__").mkdir()
     (tmp_path / "pipelines" / "__pycache__" / "x.py").write_text("compiled, not code")
-    (tmp_path / "report" / "notes.txt").write_text("not a module")
+    (tmp_path / "report" / "x.pyc").write_bytes(b"compiled")
     assert code_version(tmp_path) == before
+    # A data file a module reads (and the runner may have cached) counts like code.
+    (tmp_path / "transforms" / "free_mail.txt").write_text("example.com\n")
+    assert code_version(tmp_path) != before
+    before = code_version(tmp_path)
 
     module.write_text("# edited\n")
     edited = code_version(tmp_path)
@@ -153,3 +159,23 @@ def test_a_deep_warehouse_gets_a_socket_address_that_fits(tmp_path):
         assert len(os.listdir("/proc/self/fd")) == fds_before + 1  # the listener only
     finally:
         listener.close()
+
+
+def test_the_client_side_imports_nothing_heavy():
+    """What `ties import` loads before it hands the command on: no pandas, no Prefect."""
+    code = (
+        "import sys; import pipelines.cli, pipelines.cli_run, pipelines.warm_client; "
+        "print(sorted(m for m in ('pandas', 'prefect', 'pyarrow', 'numpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_server_status_says_when_there_is_no_runner(tmp_path, capsys):
+    from pipelines.cli import main
+
+    assert main(["server", "status", "--warehouse", str(tmp_path / "wh")]) == 3
+    err = capsys.readouterr().err
+    assert "ties server: no warm runner (imports run in-process)" in err
+    assert "ties server: none running for" in err
