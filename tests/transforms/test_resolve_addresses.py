@@ -1,6 +1,6 @@
 """Street addresses in resolution: evidence for one person, none between relatives."""
 
-from tests.transforms.helpers import records
+from tests.transforms.helpers import card_at_home, records
 from transforms.resolve import resolve
 
 
@@ -61,21 +61,14 @@ def test_a_postcode_and_an_address_that_agree_count_once():
     assert ("address" in evidence) != ("postcode" in evidence)
 
 
-def _card(id_, name, birthday):
-    return {
-        "id": id_,
-        "name_raw": name,
-        "birthday_raw": birthday,
-        "streets_raw": ["48 Goldfinch Circuit"],
-        "localities_raw": ["Canterbury"],
-    }
-
-
 def test_one_house_and_one_birth_date_outweigh_a_wholly_different_name():
     # No family: neither name agrees, so the house and the date are weighed as evidence
     # (a card filled in under the wrong name), not explained away as relatives.
     res = resolve(
-        records(_card("a", "Kyle Brain", "1977-07-14"), _card("b", "Rosie Reid", "1977-07-14"))
+        records(
+            card_at_home("a", "Kyle Brain", "1977-07-14"),
+            card_at_home("b", "Rosie Reid", "1977-07-14"),
+        )
     )
     assert res.cluster_of["a"] == res.cluster_of["b"]
     (evidence,) = _evidence(res, "a", "b")
