@@ -900,13 +900,14 @@ def _m_from_other_pairs(model: Model, cmp: Comparison, anchored: dict) -> dict:
     one person, pair by pair with their term-frequency weights: each pair weighs in with
     its match probability computed without the feature itself (a feature never vouches
     for itself). Shrunk towards the identifier-anchored m by ``M_PSEUDO_PAIRS``."""
-    total = model.log_odds(cmp)
     out = dict(model.m)
     for name in M_OTHER_FEATURES:
-        level = cmp.levels[name]
-        seen = level >= 0
-        without = (total - model.weight(cmp, name))[seen]
+        # Only the pairs the feature compares (few, where cards carry birthdays).
+        rows = np.flatnonzero(cmp.levels[name] >= 0)
+        without = model.prior_bits + sum(
+            model.weight(cmp, other, rows) for other in FEATURES if other != name
+        )
         post = 1.0 / (1.0 + np.exp2(-np.clip(without, -700, 700)))
-        got = np.bincount(level[seen], weights=post, minlength=len(out[name]))
+        got = np.bincount(cmp.levels[name][rows], weights=post, minlength=len(out[name]))
         out[name] = (got + M_PSEUDO_PAIRS * anchored[name]) / (got.sum() + M_PSEUDO_PAIRS)
     return out
