@@ -106,6 +106,8 @@ def test_every_match_feature_is_declared_whole():
             assert level is None or 0 <= level < len(f.levels), f.name
         assert len(f.levels) < 7, f.name  # EM codes a pattern in three bits a feature
         assert f.compare, f.name
+        identifiers = {g.name for g in MATCH_FEATURES if g.identifier_level is not None}
+        assert set(f.not_anchored_by) <= identifiers - {f.name}, f.name
 
 
 def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
@@ -160,3 +162,34 @@ def test_world_name_shares_are_scaled_by_the_namesakes_among_profiles():
     assert scale > 1.5
     x = np.array([0])
     assert scoring._full_share(f, x)[0] == scoring._world_full_share(f, x)[0] * scale
+
+
+def test_work_address_links_do_not_teach_the_company_m():
+    # Two records sharing a work address agree on the company by construction; only
+    # the profile link says how often one person's company differs (a job change).
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Ann Lee",
+            "company_raw": "Globex",
+            "linkedin_url_raw": "https://www.linkedin.com/in/annlee",
+        },
+        {
+            "id": "card",
+            "name_raw": "Ann Lee",
+            "company_raw": "Initech",
+            "linkedin_url_raw": "https://www.linkedin.com/in/annlee",
+            "emails_raw": ["ann@initech.com"],
+        },
+        {"id": "mail", "source": "mail", "name_raw": "Ann Lee", "emails_raw": ["ann@initech.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    a, b = candidate_pairs(f)
+    cmp = scoring.compare(f, a, b)
+    model = scoring.estimate(f, cmp, len(a))
+    # One anchored pair for the company (the profile link), and it differs.
+    m0 = np.array(scoring.FEATURE["company"].m)
+    pseudo = scoring.M_PSEUDO_PAIRS
+    want = (np.array([1.0, 0.0, 0.0]) + pseudo * m0) / (1 + pseudo)
+    assert np.allclose(model.m["company"], want)
