@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -295,6 +296,29 @@ def _forms_of_groups(
     n_forms = n_full + np.bincount(short_group, minlength=n)
     n_alone = np.bincount(alone_group[keep_alone], minlength=n)
     return codes.astype(np.int64), n_forms, n_full, n_alone
+
+
+def _merged_rows(first: Exploded, second: Exploded) -> Exploded:
+    """Both row sets, sorted by record, a record's rows of ``first`` ahead."""
+    rows = np.concatenate([first.rows, second.rows])
+    order = np.argsort(rows, kind="stable")
+    return Exploded(rows[order], np.concatenate([first.codes, second.codes])[order])
+
+
+_SLUG_SUFFIX = re.compile(r"-[0-9a-z]*[0-9][0-9a-z]*$")
+
+
+def _profile_slugs(urls: pd.Series, first_code: int) -> tuple[Exploded, np.ndarray]:
+    """(record, code) rows of the name a profile URL spells, as pseudo-addresses
+    (``<slug>@in``) coded from ``first_code`` on: the last path part without the suffix
+    LinkedIn adds to tell namesakes apart (-693d4c, -392)."""
+    codes, values = string_codes(urls)
+    slugs = []
+    for url in values.tolist():
+        slug = url.rstrip("/").rsplit("/", 1)[-1]
+        slugs.append(_SLUG_SUFFIX.sub("", unquote(slug)) + "@in")
+    rows = np.flatnonzero(codes >= 0)
+    return Exploded.of(rows, codes[rows] + first_code), np.array(slugs, dtype=object)
 
 
 def _local_letters(addresses: np.ndarray) -> list[str | None]:
@@ -645,11 +669,16 @@ class RecordFeatures:
         words, words_values = _map_codes(name, name_values, _canonical_words)
         word_count = [len(x.split()) for x in name_values.tolist()]
         name_words = np.array(word_count + [0], dtype=np.int64)[name]
+        # A LinkedIn profile's URL spells its owner's name as first registered
+        # (chinedu-nwasola-693d4c), a second spelling beside the name on the row
+        # ("Chinedu Nwaola"): it takes part as one more local part of the record.
+        slug_rows, slug_values = _profile_slugs(records["linkedin_url"], len(email_values))
         form_rows, full_rows, given_rows, local_rows, local_code = _spellings(
             (string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
-            email_rows,
-            email_values,
+            _merged_rows(email_rows, slug_rows),
+            np.concatenate([email_values, slug_values]),
         )
+        local_code = local_code[: len(email_values)]
         # An address that spells one of its holders' whole names is that holder's own,
         # whoever else signs with it (a short form the nickname table does not know).
         email_shared[: len(email_values)] &= ~_spelled_by_holder(
