@@ -31,6 +31,7 @@ from transforms.arrow_columns import (
     encode_objects,
     factorize_objects,
     list_items,
+    object_values,
     string_codes,
 )
 from transforms.name_frequency import name_shares
@@ -305,20 +306,21 @@ def _merged_rows(first: Exploded, second: Exploded) -> Exploded:
     return Exploded(rows[order], np.concatenate([first.codes, second.codes])[order])
 
 
-_SLUG_SUFFIX = re.compile(r"-[0-9a-z]*[0-9][0-9a-z]*$")
-
-
 def _profile_slugs(urls: pd.Series, first_code: int) -> tuple[Exploded, np.ndarray]:
     """(record, code) rows of the name a profile URL spells, as pseudo-addresses
     (``<slug>@in``) coded from ``first_code`` on: the last path part without the suffix
-    LinkedIn adds to tell namesakes apart (-693d4c, -392)."""
+    LinkedIn adds to tell namesakes apart (-693d4c, -392). By Arrow kernels: a million
+    records hold some 700,000 profiles."""
     codes, values = string_codes(urls)
-    slugs = []
-    for url in values.tolist():
-        slug = url.rstrip("/").rsplit("/", 1)[-1]
-        slugs.append(_SLUG_SUFFIX.sub("", unquote(slug)) + "@in")
+    array = pa.array(values.tolist(), pa.large_string())
+    slug = pc.replace_substring_regex(pc.utf8_rtrim(array, "/"), r"^.*/", "")
+    slug = pc.replace_substring_regex(slug, r"-[0-9a-z]*[0-9][0-9a-z]*$", "")
+    at = pa.scalar("@in", pa.large_string())
+    addresses = object_values(pc.binary_join_element_wise(slug, at, _NOTHING))
+    for i in np.flatnonzero(pc.match_substring(slug, "%").to_numpy(zero_copy_only=False)):
+        addresses[i] = unquote(addresses[i])  # /in/paula-p%C3%A9rez: letters, not codes
     rows = np.flatnonzero(codes >= 0)
-    return Exploded.of(rows, codes[rows] + first_code), np.array(slugs, dtype=object)
+    return Exploded.of(rows, codes[rows] + first_code), addresses
 
 
 def _local_letters(addresses: np.ndarray) -> list[str | None]:

@@ -307,8 +307,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     a, b = candidate_pairs(f)
     cmp = compare(f, a, b)
     model = estimate(f, cmp, len(a))
-    rivals = rival_profile_bits(f.n, a, b, model.log_odds(cmp), f.url)
-    log_odds = model.log_odds(cmp) + rivals
+    log_odds = model.log_odds(cmp)
+    rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    log_odds += rivals
     merge = log_odds >= MERGE_BITS
 
     # One pass over the records serves both lists (none at all without overrides).
