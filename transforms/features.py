@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from transforms.addresses import street_name
+from transforms.addresses import house_number, street_name
 from transforms.arrow_columns import (
     distinct_combinations,
     encode_objects,
@@ -765,6 +765,9 @@ class Addresses:
             of the street without the number, and of the locality (-1 padded).
         street_count, street_name_count, locality_count: per code, how many records
             carry it (term frequency).
+        street_values: per street code its key; house_number: per street code the code
+            of its house number (-1 without one), for telling a mistyped street name
+            at the same number from another house.
     """
 
     street: np.ndarray
@@ -773,6 +776,8 @@ class Addresses:
     street_count: np.ndarray
     street_name_count: np.ndarray
     locality_count: np.ndarray
+    street_values: np.ndarray
+    house_number: np.ndarray
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Addresses) and all(
@@ -798,6 +803,8 @@ class Addresses:
             street_count=_code_counts(street.codes),
             street_name_count=_code_counts(names.codes),
             locality_count=_code_counts(locality.codes),
+            street_values=np.asarray(values, dtype=object),
+            house_number=factorize_objects([house_number(v) for v in values.tolist()])[0],
         )
 
 

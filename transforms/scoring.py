@@ -144,10 +144,11 @@ MATCH_FEATURES: tuple[Feature, ...] = (
     Feature(
         "address",
         # locality: the same city or suburb; street: the same street, another or no
-        # house number; number: the same house number and street
-        ("differ", "locality", "street", "number"),
-        m=(0.25, 0.10, 0.05, 0.60),  # people move; a number left out or mistyped
-        u=(0.99, 0.009, 0.0009, 0.0001),
+        # house number; alike: the same house number on a street spelled alike (a
+        # typo); number: the same house number and street
+        ("differ", "locality", "street", "alike", "number"),
+        m=(0.25, 0.10, 0.05, 0.05, 0.55),  # people move; a number left out or mistyped
+        u=(0.99, 0.009, 0.0009, 0.0001, 0.0001),
         compare="_compare_addresses: street keys and localities; none between relatives",
     ),
 )
@@ -194,6 +195,9 @@ NAME_CLOSE_SIMILARITY = 0.94
 NAME_PARTIAL_SIMILARITY = 0.85
 WORDS_SIMILARITY = 95.0
 COMPANY_SIMILARITY = 90.0
+# Two spellings of a street at one house number this alike (Jaro-Winkler of the keys)
+# are one street mistyped.
+STREET_SIMILARITY = 0.9
 COMPARE_CHUNK = 1_000_000
 
 
@@ -509,11 +513,21 @@ def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
     for lv, codes, count in (
         (1, addr.locality, addr.locality_count),
         (2, addr.street_name, addr.street_name_count),
-        (3, addr.street, addr.street_count),
+        (4, addr.street, addr.street_count),
     ):
         agree, fewest = _any_equal(codes[a[idx]], codes[b[idx]], count)
         level[idx[agree]] = lv
         tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    # The first streets of the two at the same house number, spelled alike: no term
+    # frequency (the typo has none), the level's u.
+    sa, sb = addr.street[a[idx], 0], addr.street[b[idx], 0]
+    hn = np.append(addr.house_number, -1)
+    todo = np.flatnonzero((level[idx] < 3) & (sa >= 0) & (sb >= 0) & (hn[sa] >= 0))
+    todo = todo[hn[sa[todo]] == hn[sb[todo]]]
+    alike = _pair_scores(JaroWinkler.normalized_similarity, addr.street_values, sa[todo], sb[todo])
+    hit = idx[todo[alike >= STREET_SIMILARITY]]
+    level[hit] = 3
+    tf[hit] = np.nan
     return level, tf
 
 

@@ -80,3 +80,22 @@ def test_one_house_and_one_birth_date_outweigh_a_wholly_different_name():
     assert res.cluster_of["a"] == res.cluster_of["b"]
     (evidence,) = _evidence(res, "a", "b")
     assert evidence["name"] < 0 < evidence["address"]
+
+
+def test_a_mistyped_street_at_the_same_number_is_one_house():
+    recs = records(
+        *(
+            {"id": id_, "name_raw": name, "streets_raw": [street], "birthday_raw": "1971-07-18"}
+            for id_, name, street in (
+                ("a", "Stephanie Rumbal", "26 Tullaroop Street"),
+                ("b", "Stephanie Rumbal", "26 Tullarop Street"),
+                ("c", "Stephanie Rumbal", "62 Tullarop Street"),
+            )
+        )
+    )
+    levels = {}
+    for pair in (("a", "b"), ("a", "c")):
+        (evidence,) = _evidence(resolve(recs), *pair)
+        levels[pair] = evidence["address"]
+    assert levels[("a", "b")] > 5  # bits: one house
+    assert levels[("a", "c")] < levels[("a", "b")]  # another house on a street spelled alike
