@@ -170,6 +170,9 @@ class ExtractBuilder:
         self.items_accepted = 0
         self._skips: Counter[str] = Counter()
         self.me_hints: list[str] = []
+        self.user_evidence: dict = {}
+        self.files_not_read: dict[str, str] = {}
+        self.user_region: str | None = None
 
     # -- accounting ------------------------------------------------------------------
     def count_read(self, n: int = 1) -> None:
@@ -301,6 +304,9 @@ class ExtractBuilder:
             items_rejected=len(self._rejects),
             skip_reasons=dict(sorted(self._skips.items())),
             me_hints=list(dict.fromkeys(self.me_hints)),
+            user_evidence=self.user_evidence,
+            files_not_read=dict(sorted(self.files_not_read.items())),
+            user_region=self.user_region,
         )
         extract.check_accounting()
         return extract

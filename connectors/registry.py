@@ -141,6 +141,11 @@ def _why_unknown(path: Path) -> str:
         return "Outlook PST/MSG files are not supported; export the mailbox as mbox or .eml"
     if path.suffix.lower() == ".zip":
         return "a zip without a LinkedIn export inside"
+    if path.suffix.lower() in (".eml", ".mbox"):
+        return (
+            f"not a mail file: named {path.suffix}, but it starts with neither mail header "
+            "lines nor an mbox 'From ' line (judged by content)"
+        )
     return "not a LinkedIn export, vCard, calendar or mail file (judged by content)"
 
 

@@ -119,6 +119,7 @@ def _main(argv: list[str] | None) -> int:
         base, config_error = Settings(), exc
     parser = build_parser(base)
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what a warm runner re-runs
     try:
         if config_error is not None:
             raise config_error

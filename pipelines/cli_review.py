@@ -22,10 +22,7 @@ from pipelines.cli_support import (
     reading_warehouse,
 )
 from pipelines.settings import Settings
-
-# transforms.review.DEFAULT_BAND, repeated so that building the parser does not import
-# pandas (tests/pipelines/test_cli_conventions.py keeps the two equal).
-DEFAULT_BAND = (0.3, 0.9)
+from transforms.review_policy import DEFAULT_BAND  # light: no pandas for the parser
 
 NOTE = "ties review"
 PROMPT = "[s]ame / [d]ifferent / [k] skip / [q]uit? "

@@ -125,6 +125,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_import_command(args: argparse.Namespace) -> int:
+    from pipelines.warm_client import run_in_runner
+
+    # With `ties server start` up, a process that has imported Prefect and pandas
+    # already runs this very command in a fork (pipelines/warm_runner.py).
+    if (code := run_in_runner(args.settings.warehouse, args.argv)) is not None:
+        return code
     return _run_flow(args.kind, args.settings, args.verbose, args.format)
 
 
@@ -169,7 +175,8 @@ def check_before_prefect(settings: Settings) -> list[str]:
 def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     for warning in check_before_prefect(settings):
         print(f"ties: warning: {warning}", file=sys.stderr)
-    from pipelines.prefect_env import configure_prefect, start_run_server
+    from pipelines import warm_client
+    from pipelines.prefect_env import configure_prefect, settle_imported_prefect, start_run_server
     from pipelines.ties_server import find_server
 
     if "PREFECT_API_URL" not in os.environ and (found := find_server(settings.warehouse)):
@@ -177,6 +184,8 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     configure_prefect(settings.warehouse, verbose)
     url = os.environ.get("PREFECT_API_URL")
     where = f"Prefect at {url}" if url else "starting a temporary Prefect server..."
+    if not warm_client.DELEGATE:
+        where += ", in the warm runner"
     print(
         f"ties {kind}: {len(settings.inputs)} path(s) -> {settings.warehouse.resolve()} ({where})",
         file=sys.stderr,
@@ -189,6 +198,7 @@ def _run_flow(kind: str, settings: Settings, verbose: bool, fmt: str) -> int:
     # flow returns would leave those with nobody to send them to. None when one is up.
     start_run_server(settings.warehouse)
     open_run_log(settings.warehouse.resolve())
+    settle_imported_prefect()
     from pipelines.cli_output import to_json
     from pipelines.flows import backfill, import_contacts, task_runner_for
     from pipelines.progress import RunProgress

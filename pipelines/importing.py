@@ -23,6 +23,7 @@ import pandas as pd
 from connectors.base import ReadOptions
 from connectors.identity import Me
 from pipelines.input_state import InputState, save_state
+from pipelines.phone_region import run_phone_region
 from pipelines.settings import Settings
 from pipelines.steps import (
     InputResult,
@@ -31,6 +32,7 @@ from pipelines.steps import (
     new_run_id,
     plan_inputs,
 )
+from pipelines.user_settlement import settle_user
 from transforms.assemble import (
     InputOutcome,
     Policies,
@@ -125,6 +127,8 @@ def run_import(
         options = read_options(settings)
         plan = plan_inputs(list(settings.inputs), warehouse, incremental, options)
         results = extract_all(plan, warehouse, options)
+        # Who the user is, once for the run over every mailbox (after the cache).
+        results = settle_user(plan, results, warehouse, options, incremental, extract_all)
         job = CommitJob(
             settings,
             warehouse,
@@ -243,7 +247,10 @@ def commit_run(job: CommitJob) -> dict:
     layout = Layout(warehouse)
     metas = [load_extract(layout.extract(r.extract_key), tables=False) for r in ok]
     me_ids = user_identifiers(settings.me, [h for e in metas for h in e.me_hints])
-    key = resolution_key(results, job.unknown, me_ids, settings.default_region, job.overrides_file)
+    phones = run_phone_region(
+        (m.user_region for m in metas if m.connector == "linkedin"), settings.default_region
+    )
+    key = resolution_key(results, job.unknown, me_ids, phones.region, job.overrides_file)
     current = job.base if job.base is not None else base_snapshot(warehouse).path
     reuse = (
         job.incremental
@@ -264,7 +271,7 @@ def commit_run(job: CommitJob) -> dict:
     ] + [InputOutcome(p, "unknown", None, error=why) for p, why in job.unknown]
     policies = Policies(
         me_ids=me_ids,
-        default_region=settings.default_region,
+        default_region=phones.region,
         as_of=settings.as_of or job.run.started_at,
         overrides=load_overrides(job.overrides_file) if job.overrides_file and not reuse else None,
         relationships=settings.relationship_policy(),
@@ -287,7 +294,7 @@ def commit_run(job: CommitJob) -> dict:
         )
     except OSError as exc:
         raise write_failure(warehouse, exc, "saving state/inputs.json", committed=True) from None
-    _drop_unused_extracts(warehouse, {r.extract_key for r in ok})
+    _drop_unused_extracts(warehouse, {k for r in ok for k in (r.extract_key, r.guess_key) if k})
 
     records = assembled.source_records
     sources = records.groupby("source")["contact_id"].nunique().to_dict() if len(records) else {}
@@ -305,6 +312,11 @@ def commit_run(job: CommitJob) -> dict:
         "me": sorted(me_ids),
         "you": _whence_me(settings.me, results, metas),
         "reject_reasons": _top_reasons(assembled.rejects),
+        "phone_region": {"region": phones.region, "source": phones.source},
+        # Files inside inputs deliberately not read (an export's other CSVs), with why.
+        "not_read": {
+            r.path: m.files_not_read for r, m in zip(ok, metas, strict=True) if m.files_not_read
+        },
     }
 
 

@@ -38,6 +38,35 @@ QUIET_DEFAULTS = {
 }
 
 
+# True in a warm runner's child (pipelines/warm_runner.py): Prefect was imported there
+# before this run's environment was known, so its settings and logging are read again.
+IMPORTED_EARLY = False
+
+
+def settle_imported_prefect() -> None:
+    """Where Prefect was imported early, make it see this run's environment now.
+
+    Prefect reads its settings (the API URL, the logging levels) and configures logging
+    when first imported; in-process that happens after configure_prefect and
+    open_run_log. A runner's child replays that: the global settings are read from the
+    environment again, and logging is configured afresh as a first import would (the
+    console handler installed in the runner goes; the run's log handler stays).
+    """
+    if not IMPORTED_EARLY:
+        return
+    import logging
+
+    import prefect.context
+    from prefect.logging.configuration import setup_logging
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    prefect.context.refresh_global_settings_context()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, PrefectConsoleHandler)]:
+        root.removeHandler(handler)
+    setup_logging(incremental=False)
+
+
 def configure_prefect(warehouse: Path, verbose: bool = False) -> None:
     """Point Prefect at the warehouse's state folder (unless configured) and quiet it.
 

@@ -7,7 +7,8 @@ Config file: $TIES_CONFIG, else ./ties.toml, else ~/.config/ties/config.toml:
     warehouse = "/data/ties-warehouse"
     me = ["alex@example.com", "https://www.linkedin.com/in/alex"]
     inputs = ["~/exports/linkedin.zip", "~/Mail/takeout.mbox"]
-    default_region = "GB"
+    default_region = "GB"                 # +CC-less numbers: after the LinkedIn profile
+                                          # and the locale (pipelines/phone_region.py)
     keep_snapshots = 5
     overrides = "~/ties-overrides.toml"    # default: <warehouse>/overrides.toml if present
     task_runner = "dask"                  # or "threads" (default)
@@ -47,7 +48,9 @@ class Settings:
     warehouse: Path = Path(DEFAULT_WAREHOUSE)
     me: tuple[str, ...] = ()
     inputs: tuple[str, ...] = ()
-    default_region: str = "US"
+    # The last fallback for phone numbers without +CC (pipelines.phone_region); "" for
+    # none: such numbers are then placed by the LinkedIn profile or the locale, or not.
+    default_region: str = ""
     keep_snapshots: int = 5
     lock_wait_seconds: float = 0.0
     # "threads" runs extract tasks in a local thread pool; "dask" sends them to a Dask

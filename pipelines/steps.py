@@ -61,6 +61,9 @@ class InputResult:
     user_ids: tuple[str, ...] = ()
     # Set when the input could not be read and its last good import was kept instead.
     warning: str | None = None
+    # A mailbox read again once the run settled who the user is: its first read's
+    # extract, kept in the cache for the next run (pipelines.user_settlement).
+    guess_key: str | None = None
 
 
 @dataclass

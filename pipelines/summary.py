@@ -16,7 +16,7 @@ def planned_you(me: tuple[str, ...], hints: tuple[str, ...]) -> str:
         return f"you: {_identifiers(sorted(set(me)))} given (--me or config)"
     if hints:
         return f"you: {_identifiers(list(hints))} from the LinkedIn export (no --me)"
-    return "you: no --me and no LinkedIn export naming you: inferred per mailbox"
+    return "you: no --me and no LinkedIn export naming you: inferred from the mail"
 
 
 def you_line(you: dict | None, has_mail: bool = True) -> str | None:
@@ -32,11 +32,11 @@ def you_line(you: dict | None, has_mail: bool = True) -> str | None:
     if source == "linkedin":
         line = f"you:          {_identifiers(ids)} from the LinkedIn export"
         if you.get("inferred"):
-            line += f", {_identifiers(you['inferred'])} inferred per mailbox"
+            line += f", {_identifiers(you['inferred'])} inferred from the mail"
         return line
     if ids:
         shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
-        return f"you:          inferred per mailbox: {shown} (--me to name yourself)"
+        return f"you:          inferred from the mail: {shown} (--me to name yourself)"
     if has_mail:
         return "you:          not identified: all mail counts as inbound (--me to name yourself)"
     return None
@@ -63,6 +63,8 @@ def summary_lines(summary: dict) -> list[str]:
     has_mail = any(row["connector"] == "mail" for row in summary["inputs"])
     if line := you_line(summary.get("you"), has_mail):
         lines.append(line)
+    if line := phone_region_line(summary.get("phone_region")):
+        lines.append(line)
     skips: dict[str, int] = {}
     for row in summary["inputs"]:
         for reason, n in row["skip_reasons"]:
@@ -75,8 +77,41 @@ def summary_lines(summary: dict) -> list[str]:
         lines.append(f"merged:       {c['merged_ids']} earlier contact ids now point elsewhere")
     for err in summary["errors"]:
         lines.append(f"not imported: {err}")
+    lines += not_read_lines(summary.get("not_read", {}))
     for warning in summary.get("warnings", []):
         lines.append(f"warning:      {warning}")
+    return lines
+
+
+_REGION_SOURCES = {
+    "linkedin profile": "your LinkedIn profile's location",
+    "locale": "this machine's locale",
+    "config": "default_region in the config",
+}
+
+
+def phone_region_line(phone_region: dict | None) -> str | None:
+    """Where numbers written without a country code were placed, when no card said."""
+    if not phone_region:
+        return None
+    if phone_region["region"]:
+        source = _REGION_SOURCES.get(phone_region["source"], phone_region["source"])
+        return f"phones:       numbers without +CC read as {phone_region['region']} ({source})"
+    return (
+        "phones:       numbers without +CC and no country on their card are kept unmatched "
+        "(set default_region in the config)"
+    )
+
+
+def not_read_lines(not_read: dict[str, dict[str, str]]) -> list[str]:
+    """Each input's files deliberately not read, by name, grouped by why."""
+    lines = []
+    for source, files in sorted(not_read.items()):
+        by_reason: dict[str, list[str]] = {}
+        for name, why in files.items():
+            by_reason.setdefault(why, []).append(name)
+        for why, names in sorted(by_reason.items()):
+            lines.append(f"{why}: {', '.join(names)}  (in {source})")
     return lines
 
 

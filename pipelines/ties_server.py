@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,13 +118,20 @@ def prefect_executable() -> str:
     return str(exe) if exe.exists() else "prefect"
 
 
-def start_server(warehouse: Path, port: int = DEFAULT_PORT, scheduler: bool = True) -> Server:
+def start_server(
+    warehouse: Path,
+    port: int = DEFAULT_PORT,
+    scheduler: bool = True,
+    on_launch: Callable[[str], None] | None = None,
+) -> Server:
     """Start (or find) the warehouse's server in the background; returns once it answers.
 
     Args:
         warehouse: the warehouse whose state/prefect holds the server's database.
         port: loopback port; 0 picks a free one.
         scheduler: run Prefect's scheduler, so deployments' schedules create runs.
+        on_launch: called with the API URL once the server process is started, before
+            it answers (`ties server start` launches its warm runner meanwhile).
 
     Raises:
         ServerError: the port is taken, or the server exited or did not answer in time
@@ -161,6 +169,8 @@ def start_server(warehouse: Path, port: int = DEFAULT_PORT, scheduler: bool = Tr
         )
     finally:
         os.close(fd)
+    if on_launch is not None:
+        on_launch(url)
     deadline = time.monotonic() + START_TIMEOUT
     while not _healthy(url):
         if proc.poll() is not None:

@@ -1,5 +1,6 @@
 """Shared fixtures: the demo warehouse built through run_import, the path users take."""
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from pipelines.settings import Settings
 # property tests on a loaded two-core machine without saying anything about the code.
 settings.register_profile("ties", deadline=None)
 settings.load_profile("ties")
+
+# Phone numbers without +CC fall back to the machine's locale (pipelines.phone_region):
+# the tests run as on a machine without one, whatever the developer's is.
+for _name in ("LC_ALL", "LC_TELEPHONE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
 
 AS_OF = datetime(2026, 11, 1, tzinfo=UTC)
 TESTS = Path(__file__).resolve().parent

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-# Merged with less than 90% certainty, or kept apart at 30% or more.
-DEFAULT_BAND = (0.3, 0.9)
+from transforms.review_policy import DEFAULT_BAND
+
 # Evidence entries that are not a feature's weight.
 _NOT_FEATURES = {"prior", "name_similarity", "company_similarity"}
 USER_RULES = {"must_link_override", "cannot_link_override"}

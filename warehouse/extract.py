@@ -30,6 +30,13 @@ class Extract:
         skip_reasons: items deliberately left out, counted by reason.
         me_hints: identifiers of the user found in the input (LinkedIn profile, the
             most frequent sender of a mailbox), used when --me is not given.
+        user_evidence: a mailbox's evidence of who its user is and the addresses it
+            was read as the user's (``me``), for settling the user once per run
+            (connectors.mail.user); empty for other connectors.
+        files_not_read: files of the input deliberately not read (a LinkedIn export's
+            CSVs that hold no contact data), each with why, for the run summary.
+        user_region: the country of the user's LinkedIn profile location (ISO region),
+            a fallback region for phone numbers written without a country code.
     """
 
     connector: str
@@ -42,6 +49,9 @@ class Extract:
     items_rejected: int = 0
     skip_reasons: dict[str, int] = field(default_factory=dict)
     me_hints: list[str] = field(default_factory=list)
+    user_evidence: dict = field(default_factory=dict)
+    files_not_read: dict[str, str] = field(default_factory=dict)
+    user_region: str | None = None
 
     @property
     def items_skipped(self) -> int:

@@ -27,7 +27,11 @@ _TABLES = {
 _META = "extract.json"
 # Bump when the extract tables or a connector's output change meaning: older cached
 # extracts are then read again instead of reused.
-EXTRACT_FORMAT = 6  # 4: records carry phone_region; 5: interactions carry subject; 6: streets
+# 4: records carry phone_region; 5: interactions carry subject; 6: streets and
+# localities from vCard ADR; 7: a mailbox's evidence of who its user is
+# (user_evidence), an export's files deliberately not read and the country of the
+# user's profile (user_region).
+EXTRACT_FORMAT = 7
 
 
 def save_extract(extract: Extract, directory: Path) -> Path:
@@ -50,6 +54,9 @@ def save_extract(extract: Extract, directory: Path) -> Path:
         "items_rejected": extract.items_rejected,
         "skip_reasons": extract.skip_reasons,
         "me_hints": extract.me_hints,
+        "user_evidence": extract.user_evidence,
+        "files_not_read": extract.files_not_read,
+        "user_region": extract.user_region,
     }
     (tmp / _META).write_text(json.dumps(meta, indent=2, sort_keys=True))
     for written in tmp.iterdir():
@@ -90,3 +97,9 @@ def is_complete(directory: Path) -> bool:
     except Exception:  # OSError, ValueError, pyarrow's errors: damaged either way
         return False
     return True
+
+
+def record_keys(directory: Path) -> set[str]:
+    """The source keys of a cached extract's records (one column read, not the tables)."""
+    table = pq.read_table(table_file(directory, "records"), columns=["source_key"])
+    return {k for k in table.column("source_key").to_pylist() if k is not None}

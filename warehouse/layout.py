@@ -12,6 +12,7 @@
     inputs.json                         which inputs the warehouse holds, fingerprints
     extracts/<extract_key>/             cached per-input extracts
     prefect/                            Prefect's home for CLI runs without a server
+    runner.sock, runner.json            the warm runner of `ties server` (its socket, pid)
     logs/                               owner-only logs (the private Prefect server's)
 ```
 
@@ -101,3 +102,13 @@ class Layout:
     @property
     def prefect_home(self) -> Path:
         return self.state / "prefect"
+
+    @property
+    def runner_socket(self) -> Path:
+        """The Unix socket of the warm runner (pipelines/warm_runner.py)."""
+        return self.state / "runner.sock"
+
+    @property
+    def runner_record(self) -> Path:
+        """The warm runner's pid and code version, for `ties server stop|status`."""
+        return self.state / "runner.json"

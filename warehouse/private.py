@@ -7,9 +7,21 @@ import contextlib
 import os
 from pathlib import Path
 
-# The folders a run creates, relative to the warehouse: the first two always, the
-# others when they are first written (and made private here when they exist).
-PRIVATE_FOLDERS = ("", "state", "state/extracts", "state/logs", "state/prefect", "snapshots")
+from warehouse.layout import Layout
+
+
+def private_folders(warehouse: Path) -> tuple[Path, ...]:
+    """The folders a run creates (warehouse/layout.py names them): the first two always,
+    the others when they are first written (and made private here when they exist)."""
+    layout = Layout(warehouse)
+    return (
+        layout.root,
+        layout.state,
+        layout.extracts,
+        layout.logs,
+        layout.prefect_home,
+        layout.snapshots,
+    )
 
 
 def private_dir(path: Path) -> Path:
@@ -30,10 +42,10 @@ def private_dir(path: Path) -> Path:
 
 
 def private_warehouse(warehouse: Path) -> Path:
-    """The warehouse and its state/ present and owner-only, like the other PRIVATE_FOLDERS
+    """The warehouse and its state/ present and owner-only, like the other private folders
     that exist already (an older ties made them 0755)."""
-    for relative in PRIVATE_FOLDERS:
-        folder = warehouse / relative if relative else warehouse
-        if relative in ("", "state") or folder.is_dir():
+    always = 2  # the warehouse and its state/
+    for i, folder in enumerate(private_folders(warehouse)):
+        if i < always or folder.is_dir():
             private_dir(folder)
     return warehouse

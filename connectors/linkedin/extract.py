@@ -14,7 +14,9 @@ from connectors.linkedin.files import (
     find_table,
     folder_members,
     is_zip,
+    unread_csvs,
     zip_members,
+    zip_names,
 )
 from connectors.linkedin.imported import emit_imported
 from connectors.linkedin.invitations import (
@@ -85,6 +87,7 @@ def read(path: Path, options: ReadOptions) -> Extract:
 
     Returns:
         The Extract; locators read ``Connections.csv row 12`` (data rows, 1-based).
+        ``files_not_read`` names the export's other CSVs, each with why it is not read.
 
     Raises:
         UnreadableInput: the path cannot be read, a zip or folder holds no LinkedIn
@@ -98,11 +101,16 @@ def read(path: Path, options: ReadOptions) -> Extract:
         if path.is_dir():
             members = folder_members(path)
             single = False
+            builder.files_not_read.update(
+                unread_csvs([c.name for c in path.iterdir() if c.is_file()])
+            )
         else:
             with open(path, "rb") as fh:
                 head = fh.read(8)
             single = not is_zip(head)
             members = [] if single else zip_members(path)
+            if not single:
+                builder.files_not_read.update(unread_csvs(zip_names(path)))
     except OSError as exc:
         raise UnreadableInput(f"{path}: cannot be read ({exc.strerror or exc})") from exc
 
@@ -150,4 +158,5 @@ def read(path: Path, options: ReadOptions) -> Extract:
     for table in by_kind["imported"]:
         emit_imported(table, state)
     builder.me_hints.extend(state.me.hints())
+    builder.user_region = state.me.region
     return builder.build()

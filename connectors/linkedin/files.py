@@ -33,6 +33,23 @@ _KIND_BY_FILENAME = {
     # the format of Imported Contacts.csv.
     "contacts": "imported",
 }
+# The export's other CSVs, read by nobody on purpose; the run summary names each with
+# why. Files about the user's own account and activity say nothing of the network;
+# these few name people, but hold no way to reach them that ties reads (yet).
+_NAMES_PEOPLE = frozenset(
+    {
+        "recommendationsreceived",
+        "recommendationsgiven",
+        "endorsementreceivedinfo",
+        "endorsementgiveninfo",
+        "memberfollows",
+        "savedcontacts",
+    }
+)
+NOT_CONTACT_DATA = "not read: not contact data"
+NAMES_PEOPLE = "not read: names people, but ties does not read this file"
+
+
 # What unpacking one zip member can raise: a corrupt deflate stream is a zlib.error,
 # a truncated one an EOFError, besides zipfile's own complaints.
 MEMBER_ERRORS = (
@@ -67,6 +84,22 @@ def kind_by_filename(name: str) -> str | None:
     if base.startswith("._") or not base.casefold().endswith(".csv"):
         return None
     return _KIND_BY_FILENAME.get(_loose(base[:-4]))
+
+
+def why_not_read(name: str) -> str | None:
+    """Why a CSV of an export is deliberately not read; None for one that is read (or
+    for anything that is not a CSV)."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    if base.startswith("._") or not base.casefold().endswith(".csv"):
+        return None
+    if kind_by_filename(base) is not None:
+        return None
+    return NAMES_PEOPLE if _loose(base[:-4]) in _NAMES_PEOPLE else NOT_CONTACT_DATA
+
+
+def unread_csvs(names: list[str]) -> dict[str, str]:
+    """The export's CSVs that are deliberately not read, each with why."""
+    return {n: why for n in sorted(names) if (why := why_not_read(n)) is not None}
 
 
 # --- decoding and CSV framing -----------------------------------------------------------
@@ -356,6 +389,19 @@ def zip_members(path: Path) -> list[Member]:
             return members
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnreadableInput(f"{path}: not a readable zip archive ({exc})") from exc
+
+
+def zip_names(path: Path) -> list[str]:
+    """The names of a zip's files (no folders, no macOS resource forks); [] if unreadable."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return [
+                i.filename
+                for i in zf.infolist()
+                if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+            ]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []
 
 
 def is_zip(head: bytes) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from connectors.base import ReadOptions
+from connectors.countries import region_of_location
 from connectors.identity import Me, linkedin_url_key
 from connectors.linkedin.files import (
     ANONYMOUS,
@@ -40,6 +41,9 @@ class User:
     emails: set[str] = field(default_factory=set)
     found_urls: set[str] = field(default_factory=set)  # in the input, for me_hints
     found_emails: set[str] = field(default_factory=set)
+    # The country of the profile's location (ISO region): where the user's contacts'
+    # numbers without a country code most likely are, after their own card's hints.
+    region: str | None = None
 
     @classmethod
     def from_options(cls, options: ReadOptions) -> User:
@@ -71,10 +75,22 @@ class User:
 
 def read_profile(table: Table, me: User) -> None:
     first, last = table.index("firstname"), table.index("lastname")
+    # Exports up to about 2019 have Country; all have Geo Location (or Location before):
+    # "London, England, United Kingdom", "Berlin Area, Germany", "Greater Seattle Area".
+    places = [table.index(n) for n in ("country", "geolocation", "location")]
     for row in iter_rows(table):
         if row.fields is None:
             continue
         me.add_name(f"{cell_text(row.fields, first)} {cell_text(row.fields, last)}")
+        if me.region is None:
+            me.region = next(
+                (
+                    r
+                    for i in places
+                    if i is not None and (r := region_of_location(cell_text(row.fields, i)))
+                ),
+                None,
+            )
         for cell in row.fields:
             for match in _PROFILE_URL_IN_TEXT.findall(cell):
                 me.add_url(linkedin_url_key(match))

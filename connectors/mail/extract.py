@@ -10,7 +10,7 @@ from connectors.identity import Me, email_key
 from connectors.mail.files import summarize_file
 from connectors.mail.headers import Address, MessageSummary
 from connectors.mail.maildir import summarize_maildir
-from connectors.mail.user import infer_me
+from connectors.mail.user import owner_evidence, settle_me
 
 CONNECTOR = "mail"
 SOURCE = "mail"
@@ -24,7 +24,8 @@ def read(path: Path, options: ReadOptions) -> Extract:
     notes to self are skipped by reason; a message without a usable From address or
     any date is rejected. The user's addresses come from ``options.me``, else from
     ``options.me_hints`` (a LinkedIn export's addresses) with Gmail's ``Sent`` label or
-    the address taking part in most direct messages (see ``infer_me``).
+    the address taking part in most direct messages (see ``settle_me``); the
+    run settles the user over all its mailboxes and reads one again when it differs.
 
     Args:
         path: an mbox or .eml file, or a Maildir folder (with cur/ and new/).
@@ -47,7 +48,12 @@ def read(path: Path, options: ReadOptions) -> Extract:
 def build_extract(path: Path, summaries: list[MessageSummary], options: ReadOptions) -> Extract:
     """Decide the user's addresses, then turn the summaries into an Extract."""
     builder = ExtractBuilder(CONNECTOR, SOURCE, path)
-    me = set(Me.of(options.me).emails) if options.me else infer_me(summaries, options.me_hints)
+    known = options.me or options.me_hints
+    evidence = owner_evidence(summaries, known)
+    me = set(Me.of(options.me).emails) if options.me else settle_me([evidence], known)
+    # The run settles the user over every mailbox (pipelines.user_settlement) and reads
+    # this one again when its own guess differs.
+    builder.user_evidence = {**evidence, "me": sorted(me)}
     seen = set()
     for s in summaries:
         if s.status == "direct":

@@ -52,13 +52,18 @@ _MAIL_FIELDS = frozenset(
 _CORE_FIELDS = frozenset(
     {b"from", b"to", b"received", b"message-id", b"return-path", b"delivered-to"}
 )
+# A file the user saved as a single message: its header block alone makes it one, as a
+# message inside an mbox is one item whatever its fields (one without From is then
+# rejected as an item, with the reason, not refused as a file).
+MESSAGE_SUFFIXES = frozenset({".eml"})
 
 
 def sniff(path: Path, head: bytes) -> bool:
     """Whether this connector reads the file: an mbox or a single RFC 822 message.
 
     Judged by content: an mbox starts with a ``From `` separator line followed by a
-    header; a message starts with header lines that include mail fields. Outlook
+    header; a message starts with header lines that include mail fields, or, in a file
+    named ``.eml``, with any header lines (binary content never). Outlook
     ``.msg``/``.pst`` files are not read.
 
     Args:
@@ -75,6 +80,8 @@ def sniff(path: Path, head: bytes) -> bool:
     block = header_block(head[data_start(head) :])
     if not HEADER_LINE_RE.match(block) or b"\0" in block:
         return False
+    if Path(path).suffix.lower() in MESSAGE_SUFFIXES:
+        return True
     names = {m.group(1).lower() for m in _FIELD_NAME_RE.finditer(block)}
     return len(names & _MAIL_FIELDS) >= 2 and bool(names & _CORE_FIELDS)
 

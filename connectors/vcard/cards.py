@@ -13,7 +13,9 @@ from connectors.vcard.encodings import (
     detect_file_encoding,
     iter_lines,
     raw_chunks,
+    undeclared_legacy,
 )
+from connectors.vcard.legacy import hinted_scripts
 from connectors.vcard.properties import (
     PROP_START,
     Field,
@@ -21,6 +23,7 @@ from connectors.vcard.properties import (
     native_value,
     parse_property,
 )
+from connectors.vcard.regions import region_of_country, region_of_prefix
 
 LEGACY_SAMPLE_BYTES = 64 << 10
 
@@ -121,19 +124,78 @@ class RawCard:
         return _CONTROL.sub(" ", text)
 
     def decode(self) -> CardText:
-        """Decode and repair the card's properties."""
-        props = []
-        version = ""
-        for buf in self.logical:
-            prop = parse_property(buf, self.decoder)
-            if prop is None:
-                continue
-            if prop.name == "VERSION":
-                version = version or prop.value
-            props.append(prop)
+        """Decode and repair the card's properties.
+
+        Values in a legacy code page without a CHARSET are read in the code page chosen
+        for this card from its own bytes and hints (connectors.vcard.legacy): the
+        properties are parsed once to find them, and again in that code page.
+        """
+        collector = _LegacyCollector(self.decoder)
+        props = self._parse(collector)
+        if collector.values:
+            hints = hinted_scripts(_languages(self.logical), _regions(props))
+            card_decoder = self.decoder.for_card(collector.values, hints)
+            if card_decoder.legacy != self.decoder.legacy:  # else the first parse stands
+                props = self._parse(card_decoder)
+        version = next((p.value for p in props if p.name == "VERSION" and p.value), "")
         return CardText(
             self.number, self.line, self.terminated, version, props, self.preview_text()
         )
+
+    def _parse(self, decoder) -> list[Prop]:
+        props = []
+        for buf in self.logical:
+            if isinstance(decoder, _LegacyCollector):
+                decoder.pending.clear()
+            prop = parse_property(buf, decoder)
+            if prop is None:
+                continue
+            if isinstance(decoder, _LegacyCollector):
+                decoder.values += [(d, prop.name in _NAME_PROPS) for d in decoder.pending]
+            props.append(prop)
+        return props
+
+
+_NAME_PROPS = frozenset({"N", "FN"})
+_LANGUAGE_PARAM = re.compile(rb";[ \t]*LANGUAGE[ \t]*=[ \t]*\"?([A-Za-z]{2,3})", re.I)
+
+
+class _LegacyCollector:
+    """A decoder that notes the values only a guessed legacy code page can read."""
+
+    def __init__(self, decoder: ValueDecoder):
+        self.decoder = decoder
+        self.params_cache = decoder.params_cache
+        self.pending: list[bytes] = []
+        self.values: list[tuple[bytes, bool]] = []
+
+    def text(self, data: bytes, charset: str | None = None) -> str:
+        if undeclared_legacy(data, charset):
+            self.pending.append(data)
+        return self.decoder.text(data, charset)
+
+
+def _languages(logical: list[bytes]) -> list[str]:
+    """The LANGUAGE parameters of a card's properties (``he``, ``ru-RU`` ...)."""
+    return [
+        m.group(1).decode("ascii")
+        for buf in logical
+        if b"anguage" in buf or b"ANGUAGE" in buf
+        for m in _LANGUAGE_PARAM.finditer(buf.split(b":", 1)[0])
+    ]
+
+
+def _regions(props: list[Prop]) -> list[str]:
+    """The countries a card names: its ADR countries and its international numbers'."""
+    regions = []
+    for prop in props:
+        if prop.name == "ADR":
+            parts = prop.value.split(";")
+            if len(parts) >= 7 and (region := region_of_country(parts[6].replace("\\", ""))):
+                regions.append(region)
+        elif prop.name == "TEL" and (region := region_of_prefix(prop.value)):
+            regions.append(region)
+    return regions
 
 
 def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> Iterator[RawCard]:
@@ -248,7 +310,7 @@ def split_cards(lines: Iterable[tuple[int, bytes]], decoder: ValueDecoder) -> It
 
 
 def _legacy_sample(path: Path) -> bytes:
-    """Non-UTF-8 lines of a file, up to LEGACY_SAMPLE_BYTES, for guess_legacy_codec."""
+    """Non-UTF-8 lines of a file, up to LEGACY_SAMPLE_BYTES, for the file's legacy codec."""
     sample = bytearray()
     with path.open("rb") as fh:
         for _, line in iter_lines(iter(lambda: fh.read(CHUNK_BYTES), b"")):

@@ -7,26 +7,17 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterable, Iterator
 
+from connectors.vcard.legacy import choose_codec, file_codec
+
 CHUNK_BYTES = 1 << 20
-FALLBACK_CODEC = "cp1252"
 # The parameters of a property: (parameters, value encoding, charset).
 Params = tuple[dict[str, list[str]], str, "str | None"]
 
-# Legacy 8-bit codecs we trust charset-normalizer to pick over cp1252: other scripts,
-# where cp1252 would give mojibake. Between Western codecs (cp1250, latin-1, cp1254...) it
-# guesses badly on short names, so those stay cp1252.
-_TRUSTED_LEGACY = frozenset(
+# Multi-byte legacy codecs charset-normalizer tells apart reliably: a file in one of them
+# is read in it throughout. Single-byte code pages are chosen per card
+# (connectors.vcard.legacy), where statistical detectors misjudge short names.
+_MULTIBYTE_LEGACY = frozenset(
     {
-        "cp1251",
-        "koi8_r",
-        "koi8_u",
-        "mac_cyrillic",
-        "cp1253",
-        "cp1255",
-        "cp1256",
-        "cp1257",
-        "cp1258",
-        "cp874",
         "cp932",
         "shift_jis",
         "euc_jp",
@@ -78,53 +69,92 @@ def head_text(head: bytes) -> str:
     return codecs.getincrementaldecoder(codec)("replace").decode(head[bom:])
 
 
-def guess_legacy_codec(sample: bytes) -> str:
-    """The 8-bit codec of the non-UTF-8 lines in a file; cp1252 unless clearly another script."""
+def guess_multibyte_codec(sample: bytes) -> str | None:
+    """The file's multi-byte legacy codec (Shift-JIS, GBK, Big5, EUC-KR ...), or None."""
     if not sample:
-        return FALLBACK_CODEC
+        return None
     try:
         import charset_normalizer
     except ImportError:  # pragma: no cover - it is a declared dependency
-        return FALLBACK_CODEC
+        return None
     try:
-        results = charset_normalizer.from_bytes(sample)
-    except Exception:  # a guess must never fail the file; cp1252 decodes every byte
-        return FALLBACK_CODEC
-    best = results.best()
-    names = {m.encoding for m in results}
-    if best is not None and best.encoding in _TRUSTED_LEGACY and FALLBACK_CODEC not in names:
+        best = charset_normalizer.from_bytes(sample).best()
+    except Exception:  # a guess must never fail the file
+        return None
+    if best is not None and best.encoding in _MULTIBYTE_LEGACY:
         return best.encoding
-    return FALLBACK_CODEC
+    return None
 
 
 class ValueDecoder:
-    """Bytes to text per value: UTF-8 when valid, else the CHARSET parameter, else the
-    file's legacy codec (guessed once, lazily, from a sample of its non-UTF-8 lines)."""
+    """Bytes to text per value: UTF-8 when valid, else the CHARSET parameter, else a
+    legacy code page: the file's multi-byte one, else the one chosen for the card
+    (``for_card``), else the one that reads the file's legacy lines best. The file's
+    are guessed once, lazily, from a sample of its non-UTF-8 lines."""
 
     def __init__(self, legacy_sample: Callable[[], bytes]):
         self._legacy_sample = legacy_sample
         self._legacy: str | None = None
+        self._multibyte = False
         self.params_cache: dict[bytes, Params] = {}
 
     @property
     def legacy(self) -> str:
         if self._legacy is None:
-            self._legacy = guess_legacy_codec(self._legacy_sample())
+            sample = self._legacy_sample()
+            multibyte = guess_multibyte_codec(sample)
+            self._multibyte = multibyte is not None
+            self._legacy = multibyte or file_codec(sample)
         return self._legacy
 
-    def text(self, data: bytes, charset: str | None = None) -> str:
+    def for_card(self, values: list[tuple[bytes, bool]], hints: set[str]) -> CardDecoder:
+        """A decoder for one card whose undeclared legacy values are ``values``."""
+        legacy = self.legacy
+        if not self._multibyte and values:
+            legacy = choose_codec(values, hints, legacy)
+        return CardDecoder(self, legacy)
+
+    def text(self, data: bytes, charset: str | None = None, legacy: str | None = None) -> str:
         if data.isascii():
             return data.decode("ascii")
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
-        if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        if declared(charset):
             try:
                 return data.decode(charset)
             except (LookupError, UnicodeDecodeError, ValueError, TypeError):
                 pass
-        return data.decode(self.legacy, "replace")
+        return data.decode(legacy or self.legacy, "replace")
+
+
+def declared(charset: str | None) -> bool:
+    """A CHARSET parameter that names a legacy codec (UTF-8 ones say nothing new)."""
+    return bool(charset) and charset.lower().replace("_", "-") not in ("utf-8", "utf8")
+
+
+def undeclared_legacy(data: bytes, charset: str | None) -> bool:
+    """Bytes that only a guessed legacy code page can read: not UTF-8, no CHARSET."""
+    if data.isascii() or declared(charset):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+class CardDecoder:
+    """The file's decoder with one card's legacy code page."""
+
+    def __init__(self, file_decoder: ValueDecoder, legacy: str):
+        self.file_decoder = file_decoder
+        self.legacy = legacy
+        self.params_cache = file_decoder.params_cache
+
+    def text(self, data: bytes, charset: str | None = None) -> str:
+        return self.file_decoder.text(data, charset, self.legacy)
 
 
 def raw_chunks(fh, first: bytes, codec: str) -> Iterator[bytes]:

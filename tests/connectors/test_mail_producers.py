@@ -117,3 +117,39 @@ def test_an_unnamed_invalid_address_makes_no_contact(tmp_path):
     assert ex.records.empty and ex.rejects["reason"].tolist() == ["no usable From address"]
     broken.write_text(text.replace("<soc@example.com>", "<soc@example>"))
     assert mail.read(broken, NO_ME).records["name_raw"].tolist() == ["Socrates"]
+
+
+def test_a_loose_message_without_from_is_a_rejected_item_as_in_an_mbox(tmp_path):
+    # ddeboer/imap's missing_from.eml, and the same without its To: (derived): a file
+    # named .eml that starts with header lines is a message; one without From is
+    # rejected as an item, exactly as the same message inside an mbox is.
+    for name in ("ddeboer-missing_from.eml", "ddeboer-missing_from-and-to.eml"):
+        path = FIXTURES / name
+        assert [(i.path, i.connector) for i in discover([path]).inputs] == [(path, "mail")]
+        alone = mail.read(path, NO_ME)
+        box = tmp_path / f"{name}.mbox"
+        box.write_bytes(b"From x@y Wed Sep 13 13:05:45 2017\n" + path.read_bytes())
+        inside = mail.read(box, NO_ME)
+        for ex in (alone, inside):
+            assert (ex.items_read, ex.items_accepted, ex.items_rejected) == (1, 0, 1)
+            assert ex.rejects["reason"].tolist() == ["no From header"]
+
+
+def test_a_file_named_eml_that_is_not_mail_is_still_refused_by_name(tmp_path):
+    pdf = tmp_path / "invoice.eml"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    png = tmp_path / "photo.eml"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    nul = tmp_path / "nul.eml"
+    nul.write_bytes(b"Subject: x\0y\n\nbody\n")
+    found = discover([tmp_path])
+    assert found.inputs == []
+    assert {p.name: why.split(":")[0] for p, why in found.unknown} == {
+        "invoice.eml": "not a mail file",
+        "photo.eml": "not a mail file",
+        "nul.eml": "not a mail file",
+    }
+    # A text file of header-like lines is not mail unless the user named it a message.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Subject: groceries\nDate: Monday\n\nmilk\n")
+    assert discover([notes]).inputs == []

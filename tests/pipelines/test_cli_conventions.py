@@ -233,7 +233,7 @@ def test_the_review_band_of_the_parser_is_the_transforms_one():
     from pipelines.cli_review import DEFAULT_BAND
     from transforms import review
 
-    assert DEFAULT_BAND == review.DEFAULT_BAND
+    assert DEFAULT_BAND is review.DEFAULT_BAND  # one value, declared once
 
 
 def test_help_imports_no_heavy_module():

@@ -118,13 +118,17 @@ def test_linkedin_addresses_decide_mail_direction_as_me_would(tmp_path):
     assert hinted["me"] == given["me"] == [ME]
 
 
-def test_without_a_linkedin_export_mail_infers_the_owner_as_before(tmp_path):
+def test_without_a_linkedin_export_the_user_is_settled_over_both_mail_inputs(tmp_path):
     _, box, sent = write_inputs(tmp_path / "in")
     summary = build_plain([box, sent], tmp_path / "wh", me=())
-    # Counting alone takes Bram for the owner of this mailbox: the gap hints close.
-    assert summary["you"] == {"source": "inferred", "identifiers": [BRAM]}
-    assert mail_directions(tmp_path / "wh")[ME] == ["inbound", "inbound", "outbound", "outbound"]
-    assert "you:          inferred per mailbox: bram@example.com" in "\n".join(
+    # Counting the mbox alone takes Bram for its owner (he writes more than Ada
+    # answers); over both inputs Ada takes part in more mail, so she is the user.
+    assert summary["you"] == {"source": "inferred", "identifiers": [ME]}
+    assert mail_directions(tmp_path / "wh") == {
+        BRAM: ["inbound", "inbound", "outbound"],
+        CY: ["outbound"],
+    }
+    assert "you:          inferred from the mail: ada@example.com" in "\n".join(
         summary_lines(summary)
     )
     plan = steps.plan_inputs([str(box)], tmp_path / "wh2", False)
@@ -243,7 +247,7 @@ def test_a_work_mailbox_keeps_its_owner_when_the_export_lists_a_private_address(
         "inferred": [work],
     }
     assert any(
-        line.endswith("1 address from the LinkedIn export, 1 address inferred per mailbox")
+        line.endswith("1 address from the LinkedIn export, 1 address inferred from the mail")
         for line in summary_lines(summary)
     )
     assert summary["inputs"][1]["skip_reasons"] == [("to_self", 1)]
