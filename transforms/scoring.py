@@ -586,6 +586,16 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
             | ((fa == gb) & initial_only_a & (fam_initial_b == initial_a))
         )
     )
+    # Family name first with a slip in the other part: "Musolino, Maxin" against
+    # "Maxni Musolino" (one word the same in crossed places, the other alike).
+    crossed = (ga == fb) != (fa == gb)
+    todo = np.flatnonzero(has & ~swapped & (ga >= 0) & (fa >= 0) & (gb >= 0) & (fb >= 0) & crossed)
+    if len(todo):
+        first = ga[todo] == fb[todo]
+        x = np.where(first, fa[todo], ga[todo])
+        y = np.where(first, gb[todo], fb[todo])
+        slip = _pair_scores(JaroWinkler.normalized_similarity, f.names, x, y)
+        swapped[todo[slip >= NAME_CLOSE_SIMILARITY]] = True
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
     single = has & (((fa < 0) & (ga >= 0) & (ga == fb)) | ((fb < 0) & (gb >= 0) & (gb == fa)))
