@@ -25,6 +25,7 @@ import argparse
 import json
 import logging
 import platform
+import shutil
 import sys
 import tempfile
 import time
@@ -356,6 +357,12 @@ def main(argv: list[str] | None = None) -> int:
         "--splink-threshold", type=float, default=0.5, help="Splink's clustering probability"
     )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="work in this folder (emptied per data set) instead of a temporary one: record "
+        "ids hash the file paths, and ties broken by record order then repeat run to run",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
@@ -364,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.sets:
             names = [(f"harness-{s}", s) for s in args.seeds] if name == "harness" else [(name, 0)]
             for label, seed in names:
-                work = Path(tmp) / label
+                work = (args.workdir or Path(tmp)) / label
+                shutil.rmtree(work, ignore_errors=True)
                 if name == "harness":
                     data = harness(args.people, seed, work / "inputs")
                 else:

@@ -80,6 +80,12 @@ def street_name(key: str) -> str:
     return rest if _NUMBER.match(first) and rest else key
 
 
+def house_number(key: str) -> str | None:
+    """The house number of a street key, None without one."""
+    first = key.partition(" ")[0]
+    return first if _NUMBER.match(first) and " " in key else None
+
+
 def locality_key(raw: str | None) -> str | None:
     """Folded locality: "Mount Immaney" -> "mount immaney"; None when empty."""
     if not raw:

@@ -37,9 +37,12 @@ better); cannot-links win over everything, must-links included.
 
 ``matches`` holds every pair merged, every pair a guard kept apart, and compared pairs
 with probability >= ``NEAR_MISS_PROBABILITY``: score is the probability, evidence maps
-each compared feature (linkedin_url, email, phone, name, company) to its
-weight in bits (log2 of m/u; positive says "same person"), ``prior`` to the prior
-log-odds, and ``name_similarity`` / ``company_similarity`` to 0..1 similarities.
+each compared feature (``scoring.MATCH_FEATURES``: linkedin_url, email, phone, name,
+address_name, company, ...) to its weight in bits (log2 of m/u; positive says "same
+person"), ``rival_profiles`` to the bits lost to another LinkedIn profile the record fits
+as well (``clustering.rival_profile_bits``), ``prior`` to the prior log-odds, and
+``name_similarity`` / ``company_similarity`` to 0..1 similarities. The score is the
+probability of the prior plus every weight.
 """
 
 from __future__ import annotations
@@ -307,8 +310,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     a, b = candidate_pairs(f)
     cmp = compare(f, a, b)
     model = estimate(f, cmp, len(a))
-    rivals = rival_profile_bits(f.n, a, b, model.log_odds(cmp), f.url)
-    log_odds = model.log_odds(cmp) + rivals
+    log_odds = model.log_odds(cmp)
+    rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    log_odds += rivals
     merge = log_odds >= MERGE_BITS
 
     # One pass over the records serves both lists (none at all without overrides).

@@ -21,3 +21,16 @@ def records(*specs: dict):
         row.update({k: v for k, v in spec.items() if k != "id"})
         rows.append(row)
     return normalise_records(frame_from_rows(rows, schema.RECORDS))
+
+
+def card_at_home(id_: str, name: str, birthday: str | None, **extra) -> dict:
+    """A card spec (for ``records``) at one house: 48 Goldfinch Circuit, Canterbury 2776."""
+    return {
+        "id": id_,
+        "name_raw": name,
+        "birthday_raw": birthday,
+        "streets_raw": ["48 Goldfinch Circuit"],
+        "localities_raw": ["Canterbury"],
+        "postcodes_raw": ["2776"],
+        **extra,
+    }

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.addresses import locality_key, street_key, street_name
+from transforms.addresses import house_number, locality_key, street_key, street_name
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,9 @@ def test_street_key_never_raises_and_is_idempotent(raw):
 def test_locality_key_never_raises_and_is_idempotent(raw):
     key = locality_key(raw)
     assert key is None or locality_key(key) == key
+
+
+def test_house_number():
+    assert house_number("14 smith rd") == "14"
+    assert house_number("maltby cct") is None
+    assert house_number("12b high st") == "12b"

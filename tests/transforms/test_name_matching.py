@@ -2,6 +2,7 @@
 double surnames, diminutives beyond English, typos, and family mailboxes."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from tests.transforms.helpers import records
@@ -302,3 +303,40 @@ def test_an_address_spelling_a_holders_whole_name_is_not_a_shared_mailbox():
     assert shared == {"alejandro.esera@outlook.com": False, "teamrosotti@outlook.com": True}
     res = resolve(recs)
     assert _same(res, "li", "mail") and not _same(res, "a", "b")
+
+
+def test_a_profile_url_spells_its_owners_name_beside_a_mistyped_one():
+    from transforms.features import _profile_slugs
+
+    rows, values = _profile_slugs(
+        pd.Series(
+            [
+                "https://www.linkedin.com/in/chinedu-nwasola-693d4c",
+                None,
+                "https://www.linkedin.com/in/colayemi25",
+                "https://www.linkedin.com/in/paula-p%C3%A9rez-f4dc5b",
+            ]
+        ),
+        10,
+    )
+    assert rows.rows.tolist() == [0, 2, 3]
+    assert rows.codes.tolist() == [10, 11, 12]
+    assert values.tolist() == ["chinedu-nwasola@in", "colayemi25@in", "paula-pérez@in"]
+
+    def pair(slug):
+        return records(
+            {
+                "id": "li",
+                "source": "linkedin",
+                "name_raw": "Amit Jkshi",
+                "linkedin_url_raw": f"https://www.linkedin.com/in/{slug}",
+            },
+            {"id": "card", "name_raw": "Amit Joshi"},
+        )
+
+    f = RecordFeatures.from_records(pair("amit-joshi-392"))
+    # The profile's local parts hold the slug's letters; the card has none.
+    assert (f.local[0] >= 0).any() and not (f.local[1] >= 0).any()
+    # A mistyped name alone is too little; the URL spelling the name in full says it.
+    assert _same(resolve(pair("amit-joshi-392")), "li", "card")
+    assert not _same(resolve(pair("amit-jkshi-392")), "li", "card")

@@ -242,7 +242,7 @@ def test_rare_name_agreement_weighs_more_than_a_common_one():
 def test_overrides_must_link_and_cannot_link_by_identifier():
     specs = (
         {"id": "a", "name_raw": "Kim Ng", "emails_raw": ["kim@ng.dev"]},
-        {"id": "b", "name_raw": "K. Ng", "linkedin_url_raw": "https://www.linkedin.com/in/kimng"},
+        {"id": "b", "name_raw": "K. Ng", "linkedin_url_raw": "https://www.linkedin.com/in/kn-4417"},
         {
             "id": "c",
             "name_raw": "Kim Ng",
@@ -250,12 +250,13 @@ def test_overrides_must_link_and_cannot_link_by_identifier():
             "phones_raw": ["+442079460000"],
         },
     )
+    # (A profile URL spelling the name, /in/kimng, would tell: this one does not.)
     base = resolve(records(*specs))
     assert _same(base, "a", "c") and not _same(base, "a", "b")
     res = resolve(
         records(*specs),
         overrides=Overrides(
-            must_link=[("KIM@ng.dev", "linkedin.com/in/kimng/")],
+            must_link=[("KIM@ng.dev", "linkedin.com/in/kn-4417/")],
             cannot_link=[("c", "+44 20 7946 0000")],  # a record with itself: ignored
         ),
     )

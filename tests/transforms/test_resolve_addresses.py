@@ -1,6 +1,6 @@
 """Street addresses in resolution: evidence for one person, none between relatives."""
 
-from tests.transforms.helpers import records
+from tests.transforms.helpers import card_at_home, records
 from transforms.resolve import resolve
 
 
@@ -61,22 +61,34 @@ def test_a_postcode_and_an_address_that_agree_count_once():
     assert ("address" in evidence) != ("postcode" in evidence)
 
 
-def _card(id_, name, birthday):
-    return {
-        "id": id_,
-        "name_raw": name,
-        "birthday_raw": birthday,
-        "streets_raw": ["48 Goldfinch Circuit"],
-        "localities_raw": ["Canterbury"],
-    }
-
-
 def test_one_house_and_one_birth_date_outweigh_a_wholly_different_name():
     # No family: neither name agrees, so the house and the date are weighed as evidence
     # (a card filled in under the wrong name), not explained away as relatives.
     res = resolve(
-        records(_card("a", "Kyle Brain", "1977-07-14"), _card("b", "Rosie Reid", "1977-07-14"))
+        records(
+            card_at_home("a", "Kyle Brain", "1977-07-14"),
+            card_at_home("b", "Rosie Reid", "1977-07-14"),
+        )
     )
     assert res.cluster_of["a"] == res.cluster_of["b"]
     (evidence,) = _evidence(res, "a", "b")
     assert evidence["name"] < 0 < evidence["address"]
+
+
+def test_a_mistyped_street_at_the_same_number_is_one_house():
+    recs = records(
+        *(
+            {"id": id_, "name_raw": name, "streets_raw": [street], "birthday_raw": "1971-07-18"}
+            for id_, name, street in (
+                ("a", "Stephanie Rumbal", "26 Tullaroop Street"),
+                ("b", "Stephanie Rumbal", "26 Tullarop Street"),
+                ("c", "Stephanie Rumbal", "62 Tullarop Street"),
+            )
+        )
+    )
+    levels = {}
+    for pair in (("a", "b"), ("a", "c")):
+        (evidence,) = _evidence(resolve(recs), *pair)
+        levels[pair] = evidence["address"]
+    assert levels[("a", "b")] > 5  # bits: one house
+    assert levels[("a", "c")] < levels[("a", "b")]  # another house on a street spelled alike

@@ -1,6 +1,6 @@
 """Birthdays and postcodes in resolution: namesakes told apart, one person joined."""
 
-from tests.transforms.helpers import records
+from tests.transforms.helpers import card_at_home, records
 from transforms.resolve import resolve
 
 
@@ -88,22 +88,11 @@ def test_a_postcode_adds_to_a_close_name():
     assert evidence["postcode"] > 0
 
 
-def _at_home(id_, name, birthday):
-    return {
-        "id": id_,
-        "name_raw": name,
-        "birthday_raw": birthday,
-        "streets_raw": ["48 Goldfinch Circuit"],
-        "localities_raw": ["Canterbury"],
-        "postcodes_raw": ["2776"],
-    }
-
-
 def test_a_father_and_son_of_one_name_at_one_home_stay_two_people():
     res = resolve(
         records(
-            _at_home("a", "Deakin Sondergeld", "1960-02-10"),
-            _at_home("b", "Deakin Sondergeld", "1988-07-30"),
+            card_at_home("a", "Deakin Sondergeld", "1960-02-10"),
+            card_at_home("b", "Deakin Sondergeld", "1988-07-30"),
         )
     )
     assert res.cluster_of["a"] != res.cluster_of["b"]
@@ -114,8 +103,8 @@ def test_a_wrong_date_on_one_card_of_one_home_is_weighed_not_refused():
     # Not a generation apart: no parent and child, and no sibling shares a given name.
     res = resolve(
         records(
-            _at_home("a", "Deakin Sondergeld", "1960-02-10"),
-            _at_home("b", "Deakin Sondergeld", "1963-11-21"),
+            card_at_home("a", "Deakin Sondergeld", "1960-02-10"),
+            card_at_home("b", "Deakin Sondergeld", "1963-11-21"),
         )
     )
     assert _same(res, "a", "b")
@@ -125,7 +114,7 @@ def test_a_wrong_date_on_one_card_of_one_home_is_weighed_not_refused():
 
 def test_namesakes_elsewhere_with_two_birthdays_stay_apart():
     recs = records(
-        _at_home("a", "Deakin Sondergeld", "1960-02-10"),
+        card_at_home("a", "Deakin Sondergeld", "1960-02-10"),
         {"id": "b", "name_raw": "Deakin Sondergeld", "birthday_raw": "1963-11-21"},
     )
     assert not _same(resolve(recs), "a", "b")

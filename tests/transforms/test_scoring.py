@@ -193,3 +193,19 @@ def test_work_address_links_do_not_teach_the_company_m():
     pseudo = scoring.M_PSEUDO_PAIRS
     want = (np.array([1.0, 0.0, 0.0]) + pseudo * m0) / (1 + pseudo)
     assert np.allclose(model.m["company"], want)
+
+
+def test_a_name_written_family_name_first_with_a_slip_is_close():
+    recs = records(
+        {"id": "a", "given_name_raw": "Maxin", "family_name_raw": "Musolino"},
+        {"id": "b", "given_name_raw": "Musolino", "family_name_raw": "Maxni"},
+        {"id": "c", "given_name_raw": "Musolino", "family_name_raw": "Tremblay"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("a"), ids.index("a")])
+    b = np.array([ids.index("b"), ids.index("c")])
+    level = scoring.compare(f, a, b).levels["name"]
+    close = scoring.LEVELS["name"].index("close")
+    assert level[0] == close  # crossed, the other word one slip apart
+    assert level[1] < close  # crossed, the other word another name
