@@ -41,20 +41,10 @@ def calibration(records, truth: dict[str, str]) -> dict:
         candidate_pairs, true_pairs (among them), all_true_pairs, probability_sum,
         model_c, true_c, and bands: (low, high, pairs, mean probability, share true).
     """
-    from transforms.blocking import candidate_pairs
-    from transforms.clustering import rival_profile_bits
-    from transforms.features import RecordFeatures
-    from transforms.scoring import compare, estimate
+    from transforms.resolve import score_candidates
 
-    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
-    records = records.iloc[order].reset_index(drop=True)
-    ids = records["record_id"].to_numpy(dtype=object)
-    f = RecordFeatures.from_records(records)
-    a, b = candidate_pairs(f)
-    cmp = compare(f, a, b)
-    model = estimate(f, cmp, len(a))
-    log_odds = model.log_odds(cmp)
-    log_odds = log_odds + rival_profile_bits(f.n, a, b, log_odds, f.url)
+    sc = score_candidates(records)
+    ids, f, a, b, model, log_odds = sc.ids, sc.features, sc.a, sc.b, sc.model, sc.log_odds
     p = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -1000, 1000)))
     entity = np.array([truth[r] for r in ids], dtype=object)
     same = entity[a] == entity[b]

@@ -65,7 +65,7 @@ from transforms.normalise import (
     normalise_linkedin_url,
     normalise_phone,
 )
-from transforms.scoring import FEATURES, compare, estimate
+from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
 from warehouse import schema
 
 # The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
@@ -288,6 +288,36 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
     return out
 
 
+@dataclass
+class ScoredCandidates:
+    """The candidate pairs of a set of records and the model's log-odds for each."""
+
+    records: pd.DataFrame  # sorted by record_id: positions are stable across runs
+    ids: np.ndarray
+    features: RecordFeatures
+    a: np.ndarray
+    b: np.ndarray
+    comparison: Comparison
+    model: Model
+    log_odds: np.ndarray  # rival profiles' share included
+    rivals: np.ndarray
+
+
+def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
+    """Block, compare, fit the model and score every candidate pair (no clustering)."""
+    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
+    records = records.iloc[order].reset_index(drop=True)
+    ids = records["record_id"].to_numpy(dtype=object)
+    f = RecordFeatures.from_records(records)
+    a, b = candidate_pairs(f)
+    cmp = compare(f, a, b)
+    model = estimate(f, cmp, len(a))
+    log_odds = model.log_odds(cmp)
+    rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    log_odds += rivals
+    return ScoredCandidates(records, ids, f, a, b, cmp, model, log_odds, rivals)
+
+
 def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolution:
     """Cluster normalised records into people.
 
@@ -302,17 +332,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         candidate pairs compared.
     """
     overrides = overrides or Overrides()
-    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
-    records = records.iloc[order].reset_index(drop=True)
-    ids = records["record_id"].to_numpy(dtype=object)
-    f = RecordFeatures.from_records(records)
-
-    a, b = candidate_pairs(f)
-    cmp = compare(f, a, b)
-    model = estimate(f, cmp, len(a))
-    log_odds = model.log_odds(cmp)
-    rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
-    log_odds += rivals
+    sc = score_candidates(records)
+    records, ids, f, a, b = sc.records, sc.ids, sc.features, sc.a, sc.b
+    cmp, model, log_odds, rivals = sc.comparison, sc.model, sc.log_odds, sc.rivals
     merge = log_odds >= MERGE_BITS
 
     # One pass over the records serves both lists (none at all without overrides).
