@@ -232,20 +232,22 @@ def _override_pairs(
 def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     """map<string, double> per pair: weights of compared features, prior, similarities."""
     k = len(name_sim)
-    cols, present = [], []
-    for name in FEATURES:
-        cols.append(np.round(weights[name], 3))
-        present.append(levels[name] >= 0)
-    cols.append(np.round(weights[RIVALS], 3))
-    present.append(weights[RIVALS] < 0)
-    cols.append(np.full(k, round(prior_bits, 3)))
-    present.append(np.ones(k, dtype=bool))
-    for sim in (name_sim, company_sim):
-        cols.append(np.round(np.nan_to_num(sim), 4))
-        present.append(~np.isnan(sim))
     keys = pa.array([*FEATURES, RIVALS, "prior", "name_similarity", "company_similarity"])
-    values = np.stack(cols, axis=1)
-    mask = np.stack(present, axis=1)
+    # Written column by column into one matrix (not stacked from a list of columns,
+    # which held every value twice: a quarter of a gigabyte at a million records).
+    values = np.empty((k, len(keys)), dtype=np.float64)
+    mask = np.empty((k, len(keys)), dtype=bool)
+    for i, name in enumerate(FEATURES):
+        np.round(weights[name], 3, out=values[:, i])
+        mask[:, i] = levels[name] >= 0
+    i = len(FEATURES)
+    np.round(weights[RIVALS], 3, out=values[:, i])
+    mask[:, i] = weights[RIVALS] < 0
+    values[:, i + 1] = round(prior_bits, 3)
+    mask[:, i + 1] = True
+    for j, sim in enumerate((name_sim, company_sim), start=i + 2):
+        np.round(np.nan_to_num(sim), 4, out=values[:, j])
+        mask[:, j] = ~np.isnan(sim)
     # Keys by position, taken from the ten names by Arrow: no string object per entry.
     key_index = np.broadcast_to(np.arange(len(keys), dtype=np.int32), values.shape)[mask]
     offsets = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int32)
@@ -335,26 +337,34 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     sc = score_candidates(records)
     records, ids, f, a, b = sc.records, sc.ids, sc.features, sc.a, sc.b
     cmp, model, log_odds, rivals = sc.comparison, sc.model, sc.log_odds, sc.rivals
+    # Each part is let go as soon as it has served (the comparison of every candidate
+    # pair is 0.8 GB at a million records, the record features 0.5 GB): held by ``sc``
+    # they would all be alive at the end, where the matches table is built.
+    del sc
+    n, n_candidates = f.n, len(a)
     merge = log_odds >= MERGE_BITS
 
     # One pass over the records serves both lists (none at all without overrides).
     wanted = overrides.must_link or overrides.cannot_link
     index = _identifier_index(records) if wanted else {}
+    del records
     must = _override_pairs(index, overrides.must_link)
     cannot = _override_pairs(index, overrides.cannot_link)
-    user_apart = _pair_mask(a, b, f.n, cannot)
+    del index
+    user_apart = _pair_mask(a, b, n, cannot)
     # The pairs worth explaining are near misses and better (merges and the merges a
     # guard refused are among them) and the user's overrides: their evidence is kept,
     # the comparison of the other pairs (four fifths at a million) let go.
-    near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, f.n, must))
+    near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, n, must))
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
+    del rivals
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
     del cmp
     result = cluster(
-        f.n,
+        n,
         a,
         b,
         log_odds,
@@ -370,18 +380,25 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         prior_bits=model.prior_bits,
         merge_bits=MERGE_BITS,
     )
+    del f, one_home
     labels = result.labels
     same = labels[a] == labels[b]
-    guarded = _pair_mask(a, b, f.n, list(result.refused))
+    guarded = _pair_mask(a, b, n, list(result.refused))
     keep = (merge & same) | guarded | user_apart | (log_odds >= NEAR_MISS_BITS)
     idx = np.flatnonzero(keep)
+    del keep
     at = np.searchsorted(near, idx)  # kept pairs are among the near ones: where there
     if len(idx) and (at[-1] >= len(near) or not np.array_equal(near[at], idx)):
         raise AssertionError("a kept pair is not among the pairs whose evidence was kept")
     ka, kb, same, merge, guarded, user_apart = (
         x[idx] for x in (a, b, same, merge, guarded, user_apart)
     )
+    kept_log_odds = log_odds[idx]
+    del a, b, log_odds, near
     levels = {k: v[at] for k, v in levels.items()}
+    # One feature's weights at a time: the kept pairs' copy replaces the near pairs'.
+    for k in list(weights):
+        weights[k] = weights[k][at]
     refused = np.full(len(idx), "", dtype=object)
     refused[guarded] = [
         result.refused[pair]
@@ -396,15 +413,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     rule[conflict] = "conflict_linkedin_url"
     rule[user_apart & ~same] = "cannot_link_override"
     # A merge the user asked for says so, even where the model would have merged too.
-    rule[_pair_mask(ka, kb, f.n, must) & same] = "must_link_override"
-    score = 1.0 / (1.0 + np.exp2(-np.clip(log_odds[idx], -1000, 1000)))
-    evidence = _evidence(
-        {k: v[at] for k, v in weights.items()},
-        model.prior_bits,
-        name_sim[at],
-        company_sim[at],
-        levels,
-    )
+    rule[_pair_mask(ka, kb, n, must) & same] = "must_link_override"
+    score = 1.0 / (1.0 + np.exp2(-np.clip(kept_log_odds, -1000, 1000)))
+    evidence = _evidence(weights, model.prior_bits, name_sim[at], company_sim[at], levels)
+    del weights
     columns = {
         "record_id_a": pa.array(ids[ka], pa.string()),
         "record_id_b": pa.array(ids[kb], pa.string()),
@@ -433,4 +445,4 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         table = pa.concat_tables([table, extra])
     matches = table.to_pandas(types_mapper=pd.ArrowDtype)
     cluster_of = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
-    return Resolution(cluster_of=cluster_of, matches=matches, candidate_pairs=len(a))
+    return Resolution(cluster_of=cluster_of, matches=matches, candidate_pairs=n_candidates)
