@@ -16,7 +16,7 @@ connectors; needs the bench dependency group; ``febrl2`` and ``febrl4`` too) and
 pairs and half a million candidate pairs, which the small sets never reach).
 
 Usage: python benchmarks/check_resolution_identical.py --save DIR [--sets ...] [--n 2000]
-       python benchmarks/check_resolution_identical.py --against DIR
+       python benchmarks/check_resolution_identical.py --against DIR [--compare-chunk 1000]
 Exit status 1 when anything differs.
 """
 
@@ -159,7 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--against", type=Path, help="compare the engine with a saved outcome")
     parser.add_argument("--sets", nargs="+", default=list(DEFAULT_SETS))
     parser.add_argument("--n", type=int, default=2000, help="people in the harness sets")
+    parser.add_argument(
+        "--compare-chunk",
+        type=int,
+        help="pairs per chunk of the engine's chunked steps (scoring.COMPARE_CHUNK), so that "
+        "sets far below a million pairs go through the chunked code too",
+    )
     args = parser.parse_args(argv)
+    if args.compare_chunk:
+        from transforms import scoring
+
+        scoring.COMPARE_CHUNK = args.compare_chunk
     if args.save:
         save(args.sets, args.n, args.save)
         return 0

@@ -77,8 +77,9 @@ def rival_profile_bits(
     """
     out = np.zeros(len(a))
     width = np.int64(int(url.max(initial=0)) + 1)
+    has = url >= 0  # per record: a mask per pair, not a code per pair (80 MB at 10M pairs)
     for x, z in ((a, b), (b, a)):
-        sel = np.flatnonzero((url[x] < 0) & (url[z] >= 0) & (log_odds > 0))
+        sel = np.flatnonzero(~has[x] & has[z] & (log_odds > 0))
         if not len(sel):
             continue
         keys, which = np.unique(x[sel] * width + url[z[sel]], return_inverse=True)

@@ -356,6 +356,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # guard refused are among them) and the user's overrides: their evidence is kept,
     # the comparison of the other pairs (four fifths at a million) let go.
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, n, must))
+    # Clustering needs three of the record features: the rest go before the weights come.
+    url, birth_day, birth_year = f.url, f.birthdays.month_day, f.birthdays.year
+    del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
     del rivals
@@ -370,17 +373,17 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         log_odds,
         merge,
         Guards(
-            url=f.url,
+            url=url,
             cannot_link=cannot,
             must_link=must,
-            birth_day=f.birthdays.month_day,
-            birth_year=f.birthdays.year,
+            birth_day=birth_day,
+            birth_year=birth_year,
             one_home=one_home,
         ),
         prior_bits=model.prior_bits,
         merge_bits=MERGE_BITS,
     )
-    del f, one_home
+    del url, birth_day, birth_year, one_home
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))

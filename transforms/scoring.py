@@ -245,7 +245,10 @@ def _cpdist(scorer, left: list, right: list) -> np.ndarray:
 def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (x[i], y[i]) pairs of codes (>= 0), and per i which one it is."""
     width = np.int64(max(int(x.max(initial=0)), int(y.max(initial=0))) + 1)
-    which, distinct = pd.factorize(x * width + y)
+    code = x * width
+    code += y  # in place: one temporary of the pairs' length, not two
+    which, distinct = pd.factorize(code)
+    del code
     return distinct // width, distinct % width, which
 
 
@@ -411,12 +414,16 @@ def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]
     wa, wb = f.written[a[todo]], f.written[b[todo]]
     sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
     sim[exact] = 1.0
-    todo = np.flatnonzero(has & ~exact & (f.name_words[a] >= 2) & (f.name_words[b] >= 2))
-    word_sim = np.zeros(len(a))
-    word_sim[todo] = _pair_scores(
-        fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]], symmetric=True
+    several = f.name_words >= 2
+    todo = np.flatnonzero(has & ~exact & several[a] & several[b])
+    same_words = np.zeros(len(a), dtype=bool)
+    same_words[todo] = (
+        _pair_scores(
+            fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]], symmetric=True
+        )
+        >= WORDS_SIMILARITY
     )
-    return sim, word_sim >= WORDS_SIMILARITY
+    return sim, same_words
 
 
 def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarray:
@@ -424,13 +431,22 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
     for those that do, NaN without both names); sets their level to similar where the
     names are alike."""
     agree = level == 2
-    ca, cb = f.company[a], f.company[b]
-    todo = np.flatnonzero(~agree & (ca >= 0) & (cb >= 0))
+    # Masks per record, not company codes per pair: at ten million pairs every
+    # temporary of the pairs' length is 80 MB.
+    has = f.company >= 0
+    todo = np.flatnonzero(~agree & has[a] & has[b])
     sim = np.full(len(a), np.nan)
-    scores = _pair_scores(
-        fuzz.token_set_ratio, f.company_values, ca[todo], cb[todo], symmetric=True
-    )
-    sim[todo] = scores / 100.0
+    # The symmetric scorer's (smaller, larger) codes made here, in place, so that no
+    # second copy of the two code arrays is alive meanwhile.
+    x, y = f.company[a[todo]], f.company[b[todo]]
+    low = np.minimum(x, y)
+    np.maximum(x, y, out=y)
+    del x
+    scores = _pair_scores(fuzz.token_set_ratio, f.company_values, low, y)
+    del low, y
+    scores /= 100.0
+    sim[todo] = scores
+    del scores
     sim[agree] = 1.0
     level[~agree & (sim >= COMPANY_SIMILARITY / 100.0)] = 1
     return sim
@@ -769,7 +785,7 @@ class Model:
         """Bayes factor in bits of one feature per pair (0 where not comparable).
 
         Args:
-            rows: only these pairs (positions), else all.
+            rows: only these pairs (positions or a slice), else all.
         """
         level = cmp.levels[name] if rows is None else cmp.levels[name][rows]
         valid = level >= 0
@@ -788,11 +804,17 @@ class Model:
 
     def log_odds(self, cmp: Comparison) -> np.ndarray:
         """Prior plus every feature's weight, per pair; one feature's temporaries at a time
-        (ten million pairs times seven features of float64 weights is half a gigabyte)."""
-        total = 0
-        for name in FEATURES:
-            total = total + self.weight(cmp, name)
-        return self.prior_bits + total
+        and ``COMPARE_CHUNK`` pairs at a time (a feature's temporaries over ten million
+        pairs are several 80 MB arrays; the sums are the same, pair by pair)."""
+        k = len(cmp.levels[FEATURES[0]])
+        out = np.empty(k)
+        for i in range(0, k, COMPARE_CHUNK):
+            part = slice(i, i + COMPARE_CHUNK)
+            total = 0
+            for name in FEATURES:
+                total = total + self.weight(cmp, name, part)
+            out[part] = self.prior_bits + total
+        return out
 
 
 def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -869,7 +891,11 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
     # One int per pattern (levels + 1 < 8, three bits a feature), decoded after unique.
     code = np.zeros(n_candidates, dtype=np.int64)
     for i, name in enumerate(FEATURES):
-        code |= (lv[name].astype(np.int64) + 1) << (3 * i)
+        bits = lv[name].astype(np.int64)
+        bits += 1
+        bits <<= 3 * i
+        code |= bits  # one temporary of the pairs' length, not three
+    del bits
     distinct, counts = _unique_counts(code)
     patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
     levels_of = patterns.astype(np.int64) - 1
