@@ -162,14 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-chunk",
         type=int,
-        help="pairs per chunk of the engine's chunked steps (scoring.COMPARE_CHUNK), so that "
-        "sets far below a million pairs go through the chunked code too",
+        help="pairs per chunk of the engine's chunked steps (scoring.COMPARE_CHUNK and "
+        "CPDIST_CHUNK), so that small sets go through the chunked code too",
     )
     args = parser.parse_args(argv)
     if args.compare_chunk:
         from transforms import scoring
 
-        scoring.COMPARE_CHUNK = args.compare_chunk
+        scoring.COMPARE_CHUNK = scoring.CPDIST_CHUNK = args.compare_chunk
     if args.save:
         save(args.sets, args.n, args.save)
         return 0

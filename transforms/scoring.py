@@ -200,6 +200,7 @@ COMPANY_SIMILARITY = 90.0
 # are one street mistyped.
 STREET_SIMILARITY = 0.9
 COMPARE_CHUNK = 1_000_000
+CPDIST_CHUNK = 250_000
 
 
 @dataclass
@@ -237,9 +238,14 @@ def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
 
 
 def _cpdist(scorer, left: list, right: list) -> np.ndarray:
-    if not len(left):
-        return np.empty(0, dtype=np.float64)
-    return process.cpdist(left, right, scorer=scorer, workers=-1).astype(np.float64)
+    """scorer(left[i], right[i]) per i, ``CPDIST_CHUNK`` pairs a call: rapidfuzz converts
+    every string of a call up front (about 100 bytes a pair, measured), which for the
+    millions of distinct name pairs of a million records was hundreds of megabytes."""
+    out = np.empty(len(left), dtype=np.float64)
+    for i in range(0, len(left), CPDIST_CHUNK):
+        part = slice(i, i + CPDIST_CHUNK)
+        out[part] = process.cpdist(left[part], right[part], scorer=scorer, workers=-1)
+    return out
 
 
 def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -889,14 +895,19 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
 
     # EM for the share of matches over the distinct comparison patterns.
     # One int per pattern (levels + 1 < 8, three bits a feature), decoded after unique.
-    code = np.zeros(n_candidates, dtype=np.int64)
+    # Half the memory in int32 while the features' bits fit (the patterns and their
+    # sorted order are the same in either).
+    width = np.int32 if 3 * len(FEATURES) <= 31 else np.int64
+    code = np.zeros(n_candidates, dtype=width)
     for i, name in enumerate(FEATURES):
-        bits = lv[name].astype(np.int64)
+        bits = lv[name].astype(width)
         bits += 1
         bits <<= 3 * i
         code |= bits  # one temporary of the pairs' length, not three
     del bits
     distinct, counts = _unique_counts(code)
+    del code
+    distinct = distinct.astype(np.int64)
     patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
     levels_of = patterns.astype(np.int64) - 1
     anchored = {name: m[name].copy() for name in FEATURES}

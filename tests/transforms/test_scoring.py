@@ -10,7 +10,7 @@ from transforms.blocking import candidate_pairs
 from transforms.features import RecordFeatures
 
 
-def test_comparing_in_chunks_gives_the_same_levels(monkeypatch):
+def test_comparing_and_scoring_in_chunks_gives_the_same_results(monkeypatch):
     recs = records(
         {
             "id": "a",
@@ -36,7 +36,10 @@ def test_comparing_in_chunks_gives_the_same_levels(monkeypatch):
     f = RecordFeatures.from_records(recs)
     a, b = candidate_pairs(f)
     whole = scoring.compare(f, a, b)
+    model = scoring.estimate(f, whole, len(a))
+    whole_log_odds = model.log_odds(whole)
     monkeypatch.setattr(scoring, "COMPARE_CHUNK", 2)
+    monkeypatch.setattr(scoring, "CPDIST_CHUNK", 1)
     chunked = scoring.compare(f, a, b)
     for name in scoring.FEATURES:
         assert np.array_equal(whole.levels[name], chunked.levels[name])
@@ -44,6 +47,9 @@ def test_comparing_in_chunks_gives_the_same_levels(monkeypatch):
     for name in whole.tf_u:
         assert np.array_equal(whole.tf_u[name], chunked.tf_u[name], equal_nan=True)
     assert np.array_equal(whole.name_similarity, chunked.name_similarity, equal_nan=True)
+    assert np.array_equal(whole.company_similarity, chunked.company_similarity, equal_nan=True)
+    # Summed chunk by chunk, the log-odds are the same bit for bit.
+    assert np.array_equal(model.log_odds(chunked), whole_log_odds)
 
 
 _NAMES = np.array(["ann", "anna", "anne", "annika", "bob", "bobby", "b", "juan", "juwn"], object)
