@@ -203,18 +203,100 @@ COMPARE_CHUNK = 1_000_000
 CPDIST_CHUNK = 250_000
 
 
+class SparseColumn:
+    """A float64 value per pair, NaN for most pairs, kept as the positions and values of
+    the others.
+
+    A term-frequency u exists only where a pair agrees on a value: at a million records
+    the e-mail's, phone's, postcode's and company's are NaN for 93-99.9% of the ten
+    million candidate pairs, and seven dense float64 columns were 0.5 GB. It reads as
+    the dense column does: ``column[i]`` is a float, ``column[rows]`` (a slice, a mask
+    or positions) an array with NaN where no value is kept, ``np.asarray(column)`` and
+    iteration the whole column.
+    """
+
+    def __init__(self, n: int, where: np.ndarray, values: np.ndarray):
+        self.n, self.where, self.values = n, where, values  # where: sorted positions
+
+    @classmethod
+    def of(cls, dense: np.ndarray) -> SparseColumn:
+        where = np.flatnonzero(~np.isnan(dense))
+        return cls(len(dense), where, dense[where])
+
+    @classmethod
+    def concatenate(cls, parts: list[SparseColumn]) -> SparseColumn:
+        """Consecutive columns as one."""
+        starts = np.cumsum([0] + [p.n for p in parts])
+        where = [p.where + start for p, start in zip(parts, starts, strict=False)]
+        values = [p.values for p in parts]
+        empty = np.empty(0)
+        return cls(
+            int(starts[-1]),
+            np.concatenate([np.empty(0, np.int64), *where]),
+            np.concatenate([empty, *values]),
+        )
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def shape(self) -> tuple[int]:
+        return (self.n,)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.values.dtype
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = np.full(self.n, np.nan)
+        out[self.where] = self.values
+        return out if dtype is None else out.astype(dtype)
+
+    def __iter__(self):
+        return iter(np.asarray(self).tolist())
+
+    def tolist(self) -> list[float]:
+        return np.asarray(self).tolist()
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self.n)
+            if step == 1:
+                lo, hi = np.searchsorted(self.where, [start, max(start, stop)])
+                out = np.full(max(stop - start, 0), np.nan)
+                out[self.where[lo:hi] - start] = self.values[lo:hi]
+                return out
+            key = np.arange(start, stop, step)
+        if isinstance(key, int | np.integer):
+            return float(self[np.array([key])][0])
+        key = np.asarray(key)
+        if key.dtype == bool:
+            key = np.flatnonzero(key)
+        key = np.where(key < 0, key + self.n, key)
+        if len(key) and (key.min() < 0 or key.max() >= self.n):
+            raise IndexError(f"index out of range for {self.n} pairs")
+        out = np.full(key.shape, np.nan)
+        if not len(self.where):
+            return out
+        at = np.minimum(np.searchsorted(self.where, key), len(self.where) - 1)
+        found = self.where[at] == key
+        out[found] = self.values[at[found]]
+        return out
+
+
 @dataclass
 class Comparison:
     """Comparison of pairs (a[i], b[i]): a level per feature and term-frequency u's.
 
     Attributes:
         levels: feature -> int8 level per pair (-1: not comparable).
-        tf_u: feature -> u of the agreed value per pair (NaN: use the level's u).
+        tf_u: feature -> u of the agreed value per pair (NaN: use the level's u), kept
+            sparse (``SparseColumn``; reads like a float64 array).
         name_similarity, company_similarity: 0..1, NaN where not computed.
     """
 
     levels: dict[str, np.ndarray]
-    tf_u: dict[str, np.ndarray]
+    tf_u: dict[str, SparseColumn]
     name_similarity: np.ndarray
     company_similarity: np.ndarray
 
@@ -396,14 +478,15 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     k = len(a)
     name_sim, same_words = _name_similarities(f, a, b)
     levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
-    tf_u = {f.name: np.empty(k) for f in MATCH_FEATURES if f.term_frequency}
+    parts: dict[str, list[SparseColumn]] = {f.name: [] for f in MATCH_FEATURES if f.term_frequency}
     for i in range(0, k, COMPARE_CHUNK):
         part = slice(i, i + COMPARE_CHUNK)
         lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
         for name in FEATURES:
             levels[name][part] = lv[name]
-        for name in tf_u:
-            tf_u[name][part] = tf[name]
+        for name, kept in parts.items():
+            kept.append(SparseColumn.of(tf[name]))
+    tf_u = {name: SparseColumn.concatenate(kept) for name, kept in parts.items()}
     company_sim = _company_similarity(f, a, b, levels["company"])
     return Comparison(levels, tf_u, name_sim, company_sim)
 
