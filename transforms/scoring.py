@@ -498,21 +498,33 @@ def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]
     has = f.has_name[a] & f.has_name[b]
     full_a = f.full[a]
     exact = has & (full_a >= 0) & (full_a == f.full[b])
+    del full_a
     sim = np.full(len(a), np.nan)
     todo = np.flatnonzero(has & ~exact)
-    wa, wb = f.written[a[todo]], f.written[b[todo]]
+    written = _narrow(f.written)
+    wa, wb = written[a[todo]], written[b[todo]]
     sim[todo] = _pair_scores(JaroWinkler.normalized_similarity, f.written_values, wa, wb)
+    del wa, wb
     sim[exact] = 1.0
     several = f.name_words >= 2
     todo = np.flatnonzero(has & ~exact & several[a] & several[b])
     same_words = np.zeros(len(a), dtype=bool)
+    words = _narrow(f.words)
     same_words[todo] = (
         _pair_scores(
-            fuzz.token_set_ratio, f.words_values, f.words[a[todo]], f.words[b[todo]], symmetric=True
+            fuzz.token_set_ratio, f.words_values, words[a[todo]], words[b[todo]], symmetric=True
         )
         >= WORDS_SIMILARITY
     )
     return sim, same_words
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Per-record codes as int32 when they fit: their copies per pair take half the
+    memory (the codes, and so every result, are the same)."""
+    if codes.dtype == np.int64 and len(codes) and codes.max() < 2**31 and codes.min() >= -(2**31):
+        return codes.astype(np.int32)
+    return codes
 
 
 def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarray:
@@ -527,7 +539,8 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
     sim = np.full(len(a), np.nan)
     # The symmetric scorer's (smaller, larger) codes made here, in place, so that no
     # second copy of the two code arrays is alive meanwhile.
-    x, y = f.company[a[todo]], f.company[b[todo]]
+    company = _narrow(f.company)
+    x, y = company[a[todo]], company[b[todo]]
     low = np.minimum(x, y)
     np.maximum(x, y, out=y)
     del x
