@@ -284,6 +284,13 @@ class SparseColumn:
         return out
 
 
+def _dense_if_full(column: SparseColumn) -> SparseColumn | np.ndarray:
+    """The plain float64 array where most pairs have a value (the name's u, half the
+    pairs): kept sparse it would save little (12 bytes a value against 8 a pair) and
+    reading it by positions would be slower."""
+    return np.asarray(column) if 3 * len(column.values) > 2 * column.n else column
+
+
 @dataclass
 class Comparison:
     """Comparison of pairs (a[i], b[i]): a level per feature and term-frequency u's.
@@ -291,12 +298,13 @@ class Comparison:
     Attributes:
         levels: feature -> int8 level per pair (-1: not comparable).
         tf_u: feature -> u of the agreed value per pair (NaN: use the level's u), kept
-            sparse (``SparseColumn``; reads like a float64 array).
+            sparse (``SparseColumn``, which reads like a float64 array) unless most
+            pairs have one.
         name_similarity, company_similarity: 0..1, NaN where not computed.
     """
 
     levels: dict[str, np.ndarray]
-    tf_u: dict[str, SparseColumn]
+    tf_u: dict[str, SparseColumn | np.ndarray]
     name_similarity: np.ndarray
     company_similarity: np.ndarray
 
@@ -486,7 +494,7 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
             levels[name][part] = lv[name]
         for name, kept in parts.items():
             kept.append(SparseColumn.of(tf[name]))
-    tf_u = {name: SparseColumn.concatenate(kept) for name, kept in parts.items()}
+    tf_u = {name: _dense_if_full(SparseColumn.concatenate(kept)) for name, kept in parts.items()}
     company_sim = _company_similarity(f, a, b, levels["company"])
     return Comparison(levels, tf_u, name_sim, company_sim)
 

@@ -52,3 +52,13 @@ def test_numpy_reads_it_as_an_array():
     assert np.isnan(column).tolist() == [True, False, True, False]
     assert np.where(np.isnan(column), 1.0, column).tolist() == [1.0, 0.25, 1.0, 0.5]
     assert column[1] == 0.25 and np.isnan(column[-2])
+
+
+def test_a_column_with_a_value_for_most_pairs_stays_a_plain_array():
+    from transforms.scoring import _dense_if_full
+
+    full = _dense_if_full(SparseColumn.of(np.array([0.1, 0.2, np.nan, 0.3])))
+    assert isinstance(full, np.ndarray)
+    assert _same(full, [0.1, 0.2, np.nan, 0.3])
+    sparse = _dense_if_full(SparseColumn.of(np.array([0.1, np.nan, np.nan, np.nan])))
+    assert isinstance(sparse, SparseColumn)
