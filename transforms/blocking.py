@@ -48,6 +48,7 @@ def block_pairs(
     sec = np.zeros(len(rows), np.int64) if order is None else order[keep]
     kind = np.zeros(len(rows), np.int64) if kinds is None else kinds[keep]
     rows, keys, kind = _sorted(rows, keys, kind, sec)
+    del sec
     if len(keys) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
@@ -57,6 +58,7 @@ def block_pairs(
     size = np.repeat(sizes[sizes >= 2], sizes[sizes >= 2])
     out_a, out_b = [], []
     reach = np.where(size <= max_block, size - 1, window)
+    del size, multi, starts, sizes
     # Rows that still reach d places on: fewer and fewer as d grows (only the rows of
     # groups larger than d reach that far).
     active = np.arange(len(keys))
@@ -70,10 +72,16 @@ def block_pairs(
         out_b.append(rows[i + d])
     if not out_a:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    a, b = np.concatenate(out_a), np.concatenate(out_b)
+    del active, reach, keys, kind
+    a = np.concatenate(out_a)
+    del out_a
+    b = np.concatenate(out_b)
+    del out_b
     differ = a != b
     a, b = a[differ], b[differ]
-    return np.minimum(a, b), np.maximum(a, b)
+    low = np.minimum(a, b)
+    np.maximum(a, b, out=b)  # b is this function's own array: no third copy
+    return low, b
 
 
 def _carried_by_both(keys: np.ndarray, valid: np.ndarray, kinds: np.ndarray) -> np.ndarray:
@@ -106,15 +114,24 @@ def _sorted(rows, keys, kind, sec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows, keys, kind = (x.astype(np.int64, copy=False) for x in (rows, keys, kind))
     if not len(rows):
         return rows, keys, kind
-    sec = sec.astype(np.int64) - int(sec.min())
+    sec = sec.astype(np.int64, copy=False) - int(sec.min())
     n_kind, n_sec, n_rows = int(kind.max()) + 1, int(sec.max()) + 1, int(rows.max()) + 1
     if (int(keys.max()) + 1) * n_kind * n_sec * n_rows >= 2**63 or kind.min() < 0:
         idx = np.lexsort((rows, sec, kind, keys))
         return rows[idx], keys[idx], kind[idx]
-    packed = ((keys * n_kind + kind) * n_sec + sec) * n_rows + rows
+    # In place: one array of the rows' length at a time instead of a chain of
+    # temporaries (the mail-part block has five million rows at a million records).
+    packed = keys * n_kind
+    packed += kind
+    packed *= n_sec
+    packed += sec
+    del sec
+    packed *= n_rows
+    packed += rows
     packed.sort()
-    rest = packed // (n_rows * n_sec)
-    return packed % n_rows, rest // n_kind, rest % n_kind
+    rows = packed % n_rows
+    packed //= n_rows * n_sec
+    return rows, packed // n_kind, packed % n_kind
 
 
 def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
