@@ -320,3 +320,25 @@ def test_clustering_is_deterministic_and_order_free(picks, rnd):
         first.matches[cols].sort_values(key).reset_index(drop=True),
         second.matches[cols].sort_values(key).reset_index(drop=True),
     )
+
+
+def test_overrides_apply_whatever_the_order_of_the_records():
+    # The identifier index reads the records as given, each at its position among the
+    # records sorted by record_id: any order of the input is the same input.
+    specs = [
+        {"id": "a", "name_raw": "Kim Ng", "emails_raw": ["kim@ng.dev"]},
+        {"id": "b", "name_raw": "K. Ng", "linkedin_url_raw": "https://www.linkedin.com/in/kn-4417"},
+        {"id": "c", "name_raw": "Kim Ng", "emails_raw": ["kim@ng.dev"]},
+        {"id": "d", "name_raw": "Lee Park", "phones_raw": ["+442079460000"]},
+    ]
+    overrides = Overrides(
+        must_link=[("kim@ng.dev", "linkedin.com/in/kn-4417")],
+        cannot_link=[("c", "a"), ("d", "+44 20 7946 0000")],
+    )
+    results = [resolve(records(*s), overrides=overrides) for s in (specs, specs[::-1])]
+    for res in results:
+        assert _same(res, "a", "b") and not _same(res, "a", "c")
+    assert results[0].cluster_of == results[1].cluster_of
+    key = ["record_id_a", "record_id_b"]
+    first, second = (r.matches.sort_values(key).reset_index(drop=True) for r in results)
+    pd.testing.assert_frame_equal(first, second)
