@@ -17,6 +17,7 @@ Needs the ``bench`` dependency group: ``uv sync --group bench`` (or ``make bench
 
 Usage: python benchmarks/bench_splink_side_by_side.py [--people 2000] [--seeds 0 1]
        [--sets harness febrl1 febrl2 febrl4] [--splink-threshold 0.5] [--json FILE]
+       [--workdir DIR] [--diff N]
 """
 
 from __future__ import annotations
@@ -315,9 +316,11 @@ def score(result: EngineResult, truth: dict[Key, str]) -> PairCounts:
     return pairwise_counts(result.predicted, truth)
 
 
-def run(data: DataSet, workdir: Path, threshold: float) -> dict:
+def run(data: DataSet, workdir: Path, threshold: float, diff: int | None = None) -> dict:
     ties, records = run_ties(data, workdir / "warehouse")
     splink = run_splink(records, threshold)
+    if diff is not None:
+        show_diff(data, records, ties, splink, diff)
     row = {"data": data.name, "records": len(data.truth), "note": data.note}
     for result in (ties, splink):
         c = score(result, data.truth)
@@ -332,6 +335,30 @@ def run(data: DataSet, workdir: Path, threshold: float) -> dict:
             **result.detail,
         }
     return row
+
+
+def show_diff(
+    data: DataSet, records: pd.DataFrame, ties: EngineResult, splink: EngineResult, limit: int
+) -> None:
+    """Print the true pairs one engine links and the other does not, and each engine's
+    false pairs, with ties' evidence for each (``resolution_diff``)."""
+    from benchmarks.resolution_diff import Explainer, pair_lists, print_diff
+
+    rid = dict(
+        zip(
+            zip(records["source"], records["source_key"], strict=True),
+            records["record_id"].astype(str),
+            strict=True,
+        )
+    )
+    truth = {rid[k]: e for k, e in data.truth.items() if k in rid}
+    lists = pair_lists(
+        {rid[k]: c for k, c in ties.predicted.items() if k in rid},
+        {rid[k]: c for k, c in splink.predicted.items() if k in rid},
+        truth,
+    )
+    print(f"\n== {data.name}: where the engines differ")
+    print_diff(lists, Explainer.of(records), limit)
 
 
 def print_row(row: dict) -> None:
@@ -363,6 +390,13 @@ def main(argv: list[str] | None = None) -> int:
         help="work in this folder (emptied per data set) instead of a temporary one: record "
         "ids hash the file paths, and ties broken by record order then repeat run to run",
     )
+    parser.add_argument(
+        "--diff",
+        type=int,
+        metavar="N",
+        help="also list the true pairs one engine links and the other does not, and the "
+        "false pairs, counted by cause, with N examples of each and ties' evidence",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
@@ -377,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
                     data = harness(args.people, seed, work / "inputs")
                 else:
                     data = febrl(name, work / "inputs")
-                rows.append(run(data, work, args.splink_threshold))
+                rows.append(run(data, work, args.splink_threshold, args.diff))
                 print_row(rows[-1])
     print("\n| data | records | ties P / R / F1 | ties s | Splink P / R / F1 | Splink s |")
     print("|---|---|---|---|---|---|")
