@@ -40,7 +40,9 @@ with probability >= ``NEAR_MISS_PROBABILITY``: score is the probability, evidenc
 each compared feature (``scoring.MATCH_FEATURES``: linkedin_url, email, phone, name,
 address_name, company, ...) to its weight in bits (log2 of m/u; positive says "same
 person"), ``rival_profiles`` to the bits lost to another LinkedIn profile the record fits
-as well (``clustering.rival_profile_bits``), ``prior`` to the prior log-odds, and
+as well (``clustering.rival_profile_bits``), ``relatives`` to the bits lost to a parent
+and child of one name at one home (``generations.generation_bits``), ``prior`` to the
+prior log-odds, and
 ``name_similarity`` / ``company_similarity`` to 0..1 similarities. The score is the
 probability of the prior plus every weight.
 """
@@ -59,6 +61,12 @@ import pyarrow as pa
 from transforms.blocking import candidate_pairs
 from transforms.clustering import Guards, cluster, rival_profile_bits
 from transforms.features import RecordFeatures
+from transforms.generations import (
+    Generations,
+    generation_apart,
+    generation_bits,
+    learn_generations,
+)
 from transforms.normalise import (
     email_match_key,
     normalise_email,
@@ -70,6 +78,9 @@ from warehouse import schema
 
 # The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
 RIVALS = "rival_profiles"
+# The evidence key of the bits lost to a parent and child of one name at one home
+# (``generations.generation_bits``).
+RELATIVES = "relatives"
 MERGE_PROBABILITY = 0.8
 NEAR_MISS_PROBABILITY = 0.05
 MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
@@ -236,14 +247,17 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     for name in FEATURES:
         cols.append(np.round(weights[name], 3))
         present.append(levels[name] >= 0)
-    cols.append(np.round(weights[RIVALS], 3))
-    present.append(weights[RIVALS] < 0)
+    for key in (RIVALS, RELATIVES):
+        cols.append(np.round(weights[key], 3))
+        present.append(weights[key] < 0)
     cols.append(np.full(k, round(prior_bits, 3)))
     present.append(np.ones(k, dtype=bool))
     for sim in (name_sim, company_sim):
         cols.append(np.round(np.nan_to_num(sim), 4))
         present.append(~np.isnan(sim))
-    keys = pa.array([*FEATURES, RIVALS, "prior", "name_similarity", "company_similarity"])
+    keys = pa.array(
+        [*FEATURES, RIVALS, RELATIVES, "prior", "name_similarity", "company_similarity"]
+    )
     values = np.stack(cols, axis=1)
     mask = np.stack(present, axis=1)
     # Keys by position, taken from the ten names by Arrow: no string object per entry.
@@ -299,8 +313,10 @@ class ScoredCandidates:
     b: np.ndarray
     comparison: Comparison
     model: Model
-    log_odds: np.ndarray  # rival profiles' share included
+    log_odds: np.ndarray  # rival profiles' share and relatives' included
     rivals: np.ndarray
+    relatives: np.ndarray
+    generations: Generations
 
 
 def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
@@ -314,8 +330,19 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     model = estimate(f, cmp, len(a))
     log_odds = model.log_odds(cmp)
     rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    # Two dates at one home: what the other features say, learned, then weighed.
+    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
+    rows = np.flatnonzero(one_home & (cmp.levels["birthday"] == 0))
+    without = log_odds[rows] - model.weight(cmp, "birthday", rows)
+    generations = learn_generations(f.birthdays, a[rows], b[rows], without)
     log_odds += rivals
-    return ScoredCandidates(records, ids, f, a, b, cmp, model, log_odds, rivals)
+    apart = np.zeros(len(a), dtype=bool)
+    apart[rows] = generation_apart(f.birthdays, a[rows], b[rows])
+    relatives = generation_bits(generations, log_odds, apart)
+    log_odds += relatives
+    return ScoredCandidates(
+        records, ids, f, a, b, cmp, model, log_odds, rivals, relatives, generations
+    )
 
 
 def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolution:
@@ -349,6 +376,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, f.n, must))
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
+    weights[RELATIVES] = sc.relatives[near]
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
@@ -366,6 +394,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             birth_day=f.birthdays.month_day,
             birth_year=f.birthdays.year,
             one_home=one_home,
+            generation_is_family=sc.generations.is_family,
         ),
         prior_bits=model.prior_bits,
         merge_bits=MERGE_BITS,
