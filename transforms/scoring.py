@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
+from transforms.name_frequency import UNRANKED_SHARE
 from transforms.organisation import company_matches_domain
 
 
@@ -638,6 +639,26 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     tf[fam] = _name_tf(
         f.family_count[fa[fam]], f.family_share[fa[fam]] * COMPATIBLE_GIVEN_SHARE, f.n
     )
+    # A slip of the keyboard in a given name ("Nichooas" / "Nicholas Campbell") is not
+    # any compatible given name: where one spelling is a given name the world knows and
+    # the other is none, a stranger shares it about as often as the known spelling's
+    # whole name. Two known names (Brian / Bryan, Sara / Sarah) are two names.
+    known = tuple(f.given_share[np.maximum(g, 0)] > UNRANKED_SHARE for g in (ga, gb))
+    typo = np.flatnonzero(
+        fam
+        & alike
+        & ~giv_eq
+        & (known[0] != known[1])
+        & (f.given_length[a] >= 4)
+        & (f.given_length[b] >= 4)
+    )
+    if len(typo):
+        shorter = np.minimum(f.given_length[a[typo]], f.given_length[b[typo]])
+        prefix = _pair_scores(Prefix.similarity, f.names, ga[typo], gb[typo]) == shorter
+        typo = typo[~prefix]
+        name = np.where(known[0][typo], a[typo], b[typo])
+        u = _name_tf(f.full_count[f.full[name]], _full_share(f, name), f.n)
+        tf[typo] = np.minimum(tf[typo], u)
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
     # "Søren Larsen" the names agree as if both were written out.
     for x, y in ((a, b), (b, a)):

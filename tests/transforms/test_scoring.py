@@ -209,3 +209,23 @@ def test_a_name_written_family_name_first_with_a_slip_is_close():
     close = scoring.LEVELS["name"].index("close")
     assert level[0] == close  # crossed, the other word one slip apart
     assert level[1] < close  # crossed, the other word another name
+
+
+def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_name():
+    recs = records(
+        {"id": "a", "name_raw": "Nicholas Campbell"},
+        {"id": "b", "name_raw": "Nichooas Campbell"},  # no given name: a slip
+        {"id": "c", "name_raw": "Brian Campbell"},
+        {"id": "d", "name_raw": "Bryan Campbell"},  # two given names people have
+        {"id": "e", "name_raw": "Nicholas Campbell"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("a"), ids.index("c"), ids.index("a")])
+    b = np.array([ids.index("b"), ids.index("d"), ids.index("e")])
+    cmp = scoring.compare(f, a, b)
+    close = scoring.LEVELS["name"].index("close")
+    assert cmp.levels["name"].tolist() == [close, close, scoring.LEVELS["name"].index("exact")]
+    slip, variant, exact = cmp.tf_u["name"]
+    assert np.isclose(slip, exact)  # as rare as "Nicholas Campbell" itself
+    assert variant > 10 * slip  # Brian / Bryan: any compatible given name of Campbell
