@@ -229,3 +229,49 @@ def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_na
     slip, variant, exact = cmp.tf_u["name"]
     assert np.isclose(slip, exact)  # as rare as "Nicholas Campbell" itself
     assert variant > 10 * slip  # Brian / Bryan: any compatible given name of Campbell
+
+
+def _book(with_mail: bool):
+    """Six people with two cards each at their own house, one birth date each; three of
+    them with the family name replaced on one card."""
+    specs = []
+    for i in range(6):
+        family = ["Oderberg", "Marrable", "Whitlock", "Sondergeld", "Pellinore", "Quast"][i]
+        other = ["Frencham", "Bastiaans", "Cosmetto", family, family, family][i]
+        home = {
+            "streets_raw": [f"{10 + i} Wattle St"],
+            "localities_raw": ["Canterbury"],
+            "postcodes_raw": [f"27{i}6"],
+            "birthday_raw": f"19{50 + i}-0{1 + i}-1{i}",
+        }
+        if with_mail:
+            home["emails_raw"] = [f"person{i}@example.org"]
+        specs.append({"id": f"{i}a", "name_raw": f"Tamsin {family}", **home})
+        specs.append({"id": f"{i}b", "name_raw": f"Tamsin {other}", **home})
+    return records(*specs)
+
+
+def test_an_address_book_teaches_how_often_names_are_replaced():
+    # No identifier links anything: the name's m is read off the pairs the birthday and
+    # the house link, and half of them carry another family name.
+    f = RecordFeatures.from_records(_book(with_mail=False))
+    a, b = candidate_pairs(f)
+    model = scoring.estimate(f, scoring.compare(f, a, b), len(a))
+    default = scoring.FEATURE["name"].m
+    differ, exact = scoring.LEVELS["name"].index("differ"), scoring.LEVELS["name"].index("exact")
+    assert model.m["name"][differ] > default[differ]
+    assert model.m["name"][exact] < default[exact]
+
+
+def test_identifier_linked_pairs_teach_the_name_once():
+    # The same pairs linked by a shared address: they are the identifier-anchored m's
+    # pairs, not counted again among the pairs the other features link.
+    f = RecordFeatures.from_records(_book(with_mail=True))
+    a, b = candidate_pairs(f)
+    cmp = scoring.compare(f, a, b)
+    model = scoring.estimate(f, cmp, len(a))
+    linked = cmp.levels["email"] == 2
+    seen = np.bincount(cmp.levels["name"][linked], minlength=6).astype(float)
+    m0 = np.array(scoring.FEATURE["name"].m)
+    anchored = (seen + scoring.M_PSEUDO_PAIRS * m0) / (seen.sum() + scoring.M_PSEUDO_PAIRS)
+    assert np.allclose(model.m["name"], anchored, atol=0.02)
