@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
+from transforms.households import Households, learn_households
 from transforms.name_frequency import UNRANKED_SHARE
 from transforms.organisation import company_matches_domain
 
@@ -216,12 +217,15 @@ class Comparison:
         levels: feature -> int8 level per pair (-1: not comparable).
         tf_u: feature -> u of the agreed value per pair (NaN: use the level's u).
         name_similarity, company_similarity: 0..1, NaN where not computed.
+        households: whether conflicting given names at one home are relatives, as the
+            data say (``transforms.households``).
     """
 
     levels: dict[str, np.ndarray]
     tf_u: dict[str, np.ndarray]
     name_similarity: np.ndarray
     company_similarity: np.ndarray
+    households: Households | None = None
 
 
 def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
@@ -394,15 +398,30 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
     name_sim, same_words = _name_similarities(f, a, b)
     levels = {name: np.empty(k, dtype=np.int8) for name in FEATURES}
     tf_u = {f.name: np.empty(k) for f in MATCH_FEATURES if f.term_frequency}
+    household = np.empty(k, dtype=bool)
     for i in range(0, k, COMPARE_CHUNK):
         part = slice(i, i + COMPARE_CHUNK)
-        lv, tf = _compare(f, a[part], b[part], name_sim[part], same_words[part])
+        lv, tf, household[part] = _compare(f, a[part], b[part], name_sim[part], same_words[part])
         for name in FEATURES:
             levels[name][part] = lv[name]
         for name in tf_u:
             tf_u[name][part] = tf[name]
+    # Given names that cannot be one person's at one home: relatives, unless the data
+    # show they are mostly one person (transforms.households); relatives' home is no
+    # evidence either way, as for a shared landline.
+    at_home = np.flatnonzero(household & ((levels["address"] >= 1) | (levels["postcode"] == 1)))
+    m = FEATURE["birthday"].m
+    years = f.birthdays.year
+    households = learn_households(
+        levels["birthday"][at_home],
+        (years[a[at_home]] >= 0) & (years[b[at_home]] >= 0),
+        m[2] / (m[0] + m[2]),
+    )
+    if households.are_relatives:
+        levels["address"][household] = -1
+        levels["postcode"][household] = -1
     company_sim = _company_similarity(f, a, b, levels["company"])
-    return Comparison(levels, tf_u, name_sim, company_sim)
+    return Comparison(levels, tf_u, name_sim, company_sim, households)
 
 
 def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]:
@@ -443,7 +462,8 @@ def _company_similarity(f: RecordFeatures, a, b, level: np.ndarray) -> np.ndarra
 
 
 def _compare(f: RecordFeatures, a, b, name_sim, same_words):
-    """Levels and term-frequency u's of a chunk of pairs, string similarities given."""
+    """Levels and term-frequency u's of a chunk of pairs, string similarities given, and
+    per pair whether its given names are a household's (``compare`` decides)."""
     k = len(a)
     population = max(f.n, PRIOR_MIN_RECORDS)
     levels: dict[str, np.ndarray] = {}
@@ -492,15 +512,17 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     # evidence, weighed against their names like any other.
     fa, fb = f.family[a], f.family[b]
     household = conflict & ~((fa >= 0) & (fb >= 0) & (fa != fb))
-    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, household)
-    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, household)
+    # Compared as for anyone here; ``compare`` leaves a household's home out, or not.
+    nobody = np.zeros(k, dtype=bool)
+    levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, nobody)
+    levels["address"], tf_u["address"] = _compare_addresses(f, a, b, population, nobody)
     # An agreeing postcode and an agreeing address say one thing twice (where the two
     # live; they are not independent): only the more specific of the two counts.
     both = (levels["address"] >= 1) & (levels["postcode"] == 1)
     postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
     levels["address"][postcode_wins] = -1
     levels["postcode"][both & ~postcode_wins] = -1
-    return levels, tf_u
+    return levels, tf_u, household
 
 
 def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
