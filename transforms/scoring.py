@@ -98,10 +98,13 @@ MATCH_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "name",
-        # spelled: one side has no name but its mail address spells the other's name
-        ("differ", "partial", "family", "close", "exact", "spelled"),
-        m=(0.05, 0.07, 0.05, 0.20, 0.60, 0.03),
-        u=(0.985, 0.005, 0.009, 0.0005, 0.0005, 0.0001),
+        # spelled: one side has no name but its mail address spells the other's name;
+        # given: the same given name under another family name (a married name, a
+        # family name replaced on a card), weighed by how common the given name is
+        # (last so that the other levels keep their numbers)
+        ("differ", "partial", "family", "close", "exact", "spelled", "given"),
+        m=(0.05, 0.07, 0.05, 0.20, 0.58, 0.03, 0.02),
+        u=(0.98, 0.005, 0.009, 0.0005, 0.0005, 0.0001, 0.005),
         compare="_compare_names: nicknames, initials, order, typos, spelled addresses",
     ),
     Feature(
@@ -718,6 +721,16 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         tf[hit] = _name_tf(
             f.family_count[fam_hit], f.family_share[fam_hit] * COMPATIBLE_GIVEN_SHARE, f.n
         )
+    # The same given name under two family names: one person under a married name or
+    # with the family name replaced on a card, or a stranger who shares the given name
+    # (as many as the given name is common).
+    rows = np.flatnonzero(
+        (level == 0) & has & ~conflict & giv_eq & (fa >= 0) & (fb >= 0) & (fa != fb)
+    )
+    if len(rows):
+        given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
+        level[rows] = 6
+        tf[rows] = _name_tf(given_count[ga[rows]], f.given_share[ga[rows]], f.n)
     return level, tf, conflict
 
 

@@ -104,7 +104,8 @@ def test_every_match_feature_is_declared_whole():
         assert abs(sum(f.m) - 1) < 1e-3 and abs(sum(f.u) - 1) < 1e-3, f.name
         for level in (f.identifier_level, f.neutral_level):
             assert level is None or 0 <= level < len(f.levels), f.name
-        assert len(f.levels) < 7, f.name  # EM codes a pattern in three bits a feature
+        # EM codes a pattern in three bits a feature: levels -1..6
+        assert len(f.levels) <= 7, f.name
         assert f.compare, f.name
         identifiers = {g.name for g in MATCH_FEATURES if g.identifier_level is not None}
         assert set(f.not_anchored_by) <= identifiers - {f.name}, f.name
@@ -233,7 +234,7 @@ def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_na
 
 def _book(with_mail: bool):
     """Six people with two cards each at their own house, one birth date each; three of
-    them with the family name replaced on one card."""
+    them with the family name replaced on one card (the name's level "given")."""
     specs = []
     for i in range(6):
         family = ["Oderberg", "Marrable", "Whitlock", "Sondergeld", "Pellinore", "Quast"][i]
@@ -258,8 +259,8 @@ def test_an_address_book_teaches_how_often_names_are_replaced():
     a, b = candidate_pairs(f)
     model = scoring.estimate(f, scoring.compare(f, a, b), len(a))
     default = scoring.FEATURE["name"].m
-    differ, exact = scoring.LEVELS["name"].index("differ"), scoring.LEVELS["name"].index("exact")
-    assert model.m["name"][differ] > default[differ]
+    given, exact = scoring.LEVELS["name"].index("given"), scoring.LEVELS["name"].index("exact")
+    assert model.m["name"][given] > default[given]
     assert model.m["name"][exact] < default[exact]
 
 
@@ -275,3 +276,23 @@ def test_identifier_linked_pairs_teach_the_name_once():
     m0 = np.array(scoring.FEATURE["name"].m)
     anchored = (seen + scoring.M_PSEUDO_PAIRS * m0) / (seen.sum() + scoring.M_PSEUDO_PAIRS)
     assert np.allclose(model.m["name"], anchored, atol=0.02)
+
+
+def test_the_same_given_name_under_two_family_names_is_weighed_by_the_given_name():
+    recs = records(
+        {"id": "a", "name_raw": "Sylvie Morcom"},
+        {"id": "b", "name_raw": "Sylvie White"},
+        {"id": "c", "name_raw": "Xanthe Morcom"},
+        {"id": "d", "name_raw": "Xanthe Quast"},
+        {"id": "e", "name_raw": "Mary Morcom"},
+        {"id": "f", "name_raw": "Maria White"},  # two given names: "differ"
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x in "ace"])
+    b = np.array([ids.index(x) for x in "bdf"])
+    cmp = scoring.compare(f, a, b)
+    names = scoring.LEVELS["name"]
+    assert [names[x] for x in cmp.levels["name"]] == ["given", "given", "differ"]
+    sylvie, xanthe, _ = cmp.tf_u["name"]
+    assert sylvie > xanthe  # Sylvie is the commoner given name
