@@ -17,7 +17,7 @@ Needs the ``bench`` dependency group: ``uv sync --group bench`` (or ``make bench
 
 Usage: python benchmarks/bench_splink_side_by_side.py [--people 2000] [--seeds 0 1]
        [--sets harness febrl1 febrl2 febrl4] [--splink-threshold 0.5] [--json FILE]
-       [--workdir DIR] [--diff N]
+       [--workdir DIR] [--diff N] [--ties-only]
 """
 
 from __future__ import annotations
@@ -316,13 +316,22 @@ def score(result: EngineResult, truth: dict[Key, str]) -> PairCounts:
     return pairwise_counts(result.predicted, truth)
 
 
-def run(data: DataSet, workdir: Path, threshold: float, diff: int | None = None) -> dict:
+def run(
+    data: DataSet,
+    workdir: Path,
+    threshold: float,
+    diff: int | None = None,
+    splink: bool = True,
+) -> dict:
+    """Both engines (ties alone without ``splink``) on one data set, scored."""
     ties, records = run_ties(data, workdir / "warehouse")
-    splink = run_splink(records, threshold)
-    if diff is not None:
-        show_diff(data, records, ties, splink, diff)
+    results = [ties]
+    if splink:
+        results.append(run_splink(records, threshold))
+        if diff is not None:
+            show_diff(data, records, ties, results[1], diff)
     row = {"data": data.name, "records": len(data.truth), "note": data.note}
-    for result in (ties, splink):
+    for result in results:
         c = score(result, data.truth)
         row[result.engine] = {
             "precision": round(c.precision, 4),
@@ -365,6 +374,8 @@ def print_row(row: dict) -> None:
     print(f"\n== {row['data']}: {row['records']:,} records ({row['note']})")
     print(f"  {'engine':<8}{'P':>8}{'R':>8}{'F1':>8}{'seconds':>10}  detail")
     for engine in ("ties", "splink"):
+        if engine not in row:
+            continue
         r = row[engine]
         extra = ""
         if engine == "ties":
@@ -397,6 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         help="also list the true pairs one engine links and the other does not, and the "
         "false pairs, counted by cause, with N examples of each and ties' evidence",
     )
+    parser.add_argument(
+        "--ties-only",
+        action="store_true",
+        help="run ties alone (to measure a change of ties': Splink's figures do not move)",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
@@ -411,16 +427,20 @@ def main(argv: list[str] | None = None) -> int:
                     data = harness(args.people, seed, work / "inputs")
                 else:
                     data = febrl(name, work / "inputs")
-                rows.append(run(data, work, args.splink_threshold, args.diff))
+                rows.append(run(data, work, args.splink_threshold, args.diff, not args.ties_only))
                 print_row(rows[-1])
     print("\n| data | records | ties P / R / F1 | ties s | Splink P / R / F1 | Splink s |")
     print("|---|---|---|---|---|---|")
     for row in rows:
-        t, s = row["ties"], row["splink"]
+        t, s = row["ties"], row.get("splink")
+        other = (
+            f"{s['precision']:.4f} / {s['recall']:.4f} / **{s['f1']:.4f}** | {s['seconds']:.1f}"
+            if s
+            else "- | -"
+        )
         print(
             f"| {row['data']} | {row['records']:,} | {t['precision']:.4f} / {t['recall']:.4f} / "
-            f"**{t['f1']:.4f}** | {t['seconds']:.1f} | {s['precision']:.4f} / "
-            f"{s['recall']:.4f} / **{s['f1']:.4f}** | {s['seconds']:.1f} |"
+            f"**{t['f1']:.4f}** | {t['seconds']:.1f} | {other} |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))

@@ -122,6 +122,7 @@ class Explainer:
             "levels": {k: int(self.sc.comparison.levels[k][i]) for k in FEATURES},
             "weights": {k: float(weights[k][0]) for k in FEATURES},
             "rivals": float(self.sc.rivals[i]),
+            "relatives": float(self.sc.relatives.at(rows)[0]),
         }
 
     def fields(self, record_id: str) -> str:
@@ -184,5 +185,6 @@ def print_diff(lists: PairLists, explain: Explainer, limit: int, other: str = "s
             )
             print(
                 f"     p={ev['p']:.3f} ({ev['bits']:+.1f} bits, prior {ev['prior']:+.1f}, "
-                f"rivals {ev['rivals']:+.1f}) {ev['rule']}: {bits}"
+                f"rivals {ev['rivals']:+.1f}, relatives {ev['relatives']:+.1f}) "
+                f"{ev['rule']}: {bits}"
             )

@@ -303,6 +303,23 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 
 
 @dataclass
+class Sparse:
+    """Per-pair values that are zero but at a few sorted positions."""
+
+    positions: np.ndarray
+    values: np.ndarray
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The values at sorted pair positions ``rows`` (zero elsewhere)."""
+        out = np.zeros(len(rows))
+        where = np.searchsorted(rows, self.positions)
+        hit = where < len(rows)
+        hit[hit] = rows[where[hit]] == self.positions[hit]
+        out[where[hit]] = self.values[hit]
+        return out
+
+
+@dataclass
 class ScoredCandidates:
     """The candidate pairs of a set of records and the model's log-odds for each."""
 
@@ -315,7 +332,7 @@ class ScoredCandidates:
     model: Model
     log_odds: np.ndarray  # rival profiles' share and relatives' included
     rivals: np.ndarray
-    relatives: np.ndarray
+    relatives: Sparse  # the bits lost to a parent and child, at the pairs that lose any
     generations: Generations
 
 
@@ -336,10 +353,11 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     without = log_odds[rows] - model.weight(cmp, "birthday", rows)
     generations = learn_generations(f.birthdays, a[rows], b[rows], without)
     log_odds += rivals
-    apart = np.zeros(len(a), dtype=bool)
-    apart[rows] = generation_apart(f.birthdays, a[rows], b[rows])
-    relatives = generation_bits(generations, log_odds, apart)
-    log_odds += relatives
+    # Only the few pairs at one home with two dates can lose bits: kept by position.
+    apart = rows[generation_apart(f.birthdays, a[rows], b[rows])]
+    bits = generation_bits(generations, log_odds[apart], np.ones(len(apart), dtype=bool))
+    log_odds[apart] += bits
+    relatives = Sparse(apart, bits)
     return ScoredCandidates(
         records, ids, f, a, b, cmp, model, log_odds, rivals, relatives, generations
     )
@@ -376,7 +394,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, f.n, must))
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
-    weights[RELATIVES] = sc.relatives[near]
+    weights[RELATIVES] = sc.relatives.at(near)
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)

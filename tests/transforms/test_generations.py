@@ -108,3 +108,11 @@ def test_generation_bits_share_the_odds_with_a_parent_and_child():
     assert np.isclose(bits[0], -np.log2(1 + 16 * 0.2)) and bits[1] == 0.0
     family = Generations(1.0, 0.0, 0.5, float("inf"))
     assert not generation_bits(family, np.array([4.0]), np.array([True])).any()
+
+
+def test_sparse_values_are_read_at_sorted_positions():
+    from transforms.resolve import Sparse
+
+    sparse = Sparse(np.array([2, 5, 9]), np.array([-1.0, -2.0, -3.0]))
+    assert sparse.at(np.array([0, 2, 3, 9])).tolist() == [0.0, -1.0, 0.0, -3.0]
+    assert sparse.at(np.array([], dtype=np.int64)).tolist() == []
