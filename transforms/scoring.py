@@ -132,10 +132,12 @@ MATCH_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "birthday",
-        # day: the same day of the year, a year unknown on one side; date: the same date
-        ("differ", "day", "date"),
-        m=(0.03, 0.30, 0.67),  # a typo or a wrong year now and then
-        u=(0.9969, 0.0027, 0.00005),  # one stranger in 365 shares the day
+        # day: the same day of the year, a year unknown on one side; date: the same date;
+        # slip: two full dates one digit apart or with day and month swapped (last, so
+        # that the other levels keep their numbers)
+        ("differ", "day", "date", "slip"),
+        m=(0.02, 0.30, 0.67, 0.01),  # a typo or a wrong year now and then
+        u=(0.9959, 0.0027, 0.00005, 0.001),  # one stranger in 365 shares the day
         term_frequency=False,
         compare="Birthdays.levels",
     ),
@@ -475,6 +477,8 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     ua, ub = f.url[a], f.url[b]
     levels["linkedin_url"] = np.where((ua >= 0) & (ub >= 0), (ua == ub).astype(np.int8), -1)
     levels["birthday"] = f.birthdays.levels(a, b)
+    differ = np.flatnonzero(levels["birthday"] == 0)
+    levels["birthday"][differ[f.birthdays.slip(a[differ], b[differ])]] = 3
 
     levels["name"], tf_u["name"], conflict = _compare_names(
         f, a, b, population, name_sim, same_words
