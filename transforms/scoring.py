@@ -282,6 +282,14 @@ def _pair_scores(
     return _cpdist(scorer, values[ux].tolist(), values[uy].tolist())[which]
 
 
+def _name_lengths(f: RecordFeatures) -> np.ndarray:
+    """Per name code (given and family names share them), its length; kept on ``f``."""
+    if (cached := f.__dict__.get("_name_lengths")) is None:
+        cached = np.fromiter(map(len, f.names.tolist()), dtype=np.int64, count=len(f.names))
+        f.__dict__["_name_lengths"] = cached
+    return cached
+
+
 def _alike_given(names: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Row-wise, for given names x[i] != y[i] (codes into names) of the same initial:
     a short form of the other (Pat / Patricia), a near spelling (Jon / John) or one slip
@@ -518,7 +526,9 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     # whose given and family names both differ are no family; where they live is
     # evidence, weighed against their names like any other.
     fa, fb = f.family[a], f.family[b]
-    household = conflict & ~((fa >= 0) & (fb >= 0) & (fa != fb))
+    # (A family name with a slip is the family name: the name's level "family".)
+    other_family = (fa >= 0) & (fb >= 0) & (fa != fb) & (levels["name"] != 2)
+    household = conflict & ~other_family
     # Compared as for anyone here; ``compare`` leaves a household's home out, or not.
     nobody = np.zeros(k, dtype=bool)
     levels["postcode"], tf_u["postcode"] = _compare_postcodes(f, a, b, population, nobody)
@@ -725,6 +735,22 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         tf[hit] = _name_tf(
             f.family_count[fam_hit], f.family_share[fam_hit] * COMPATIBLE_GIVEN_SHARE, f.n
         )
+    # A family name with one slip of the keyboard ("Prieaux" / "Prideaux", four letters
+    # or more, the same initial) is the family name all the same: what is left of the
+    # two names is weighed as for one family name.
+    todo = np.flatnonzero(
+        (level >= 0)
+        & (level <= 1)
+        & (fa >= 0)
+        & (fb >= 0)
+        & (fa != fb)
+        & (f.family_initial[a] == f.family_initial[b])
+    )
+    if len(todo):
+        length = _name_lengths(f)
+        todo = todo[(length[fa[todo]] >= 4) & (length[fb[todo]] >= 4)]
+        slip = _pair_scores(Levenshtein.distance, f.names, fa[todo], fb[todo]) <= 1
+        level[todo[slip]] = 2
     # The same given name under two family names: one person under a married name or
     # with the family name replaced on a card, or a stranger who shares the given name
     # (as many as the given name is common).

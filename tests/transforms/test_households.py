@@ -65,3 +65,18 @@ def test_the_share_of_one_person_comes_from_shared_birth_dates():
     # Nothing dated: relatives, as presumed; two dates each: relatives.
     assert learn_households(np.array([], dtype=np.int8), np.array([], bool), 0.95).are_relatives
     assert learn_households(np.array([0, 0, 0]), np.ones(3, bool), 0.95).are_relatives
+
+
+def test_a_slip_in_a_relatives_family_name_keeps_them_a_household():
+    # "Timothy Whitfrod": the family name mistyped on a relative's card is still the
+    # family's, so their shared house is still no evidence between them.
+    home = {"streets_raw": ["20 Goldfinch Circuit"], "postcodes_raw": ["2706"]}
+    res = resolve(
+        records(
+            {"id": "a", "name_raw": "Mary Whitford", **home},
+            {"id": "b", "name_raw": "Timothy Whitfrod", **home},
+        )
+    )
+    assert not _same(res, "a", "b")
+    for evidence in res.matches["evidence"]:
+        assert "address" not in dict(evidence) and "postcode" not in dict(evidence)

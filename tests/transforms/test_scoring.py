@@ -296,3 +296,20 @@ def test_the_same_given_name_under_two_family_names_is_weighed_by_the_given_name
     assert [names[x] for x in cmp.levels["name"]] == ["given", "given", "differ"]
     sylvie, xanthe, _ = cmp.tf_u["name"]
     assert sylvie > xanthe  # Sylvie is the commoner given name
+
+
+def test_a_family_name_with_a_slip_is_the_family_level():
+    recs = records(
+        {"id": "a", "name_raw": "Nicholas Prideaux"},
+        {"id": "b", "name_raw": "Emily Prieaux"},  # given replaced, family one slip
+        {"id": "c", "name_raw": "Emily Pridmore"},  # another family name
+        {"id": "d", "family_name_raw": "Zimmermann"},  # a card with only a family name
+        {"id": "e", "name_raw": "Erin Zimmermnn"},  # a given name missing, a slip
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x in "aad"])
+    b = np.array([ids.index(x) for x in "bce"])
+    names = scoring.LEVELS["name"]
+    levels = scoring.compare(f, a, b).levels["name"]
+    assert [names[x] for x in levels] == ["family", "differ", "family"]
