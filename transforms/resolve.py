@@ -247,7 +247,9 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     for name in FEATURES:
         cols.append(np.round(weights[name], 3))
         present.append(levels[name] >= 0)
-    for key in (RIVALS, RELATIVES):
+    # The relatives' column only where some pair lost bits to them (few data sets).
+    losses = [RIVALS, *([RELATIVES] if (weights[RELATIVES] < 0).any() else [])]
+    for key in losses:
         cols.append(np.round(weights[key], 3))
         present.append(weights[key] < 0)
     cols.append(np.full(k, round(prior_bits, 3)))
@@ -255,9 +257,7 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     for sim in (name_sim, company_sim):
         cols.append(np.round(np.nan_to_num(sim), 4))
         present.append(~np.isnan(sim))
-    keys = pa.array(
-        [*FEATURES, RIVALS, RELATIVES, "prior", "name_similarity", "company_similarity"]
-    )
+    keys = pa.array([*FEATURES, *losses, "prior", "name_similarity", "company_similarity"])
     values = np.stack(cols, axis=1)
     mask = np.stack(present, axis=1)
     # Keys by position, taken from the ten names by Arrow: no string object per entry.
