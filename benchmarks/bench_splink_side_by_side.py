@@ -17,6 +17,7 @@ Needs the ``bench`` dependency group: ``uv sync --group bench`` (or ``make bench
 
 Usage: python benchmarks/bench_splink_side_by_side.py [--people 2000] [--seeds 0 1]
        [--sets harness febrl1 febrl2 febrl4] [--splink-threshold 0.5] [--json FILE]
+       [--workdir DIR] [--diff N] [--ties-only]
 """
 
 from __future__ import annotations
@@ -315,11 +316,22 @@ def score(result: EngineResult, truth: dict[Key, str]) -> PairCounts:
     return pairwise_counts(result.predicted, truth)
 
 
-def run(data: DataSet, workdir: Path, threshold: float) -> dict:
+def run(
+    data: DataSet,
+    workdir: Path,
+    threshold: float,
+    diff: int | None = None,
+    splink: bool = True,
+) -> dict:
+    """Both engines (ties alone without ``splink``) on one data set, scored."""
     ties, records = run_ties(data, workdir / "warehouse")
-    splink = run_splink(records, threshold)
+    results = [ties]
+    if splink:
+        results.append(run_splink(records, threshold))
+        if diff is not None:
+            show_diff(data, records, ties, results[1], diff)
     row = {"data": data.name, "records": len(data.truth), "note": data.note}
-    for result in (ties, splink):
+    for result in results:
         c = score(result, data.truth)
         row[result.engine] = {
             "precision": round(c.precision, 4),
@@ -334,10 +346,36 @@ def run(data: DataSet, workdir: Path, threshold: float) -> dict:
     return row
 
 
+def show_diff(
+    data: DataSet, records: pd.DataFrame, ties: EngineResult, splink: EngineResult, limit: int
+) -> None:
+    """Print the true pairs one engine links and the other does not, and each engine's
+    false pairs, with ties' evidence for each (``resolution_diff``)."""
+    from benchmarks.resolution_diff import Explainer, pair_lists, print_diff
+
+    rid = dict(
+        zip(
+            zip(records["source"], records["source_key"], strict=True),
+            records["record_id"].astype(str),
+            strict=True,
+        )
+    )
+    truth = {rid[k]: e for k, e in data.truth.items() if k in rid}
+    lists = pair_lists(
+        {rid[k]: c for k, c in ties.predicted.items() if k in rid},
+        {rid[k]: c for k, c in splink.predicted.items() if k in rid},
+        truth,
+    )
+    print(f"\n== {data.name}: where the engines differ")
+    print_diff(lists, Explainer.of(records), limit)
+
+
 def print_row(row: dict) -> None:
     print(f"\n== {row['data']}: {row['records']:,} records ({row['note']})")
     print(f"  {'engine':<8}{'P':>8}{'R':>8}{'F1':>8}{'seconds':>10}  detail")
     for engine in ("ties", "splink"):
+        if engine not in row:
+            continue
         r = row[engine]
         extra = ""
         if engine == "ties":
@@ -363,6 +401,18 @@ def main(argv: list[str] | None = None) -> int:
         help="work in this folder (emptied per data set) instead of a temporary one: record "
         "ids hash the file paths, and ties broken by record order then repeat run to run",
     )
+    parser.add_argument(
+        "--diff",
+        type=int,
+        metavar="N",
+        help="also list the true pairs one engine links and the other does not, and the "
+        "false pairs, counted by cause, with N examples of each and ties' evidence",
+    )
+    parser.add_argument(
+        "--ties-only",
+        action="store_true",
+        help="run ties alone (to measure a change of ties': Splink's figures do not move)",
+    )
     args = parser.parse_args(argv)
 
     print(f"machine: {platform.platform()}, python {platform.python_version()}")
@@ -377,16 +427,20 @@ def main(argv: list[str] | None = None) -> int:
                     data = harness(args.people, seed, work / "inputs")
                 else:
                     data = febrl(name, work / "inputs")
-                rows.append(run(data, work, args.splink_threshold))
+                rows.append(run(data, work, args.splink_threshold, args.diff, not args.ties_only))
                 print_row(rows[-1])
     print("\n| data | records | ties P / R / F1 | ties s | Splink P / R / F1 | Splink s |")
     print("|---|---|---|---|---|---|")
     for row in rows:
-        t, s = row["ties"], row["splink"]
+        t, s = row["ties"], row.get("splink")
+        other = (
+            f"{s['precision']:.4f} / {s['recall']:.4f} / **{s['f1']:.4f}** | {s['seconds']:.1f}"
+            if s
+            else "- | -"
+        )
         print(
             f"| {row['data']} | {row['records']:,} | {t['precision']:.4f} / {t['recall']:.4f} / "
-            f"**{t['f1']:.4f}** | {t['seconds']:.1f} | {s['precision']:.4f} / "
-            f"{s['recall']:.4f} / **{s['f1']:.4f}** | {s['seconds']:.1f} |"
+            f"**{t['f1']:.4f}** | {t['seconds']:.1f} | {other} |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))

@@ -15,7 +15,8 @@ other (one digit, or day and month swapped), or the link is between records of o
 home (an address or postcode in common) and the dates are not a generation apart:
 there no parent and child and no sibling (siblings do not share a given name) can
 explain them, so one card carries a wrong date and the model's weight decides. A
-father and son of one name at one home, a generation apart, stay two people; so do
+father and son of one name at one home, a generation apart, stay two people (unless
+the data show that such dates are mostly wrong dates: ``transforms.generations``); so do
 namesakes elsewhere (measured: letting 10 bits of other evidence override any two
 birthdays found 10 more of Febrl1's 500 pairs but merged the couple of
 ``test_a_shared_mailbox_cannot_join_two_birthdays``; weighing every two birthdays
@@ -106,6 +107,9 @@ class Guards:
         one_home: per compared pair (as given to ``cluster``), the two records share an
             address or postcode: two birthdays there are weighed, not refused, unless
             a generation apart (``_two_birthdays``).
+        generation_is_family: a generation apart at one home is a parent and child
+            (refused); False where the data show such dates are mostly wrong dates
+            (``transforms.generations``), and they are weighed too.
     """
 
     url: np.ndarray
@@ -115,6 +119,7 @@ class Guards:
     birth_day: np.ndarray | None = None
     birth_year: np.ndarray | None = None
     one_home: np.ndarray | None = None
+    generation_is_family: bool = True
 
     def birthdays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Day of the year and year per record (-1: unknown)."""
@@ -231,17 +236,21 @@ def _generation_apart(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return yx < 0 or yy < 0 or GENERATION[0] <= abs(yx - yy) <= GENERATION[1]
 
 
-def _two_birthdays(born: set[tuple[int, int]], one_home: bool = False) -> bool:
+def _two_birthdays(
+    born: set[tuple[int, int]], one_home: bool = False, generation_is_family: bool = True
+) -> bool:
     """Two birthdays among a group's records that cannot be one person's.
 
     ``one_home``: the link that would join them is between records of one home (an
     address or postcode in common). There a date that is no parent's or child's of the
     other is a wrong date on one card (no sibling shares a given name), and the model's
-    weight of two birthdays decides; a generation apart is a father and son.
+    weight of two birthdays decides; a generation apart is a father and son, unless
+    ``generation_is_family`` is False (the data show such dates are wrong dates).
     """
     dates = sorted(born)
     return any(
-        not _one_birthday(x, y) and (not one_home or _generation_apart(x, y))
+        not _one_birthday(x, y)
+        and (not one_home or (generation_is_family and _generation_apart(x, y)))
         for i, x in enumerate(dates)
         for y in dates[i + 1 :]
     )
@@ -332,7 +341,7 @@ def _guarded(
             refused[(x, y)] = "cannot_link_override"
         elif urls[ra] and urls[rb] and urls[ra].isdisjoint(urls[rb]):
             refused[(x, y)] = "conflict_linkedin_url"
-        elif _two_birthdays(born[ra] | born[rb], bool(home[i])):
+        elif _two_birthdays(born[ra] | born[rb], bool(home[i]), guards.generation_is_family):
             refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:
             refused[(x, y)] = "cluster_too_large"

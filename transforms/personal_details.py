@@ -114,6 +114,16 @@ class Birthdays:
         level[known & same_day & both_years & (ya == yb)] = 2
         return level
 
+    def slip(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Per pair: two different full dates one slip apart, one digit of YYYYMMDD or
+        the day and month swapped (19080403 / 19080413, 1971-03-05 / 1971-05-03)."""
+        ya, yb = self.year[a].astype(np.int64), self.year[b].astype(np.int64)
+        ma, mb = self.month_day[a].astype(np.int64), self.month_day[b].astype(np.int64)
+        x, y = ya * 10_000 + ma, yb * 10_000 + mb
+        digits = sum(((x // 10**k) % 10 != (y // 10**k) % 10).astype(np.int8) for k in range(8))
+        swapped = (ya == yb) & (ma == (mb % 100) * 100 + mb // 100)
+        return (ya >= 0) & (yb >= 0) & (x != y) & ((digits == 1) | swapped)
+
     def conflict(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Per pair: do the two records carry birthdays that cannot be one person's."""
         return self.levels(a, b) == 0

@@ -40,7 +40,9 @@ with probability >= ``NEAR_MISS_PROBABILITY``: score is the probability, evidenc
 each compared feature (``scoring.MATCH_FEATURES``: linkedin_url, email, phone, name,
 address_name, company, ...) to its weight in bits (log2 of m/u; positive says "same
 person"), ``rival_profiles`` to the bits lost to another LinkedIn profile the record fits
-as well (``clustering.rival_profile_bits``), ``prior`` to the prior log-odds, and
+as well (``clustering.rival_profile_bits``), ``relatives`` to the bits lost to a parent
+and child of one name at one home (``generations.generation_bits``), ``prior`` to the
+prior log-odds, and
 ``name_similarity`` / ``company_similarity`` to 0..1 similarities. The score is the
 probability of the prior plus every weight.
 """
@@ -59,6 +61,12 @@ import pyarrow as pa
 from transforms.blocking import candidate_pairs
 from transforms.clustering import Guards, cluster, rival_profile_bits
 from transforms.features import RecordFeatures
+from transforms.generations import (
+    Generations,
+    generation_apart,
+    generation_bits,
+    learn_generations,
+)
 from transforms.normalise import (
     email_match_key,
     normalise_email,
@@ -70,6 +78,9 @@ from warehouse import schema
 
 # The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
 RIVALS = "rival_profiles"
+# The evidence key of the bits lost to a parent and child of one name at one home
+# (``generations.generation_bits``).
+RELATIVES = "relatives"
 MERGE_PROBABILITY = 0.8
 NEAR_MISS_PROBABILITY = 0.05
 MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
@@ -236,7 +247,9 @@ def _override_pairs(
 def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     """map<string, double> per pair: weights of compared features, prior, similarities."""
     k = len(name_sim)
-    keys = pa.array([*FEATURES, RIVALS, "prior", "name_similarity", "company_similarity"])
+    # The relatives' column only where some pair lost bits to them (few data sets).
+    losses = [RIVALS, *([RELATIVES] if (weights[RELATIVES] < 0).any() else [])]
+    keys = pa.array([*FEATURES, *losses, "prior", "name_similarity", "company_similarity"])
     # Written column by column into one matrix (not stacked from a list of columns,
     # which held every value twice: a quarter of a gigabyte at a million records).
     values = np.empty((k, len(keys)), dtype=np.float64)
@@ -245,11 +258,13 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
         np.round(weights[name], 3, out=values[:, i])
         mask[:, i] = levels[name] >= 0
     i = len(FEATURES)
-    np.round(weights[RIVALS], 3, out=values[:, i])
-    mask[:, i] = weights[RIVALS] < 0
-    values[:, i + 1] = round(prior_bits, 3)
-    mask[:, i + 1] = True
-    for j, sim in enumerate((name_sim, company_sim), start=i + 2):
+    for key in losses:
+        np.round(weights[key], 3, out=values[:, i])
+        mask[:, i] = weights[key] < 0
+        i += 1
+    values[:, i] = round(prior_bits, 3)
+    mask[:, i] = True
+    for j, sim in enumerate((name_sim, company_sim), start=i + 1):
         np.round(np.nan_to_num(sim), 4, out=values[:, j])
         mask[:, j] = ~np.isnan(sim)
     # Keys by position, taken from the ten names by Arrow: no string object per entry.
@@ -266,7 +281,8 @@ def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
     rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
     rule[(levels["name"] == 5) | (levels["address_name"] == 1)] = "name_spelled_in_email"
-    rule[strong_name & (levels["birthday"] >= 1)] = "similar_name_same_birthday"
+    same_birthday = (levels["birthday"] == 1) | (levels["birthday"] == 2)
+    rule[strong_name & same_birthday] = "similar_name_same_birthday"
     rule[levels["phone"] == 2] = "same_phone"
     rule[levels["email"] == 2] = "same_email"
     rule[levels["linkedin_url"] == 1] = "same_linkedin_url"
@@ -295,6 +311,23 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 
 
 @dataclass
+class Sparse:
+    """Per-pair values that are zero but at a few sorted positions."""
+
+    positions: np.ndarray
+    values: np.ndarray
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        """The values at sorted pair positions ``rows`` (zero elsewhere)."""
+        out = np.zeros(len(rows))
+        where = np.searchsorted(rows, self.positions)
+        hit = where < len(rows)
+        hit[hit] = rows[where[hit]] == self.positions[hit]
+        out[where[hit]] = self.values[hit]
+        return out
+
+
+@dataclass
 class ScoredCandidates:
     """The candidate pairs of a set of records and the model's log-odds for each.
 
@@ -312,8 +345,10 @@ class ScoredCandidates:
     b: np.ndarray
     comparison: Comparison
     model: Model
-    log_odds: np.ndarray  # rival profiles' share included
+    log_odds: np.ndarray  # rival profiles' share and relatives' included
     rivals: np.ndarray
+    relatives: Sparse  # the bits lost to a parent and child, at the pairs that lose any
+    generations: Generations
 
     @property
     def records(self) -> pd.DataFrame:
@@ -333,8 +368,20 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     model = estimate(f, cmp, len(a))
     log_odds = model.log_odds(cmp)
     rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    # Two dates at one home: what the other features say, learned, then weighed.
+    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
+    rows = np.flatnonzero(one_home & (cmp.levels["birthday"] == 0))
+    without = log_odds[rows] - model.weight(cmp, "birthday", rows)
+    generations = learn_generations(f.birthdays, a[rows], b[rows], without)
     log_odds += rivals
-    return ScoredCandidates(records, order, ids, f, a, b, cmp, model, log_odds, rivals)
+    # Only the few pairs at one home with two dates can lose bits: kept by position.
+    apart = rows[generation_apart(f.birthdays, a[rows], b[rows])]
+    bits = generation_bits(generations, log_odds[apart], np.ones(len(apart), dtype=bool))
+    log_odds[apart] += bits
+    relatives = Sparse(apart, bits)
+    return ScoredCandidates(
+        records, order, ids, f, a, b, cmp, model, log_odds, rivals, relatives, generations
+    )
 
 
 def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolution:
@@ -361,6 +408,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         index = _identifier_index(sc.source, position)
     ids, f, a, b = sc.ids, sc.features, sc.a, sc.b
     cmp, model, log_odds, rivals = sc.comparison, sc.model, sc.log_odds, sc.rivals
+    relatives, generations = sc.relatives, sc.generations
     # Each part is let go as soon as it has served (the comparison of every candidate
     # pair is 0.8 GB at a million records, the record features 0.5 GB): held by ``sc``
     # they would all be alive at the end, where the matches table is built.
@@ -381,7 +429,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
-    del rivals
+    weights[RELATIVES] = relatives.at(near)
+    del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
@@ -399,6 +448,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             birth_day=birth_day,
             birth_year=birth_year,
             one_home=one_home,
+            generation_is_family=generations.is_family,
         ),
         prior_bits=model.prior_bits,
         merge_bits=MERGE_BITS,

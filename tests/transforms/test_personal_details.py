@@ -73,3 +73,37 @@ def test_birthday_levels():
     assert b.conflict(a, c).tolist() == [False, False, True, True, False, False, True]
     assert b.month_day.tolist() == [412, 412, 412, 412, 413, -1, 413]
     assert b.year.tolist() == [1980, 1980, -1, 1981, 1980, -1, -1]
+
+
+_dates = st.dates(min_value=__import__("datetime").date(1900, 1, 1)).map(lambda d: d.isoformat())
+
+
+@given(_dates, _dates)
+def test_a_slip_is_what_clustering_takes_for_one_birthday(x, y):
+    from transforms.clustering import _one_birthday
+
+    born = Birthdays.from_iso([x, y])
+    a, b = np.array([0, 1]), np.array([1, 0])
+    slip = born.slip(a, b)
+    assert slip[0] == slip[1]  # symmetric
+    days = [(int(born.month_day[i]), int(born.year[i])) for i in (0, 1)]
+    assert slip[0] == (x != y and _one_birthday(days[0], days[1]))
+
+
+def test_a_slip_of_a_digit_or_a_swap_is_the_birthday_level_slip():
+    from tests.transforms.helpers import records
+    from transforms import scoring
+    from transforms.features import RecordFeatures
+
+    recs = records(
+        {"id": "a", "name_raw": "Kyo Dixon", "birthday_raw": "1908-04-03"},
+        {"id": "b", "name_raw": "Kyo Dixon", "birthday_raw": "1908-04-13"},
+        {"id": "c", "name_raw": "Kyo Dixon", "birthday_raw": "1908-03-04"},
+        {"id": "d", "name_raw": "Kyo Dixon", "birthday_raw": "1931-11-20"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("a")] * 3)
+    b = np.array([ids.index(x) for x in "bcd"])
+    levels = scoring.compare(f, a, b).levels["birthday"]
+    assert [scoring.LEVELS["birthday"][x] for x in levels] == ["slip", "slip", "differ"]

@@ -110,7 +110,8 @@ def test_every_match_feature_is_declared_whole():
         assert abs(sum(f.m) - 1) < 1e-3 and abs(sum(f.u) - 1) < 1e-3, f.name
         for level in (f.identifier_level, f.neutral_level):
             assert level is None or 0 <= level < len(f.levels), f.name
-        assert len(f.levels) < 7, f.name  # EM codes a pattern in three bits a feature
+        # EM codes a pattern in three bits a feature: levels -1..6
+        assert len(f.levels) <= 7, f.name
         assert f.compare, f.name
         identifiers = {g.name for g in MATCH_FEATURES if g.identifier_level is not None}
         assert set(f.not_anchored_by) <= identifiers - {f.name}, f.name
@@ -215,3 +216,106 @@ def test_a_name_written_family_name_first_with_a_slip_is_close():
     close = scoring.LEVELS["name"].index("close")
     assert level[0] == close  # crossed, the other word one slip apart
     assert level[1] < close  # crossed, the other word another name
+
+
+def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_name():
+    recs = records(
+        {"id": "a", "name_raw": "Nicholas Campbell"},
+        {"id": "b", "name_raw": "Nichooas Campbell"},  # no given name: a slip
+        {"id": "c", "name_raw": "Brian Campbell"},
+        {"id": "d", "name_raw": "Bryan Campbell"},  # two given names people have
+        {"id": "e", "name_raw": "Nicholas Campbell"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("a"), ids.index("c"), ids.index("a")])
+    b = np.array([ids.index("b"), ids.index("d"), ids.index("e")])
+    cmp = scoring.compare(f, a, b)
+    close = scoring.LEVELS["name"].index("close")
+    assert cmp.levels["name"].tolist() == [close, close, scoring.LEVELS["name"].index("exact")]
+    slip, variant, exact = cmp.tf_u["name"]
+    assert np.isclose(slip, exact)  # as rare as "Nicholas Campbell" itself
+    assert variant > 10 * slip  # Brian / Bryan: any compatible given name of Campbell
+
+
+def _book(with_mail: bool):
+    """Six people with two cards each at their own house, one birth date each; three of
+    them with the family name replaced on one card (the name's level "given")."""
+    specs = []
+    for i in range(6):
+        family = ["Oderberg", "Marrable", "Whitlock", "Sondergeld", "Pellinore", "Quast"][i]
+        other = ["Frencham", "Bastiaans", "Cosmetto", family, family, family][i]
+        home = {
+            "streets_raw": [f"{10 + i} Wattle St"],
+            "localities_raw": ["Canterbury"],
+            "postcodes_raw": [f"27{i}6"],
+            "birthday_raw": f"19{50 + i}-0{1 + i}-1{i}",
+        }
+        if with_mail:
+            home["emails_raw"] = [f"person{i}@example.org"]
+        specs.append({"id": f"{i}a", "name_raw": f"Tamsin {family}", **home})
+        specs.append({"id": f"{i}b", "name_raw": f"Tamsin {other}", **home})
+    return records(*specs)
+
+
+def test_an_address_book_teaches_how_often_names_are_replaced():
+    # No identifier links anything: the name's m is read off the pairs the birthday and
+    # the house link, and half of them carry another family name.
+    f = RecordFeatures.from_records(_book(with_mail=False))
+    a, b = candidate_pairs(f)
+    model = scoring.estimate(f, scoring.compare(f, a, b), len(a))
+    default = scoring.FEATURE["name"].m
+    given, exact = scoring.LEVELS["name"].index("given"), scoring.LEVELS["name"].index("exact")
+    assert model.m["name"][given] > default[given]
+    assert model.m["name"][exact] < default[exact]
+
+
+def test_identifier_linked_pairs_teach_the_name_once():
+    # The same pairs linked by a shared address: they are the identifier-anchored m's
+    # pairs, not counted again among the pairs the other features link.
+    f = RecordFeatures.from_records(_book(with_mail=True))
+    a, b = candidate_pairs(f)
+    cmp = scoring.compare(f, a, b)
+    model = scoring.estimate(f, cmp, len(a))
+    linked = cmp.levels["email"] == 2
+    seen = np.bincount(cmp.levels["name"][linked], minlength=6).astype(float)
+    m0 = np.array(scoring.FEATURE["name"].m)
+    anchored = (seen + scoring.M_PSEUDO_PAIRS * m0) / (seen.sum() + scoring.M_PSEUDO_PAIRS)
+    assert np.allclose(model.m["name"], anchored, atol=0.02)
+
+
+def test_the_same_given_name_under_two_family_names_is_weighed_by_the_given_name():
+    recs = records(
+        {"id": "a", "name_raw": "Sylvie Morcom"},
+        {"id": "b", "name_raw": "Sylvie White"},
+        {"id": "c", "name_raw": "Xanthe Morcom"},
+        {"id": "d", "name_raw": "Xanthe Quast"},
+        {"id": "e", "name_raw": "Mary Morcom"},
+        {"id": "f", "name_raw": "Maria White"},  # two given names: "differ"
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x in "ace"])
+    b = np.array([ids.index(x) for x in "bdf"])
+    cmp = scoring.compare(f, a, b)
+    names = scoring.LEVELS["name"]
+    assert [names[x] for x in cmp.levels["name"]] == ["given", "given", "differ"]
+    sylvie, xanthe, _ = cmp.tf_u["name"]
+    assert sylvie > xanthe  # Sylvie is the commoner given name
+
+
+def test_a_family_name_with_a_slip_is_the_family_level():
+    recs = records(
+        {"id": "a", "name_raw": "Nicholas Prideaux"},
+        {"id": "b", "name_raw": "Emily Prieaux"},  # given replaced, family one slip
+        {"id": "c", "name_raw": "Emily Pridmore"},  # another family name
+        {"id": "d", "family_name_raw": "Zimmermann"},  # a card with only a family name
+        {"id": "e", "name_raw": "Erin Zimmermnn"},  # a given name missing, a slip
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x in "aad"])
+    b = np.array([ids.index(x) for x in "bce"])
+    names = scoring.LEVELS["name"]
+    levels = scoring.compare(f, a, b).levels["name"]
+    assert [names[x] for x in levels] == ["family", "differ", "family"]
