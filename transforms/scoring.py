@@ -626,9 +626,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
+    # The same full name may be read two ways ("Park Min-jun" written family name
+    # first reads as given name Park): its share is the commoner of the two records'
+    # readings, so that a pair's weight does not depend on which record comes first.
     tf[exact] = _name_tf(
         f.full_count[full_a[exact]],
-        _full_share(f, a[exact]),
+        np.fmax(_full_share(f, a[exact]), _full_share(f, b[exact])),
         f.n,
         f.full_profiles[full_a[exact]],
     )
@@ -651,7 +654,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         spelled |= (fa[todo] == fb[todo]) & _any_equal(f.local[x[todo]], f.given_forms[y[todo]])[0]
         spelled = todo[spelled]
         level[spelled] = 4
-        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], _full_share(f, y[spelled]), f.n)
+        share = _full_share(f, y[spelled])
+        # As for an exact name, the commoner reading of the two (where x writes its
+        # given name out: an initial has no share of its own).
+        whole = (f.full[x[spelled]] >= 0) & (f.given_length[x[spelled]] > 1)
+        share[whole] = np.fmax(share[whole], _full_share(f, x[spelled][whole]))
+        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], share, f.n)
 
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.

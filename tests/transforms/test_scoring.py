@@ -209,3 +209,41 @@ def test_a_name_written_family_name_first_with_a_slip_is_close():
     close = scoring.LEVELS["name"].index("close")
     assert level[0] == close  # crossed, the other word one slip apart
     assert level[1] < close  # crossed, the other word another name
+
+
+def test_a_name_read_two_ways_weighs_the_same_in_either_order():
+    # "Park Min-jun" written family name first reads as given name Park, family name
+    # Min-jun: a rare reading. Against "Min-jun Park" (an exact name through the
+    # profile URL, or the same full key) the pair weighs by the commoner reading,
+    # whichever record comes first.
+    specs = [
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Park Min-jun",
+            "emails_raw": ["minjun_park@outlook.com"],
+        },
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Min-jun Park",
+            "linkedin_url_raw": "https://www.linkedin.com/in/minjun-park-56b67e",
+        },
+        {"id": "card", "name_raw": "Wei Zhang"},
+    ]
+    weights = []
+    for order in (specs, specs[::-1]):
+        recs = records(*order)
+        f = RecordFeatures.from_records(recs)
+        ids = recs["record_id"].tolist()
+        for x, y in (("mail", "li"), ("li", "mail")):
+            a, b = np.array([ids.index(x)]), np.array([ids.index(y)])
+            cmp = scoring.compare(f, a, b)
+            assert cmp.levels["name"][0] == scoring.LEVELS["name"].index("exact")
+            weights.append(cmp.tf_u["name"][0])
+    assert np.allclose(weights, weights[0])
+    # ... and it is the commoner reading's share, not the family-first one's.
+    f = RecordFeatures.from_records(records(*specs))
+    ids = records(*specs)["record_id"].tolist()
+    li, mail = np.array([ids.index("li")]), np.array([ids.index("mail")])
+    assert scoring._full_share(f, li)[0] > scoring._full_share(f, mail)[0]
