@@ -247,3 +247,44 @@ def test_a_name_read_two_ways_weighs_the_same_in_either_order():
     ids = records(*specs)["record_id"].tolist()
     li, mail = np.array([ids.index("li")]), np.array([ids.index("mail")])
     assert scoring._full_share(f, li)[0] > scoring._full_share(f, mail)[0]
+
+
+def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
+    recs = records(
+        {
+            "id": "phillip",
+            "source": "mail",
+            "name_raw": "Phillip Langstone",
+            "emails_raw": ["phillip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "philip",
+            "name_raw": "Philip Langstone",
+            "company_raw": "Willow Security",
+            "emails_raw": ["philiplangstone@hotmail.com", "philip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "again",
+            "source": "mail",
+            "name_raw": "Philip Langstone",
+            "emails_raw": ["philip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "home",
+            "source": "mail",
+            "name_raw": "Philip Langstone",
+            "emails_raw": ["philiplangstone@gmail.com"],
+        },
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    pairs = [("phillip", "philip"), ("philip", "again"), ("phillip", "again"), ("home", "philip")]
+    a = np.array([ids.index(x) for x, _ in pairs])
+    b = np.array([ids.index(y) for _, y in pairs])
+    cmp = scoring.compare(f, a, b)
+    two, one = (scoring.LEVELS["mailbox"].index(x) for x in ("two", "one"))
+    # two mailboxes at willowsecu.com; one shared; free mail is no employer's
+    assert cmp.levels["mailbox"].tolist() == [two, one, two, -1]
+    model = scoring.estimate(f, cmp, len(a))
+    weight = model.weight(cmp, "mailbox")
+    assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
