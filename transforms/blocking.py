@@ -13,6 +13,7 @@ The work grows with the number of records times the window, never with n².
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from transforms.features import RecordFeatures
 
@@ -162,6 +163,7 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
             f.family[f.postcode_rows.rows],
         ),
         *_address_blocks(f),
+        _short_address_block(f),
     ]
     a = np.concatenate([x[0] for x in blocks])
     b = np.concatenate([x[1] for x in blocks])
@@ -178,6 +180,36 @@ def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
     rows = np.repeat(np.arange(f.n, dtype=np.int64), street.shape[1])
     codes = street.ravel().astype(np.int64)
     return [block_pairs(rows, codes, f.full[rows])]
+
+
+def _short_address_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """A nameless record's work address whose local part is a given name alone or with
+    the family initial (lindar@acme.com), against the named records with that given
+    name at a company whose name starts as the domain does (Linda Radridge, Acme LLC):
+    the first three letters, as abbreviated and suffixed domains (globexhq.com) keep."""
+    prefix_of, _ = pd.factorize(
+        pd.Series(
+            [_letters(x)[:3] or None for x in f.company_values.tolist()]
+            + [_letters(x)[:3] or None for x in f.domain_values.tolist()],
+            dtype=object,
+        )
+    )
+    cut = len(f.company_values)
+    company_prefix = np.append(prefix_of[:cut], -1)[f.company]
+    domain_prefix = np.append(prefix_of[cut:], -1)[f.domain[:, 0]]
+    bare = np.flatnonzero(~f.has_name & (domain_prefix >= 0) & (f.local[:, 0] >= 0))
+    named = np.flatnonzero(f.has_name & (company_prefix >= 0))
+    k = f.given_forms.shape[1]
+    rows = np.concatenate([bare, np.repeat(named, k)])
+    forms = np.concatenate([f.local[bare, 0], f.given_forms[named].ravel()])
+    prefix = np.concatenate([domain_prefix[bare], np.repeat(company_prefix[named], k)])
+    kinds = np.concatenate([np.zeros(len(bare), np.int64), np.ones(len(named) * k, np.int64)])
+    keys = np.where(forms >= 0, _combine(forms.astype(np.int64), prefix.astype(np.int64)), -1)
+    return block_pairs(rows, keys, f.full[rows], kinds=kinds)
+
+
+def _letters(text: str | None) -> str:
+    return "".join(ch for ch in text if ch.isalpha()) if text else ""
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

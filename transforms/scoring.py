@@ -109,9 +109,11 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # question about nameless records only: as a level of "name" its m was diluted
         # by every pair of two named records (0.07 where it is 0.7 here), and an address
         # that does not spell the name weighed as two different names (-6 bits).
-        ("unspelled", "spelled"),
-        m=(0.30, 0.70),  # bigfan1984@, or the initials: many addresses do not spell a name
-        u=(0.999, 0.001),
+        # short: the given name alone or with the family initial (linda@, lindar@), the
+        # way many employers spell their staff's addresses.
+        ("unspelled", "short", "spelled"),
+        m=(0.30, 0.10, 0.60),  # bigfan1984@, or the initials: many addresses spell no name
+        u=(0.999, 0.0005, 0.0005),
         compare="_address_name: does the nameless record's mail address spell the name",
     ),
     Feature(
@@ -712,17 +714,52 @@ def _address_name(f: RecordFeatures, a, b, name_level, name_tf):
     level = np.full(len(a), -1, dtype=np.int8)
     tf = np.full(len(a), np.nan)
     moved = one_nameless & (name_level >= 0)
-    level[moved] = (name_level[moved] == 5).astype(np.int8)
+    level[moved] = np.where(name_level[moved] == 5, 2, 0)
     tf[moved] = name_tf[moved]
     name_level = np.where(moved, -1, name_level).astype(np.int8)
     name_tf = np.where(moved, np.nan, name_tf)
-    spelled = np.flatnonzero(level == 1)
+    _short_address(f, a, b, level, tf)
+    spelled = np.flatnonzero(level == 2)
     named = np.where(f.has_name[a[spelled]], a[spelled], b[spelled])
     bare = np.where(f.has_name[a[spelled]], b[spelled], a[spelled])
     whole = _any_equal(f.local[bare], f.full_forms[named])[0] & (f.full[named] >= 0)
     rows, who = spelled[whole], named[whole]
     tf[rows] = _name_tf(f.full_count[f.full[who]], _full_share(f, who), f.n)
     return name_level, name_tf, level, tf
+
+
+def _short_address(f: RecordFeatures, a, b, level, tf) -> None:
+    """Set ``address_name`` "short" where a nameless record's address is the named
+    one's given name alone or with the family initial (linda@, lindar@acme.com against
+    Linda Radridge): u is how many people share the given name (world, else data),
+    times how many share the family initial when the address has it."""
+    todo = np.flatnonzero(level == 0)
+    named = np.where(f.has_name[a[todo]], a[todo], b[todo])
+    bare = np.where(f.has_name[a[todo]], b[todo], a[todo])
+    local, forms = f.local[bare], f.given_forms[named]
+    plain = f.given_plain[named]
+    alone = np.zeros(len(todo), dtype=bool)
+    initialled = np.zeros(len(todo), dtype=bool)
+    for j in range(forms.shape[1]):
+        hit = (forms[:, j] >= 0) & (local == forms[:, j][:, None]).any(axis=1)
+        alone |= hit & (j < plain)
+        initialled |= hit & (j >= plain)
+    short = alone | initialled
+    rows, who = todo[short], named[short]
+    level[rows] = 1
+    g = f.given[who]
+    share = f.given_share[g]
+    given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
+    data = np.maximum(given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
+    share = np.where(np.isnan(share), data, share)
+    # The family initial's share among the data's family names (one pseudo-name per
+    # letter a-z: a small file's few names say little).
+    letters = f.family_initial[f.family_initial >= 0]
+    by_letter = np.bincount(letters, minlength=128).astype(np.float64)
+    by_letter[ord("a") : ord("z") + 1] += 1.0
+    by_letter /= by_letter.sum()
+    fam_letter = np.minimum(np.maximum(f.family_initial[who], 0), len(by_letter) - 1)
+    tf[rows] = np.where(initialled[short] & ~alone[short], share * by_letter[fam_letter], share)
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):

@@ -126,7 +126,8 @@ def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
     cmp = scoring.compare(f, a, b)
     # The name is not compared against a record that has none: the address is.
     assert cmp.levels["name"].tolist()[:3] == [-1, -1, -1]
-    assert cmp.levels["address_name"].tolist() == [1, 1, 0, -1]
+    spelled = scoring.LEVELS["address_name"].index("spelled")
+    assert cmp.levels["address_name"].tolist() == [spelled, spelled, 0, -1]
     assert cmp.levels["name"][3] >= 0
     # The whole name spelled out is rarer than an initial and the family name.
     assert cmp.tf_u["address_name"][0] < cmp.tf_u["address_name"][1]
@@ -288,3 +289,35 @@ def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
     model = scoring.estimate(f, cmp, len(a))
     weight = model.weight(cmp, "mailbox")
     assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
+
+
+def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_short():
+    recs = records(
+        {
+            "id": "linda",
+            "source": "linkedin",
+            "name_raw": "Linda Radridge",
+            "company_raw": "Acme LLC",
+            "linkedin_url_raw": "https://www.linkedin.com/in/lr-1",
+        },
+        {"id": "initial", "source": "mail", "emails_raw": ["lindar@acme.com"]},
+        {"id": "alone", "source": "mail", "emails_raw": ["linda@acmehq.com"]},
+        {"id": "other", "source": "mail", "emails_raw": ["lindak@acme.com"]},
+        {"id": "elsewhere", "source": "mail", "emails_raw": ["lindar@globex.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(f)
+    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    # blocked by the given name at a domain that starts as the company does
+    assert {frozenset(("linda", "initial")), frozenset(("linda", "alone"))} <= found
+    assert frozenset(("linda", "elsewhere")) not in found
+    pairs = [("linda", x) for x in ("initial", "alone", "other")]
+    x = np.array([ids.index(p) for p, _ in pairs])
+    y = np.array([ids.index(q) for _, q in pairs])
+    cmp = scoring.compare(f, x, y)
+    short = scoring.LEVELS["address_name"].index("short")
+    assert cmp.levels["address_name"].tolist() == [short, short, 0]
+    # The family initial narrows it down: rarer than the given name alone.
+    u = cmp.tf_u["address_name"]
+    assert u[0] < u[1]
