@@ -164,6 +164,7 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
         ),
         *_address_blocks(f),
         _short_address_block(f),
+        _slug_block(f),
     ]
     a = np.concatenate([x[0] for x in blocks])
     b = np.concatenate([x[1] for x in blocks])
@@ -206,6 +207,19 @@ def _short_address_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     kinds = np.concatenate([np.zeros(len(bare), np.int64), np.ones(len(named) * k, np.int64)])
     keys = np.where(forms >= 0, _combine(forms.astype(np.int64), prefix.astype(np.int64)), -1)
     return block_pairs(rows, keys, f.full[rows], kinds=kinds)
+
+
+def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """A nameless record's address whose local part is a profile URL's letters, against
+    that profile row (one without addresses: its only local part is the URL's), whatever
+    the row's name says (a typo in "Chinedu Nwaola" at /in/chinedu-nwasola)."""
+    rows, codes = f.local_rows.rows, f.local_rows.codes
+    bare = ~f.has_name[rows]
+    profile = f.has_name[rows] & (f.url[rows] >= 0) & (f.email[rows, 0] < 0)
+    keep = bare | profile
+    return block_pairs(
+        rows[keep], codes[keep], f.full[rows[keep]], kinds=profile[keep].astype(np.int64)
+    )
 
 
 def _letters(text: str | None) -> str:

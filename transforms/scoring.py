@@ -718,14 +718,30 @@ def _address_name(f: RecordFeatures, a, b, name_level, name_tf):
     tf[moved] = name_tf[moved]
     name_level = np.where(moved, -1, name_level).astype(np.int8)
     name_tf = np.where(moved, np.nan, name_tf)
+    slug = _slug_spelled(f, a, b, level)
+    level[slug] = 2
     _short_address(f, a, b, level, tf)
     spelled = np.flatnonzero(level == 2)
     named = np.where(f.has_name[a[spelled]], a[spelled], b[spelled])
     bare = np.where(f.has_name[a[spelled]], b[spelled], a[spelled])
     whole = _any_equal(f.local[bare], f.full_forms[named])[0] & (f.full[named] >= 0)
+    whole |= np.isin(spelled, slug) & (f.full[named] >= 0)
     rows, who = spelled[whole], named[whole]
     tf[rows] = _name_tf(f.full_count[f.full[who]], _full_share(f, who), f.n)
     return name_level, name_tf, level, tf
+
+
+def _slug_spelled(f: RecordFeatures, a, b, level) -> np.ndarray:
+    """Pairs (positions) of "unspelled" where the nameless record's address spells the
+    named one's profile URL, the name as its owner registered it: chinedu.nwasola@
+    against "Chinedu Nwaola" at /in/chinedu-nwasola-693d4c. Only a profile row without
+    addresses, whose one local part is the URL's."""
+    todo = np.flatnonzero(level == 0)
+    named = np.where(f.has_name[a[todo]], a[todo], b[todo])
+    bare = np.where(f.has_name[a[todo]], b[todo], a[todo])
+    profile = (f.url[named] >= 0) & (f.email[named, 0] < 0)
+    todo, named, bare = todo[profile], named[profile], bare[profile]
+    return todo[_any_equal(f.local[bare], f.local[named])[0]]
 
 
 def _short_address(f: RecordFeatures, a, b, level, tf) -> None:

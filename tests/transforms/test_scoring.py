@@ -321,3 +321,33 @@ def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_sh
     # The family initial narrows it down: rarer than the given name alone.
     u = cmp.tf_u["address_name"]
     assert u[0] < u[1]
+
+
+def test_a_nameless_address_that_spells_a_profile_url_spells_its_owner():
+    # A typo in the row's name ("Nwaola"); the URL keeps the name as registered.
+    recs = records(
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Chinedu Nwaola",
+            "company_raw": "Tailspin Advisors Inc",
+            "linkedin_url_raw": "https://www.linkedin.com/in/chinedu-nwasola-693d4c",
+        },
+        {"id": "mail", "source": "mail", "emails_raw": ["chinedu.nwasola@tailspinadvisors.com"]},
+        {"id": "other", "source": "mail", "emails_raw": ["chinedu.okafor@gmail.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(f)
+    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset(("li", "mail")) in found
+    x = np.array([ids.index("li"), ids.index("li")])
+    y = np.array([ids.index("mail"), ids.index("other")])
+    cmp = scoring.compare(f, x, y)
+    spelled = scoring.LEVELS["address_name"].index("spelled")
+    assert cmp.levels["address_name"].tolist() == [spelled, 0]
+    # weighed as the whole name, not the family name alone
+    assert (
+        cmp.tf_u["address_name"][0]
+        == scoring._name_tf(f.full_count[f.full[x[:1]]], scoring._full_share(f, x[:1]), f.n)[0]
+    )
