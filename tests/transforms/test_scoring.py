@@ -291,6 +291,15 @@ def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
     assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
 
 
+def _blocked(recs):
+    """Features, record ids by position, and the candidate pairs as sets of two ids."""
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(f)
+    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    return f, ids, found
+
+
 def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_short():
     recs = records(
         {
@@ -305,10 +314,7 @@ def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_sh
         {"id": "other", "source": "mail", "emails_raw": ["lindak@acme.com"]},
         {"id": "elsewhere", "source": "mail", "emails_raw": ["lindar@globex.com"]},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a, b = candidate_pairs(f)
-    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    f, ids, found = _blocked(recs)
     # blocked by the given name at a domain that starts as the company does
     assert {frozenset(("linda", "initial")), frozenset(("linda", "alone"))} <= found
     assert frozenset(("linda", "elsewhere")) not in found
@@ -336,10 +342,7 @@ def test_a_nameless_address_that_spells_a_profile_url_spells_its_owner():
         {"id": "mail", "source": "mail", "emails_raw": ["chinedu.nwasola@tailspinadvisors.com"]},
         {"id": "other", "source": "mail", "emails_raw": ["chinedu.okafor@gmail.com"]},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a, b = candidate_pairs(f)
-    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    f, ids, found = _blocked(recs)
     assert frozenset(("li", "mail")) in found
     x = np.array([ids.index("li"), ids.index("li")])
     y = np.array([ids.index("mail"), ids.index("other")])
