@@ -291,6 +291,17 @@ def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
     assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
 
 
+def _profile(id_: str, name: str, company: str, slug: str) -> dict:
+    """A LinkedIn connection row spec (for ``records``)."""
+    return {
+        "id": id_,
+        "source": "linkedin",
+        "name_raw": name,
+        "company_raw": company,
+        "linkedin_url_raw": f"https://www.linkedin.com/in/{slug}",
+    }
+
+
 def _blocked(recs):
     """Features, record ids by position, and the candidate pairs as sets of two ids."""
     f = RecordFeatures.from_records(recs)
@@ -302,13 +313,7 @@ def _blocked(recs):
 
 def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_short():
     recs = records(
-        {
-            "id": "linda",
-            "source": "linkedin",
-            "name_raw": "Linda Radridge",
-            "company_raw": "Acme LLC",
-            "linkedin_url_raw": "https://www.linkedin.com/in/lr-1",
-        },
+        _profile("linda", "Linda Radridge", "Acme LLC", "lr-1"),
         {"id": "initial", "source": "mail", "emails_raw": ["lindar@acme.com"]},
         {"id": "alone", "source": "mail", "emails_raw": ["linda@acmehq.com"]},
         {"id": "other", "source": "mail", "emails_raw": ["lindak@acme.com"]},
@@ -332,13 +337,7 @@ def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_sh
 def test_a_nameless_address_that_spells_a_profile_url_spells_its_owner():
     # A typo in the row's name ("Nwaola"); the URL keeps the name as registered.
     recs = records(
-        {
-            "id": "li",
-            "source": "linkedin",
-            "name_raw": "Chinedu Nwaola",
-            "company_raw": "Tailspin Advisors Inc",
-            "linkedin_url_raw": "https://www.linkedin.com/in/chinedu-nwasola-693d4c",
-        },
+        _profile("li", "Chinedu Nwaola", "Tailspin Advisors Inc", "chinedu-nwasola-693d4c"),
         {"id": "mail", "source": "mail", "emails_raw": ["chinedu.nwasola@tailspinadvisors.com"]},
         {"id": "other", "source": "mail", "emails_raw": ["chinedu.okafor@gmail.com"]},
     )
