@@ -198,8 +198,10 @@ def _short_address_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     cut = len(f.company_values)
     company_prefix = np.append(prefix_of[:cut], -1)[f.company]
     domain_prefix = np.append(prefix_of[cut:], -1)[f.domain[:, 0]]
-    bare = np.flatnonzero(~f.has_name & (domain_prefix >= 0) & (f.local[:, 0] >= 0))
-    named = np.flatnonzero(f.has_name & (company_prefix >= 0))
+    # Nameless records, and those with a given name alone ("Timothy <timothya@...>").
+    unnamed = ~f.has_name | ((f.family < 0) & (f.given >= 0))
+    bare = np.flatnonzero(unnamed & (domain_prefix >= 0) & (f.local[:, 0] >= 0))
+    named = np.flatnonzero(f.has_name & (f.family >= 0) & (company_prefix >= 0))
     k = f.given_forms.shape[1]
     rows = np.concatenate([bare, np.repeat(named, k)])
     forms = np.concatenate([f.local[bare, 0], f.given_forms[named].ravel()])

@@ -680,6 +680,16 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         whole = (f.full[x[spelled]] >= 0) & (f.given_length[x[spelled]] > 1)
         share[whole] = np.fmax(share[whole], _full_share(f, x[spelled][whole]))
         tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], share, f.n)
+        # "Timothy <timothya@globex.com>" against "Timothy Ashcombe": a given name alone
+        # whose address adds the family initial is close, weighed by the given name and
+        # the initial.
+        given_only = (f.family[x] < 0) & (f.given[x] >= 0)
+        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & given_only)
+        todo = todo[f.has_local[x[todo]] & (f.full[y[todo]] >= 0)]
+        _, initialled = _given_spelled(f, x[todo], y[todo])
+        rows = todo[initialled]
+        level[rows] = 3
+        tf[rows] = _given_u(f, y[rows], np.ones(len(rows), dtype=bool))
 
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
@@ -752,17 +762,29 @@ def _short_address(f: RecordFeatures, a, b, level, tf) -> None:
     todo = np.flatnonzero(level == 0)
     named = np.where(f.has_name[a[todo]], a[todo], b[todo])
     bare = np.where(f.has_name[a[todo]], b[todo], a[todo])
-    local, forms = f.local[bare], f.given_forms[named]
-    plain = f.given_plain[named]
-    alone = np.zeros(len(todo), dtype=bool)
-    initialled = np.zeros(len(todo), dtype=bool)
+    alone, initialled = _given_spelled(f, bare, named)
+    short = alone | initialled
+    rows, who = todo[short], named[short]
+    level[rows] = 1
+    tf[rows] = _given_u(f, who, initialled[short] & ~alone[short])
+
+
+def _given_spelled(f: RecordFeatures, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise: is a local part of x's addresses y's given name alone, or the given
+    name with the family initial?"""
+    local, forms, plain = f.local[x], f.given_forms[y], f.given_plain[y]
+    alone = np.zeros(len(x), dtype=bool)
+    initialled = np.zeros(len(x), dtype=bool)
     for j in range(forms.shape[1]):
         hit = (forms[:, j] >= 0) & (local == forms[:, j][:, None]).any(axis=1)
         alone |= hit & (j < plain)
         initialled |= hit & (j >= plain)
-    short = alone | initialled
-    rows, who = todo[short], named[short]
-    level[rows] = 1
+    return alone, initialled
+
+
+def _given_u(f: RecordFeatures, who: np.ndarray, initialled: np.ndarray) -> np.ndarray:
+    """u of agreeing on record who's given name (the world's share, else the data's),
+    times the share of its family initial where ``initialled``."""
     g = f.given[who]
     share = f.given_share[g]
     given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
@@ -775,7 +797,7 @@ def _short_address(f: RecordFeatures, a, b, level, tf) -> None:
     by_letter[ord("a") : ord("z") + 1] += 1.0
     by_letter /= by_letter.sum()
     fam_letter = np.minimum(np.maximum(f.family_initial[who], 0), len(by_letter) - 1)
-    tf[rows] = np.where(initialled[short] & ~alone[short], share * by_letter[fam_letter], share)
+    return np.where(initialled, share * by_letter[fam_letter], share)
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):

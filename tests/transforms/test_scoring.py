@@ -353,3 +353,30 @@ def test_a_nameless_address_that_spells_a_profile_url_spells_its_owner():
         cmp.tf_u["address_name"][0]
         == scoring._name_tf(f.full_count[f.full[x[:1]]], scoring._full_share(f, x[:1]), f.n)[0]
     )
+
+
+def test_a_given_name_alone_whose_address_adds_the_family_initial_is_close():
+    recs = records(
+        _profile("li", "Timothy Ashcombe", "Globex Ltd", "timothy-ashcombe-535"),
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Timothy",
+            "emails_raw": ["timothya@globexhq.com"],
+        },
+        {
+            "id": "plain",
+            "source": "mail",
+            "name_raw": "Timothy",
+            "emails_raw": ["timothy@globexhq.com"],
+        },
+    )
+    f, ids, found = _blocked(recs)
+    assert frozenset(("li", "mail")) in found
+    x = np.array([ids.index("li"), ids.index("li")])
+    y = np.array([ids.index("mail"), ids.index("plain")])
+    cmp = scoring.compare(f, x, y)
+    close, partial = (scoring.LEVELS["name"].index(k) for k in ("close", "partial"))
+    # the initial narrows Timothy down; the given name alone says no more than the name
+    assert cmp.levels["name"].tolist() == [close, partial]
+    assert np.isfinite(cmp.tf_u["name"][0])
