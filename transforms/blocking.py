@@ -2,9 +2,8 @@
 
 Each key (LinkedIn URL, e-mail key, phone, canonical full name, phonetic name, an
 e-mail local part spelling a name, organisation with family name or with the first
-part of a double surname, organisation with given name, birth date, birthday with
-family name, postcode with family or given name, house number and street) groups
-records;
+part of a double surname, birth date, birthday with family name, postcode with family
+or given name, house number and street) groups records;
 a group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
 name, a company's switchboard) is sorted and only records within ``WINDOW`` places
 of each other are paired (sorted neighbourhood), which keeps the group connected.
@@ -146,14 +145,6 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
                 ]
             ),
             np.concatenate([f.given[f.org_rows.rows], f.given[f.org_rows.rows]]),
-        ),
-        # A slip in the family name of a colleague: the given name at the organisation.
-        block_pairs(
-            f.org_rows.rows,
-            _combine(f.org_rows.codes, f.given[f.org_rows.rows]),
-            f.family_initial[f.org_rows.rows],
-            max_block=4,
-            window=1,
         ),
         # Birthdays and postcodes, where a card has them: the same date, the same day
         # with the same family name (one side without the year), a family at a postcode.

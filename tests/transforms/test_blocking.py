@@ -77,23 +77,3 @@ def test_a_home_and_a_given_name_at_a_postcode_are_blocking_keys():
     pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert frozenset("ab") in pairs and frozenset("cd") in pairs
     assert not any("e" in p or "f" in p for p in pairs)
-
-
-def test_a_given_name_at_an_organisation_is_a_blocking_key():
-    from tests.transforms.helpers import records
-    from transforms.blocking import candidate_pairs
-    from transforms.features import RecordFeatures
-
-    recs = records(
-        # a slip in the family name of one person at one company
-        {"id": "a", "name_raw": "Amit Sharja", "company_raw": "Woodgrove GmbH"},
-        {"id": "b", "name_raw": "Amit Sharma", "company_raw": "Woodgrove"},
-        # the same given name elsewhere, or another family initial
-        {"id": "c", "name_raw": "Amit Sharja", "company_raw": "Contoso"},
-        {"id": "d", "name_raw": "Amit Patel", "company_raw": "Woodgrove"},
-    )
-    ids = recs["record_id"].tolist()
-    a, b = candidate_pairs(RecordFeatures.from_records(recs))
-    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
-    assert frozenset("ab") in pairs
-    assert frozenset("bc") not in pairs
