@@ -219,8 +219,16 @@ def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     bare = ~f.has_name[rows]
     profile = f.has_name[rows] & (f.url[rows] >= 0) & (f.email[rows, 0] < 0)
     keep = bare | profile
+    # Small groups only: a URL that many addresses spell is a common name, which the
+    # name spellings' block already pairs within its window (at a million records a
+    # window here too added 140,000 pairs).
     return block_pairs(
-        rows[keep], codes[keep], f.full[rows[keep]], kinds=profile[keep].astype(np.int64)
+        rows[keep],
+        codes[keep],
+        f.full[rows[keep]],
+        kinds=profile[keep].astype(np.int64),
+        max_block=4,
+        window=0,
     )
 
 
