@@ -13,6 +13,7 @@ The work grows with the number of records times the window, never with n².
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from transforms.features import RecordFeatures
 
@@ -183,6 +184,8 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
             f.family[f.postcode_rows.rows],
         ),
         *_address_blocks(f),
+        _short_address_block(f),
+        _slug_block(f),
     ]
     # One int64 code per pair, made block by block as each block's pair arrays are let
     # go, then sorted in place: the pairs of every block are held once, not three times
@@ -212,6 +215,59 @@ def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
     rows = np.repeat(np.arange(f.n, dtype=np.int64), street.shape[1])
     codes = street.ravel().astype(np.int64)
     return [block_pairs(rows, codes, f.full[rows])]
+
+
+def _short_address_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """A nameless record's work address whose local part is a given name alone or with
+    the family initial (lindar@acme.com), against the named records with that given
+    name at a company whose name starts as the domain does (Linda Radridge, Acme LLC):
+    the first three letters, as abbreviated and suffixed domains (globexhq.com) keep."""
+    prefix_of, _ = pd.factorize(
+        pd.Series(
+            [_letters(x)[:3] or None for x in f.company_values.tolist()]
+            + [_letters(x)[:3] or None for x in f.domain_values.tolist()],
+            dtype=object,
+        )
+    )
+    cut = len(f.company_values)
+    company_prefix = np.append(prefix_of[:cut], -1)[f.company]
+    domain_prefix = np.append(prefix_of[cut:], -1)[f.domain[:, 0]]
+    # Nameless records, and those with a given name alone ("Timothy <timothya@...>").
+    unnamed = ~f.has_name | ((f.family < 0) & (f.given >= 0))
+    bare = np.flatnonzero(unnamed & (domain_prefix >= 0) & (f.local[:, 0] >= 0))
+    named = np.flatnonzero(f.has_name & (f.family >= 0) & (company_prefix >= 0))
+    k = f.given_forms.shape[1]
+    rows = np.concatenate([bare, np.repeat(named, k)])
+    forms = np.concatenate([f.local[bare, 0], f.given_forms[named].ravel()])
+    prefix = np.concatenate([domain_prefix[bare], np.repeat(company_prefix[named], k)])
+    kinds = np.concatenate([np.zeros(len(bare), np.int64), np.ones(len(named) * k, np.int64)])
+    keys = np.where(forms >= 0, _combine(forms.astype(np.int64), prefix.astype(np.int64)), -1)
+    return block_pairs(rows, keys, f.full[rows], kinds=kinds)
+
+
+def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """A nameless record's address whose local part is a profile URL's letters, against
+    that profile row (one without addresses: its only local part is the URL's), whatever
+    the row's name says (a typo in "Chinedu Nwaola" at /in/chinedu-nwasola)."""
+    rows, codes = f.local_rows.rows, f.local_rows.codes
+    bare = ~f.has_name[rows]
+    profile = f.has_name[rows] & (f.url[rows] >= 0) & (f.email[rows, 0] < 0)
+    keep = bare | profile
+    # Small groups only: a URL that many addresses spell is a common name, which the
+    # name spellings' block already pairs within its window (at a million records a
+    # window here too added 140,000 pairs).
+    return block_pairs(
+        rows[keep],
+        codes[keep],
+        f.full[rows[keep]],
+        kinds=profile[keep].astype(np.int64),
+        max_block=4,
+        window=0,
+    )
+
+
+def _letters(text: str | None) -> str:
+    return "".join(ch for ch in text if ch.isalpha()) if text else ""
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

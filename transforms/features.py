@@ -269,6 +269,7 @@ def _forms_of_groups(
     alone_group = np.concatenate([alone_group, alone_group[with_family]])
     order = np.argsort(np.concatenate([alone_dest, initialled_dest]))
     alone_group = alone_group[order]
+    plain = (np.arange(len(order)) < len(alone_dest))[order]
     alone = pa.concat_arrays([alone, initialled]).take(order)
 
     # One code per distinct string, to find repeats within a name.
@@ -296,7 +297,8 @@ def _forms_of_groups(
     n_full = np.bincount(full_group, minlength=n)
     n_forms = n_full + np.bincount(short_group, minlength=n)
     n_alone = np.bincount(alone_group[keep_alone], minlength=n)
-    return codes.astype(np.int64), n_forms, n_full, n_alone
+    n_plain = np.bincount(alone_group[keep_alone & plain], minlength=n)
+    return codes.astype(np.int64), n_forms, n_full, n_alone, n_plain
 
 
 def _merged_rows(first: Exploded, second: Exploded) -> Exploded:
@@ -393,7 +395,7 @@ def _spellings(
     group, member = distinct_combinations(gn, gk, fk, nk)
     local_of = _local_letters(email_values)
     has_local = np.array([x is not None for x in local_of], dtype=bool)
-    codes, n_forms, n_full, n_alone = _forms_of_groups(
+    codes, n_forms, n_full, n_alone, n_plain = _forms_of_groups(
         givens,
         families,
         given_of[member],
@@ -413,7 +415,10 @@ def _spellings(
     given_rows = _exploded_groups(group, codes[total_forms : total_forms + total_alone], n_alone)
     lc = local_code[email_rows.codes] if len(email_rows.codes) else np.empty(0, np.int64)
     local_rows = Exploded.of(email_rows.rows, lc)
-    return form_rows, full_rows, given_rows, local_rows, local_code[:-1]
+    # The given name alone comes first among a name's given spellings, then with the
+    # family initial: per record how many are alone.
+    given_plain = np.append(n_plain, 0)[group].astype(np.int8)
+    return form_rows, full_rows, given_rows, local_rows, local_code[:-1], given_plain
 
 
 def _spelled_by_holder(
@@ -501,6 +506,8 @@ class RecordFeatures:
         local, forms: e-mail local parts and name spellings, in one code space.
         full_forms: the spellings with the whole given name (sorenlarsen, not slarsen).
         given_forms: the given name alone or with the family initial (soren, sorenl).
+        given_plain: per record how many of its ``given_forms`` (the first ones) are the
+            given name alone; the rest carry the family initial.
         *_count: per code, how many records carry it (term frequency).
         full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
             at least that many people have the name (LinkedIn lists each once).
@@ -547,6 +554,7 @@ class RecordFeatures:
     forms: np.ndarray
     full_forms: np.ndarray
     given_forms: np.ndarray
+    given_plain: np.ndarray
     form_rows: Exploded
     local_rows: Exploded
     full_count: np.ndarray
@@ -675,7 +683,7 @@ class RecordFeatures:
         # (chinedu-nwasola-693d4c), a second spelling beside the name on the row
         # ("Chinedu Nwaola"): it takes part as one more local part of the record.
         slug_rows, slug_values = _profile_slugs(records["linkedin_url"], len(email_values))
-        form_rows, full_rows, given_rows, local_rows, local_code = _spellings(
+        form_rows, full_rows, given_rows, local_rows, local_code, given_plain = _spellings(
             (string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
             _merged_rows(email_rows, slug_rows),
             np.concatenate([email_values, slug_values]),
@@ -732,6 +740,7 @@ class RecordFeatures:
             forms=form_rows.matrix(n, 16),
             full_forms=full_rows.matrix(n, 8),
             given_forms=given_rows.matrix(n, 4),
+            given_plain=given_plain,
             form_rows=form_rows,
             local_rows=local_rows,
             full_count=counts(full),

@@ -280,7 +280,7 @@ def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     rule = np.full(len(levels["name"]), "probabilistic", dtype=object)
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
     rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
-    rule[(levels["name"] == 5) | (levels["address_name"] == 1)] = "name_spelled_in_email"
+    rule[(levels["name"] == 5) | (levels["address_name"] == 2)] = "name_spelled_in_email"
     same_birthday = (levels["birthday"] == 1) | (levels["birthday"] == 2)
     rule[strong_name & same_birthday] = "similar_name_same_birthday"
     rule[levels["phone"] == 2] = "same_phone"

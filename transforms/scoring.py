@@ -114,9 +114,11 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # question about nameless records only: as a level of "name" its m was diluted
         # by every pair of two named records (0.07 where it is 0.7 here), and an address
         # that does not spell the name weighed as two different names (-6 bits).
-        ("unspelled", "spelled"),
-        m=(0.30, 0.70),  # bigfan1984@, or the initials: many addresses do not spell a name
-        u=(0.999, 0.001),
+        # short: the given name alone or with the family initial (linda@, lindar@), the
+        # way many employers spell their staff's addresses.
+        ("unspelled", "short", "spelled"),
+        m=(0.30, 0.10, 0.60),  # bigfan1984@, or the initials: many addresses spell no name
+        u=(0.999, 0.0005, 0.0005),
         compare="_address_name: does the nameless record's mail address spell the name",
     ),
     Feature(
@@ -157,6 +159,23 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         m=(0.25, 0.10, 0.05, 0.05, 0.55),  # people move; a number left out or mistyped
         u=(0.99, 0.009, 0.0009, 0.0001, 0.0001),
         compare="_compare_addresses: street keys and localities; none between relatives",
+    ),
+    Feature(
+        "mailbox",
+        # Both records hold a personal address at one organisation's mail domain: one
+        # mailbox there (the e-mail feature weighs it, so no evidence here), or two. An
+        # employer gives each employee one mailbox, so two are usually two colleagues
+        # (Phillip and Philip Langstone at willowsecu.com, jdunwood@ and jdunwood2@),
+        # now and then one person's alias: m says how often, from the pairs linked by a
+        # profile or a phone.
+        ("two", "one"),
+        m=(0.05, 0.95),
+        u=(0.99, 0.01),
+        term_frequency=False,
+        neutral_level=1,
+        compare="_compare_mailboxes: an organisation's domain in common, a mailbox or not",
+        # Pairs linked by an address have one mailbox by construction.
+        not_anchored_by=("email",),
     ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
@@ -624,6 +643,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         tf_u["address_name"],
     ) = _address_name(f, a, b, levels["name"], tf_u["name"])
     levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
+    levels["mailbox"] = _compare_mailboxes(f, a, b)
 
     for name, matrix, shared, count in (
         ("email", f.email, f.email_shared, f.email_count),
@@ -797,9 +817,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     level[close] = 3
     level[exact] = 4
     tf = np.full(k, np.nan)
+    # The same full name may be read two ways ("Park Min-jun" written family name
+    # first reads as given name Park): its share is the commoner of the two records'
+    # readings, so that a pair's weight does not depend on which record comes first.
     tf[exact] = _name_tf(
         f.full_count[full_a[exact]],
-        _full_share(f, a[exact]),
+        np.fmax(_full_share(f, a[exact]), _full_share(f, b[exact])),
         f.n,
         f.full_profiles[full_a[exact]],
     )
@@ -842,7 +865,22 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         spelled |= (fa[todo] == fb[todo]) & _any_equal(f.local[x[todo]], f.given_forms[y[todo]])[0]
         spelled = todo[spelled]
         level[spelled] = 4
-        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], _full_share(f, y[spelled]), f.n)
+        share = _full_share(f, y[spelled])
+        # As for an exact name, the commoner reading of the two (where x writes its
+        # given name out: an initial has no share of its own).
+        whole = (f.full[x[spelled]] >= 0) & (f.given_length[x[spelled]] > 1)
+        share[whole] = np.fmax(share[whole], _full_share(f, x[spelled][whole]))
+        tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], share, f.n)
+        # "Timothy <timothya@globex.com>" against "Timothy Ashcombe": a given name alone
+        # whose address adds the family initial is close, weighed by the given name and
+        # the initial.
+        given_only = (f.family[x] < 0) & (f.given[x] >= 0)
+        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & given_only)
+        todo = todo[f.has_local[x[todo]] & (f.full[y[todo]] >= 0)]
+        _, initialled = _given_spelled(f, x[todo], y[todo])
+        rows = todo[initialled]
+        level[rows] = 3
+        tf[rows] = _given_u(f, y[rows], np.ones(len(rows), dtype=bool))
 
     # A nameless record (a bare mail address) against a named one: does the address
     # spell the name (jsmith@, john.smith@)? Weighted by how common the family name is.
@@ -903,17 +941,80 @@ def _address_name(f: RecordFeatures, a, b, name_level, name_tf):
     level = np.full(len(a), -1, dtype=np.int8)
     tf = np.full(len(a), np.nan)
     moved = one_nameless & (name_level >= 0)
-    level[moved] = (name_level[moved] == 5).astype(np.int8)
+    level[moved] = np.where(name_level[moved] == 5, 2, 0)
     tf[moved] = name_tf[moved]
     name_level = np.where(moved, -1, name_level).astype(np.int8)
     name_tf = np.where(moved, np.nan, name_tf)
-    spelled = np.flatnonzero(level == 1)
+    slug = _slug_spelled(f, a, b, level)
+    level[slug] = 2
+    _short_address(f, a, b, level, tf)
+    spelled = np.flatnonzero(level == 2)
     named = np.where(f.has_name[a[spelled]], a[spelled], b[spelled])
     bare = np.where(f.has_name[a[spelled]], b[spelled], a[spelled])
     whole = _any_equal(f.local[bare], f.full_forms[named])[0] & (f.full[named] >= 0)
+    whole |= np.isin(spelled, slug) & (f.full[named] >= 0)
     rows, who = spelled[whole], named[whole]
     tf[rows] = _name_tf(f.full_count[f.full[who]], _full_share(f, who), f.n)
     return name_level, name_tf, level, tf
+
+
+def _slug_spelled(f: RecordFeatures, a, b, level) -> np.ndarray:
+    """Pairs (positions) of "unspelled" where the nameless record's address spells the
+    named one's profile URL, the name as its owner registered it: chinedu.nwasola@
+    against "Chinedu Nwaola" at /in/chinedu-nwasola-693d4c. Only a profile row without
+    addresses, whose one local part is the URL's."""
+    todo = np.flatnonzero(level == 0)
+    named = np.where(f.has_name[a[todo]], a[todo], b[todo])
+    bare = np.where(f.has_name[a[todo]], b[todo], a[todo])
+    profile = (f.url[named] >= 0) & (f.email[named, 0] < 0)
+    todo, named, bare = todo[profile], named[profile], bare[profile]
+    return todo[_any_equal(f.local[bare], f.local[named])[0]]
+
+
+def _short_address(f: RecordFeatures, a, b, level, tf) -> None:
+    """Set ``address_name`` "short" where a nameless record's address is the named
+    one's given name alone or with the family initial (linda@, lindar@acme.com against
+    Linda Radridge): u is how many people share the given name (world, else data),
+    times how many share the family initial when the address has it."""
+    todo = np.flatnonzero(level == 0)
+    named = np.where(f.has_name[a[todo]], a[todo], b[todo])
+    bare = np.where(f.has_name[a[todo]], b[todo], a[todo])
+    alone, initialled = _given_spelled(f, bare, named)
+    short = alone | initialled
+    rows, who = todo[short], named[short]
+    level[rows] = 1
+    tf[rows] = _given_u(f, who, initialled[short] & ~alone[short])
+
+
+def _given_spelled(f: RecordFeatures, x, y) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise: is a local part of x's addresses y's given name alone, or the given
+    name with the family initial?"""
+    local, forms, plain = f.local[x], f.given_forms[y], f.given_plain[y]
+    alone = np.zeros(len(x), dtype=bool)
+    initialled = np.zeros(len(x), dtype=bool)
+    for j in range(forms.shape[1]):
+        hit = (forms[:, j] >= 0) & (local == forms[:, j][:, None]).any(axis=1)
+        alone |= hit & (j < plain)
+        initialled |= hit & (j >= plain)
+    return alone, initialled
+
+
+def _given_u(f: RecordFeatures, who: np.ndarray, initialled: np.ndarray) -> np.ndarray:
+    """u of agreeing on record who's given name (the world's share, else the data's),
+    times the share of its family initial where ``initialled``."""
+    g = f.given[who]
+    share = f.given_share[g]
+    given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
+    data = np.maximum(given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
+    share = np.where(np.isnan(share), data, share)
+    # The family initial's share among the data's family names (one pseudo-name per
+    # letter a-z: a small file's few names say little).
+    letters = f.family_initial[f.family_initial >= 0]
+    by_letter = np.bincount(letters, minlength=128).astype(np.float64)
+    by_letter[ord("a") : ord("z") + 1] += 1.0
+    by_letter /= by_letter.sum()
+    fam_letter = np.minimum(np.maximum(f.family_initial[who], 0), len(by_letter) - 1)
+    return np.where(initialled, share * by_letter[fam_letter], share)
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):
@@ -936,6 +1037,19 @@ def _compare_companies(f: RecordFeatures, a, b, population):
             if len(todo):
                 level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
     return level, tf
+
+
+def _compare_mailboxes(f: RecordFeatures, a, b) -> np.ndarray:
+    """``mailbox`` levels: where both records have a personal address at one
+    organisation's domain, do they share an address (one mailbox) or not (two)?"""
+    level = np.full(len(a), -1, dtype=np.int8)
+    has = f.domain[:, 0] >= 0
+    idx = np.flatnonzero(has[a] & has[b])
+    at_one_org, _ = _any_equal(f.domain[a[idx]], f.domain[b[idx]])
+    idx = idx[at_one_org]
+    shared, _ = _any_equal(f.email[a[idx]], f.email[b[idx]])
+    level[idx] = shared.astype(np.int8)
+    return level
 
 
 def _company_domain_agree(f: RecordFeatures, company: np.ndarray, domain: np.ndarray):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.transforms.helpers import records
 from transforms.arrow_columns import distinct_combinations, list_items, string_codes
 from transforms.features import (
+    MIN_LOCAL_LETTERS,
     Exploded,
     RecordFeatures,
     _family_spellings,
@@ -255,7 +256,7 @@ def test_forms_of_all_names_at_once_are_each_names_forms(givens, families, names
     forms = [_name_forms(givens[g], families[f], k) for g, f, k in names]
     sequence = [x for v, _, _ in forms for x in v] + [x for _, _, v in forms for x in v]
     want, _ = pd.factorize(pd.Series(sequence + extra, dtype=object))
-    codes, n_forms, n_full, n_alone = _forms_of_groups(
+    codes, n_forms, n_full, n_alone, n_plain = _forms_of_groups(
         givens,
         families,
         np.array([g for g, _, _ in names], dtype=np.int64),
@@ -267,6 +268,17 @@ def test_forms_of_all_names_at_once_are_each_names_forms(givens, families, names
     assert n_forms.tolist() == [len(v) for v, _, _ in forms]
     assert n_full.tolist() == [k for _, k, _ in forms]
     assert n_alone.tolist() == [len(v) for _, _, v in forms]
+    # the given name alone comes first, then with the family initial
+    plain = [
+        [
+            x
+            for x in dict.fromkeys(g for g in givens[gi] if len(g) >= 2)
+            if len(x) >= MIN_LOCAL_LETTERS
+        ]
+        for gi, _, _ in names
+    ]
+    assert n_plain.tolist() == [len(v) for v in plain]
+    assert all(v[: len(p)] == p for (_, _, v), p in zip(forms, plain, strict=True))
 
 
 def test_name_forms_spell_a_name_as_local_parts_do():

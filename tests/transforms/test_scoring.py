@@ -133,7 +133,8 @@ def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
     cmp = scoring.compare(f, a, b)
     # The name is not compared against a record that has none: the address is.
     assert cmp.levels["name"].tolist()[:3] == [-1, -1, -1]
-    assert cmp.levels["address_name"].tolist() == [1, 1, 0, -1]
+    spelled = scoring.LEVELS["address_name"].index("spelled")
+    assert cmp.levels["address_name"].tolist() == [spelled, spelled, 0, -1]
     assert cmp.levels["name"][3] >= 0
     # The whole name spelled out is rarer than an initial and the family name.
     assert cmp.tf_u["address_name"][0] < cmp.tf_u["address_name"][1]
@@ -319,3 +320,173 @@ def test_a_family_name_with_a_slip_is_the_family_level():
     names = scoring.LEVELS["name"]
     levels = scoring.compare(f, a, b).levels["name"]
     assert [names[x] for x in levels] == ["family", "differ", "family"]
+
+
+def test_a_name_read_two_ways_weighs_the_same_in_either_order():
+    # "Park Min-jun" written family name first reads as given name Park, family name
+    # Min-jun: a rare reading. Against "Min-jun Park" (an exact name through the
+    # profile URL, or the same full key) the pair weighs by the commoner reading,
+    # whichever record comes first.
+    specs = [
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Park Min-jun",
+            "emails_raw": ["minjun_park@outlook.com"],
+        },
+        {
+            "id": "li",
+            "source": "linkedin",
+            "name_raw": "Min-jun Park",
+            "linkedin_url_raw": "https://www.linkedin.com/in/minjun-park-56b67e",
+        },
+        {"id": "card", "name_raw": "Wei Zhang"},
+    ]
+    weights = []
+    for order in (specs, specs[::-1]):
+        recs = records(*order)
+        f = RecordFeatures.from_records(recs)
+        ids = recs["record_id"].tolist()
+        for x, y in (("mail", "li"), ("li", "mail")):
+            a, b = np.array([ids.index(x)]), np.array([ids.index(y)])
+            cmp = scoring.compare(f, a, b)
+            assert cmp.levels["name"][0] == scoring.LEVELS["name"].index("exact")
+            weights.append(cmp.tf_u["name"][0])
+    assert np.allclose(weights, weights[0])
+    # ... and it is the commoner reading's share, not the family-first one's.
+    f = RecordFeatures.from_records(records(*specs))
+    ids = records(*specs)["record_id"].tolist()
+    li, mail = np.array([ids.index("li")]), np.array([ids.index("mail")])
+    assert scoring._full_share(f, li)[0] > scoring._full_share(f, mail)[0]
+
+
+def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
+    recs = records(
+        {
+            "id": "phillip",
+            "source": "mail",
+            "name_raw": "Phillip Langstone",
+            "emails_raw": ["phillip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "philip",
+            "name_raw": "Philip Langstone",
+            "company_raw": "Willow Security",
+            "emails_raw": ["philiplangstone@hotmail.com", "philip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "again",
+            "source": "mail",
+            "name_raw": "Philip Langstone",
+            "emails_raw": ["philip.langstone@willowsecu.com"],
+        },
+        {
+            "id": "home",
+            "source": "mail",
+            "name_raw": "Philip Langstone",
+            "emails_raw": ["philiplangstone@gmail.com"],
+        },
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    pairs = [("phillip", "philip"), ("philip", "again"), ("phillip", "again"), ("home", "philip")]
+    a = np.array([ids.index(x) for x, _ in pairs])
+    b = np.array([ids.index(y) for _, y in pairs])
+    cmp = scoring.compare(f, a, b)
+    two, one = (scoring.LEVELS["mailbox"].index(x) for x in ("two", "one"))
+    # two mailboxes at willowsecu.com; one shared; free mail is no employer's
+    assert cmp.levels["mailbox"].tolist() == [two, one, two, -1]
+    model = scoring.estimate(f, cmp, len(a))
+    weight = model.weight(cmp, "mailbox")
+    assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
+
+
+def _profile(id_: str, name: str, company: str, slug: str) -> dict:
+    """A LinkedIn connection row spec (for ``records``)."""
+    return {
+        "id": id_,
+        "source": "linkedin",
+        "name_raw": name,
+        "company_raw": company,
+        "linkedin_url_raw": f"https://www.linkedin.com/in/{slug}",
+    }
+
+
+def _blocked(recs):
+    """Features, record ids by position, and the candidate pairs as sets of two ids."""
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(f)
+    found = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    return f, ids, found
+
+
+def test_a_nameless_address_with_the_given_name_and_initial_at_the_company_is_short():
+    recs = records(
+        _profile("linda", "Linda Radridge", "Acme LLC", "lr-1"),
+        {"id": "initial", "source": "mail", "emails_raw": ["lindar@acme.com"]},
+        {"id": "alone", "source": "mail", "emails_raw": ["linda@acmehq.com"]},
+        {"id": "other", "source": "mail", "emails_raw": ["lindak@acme.com"]},
+        {"id": "elsewhere", "source": "mail", "emails_raw": ["lindar@globex.com"]},
+    )
+    f, ids, found = _blocked(recs)
+    # blocked by the given name at a domain that starts as the company does
+    assert {frozenset(("linda", "initial")), frozenset(("linda", "alone"))} <= found
+    assert frozenset(("linda", "elsewhere")) not in found
+    pairs = [("linda", x) for x in ("initial", "alone", "other")]
+    x = np.array([ids.index(p) for p, _ in pairs])
+    y = np.array([ids.index(q) for _, q in pairs])
+    cmp = scoring.compare(f, x, y)
+    short = scoring.LEVELS["address_name"].index("short")
+    assert cmp.levels["address_name"].tolist() == [short, short, 0]
+    # The family initial narrows it down: rarer than the given name alone.
+    u = cmp.tf_u["address_name"]
+    assert u[0] < u[1]
+
+
+def test_a_nameless_address_that_spells_a_profile_url_spells_its_owner():
+    # A typo in the row's name ("Nwaola"); the URL keeps the name as registered.
+    recs = records(
+        _profile("li", "Chinedu Nwaola", "Tailspin Advisors Inc", "chinedu-nwasola-693d4c"),
+        {"id": "mail", "source": "mail", "emails_raw": ["chinedu.nwasola@tailspinadvisors.com"]},
+        {"id": "other", "source": "mail", "emails_raw": ["chinedu.okafor@gmail.com"]},
+    )
+    f, ids, found = _blocked(recs)
+    assert frozenset(("li", "mail")) in found
+    x = np.array([ids.index("li"), ids.index("li")])
+    y = np.array([ids.index("mail"), ids.index("other")])
+    cmp = scoring.compare(f, x, y)
+    spelled = scoring.LEVELS["address_name"].index("spelled")
+    assert cmp.levels["address_name"].tolist() == [spelled, 0]
+    # weighed as the whole name, not the family name alone
+    assert (
+        cmp.tf_u["address_name"][0]
+        == scoring._name_tf(f.full_count[f.full[x[:1]]], scoring._full_share(f, x[:1]), f.n)[0]
+    )
+
+
+def test_a_given_name_alone_whose_address_adds_the_family_initial_is_close():
+    recs = records(
+        _profile("li", "Timothy Ashcombe", "Globex Ltd", "timothy-ashcombe-535"),
+        {
+            "id": "mail",
+            "source": "mail",
+            "name_raw": "Timothy",
+            "emails_raw": ["timothya@globexhq.com"],
+        },
+        {
+            "id": "plain",
+            "source": "mail",
+            "name_raw": "Timothy",
+            "emails_raw": ["timothy@globexhq.com"],
+        },
+    )
+    f, ids, found = _blocked(recs)
+    assert frozenset(("li", "mail")) in found
+    x = np.array([ids.index("li"), ids.index("li")])
+    y = np.array([ids.index("mail"), ids.index("plain")])
+    cmp = scoring.compare(f, x, y)
+    close, partial = (scoring.LEVELS["name"].index(k) for k in ("close", "partial"))
+    # the initial narrows Timothy down; the given name alone says no more than the name
+    assert cmp.levels["name"].tolist() == [close, partial]
+    assert np.isfinite(cmp.tf_u["name"][0])
