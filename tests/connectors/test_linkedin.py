@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from tests.samples import SAMPLES as ALL_SAMPLES
 
 # ../shared/samples next to the repository; tests over it skip when it is absent.
 SAMPLES = ALL_SAMPLES / "linkedin"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
 
 NO_ME = ReadOptions()
 
@@ -1020,8 +1022,8 @@ def test_sample_single_csv_files():
 def test_contacts_csv_of_a_complete_export_is_read(tmp_path):
     # Complete exports hold the synced address book as Contacts.csv (the Imported
     # Contacts format; Source GOOGLE_CONTACTS or MOBILE_CONTACTS; "null" where the source
-    # had nothing; several numbers in one cell). No public export with this file was
-    # found, so its layout is written here as the issue describes it.
+    # had nothing; several numbers in one cell), with the spaced headers of Imported
+    # Contacts and a GOOGLE_CONTACTS row; test_a_real_contacts_csv_is_read has a real one.
     write(tmp_path, "Connections.csv",
           "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
           "Ann,Lee,https://www.linkedin.com/in/ann-lee,,Acme,CTO,01 Mar 2024\n")  # fmt: skip
@@ -1039,6 +1041,26 @@ def test_contacts_csv_of_a_complete_export_is_read(tmp_path):
     assert list(got["bo@example.org"]["phones_raw"]) == ["+46 8 123 456", "+1 415 555 0100"]
     assert got["tel:0351223344"]["name_raw"] == "Cy"
     assert e.items_read == 3 and e.items_accepted == 3
+
+
+def test_a_real_contacts_csv_is_read(tmp_path):
+    # The structure of a real export's Contacts.csv (tests/fixtures/linkedin, derived from
+    # apk0703/linkdin_profile_analysis: every value replaced): headers without spaces,
+    # MOBILE_CONTACTS rows, one number in two or three forms in a quoted cell with a
+    # leading space, national numbers, an e-mail, a row with a number and no name.
+    shutil.copyfile(FIXTURES / "Contacts-apk0703-derived.csv", tmp_path / "Contacts.csv")
+    e = linkedin.read(tmp_path, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted) == (15, 15) and e.rejects.empty
+    got = by_key(e)
+    assert list(got["tel:+918123456701"]["phones_raw"]) == ["+91 81234 56701", "+918123456701"]
+    assert got["tel:+918123456701"]["name_raw"] == "Aarti"
+    assert got["tel:+918123456701"]["observed_at"] == datetime(2022, 11, 22, 19, tzinfo=UTC)
+    assert got["hari.pre@example.com"]["family_name_raw"] == "Pre"
+    assert got["tel:+918123456710"]["name_raw"] is None
+    # National numbers carry the file's usual country code for normalise to read them.
+    assert got["tel:8123456703"]["phone_region"] == "IN"
+    assert got["tel:+918123456705"]["phone_region"] is None
 
 
 def test_linkedins_own_messages_are_automated(tmp_path):
