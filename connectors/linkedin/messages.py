@@ -64,6 +64,8 @@ def parse_messages(table: Table, state: ReadState) -> None:
             continue
         if not sender_url and "spinmail" in cell_text(f, ix_content):
             builder.skipped("sponsored")
+            if len(recipients) == 1:
+                state.sponsored_to.add(recipients[0][0])
             continue
         if _LINKEDIN_ITSELF.search(sender_name):
             builder.skipped("automated")  # LinkedIn's own: Premium, Marketing Solutions
@@ -117,6 +119,20 @@ def identify_user_in_messages(state: ReadState, label: str) -> None:
     if not counts or any(me.is_me(k, "") or k.removeprefix("name:") in me.names for k in counts):
         return
     if any(msg.direction in ("INCOMING", "OUTGOING") for msg in state.messages):
+        return
+    if len(state.sponsored_to) == 1:
+        # Every sponsored message went to one profile: the account's. A new user's export
+        # may hold one conversation next to a dozen of them, too few to count who is who.
+        (url,) = state.sponsored_to
+        me.add_url(url)
+        if url in state.name_by_url:
+            me.add_name(state.name_by_url[url])
+        log.info(
+            "%s: no Profile.csv or --me names the user; took %s, whom every "
+            "sponsored message was sent to",
+            label,
+            url,
+        )
         return
     ranked = counts.most_common(2)
     top, n = ranked[0]

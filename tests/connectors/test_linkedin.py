@@ -1076,6 +1076,27 @@ def test_linkedins_own_messages_are_automated(tmp_path):
     assert e.skip_reasons == {"automated": 3} and e.records.empty
 
 
+def test_linkedins_premium_offers_in_a_real_messages_csv_are_no_people(tmp_path):
+    # The structure of a real 2024-25 messages.csv (tests/fixtures/linkedin, derived from
+    # predator-911/Portfolio2: values replaced): LinkedIn's Premium and Sales Navigator
+    # offers come as "Sponsored Conversation" from "LinkedIn Member" without a profile
+    # URL, next to sponsored InMail from a school and a named sender.
+    path = FIXTURES / "messages-predator911-derived.csv"
+    e = linkedin.read(path, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted) == (7, 2) and e.skip_reasons == {"sponsored": 5}
+    assert sorted(e.records["name_raw"]) == ["Meera Iyer", "Rohan Mehta"]
+    assert e.me_hints == ["https://www.linkedin.com/in/asha-verma-0a1b2c3d4"]
+    assert e.interactions["direction"].tolist() == ["inbound", "inbound"]
+    # With one conversation left, nothing can be counted; the sponsored messages, all
+    # sent to the account, still say who the user is (before: "user_not_identified").
+    one = [line for line in path.read_text().splitlines() if "Meera" not in line]
+    e = linkedin.read(write(tmp_path, "messages.csv", "\n".join(one) + "\n"), NO_ME)
+    assert (e.items_accepted, e.skip_reasons) == (1, {"sponsored": 5})
+    assert e.records["name_raw"].tolist() == ["Rohan Mehta"]
+    assert e.interactions["direction"].tolist() == ["inbound"]
+
+
 def test_excel_resave_keeps_utf8_rows_next_to_cp1252_ones(tmp_path):
     # The Excel re-save sample (cp1252) with one row as LinkedIn wrote it, in UTF-8: its
     # "Ágnes" holds byte 0x81, which cp1252 lacks, and that row was rejected.
