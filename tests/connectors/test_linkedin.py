@@ -1068,12 +1068,17 @@ def test_linkedins_own_messages_are_automated(tmp_path):
     body = MSG_HEADER_2024 + "".join(
         _msg(f"c{i}", sender, "", "Me Myself", ME_URL, "2024-12-05 14:03:11 UTC")
         for i, sender in enumerate(
-            ["LinkedIn Marketing Solutions", "Maya from LinkedIn Premium", "LinkedIn Premium"]
+            [
+                "LinkedIn Marketing Solutions",
+                "Maya from LinkedIn Premium",
+                "LinkedIn Premium",
+                "Nikita @ LinkedIn Learning",
+            ]
         )
     )
     e = linkedin.read(write(tmp_path, "messages.csv", body), ReadOptions(me=frozenset({ME_URL})))
     assert_accounting(e)
-    assert e.skip_reasons == {"automated": 3} and e.records.empty
+    assert e.skip_reasons == {"automated": 4} and e.records.empty
 
 
 def test_linkedins_premium_offers_in_a_real_messages_csv_are_no_people(tmp_path):
@@ -1095,6 +1100,27 @@ def test_linkedins_premium_offers_in_a_real_messages_csv_are_no_people(tmp_path)
     assert (e.items_accepted, e.skip_reasons) == (1, {"sponsored": 5})
     assert e.records["name_raw"].tolist() == ["Rohan Mehta"]
     assert e.interactions["direction"].tolist() == ["inbound"]
+
+
+def test_a_real_2023_messages_csv_sponsored_rows_and_system_rows():
+    # The structure of a real 2023 messages.csv (tests/fixtures/linkedin, derived from
+    # 4annadaneshwari/LinkedIn-Data-Analysis: values replaced): a "Sponsored Conversation"
+    # from "LinkedIn Member" in plain text (no spinmail markup; it counted as a person
+    # who hid their profile before), "Nikita @ LinkedIn Learning", LinkedIn's empty
+    # "Message request accepted" rows, a recruiter's InMail with a subject, a name in
+    # Kannada script.
+    e = linkedin.read(FIXTURES / "messages-annadaneshwari-derived.csv", NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted, e.items_rejected) == (9, 6, 0)
+    assert e.skip_reasons == {"sponsored": 2, "no_counterpart": 1}
+    assert e.me_hints == ["https://www.linkedin.com/in/kavyarao"]
+    assert sorted(e.records["name_raw"]) == [
+        "Arjun Shetty",
+        "Divya Singh",
+        "Neha Kulkarni",
+        "ಅನನ್ಯ/ Ananya",
+    ]
+    assert e.interactions["direction"].value_counts().to_dict() == {"inbound": 3, "outbound": 3}
 
 
 def test_excel_resave_keeps_utf8_rows_next_to_cp1252_ones(tmp_path):
