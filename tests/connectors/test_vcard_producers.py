@@ -90,6 +90,9 @@ def test_ez_vcard_nested_agents_stay_inside_their_card():
     ex = vcard.read(FIXTURES / "ezvcard-agent-21.vcf", ReadOptions())
     assert (ex.items_read, ex.items_accepted) == (1, 1)
     assert records_of("ezvcard-agent-21.vcf") == [("Michael Angstadt", [])]
+    # ez-vcard's reader test: the parent's FN comes after both nested cards. (This one
+    # passed before the nested-card fix too: that fix is for a BEGIN:VCARD with no AGENT.)
+    assert records_of("ezvcard-reader-nested-agent.vcf") == [("John Doe", [])]
 
 
 def test_qt_versit_card_with_groups_a_qp_folded_email_and_an_agent():
