@@ -1,7 +1,7 @@
 """The run's region for phone numbers written without a country code, after the card's.
 
 A record's own hints come first (a vCard's ADR country, else its file's usual country
-code: connectors.vcard.regions). For the rest the run decides once, in this order:
+code: connectors.phone_regions). For the rest the run decides once, in this order:
 the country of the user's LinkedIn profile location, the machine's locale (its
 telephone category), then the configured ``default_region``. With none of them a
 national number cannot be placed: it stays raw, out of matching. Only pipelines

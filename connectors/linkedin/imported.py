@@ -9,6 +9,7 @@ from connectors.linkedin.dates import parse_date
 from connectors.linkedin.files import Table, cell_text
 from connectors.linkedin.rows import ReadState, table_items
 from connectors.linkedin.text import clean_text, fold_name
+from connectors.phone_regions import region_of_number, usual_region, written_nationally
 
 
 def emit_imported(table: Table, state: ReadState) -> None:
@@ -24,6 +25,8 @@ def emit_imported(table: Table, state: ReadState) -> None:
         "created": table.index("createdat"),
     }
     builder = state.builder
+    international: list[str] = []  # regions of the file's numbers written with +CC
+    unplaced: list[str] = []  # keys of records with a number written without +CC
     for locator, row in table_items(state, table):
         get = {k: _value(cell_text(row.fields, i)) for k, i in ix.items()}
         first, last = clean_text(get["first"]), clean_text(get["last"])
@@ -56,6 +59,15 @@ def emit_imported(table: Table, state: ReadState) -> None:
             observed_at=parse_date(get["created"]),
         )
         builder.accepted()
+        international.extend(r for p in phones if (r := region_of_number(p)))
+        if any(map(written_nationally, phones)):
+            unplaced.append(key)
+    # A phone's address book holds the numbers as the user dialled them: mostly with +CC,
+    # the rest national ("97315 92051" next to "+91 80730 05228"). Those are the file's
+    # usual country's, as in a vCard file without ADR countries.
+    if unplaced and (usual := usual_region(international)) is not None:
+        for key in unplaced:
+            builder.record(key, phone_region=usual)
 
 
 # Contacts.csv writes "null" where its source had no value (companies above all).

@@ -16,13 +16,16 @@ log = logging.getLogger(__name__)
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
 # Messages LinkedIn itself sends in the user's inbox: "LinkedIn Marketing Solutions",
-# "LinkedIn Premium", "Anna from LinkedIn Premium", "LinkedIn Learning".
+# "LinkedIn Premium", "Anna from LinkedIn Premium", "Nikita @ LinkedIn Learning".
 # ("LinkedIn Member" is a person who hid their profile, not LinkedIn.)
-_LINKEDIN_ITSELF = re.compile(r"(?i)^linkedin\b(?! member$)|\bfrom linkedin\b")
+_LINKEDIN_ITSELF = re.compile(r"(?i)^linkedin\b(?! member$)|\bfrom linkedin\b|@\s*linkedin\b")
+# The title LinkedIn gives sponsored InMail, whose body is not always spinmail markup
+# (2023 exports hold plain-text ones from "LinkedIn Member").
+_SPONSORED_TITLE = "sponsored conversation"
 
 
 def parse_messages(table: Table, state: ReadState) -> None:
-    ix_conv = table.index("conversationid")
+    ix_conv, ix_title = table.index("conversationid"), table.index("conversationtitle")
     ix_from, ix_sender = table.index("from"), table.index("senderprofileurl")
     ix_to, ix_recipients = table.index("to"), table.index("recipientprofileurls")
     ix_date, ix_content, ix_folder = (
@@ -62,8 +65,13 @@ def parse_messages(table: Table, state: ReadState) -> None:
         if folder == "spam":
             builder.skipped("spam")
             continue
-        if not sender_url and "spinmail" in cell_text(f, ix_content):
+        if not sender_url and (
+            "spinmail" in cell_text(f, ix_content)
+            or clean_text(cell_text(f, ix_title)).casefold() == _SPONSORED_TITLE
+        ):
             builder.skipped("sponsored")
+            if len(recipients) == 1:
+                state.sponsored_to.add(recipients[0][0])
             continue
         if _LINKEDIN_ITSELF.search(sender_name):
             builder.skipped("automated")  # LinkedIn's own: Premium, Marketing Solutions
@@ -117,6 +125,20 @@ def identify_user_in_messages(state: ReadState, label: str) -> None:
     if not counts or any(me.is_me(k, "") or k.removeprefix("name:") in me.names for k in counts):
         return
     if any(msg.direction in ("INCOMING", "OUTGOING") for msg in state.messages):
+        return
+    if len(state.sponsored_to) == 1:
+        # Every sponsored message went to one profile: the account's. A new user's export
+        # may hold one conversation next to a dozen of them, too few to count who is who.
+        (url,) = state.sponsored_to
+        me.add_url(url)
+        if url in state.name_by_url:
+            me.add_name(state.name_by_url[url])
+        log.info(
+            "%s: no Profile.csv or --me names the user; took %s, whom every "
+            "sponsored message was sent to",
+            label,
+            url,
+        )
         return
     ranked = counts.most_common(2)
     top, n = ranked[0]

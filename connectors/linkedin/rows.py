@@ -68,6 +68,8 @@ class ReadState:
     incoming_urls: set[str] = field(default_factory=set)
     incoming_names: set[str] = field(default_factory=set)
     incoming_names_without_url: set[str] = field(default_factory=set)
+    # The recipient of each sponsored message: LinkedIn sends those to the account only.
+    sponsored_to: set[str] = field(default_factory=set)
     _pairs_seen: set[tuple[str, str]] = field(default_factory=set)
     _record_ids: dict[tuple[str, str | None, str | None], str] = field(default_factory=dict)
 

@@ -37,6 +37,10 @@ _AUTOMATED_LOCAL_RE = re.compile(
 _AUTOMATED_DOMAINS = frozenset(
     {
         "facebookmail.com",
+        # Twitter's notices: dm-, mention-, twitter-follow- and n-<user>=<domain>-<id>
+        # addresses at postmaster.twitter.com, bounces at bounce.twitter.com.
+        "postmaster.twitter.com",
+        "bounce.twitter.com",
         "bounce.linkedin.com",
         "e.linkedin.com",
         "em.linkedin.com",
@@ -117,10 +121,8 @@ def _automated(fields: dict[bytes, bytes], sender: Address | None) -> bool:
     prec = fields.get(b"precedence")
     if prec is not None and prec.strip().lower().startswith(b"auto"):
         return True
-    if sender is not None:
-        local, _, domain = sender.key.rpartition("@")
-        if _AUTOMATED_LOCAL_RE.search(local) or _automated_domain(domain):
-            return True
+    if sender is not None and _automated_address(sender):
+        return True
     rpath = fields.get(b"return-path")
     if rpath is not None and b"".join(rpath.split()) == b"<>":
         # An empty envelope sender marks bounces and auto-replies, but some setups give
@@ -129,6 +131,23 @@ def _automated(fields: dict[bytes, bytes], sender: Address | None) -> bool:
         # a person writing.
         return not _written_by_a_person(fields, sender)
     return False
+
+
+def _sent_by_a_platform(fields: dict[bytes, bytes]) -> bool:
+    """The mailbox that sent the message for its author (RFC 5322 Sender) is a machine's.
+
+    A platform writes its notices in a member's name and sends them from its own no-reply
+    mailbox: "Yuichi Sasaki via LinkedIn <member@linkedin.com>" with Sender
+    messages-noreply@bounce.linkedin.com. Asked after the list tests, so a list post or
+    a newsletter keeps its reason.
+    """
+    agent = fields.get(b"sender")
+    return agent is not None and any(_automated_address(a) for a in header_addresses(agent))
+
+
+def _automated_address(address: Address) -> bool:
+    local, _, domain = address.key.rpartition("@")
+    return bool(_AUTOMATED_LOCAL_RE.search(local)) or _automated_domain(domain)
 
 
 def _automated_domain(domain: str) -> bool:
@@ -228,6 +247,8 @@ def summarize(
         return MessageSummary(locator, "skip", "automated")
     if _mailing_list(fields):
         return MessageSummary(locator, "skip", "mailing_list")
+    if _sent_by_a_platform(fields):
+        return MessageSummary(locator, "skip", "automated")
     if sender is None:
         reason = "no From header" if from_raw is None else "no usable From address"
         return MessageSummary(locator, "reject", reason, _excerpt(block, b"from"))

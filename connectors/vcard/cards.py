@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from connectors.phone_regions import region_of_country, region_of_prefix
 from connectors.vcard.encodings import (
     CHUNK_BYTES,
     ValueDecoder,
@@ -23,7 +24,6 @@ from connectors.vcard.properties import (
     native_value,
     parse_property,
 )
-from connectors.vcard.regions import region_of_country, region_of_prefix
 
 LEGACY_SAMPLE_BYTES = 64 << 10
 

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from connectors.phone_regions import region_of_country
 from connectors.vcard.dates import Birthday, parse_bday, parse_timestamp
 from connectors.vcard.fields import joined
 from connectors.vcard.properties import Field
-from connectors.vcard.regions import region_of_country
 
 # Only a person's profile counts; a company page (linkedin.com/company/...) on a card
 # would make everyone at that company look like one person downstream.

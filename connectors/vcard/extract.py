@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 from connectors.base import Extract, ExtractBuilder, ReadOptions, UnreadableInput, stable_id
+from connectors.phone_regions import region_of_number, usual_region, written_nationally
 from connectors.vcard.cards import CardText, RawCard, iter_cards
 from connectors.vcard.contact import CardContact, contact_from_fields
 from connectors.vcard.encodings import head_text
 from connectors.vcard.fields import parse_fields
-from connectors.vcard.regions import region_of_number, usual_region, written_nationally
 
 CONNECTOR = "vcard"
 SOURCE = "vcard"

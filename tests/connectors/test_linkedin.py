@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from tests.samples import SAMPLES as ALL_SAMPLES
 
 # ../shared/samples next to the repository; tests over it skip when it is absent.
 SAMPLES = ALL_SAMPLES / "linkedin"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
 
 NO_ME = ReadOptions()
 
@@ -1020,8 +1022,8 @@ def test_sample_single_csv_files():
 def test_contacts_csv_of_a_complete_export_is_read(tmp_path):
     # Complete exports hold the synced address book as Contacts.csv (the Imported
     # Contacts format; Source GOOGLE_CONTACTS or MOBILE_CONTACTS; "null" where the source
-    # had nothing; several numbers in one cell). No public export with this file was
-    # found, so its layout is written here as the issue describes it.
+    # had nothing; several numbers in one cell), with the spaced headers of Imported
+    # Contacts and a GOOGLE_CONTACTS row; test_a_real_contacts_csv_is_read has a real one.
     write(tmp_path, "Connections.csv",
           "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
           "Ann,Lee,https://www.linkedin.com/in/ann-lee,,Acme,CTO,01 Mar 2024\n")  # fmt: skip
@@ -1041,17 +1043,84 @@ def test_contacts_csv_of_a_complete_export_is_read(tmp_path):
     assert e.items_read == 3 and e.items_accepted == 3
 
 
+def test_a_real_contacts_csv_is_read(tmp_path):
+    # The structure of a real export's Contacts.csv (tests/fixtures/linkedin, derived from
+    # apk0703/linkdin_profile_analysis: every value replaced): headers without spaces,
+    # MOBILE_CONTACTS rows, one number in two or three forms in a quoted cell with a
+    # leading space, national numbers, an e-mail, a row with a number and no name.
+    shutil.copyfile(FIXTURES / "Contacts-apk0703-derived.csv", tmp_path / "Contacts.csv")
+    e = linkedin.read(tmp_path, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted) == (15, 15) and e.rejects.empty
+    got = by_key(e)
+    assert list(got["tel:+918123456701"]["phones_raw"]) == ["+91 81234 56701", "+918123456701"]
+    assert got["tel:+918123456701"]["name_raw"] == "Aarti"
+    assert got["tel:+918123456701"]["observed_at"] == datetime(2022, 11, 22, 19, tzinfo=UTC)
+    assert got["hari.pre@example.com"]["family_name_raw"] == "Pre"
+    assert got["tel:+918123456710"]["name_raw"] is None
+    # National numbers carry the file's usual country code for normalise to read them.
+    assert got["tel:8123456703"]["phone_region"] == "IN"
+    assert got["tel:+918123456705"]["phone_region"] is None
+
+
 def test_linkedins_own_messages_are_automated(tmp_path):
     # Rows LinkedIn writes into the user's inbox (seen in 2021-2026 exports).
     body = MSG_HEADER_2024 + "".join(
         _msg(f"c{i}", sender, "", "Me Myself", ME_URL, "2024-12-05 14:03:11 UTC")
         for i, sender in enumerate(
-            ["LinkedIn Marketing Solutions", "Maya from LinkedIn Premium", "LinkedIn Premium"]
+            [
+                "LinkedIn Marketing Solutions",
+                "Maya from LinkedIn Premium",
+                "LinkedIn Premium",
+                "Nikita @ LinkedIn Learning",
+            ]
         )
     )
     e = linkedin.read(write(tmp_path, "messages.csv", body), ReadOptions(me=frozenset({ME_URL})))
     assert_accounting(e)
-    assert e.skip_reasons == {"automated": 3} and e.records.empty
+    assert e.skip_reasons == {"automated": 4} and e.records.empty
+
+
+def test_linkedins_premium_offers_in_a_real_messages_csv_are_no_people(tmp_path):
+    # The structure of a real 2024-25 messages.csv (tests/fixtures/linkedin, derived from
+    # predator-911/Portfolio2: values replaced): LinkedIn's Premium and Sales Navigator
+    # offers come as "Sponsored Conversation" from "LinkedIn Member" without a profile
+    # URL, next to sponsored InMail from a school and a named sender.
+    path = FIXTURES / "messages-predator911-derived.csv"
+    e = linkedin.read(path, NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted) == (7, 2) and e.skip_reasons == {"sponsored": 5}
+    assert sorted(e.records["name_raw"]) == ["Meera Iyer", "Rohan Mehta"]
+    assert e.me_hints == ["https://www.linkedin.com/in/asha-verma-0a1b2c3d4"]
+    assert e.interactions["direction"].tolist() == ["inbound", "inbound"]
+    # With one conversation left, nothing can be counted; the sponsored messages, all
+    # sent to the account, still say who the user is (before: "user_not_identified").
+    one = [line for line in path.read_text().splitlines() if "Meera" not in line]
+    e = linkedin.read(write(tmp_path, "messages.csv", "\n".join(one) + "\n"), NO_ME)
+    assert (e.items_accepted, e.skip_reasons) == (1, {"sponsored": 5})
+    assert e.records["name_raw"].tolist() == ["Rohan Mehta"]
+    assert e.interactions["direction"].tolist() == ["inbound"]
+
+
+def test_a_real_2023_messages_csv_sponsored_rows_and_system_rows():
+    # The structure of a real 2023 messages.csv (tests/fixtures/linkedin, derived from
+    # 4annadaneshwari/LinkedIn-Data-Analysis: values replaced): a "Sponsored Conversation"
+    # from "LinkedIn Member" in plain text (no spinmail markup; it counted as a person
+    # who hid their profile before), "Nikita @ LinkedIn Learning", LinkedIn's empty
+    # "Message request accepted" rows, a recruiter's InMail with a subject, a name in
+    # Kannada script.
+    e = linkedin.read(FIXTURES / "messages-annadaneshwari-derived.csv", NO_ME)
+    assert_accounting(e)
+    assert (e.items_read, e.items_accepted, e.items_rejected) == (9, 6, 0)
+    assert e.skip_reasons == {"sponsored": 2, "no_counterpart": 1}
+    assert e.me_hints == ["https://www.linkedin.com/in/kavyarao"]
+    assert sorted(e.records["name_raw"]) == [
+        "Arjun Shetty",
+        "Divya Singh",
+        "Neha Kulkarni",
+        "ಅನನ್ಯ/ Ananya",
+    ]
+    assert e.interactions["direction"].value_counts().to_dict() == {"inbound": 3, "outbound": 3}
 
 
 def test_excel_resave_keeps_utf8_rows_next_to_cp1252_ones(tmp_path):

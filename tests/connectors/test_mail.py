@@ -521,6 +521,13 @@ def test_not_mail_and_empty_files(tmp_path: Path) -> None:
         # list-bounces; platforms send from their own domains.
         ('"Attractive Quotes (via Twitter)" <notify@twitter.com>', "", "automated"),
         ("dev+owner@lists.example.org", "", "automated"),
+        # A platform's notice in a member's name, sent by its no-reply mailbox.
+        (
+            "Ann Lee via LinkedIn <member@linkedin.com>",
+            "Sender: messages-noreply@bounce.linkedin.com\n",
+            "automated",
+        ),
+        ("Twitter <n-abc=example.com-1f2e3@postmaster.twitter.com>", "", "automated"),
         ("Dev list <dev-bounces@lists.example.org>", "", "automated"),
         ("Acme <hello@mail.acme.sendgrid.net>", "", "automated"),
         ("Ann <ann@example.com>", "X-Mailing-List: dev@vger.example\n", "mailing_list"),
@@ -538,7 +545,13 @@ def test_classification(tmp_path: Path, frm: str, extra: str, reason: str) -> No
 
 @pytest.mark.parametrize(
     "extra",
-    ["Auto-Submitted: no\n", "Precedence: first-class\n", "Return-Path: <a@example.com>\n"],
+    [
+        "Auto-Submitted: no\n",
+        "Precedence: first-class\n",
+        "Return-Path: <a@example.com>\n",
+        # An assistant sending for her manager is a person's Sender, not a platform's.
+        "Sender: Pat Assistant <pat@example.com>\n",
+    ],
 )
 def test_direct_messages_stay_direct(tmp_path: Path, extra: str) -> None:
     text = message("Noreen Replyman <noreen@example.com>", "me@example.com", extra=extra)

@@ -159,3 +159,15 @@ def test_a_mailman_bounce_notice_from_list_owner_is_no_person():
     # GNU Mailman 3's own bounce notice (its bounces.rst doctest): From list-owner.
     ex = mail.read(FIXTURES / "mailman-bounce-notice.eml", NO_ME)
     assert ex.records.empty and ex.skip_reasons == {"automated": 1}
+
+
+def test_twitter_and_linkedin_notices_in_a_members_name_are_no_person():
+    # The messages Zimbra's Sieve tests give its "twitter" and "linkedin" tests: Twitter's
+    # older DM and mention notices from postmaster.twitter.com, its "Name (via Twitter)"
+    # notify@ notice, and LinkedIn's notices sent by messages-noreply@bounce.linkedin.com
+    # in LinkedIn's or a member's name. All but the notify@ one became people before.
+    folder = FIXTURES / "zimbra-social"
+    for path in sorted(folder.iterdir()):
+        ex = mail.read(path, NO_ME)
+        assert (ex.items_read, ex.skip_reasons) == (1, {"automated": 1}), path.name
+        assert ex.records.empty and ex.interactions.empty, path.name

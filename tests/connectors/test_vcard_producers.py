@@ -90,6 +90,9 @@ def test_ez_vcard_nested_agents_stay_inside_their_card():
     ex = vcard.read(FIXTURES / "ezvcard-agent-21.vcf", ReadOptions())
     assert (ex.items_read, ex.items_accepted) == (1, 1)
     assert records_of("ezvcard-agent-21.vcf") == [("Michael Angstadt", [])]
+    # ez-vcard's reader test: the parent's FN comes after both nested cards. (This one
+    # passed before the nested-card fix too: that fix is for a BEGIN:VCARD with no AGENT.)
+    assert records_of("ezvcard-reader-nested-agent.vcf") == [("John Doe", [])]
 
 
 def test_qt_versit_card_with_groups_a_qp_folded_email_and_an_agent():
@@ -103,3 +106,13 @@ def test_qt_versit_latin1_card_is_not_read_as_big5():
     # Qt Versit's "Non-ASCII Latin-1" card: charset-normalizer takes these bytes for
     # Big5 ("P鳵kk霵en"); a single-byte code page that reads them cleanly comes first.
     assert records_of("qtpim-versit-latin1.vcf") == [("Pääkkönen", [])]
+
+
+def test_a_device_card_folding_its_email_keeps_the_address():
+    # The card Android's vCard parser documents from a device that folds a 2.1 EMAIL
+    # after its quoted display name (AOSP VCardParserImpl_V21). Before, the value was
+    # '"Omega" <omega@example.com' and the address was lost.
+    ex = vcard.read(FIXTURES / "aosp-vcard21-folded-email.vcf", ReadOptions())
+    assert ex.items_read == ex.items_accepted == 1 and ex.rejects.empty
+    assert list(ex.records["emails_raw"].tolist()[0]) == ["omega@example.com"]
+    assert names(FIXTURES / "aosp-vcard21-folded-email.vcf") == [("Omega", "Omega", None)]

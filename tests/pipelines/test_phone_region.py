@@ -25,6 +25,7 @@ from tests.conftest import AS_OF
 from tests.samples import SAMPLES
 from warehouse.snapshot import current_snapshot
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "linkedin"
 DRESDEN = "0351 223344"  # the number: +49 351 223344 when read in Germany
 
 
@@ -199,3 +200,17 @@ def test_owncloud_card_with_german_national_numbers_placed_by_the_profile(tmp_pa
     phones, raw = phones_of(tmp_path, "Test")
     assert phones == ["+499119876543", "+4991212345678"]
     assert raw == ["0151 123456789", "0911 9876543", "0160 123456", "0912 12345678"]
+
+
+def test_step_2_for_linkedins_synced_address_book(tmp_path, monkeypatch):
+    # A real Contacts.csv's structure (tests/fixtures/linkedin, derived: values replaced):
+    # most numbers with +91, the rest as dialled in India ("81234 56703"). They were left
+    # unplaced before; the file's usual country code places them, as in a vCard file.
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    export = tmp_path / "export"
+    export.mkdir()
+    shutil.copyfile(FIXTURES / "Contacts-apk0703-derived.csv", export / "Contacts.csv")
+    import_(tmp_path, [export], "GB")
+    assert phones_of(tmp_path, "EV2") == (["+918123456703"], ["81234 56703", "8123456703"])
+    assert phones_of(tmp_path, "Gita 1")[0] == ["+918123456709"]  # trunk 0 dropped
+    assert phones_of(tmp_path, "Ira Sen")[0] == ["+79123456789", "+918123456712"]

@@ -1,9 +1,9 @@
-"""Which country a card's phone numbers belong to when they are written without +CC.
+"""Which country an address book's phone numbers belong to when written without +CC.
 
-A card's own ADR country says it first; else the country code most of the file's
-international numbers carry (an address book is mostly one country's). Country names
-are phonenumbers' own, in ten languages address books are often written in
-(connectors.countries).
+A vCard's own ADR country says it first; else, for vCard files and LinkedIn's synced
+address books alike, the country code most of the file's international numbers carry
+(an address book is mostly one country's). Country names are phonenumbers' own, in ten
+languages address books are often written in (connectors.countries).
 """
 
 from __future__ import annotations
