@@ -60,8 +60,12 @@ def content_hash(records: pd.DataFrame) -> np.ndarray:
             else:
                 rows, codes, values = list_items(records[column])
                 known = codes >= 0
-                # A sum: the same items in another order are the same content.
-                np.add.at(column_hash, rows[known], _hash_values(values)[codes[known]])
+                rows, items = rows[known], _hash_values(values)[codes[known]]
+                if len(rows):
+                    # A sum per record (rows come grouped by record): the same items in
+                    # another order are the same content.
+                    starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+                    column_hash[rows[starts]] = np.add.reduceat(items, starts)
             out = (out ^ column_hash) * _MIX + np.uint64(i + 1)
     return out
 

@@ -92,3 +92,31 @@ def test_a_mistyped_street_at_the_same_number_is_one_house():
         levels[pair] = evidence["address"]
     assert levels[("a", "b")] > 5  # bits: one house
     assert levels[("a", "c")] < levels[("a", "b")]  # another house on a street spelled alike
+
+
+def test_a_postcode_slip_at_one_house_in_one_town_says_nothing():
+    from transforms.resolve import score_candidates
+
+    def card(id_, name, locality, postcode):
+        return {
+            "id": id_,
+            "name_raw": name,
+            "streets_raw": ["23 Bacchus Cct"],
+            "localities_raw": [locality],
+            "postcodes_raw": [postcode],
+        }
+
+    sc = score_candidates(
+        records(
+            card("a", "Timothy Coffey", "Werrington", "2405"),
+            card("b", "Timothy Coffey", "Werrington", "2450"),
+            # the same number and street in another town: another house
+            card("c", "Timothy Coffey", "Currambine", "3016"),
+        )
+    )
+    postcode = {
+        frozenset((sc.ids[x], sc.ids[y])): level
+        for x, y, level in zip(sc.a, sc.b, sc.comparison.levels["postcode"], strict=True)
+    }
+    assert postcode[frozenset("ab")] == -1  # not compared: the house is weighed
+    assert postcode[frozenset("ac")] == 0 and postcode[frozenset("bc")] == 0
