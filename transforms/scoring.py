@@ -685,6 +685,15 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
     levels["address"][postcode_wins] = -1
     levels["postcode"][both & ~postcode_wins] = -1
+    # At one house (number and street, or a street spelled alike, in one locality) a
+    # differing postcode is a slip on one card, as likely between two people of the
+    # house as between one person's cards: the house is weighed, the postcode says
+    # nothing more. (Not across localities: 105 Hawker St is in many towns.)
+    slip = np.flatnonzero((levels["address"] >= 3) & (levels["postcode"] == 0))
+    if len(slip) and f.address is not None:
+        town = f.address.locality
+        same_town, _ = _any_equal(town[a[slip]], town[b[slip]], f.address.locality_count)
+        levels["postcode"][slip[same_town]] = -1
     return levels, tf_u, household
 
 
