@@ -1179,7 +1179,11 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
     u = {}
     for name in FEATURES:
         u0 = np.array(FEATURE[name].u)
-        if rand is not None:
+        if name == "birthday":
+            # Counted over every pair from the dates' frequencies: a shared date is one
+            # pair in ten thousand, which ten or so of the random pairs estimated.
+            counts = f.birthdays.level_counts()
+        elif rand is not None:
             lv = rand.levels[name]
             counts = np.bincount(lv[lv >= 0], minlength=len(u0)).astype(np.float64)
         else:

@@ -107,3 +107,30 @@ def test_a_slip_of_a_digit_or_a_swap_is_the_birthday_level_slip():
     b = np.array([ids.index(x) for x in "bcd"])
     levels = scoring.compare(f, a, b).levels["birthday"]
     assert [scoring.LEVELS["birthday"][x] for x in levels] == ["slip", "slip", "differ"]
+
+
+_DATES = st.one_of(
+    st.none(),
+    # few distinct values, so that dates repeat, slip a digit and swap day and month
+    st.builds(
+        lambda y, m, d: f"{y}-{m:02d}-{d:02d}" if y else f"--{m:02d}-{d:02d}",
+        st.sampled_from([None, 1960, 1961, 1970, 1971]),
+        st.sampled_from([1, 2, 3, 10, 12]),
+        st.sampled_from([1, 2, 3, 10, 12, 21]),
+    ),
+)
+
+
+@given(st.lists(_DATES, max_size=40))
+def test_level_counts_are_the_levels_of_every_pair(values):
+    from itertools import combinations
+
+    birthdays = Birthdays.from_iso(values)
+    pairs = list(combinations(range(len(values)), 2))
+    a = np.array([x for x, _ in pairs], dtype=np.int64)
+    b = np.array([y for _, y in pairs], dtype=np.int64)
+    level = birthdays.levels(a, b)
+    differ = np.flatnonzero(level == 0)
+    level[differ[birthdays.slip(a[differ], b[differ])]] = 3
+    want = np.bincount(level[level >= 0], minlength=4)
+    assert birthdays.level_counts().tolist() == want.tolist()
