@@ -75,6 +75,7 @@ from transforms.normalise import (
 )
 from transforms.record_order import content_order
 from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
+from transforms.sparse import SparseColumn
 from warehouse import schema
 
 # The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
@@ -312,23 +313,6 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 
 
 @dataclass
-class Sparse:
-    """Per-pair values that are zero but at a few sorted positions."""
-
-    positions: np.ndarray
-    values: np.ndarray
-
-    def at(self, rows: np.ndarray) -> np.ndarray:
-        """The values at sorted pair positions ``rows`` (zero elsewhere)."""
-        out = np.zeros(len(rows))
-        where = np.searchsorted(rows, self.positions)
-        hit = where < len(rows)
-        hit[hit] = rows[where[hit]] == self.positions[hit]
-        out[where[hit]] = self.values[hit]
-        return out
-
-
-@dataclass
 class ScoredCandidates:
     """The candidate pairs of a set of records and the model's log-odds for each.
 
@@ -349,7 +333,7 @@ class ScoredCandidates:
     model: Model
     log_odds: np.ndarray  # rival profiles' share and relatives' included
     rivals: np.ndarray
-    relatives: Sparse  # the bits lost to a parent and child, at the pairs that lose any
+    relatives: SparseColumn  # the bits lost to a parent and child, at the pairs that lose any
     generations: Generations
 
     @property
@@ -380,7 +364,7 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     apart = rows[generation_apart(f.birthdays, a[rows], b[rows])]
     bits = generation_bits(generations, log_odds[apart], np.ones(len(apart), dtype=bool))
     log_odds[apart] += bits
-    relatives = Sparse(apart, bits)
+    relatives = SparseColumn(len(a), apart, bits, fill=0.0)
     return ScoredCandidates(
         records, order, ids, f, a, b, cmp, model, log_odds, rivals, relatives, generations
     )
@@ -431,7 +415,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
-    weights[RELATIVES] = relatives.at(near)
+    weights[RELATIVES] = relatives[near]
     del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
