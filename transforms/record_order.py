@@ -5,9 +5,9 @@ neighbours a large block pairs, which of two equally strong links clustering tak
 first, and codes numbered by first occurrence that sort a block. A record_id hashes
 the file's path, so sorting by it made the same address book resolve differently in
 another folder (Febrl2 F1 0.9874 or 0.9896 by folder). Records are therefore put in
-the order of a hash of their content (the normalised fields the engine reads, the
-source and the source's own key), with the record_id breaking ties only between
-records that say exactly the same thing. The order stays pseudo-random, as the ids'
+the order of a hash of their content (the normalised fields the engine reads and the
+kind of source), with the record_id breaking ties only between records that say
+exactly the same thing. The order stays pseudo-random, as the ids'
 was: no name or place is favoured.
 """
 
@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from transforms.arrow_columns import list_items, string_codes
 
-# What the engine reads of a record (``RecordFeatures.from_records``), plus where it
-# comes from and its key there. Not the record_id, the file or the place in the file.
+# What the engine reads of a record (``RecordFeatures.from_records``) and its kind of
+# source. Not the record_id, the file or the place in the file; not the source's own
+# key either (a million distinct strings to hash at a million records, and it is a
+# mail address or profile URL the engine reads already): records that say the same are
+# the same to the engine, whichever of them comes first.
 CONTENT_COLUMNS = (
     "source",
-    "source_key",
-    "given_name",
-    "given_key",
+    "given_name",  # given_key and name_phonetic are made from these three
     "family_key",
     "name_key",
-    "name_phonetic",
     "linkedin_url",
     "company_key",
     "birthday",
@@ -67,6 +68,8 @@ def content_hash(records: pd.DataFrame) -> np.ndarray:
                     starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
                     column_hash[rows[starts]] = np.add.reduceat(items, starts)
             out = (out ^ column_hash) * _MIX + np.uint64(i + 1)
+    # Arrow's allocator keeps what reading the columns freed (as in RecordFeatures).
+    pa.default_memory_pool().release_unused()
     return out
 
 
