@@ -776,7 +776,8 @@ class Addresses:
             carry it (term frequency).
         street_values: per street code its key; house_number: per street code the code
             of its house number (-1 without one), for telling a mistyped street name
-            at the same number from another house.
+            at the same number from another house. locality_values: per locality code
+            its key (a mistyped locality is spelled alike).
     """
 
     street: np.ndarray
@@ -787,6 +788,7 @@ class Addresses:
     locality_count: np.ndarray
     street_values: np.ndarray
     house_number: np.ndarray
+    locality_values: np.ndarray
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Addresses) and all(
@@ -804,7 +806,10 @@ class Addresses:
         street = Exploded.of(rows, codes)
         name_of, _ = factorize_objects([street_name(v) for v in values.tolist()])
         names = Exploded.of(rows, np.append(name_of, -1)[codes])
-        locality = Exploded.of(*list_items(records.get("localities", empty))[:2])
+        locality_rows, locality_codes, locality_values = list_items(
+            records.get("localities", empty)
+        )
+        locality = Exploded.of(locality_rows, locality_codes)
         return cls(
             street=street.matrix(n, 3),
             street_name=names.matrix(n, 3),
@@ -814,6 +819,7 @@ class Addresses:
             locality_count=_code_counts(locality.codes),
             street_values=np.asarray(values, dtype=object),
             house_number=factorize_objects([house_number(v) for v in values.tolist()])[0],
+            locality_values=np.asarray(locality_values, dtype=object),
         )
 
 

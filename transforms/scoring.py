@@ -649,6 +649,14 @@ def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
     hit = idx[todo[alike >= STREET_SIMILARITY]]
     level[hit] = 3
     tf[hit] = np.nan
+    # A locality spelled alike ("port lihcoln", "st kild aeast") is the locality with a
+    # typo: the level "locality", weighed by the level's u (the typo has no frequency).
+    la, lb = addr.locality[a[idx], 0], addr.locality[b[idx], 0]
+    todo = np.flatnonzero((level[idx] == 0) & (la >= 0) & (lb >= 0))
+    alike = _pair_scores(
+        JaroWinkler.normalized_similarity, addr.locality_values, la[todo], lb[todo]
+    )
+    level[idx[todo[alike >= STREET_SIMILARITY]]] = 1
     return level, tf
 
 

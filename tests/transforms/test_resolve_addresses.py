@@ -120,3 +120,30 @@ def test_a_postcode_slip_at_one_house_in_one_town_says_nothing():
     }
     assert postcode[frozenset("ab")] == -1  # not compared: the house is weighed
     assert postcode[frozenset("ac")] == 0 and postcode[frozenset("bc")] == 0
+
+
+def test_a_locality_spelled_alike_is_the_locality():
+    from transforms.resolve import score_candidates
+    from transforms.scoring import LEVELS
+
+    def card(id_, street, locality):
+        return {
+            "id": id_,
+            "name_raw": "Stirling Leslie",
+            "streets_raw": [street],
+            "localities_raw": [locality],
+        }
+
+    sc = score_candidates(
+        records(
+            card("a", "6 Mortimer Lewis Dr", "Port Lincoln"),
+            card("b", "11 Bednall Pl", "Port Linvoln"),
+            card("c", "40 Launceston St", "Coonamble"),
+        )
+    )
+    level = {
+        frozenset((sc.ids[x], sc.ids[y])): LEVELS["address"][lv]
+        for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["address"], strict=True)
+    }
+    assert level[frozenset("ab")] == "locality"
+    assert level[frozenset("ac")] == "differ" and level[frozenset("bc")] == "differ"
