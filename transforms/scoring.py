@@ -855,13 +855,22 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # The same given name under two family names: one person under a married name or
     # with the family name replaced on a card, or a stranger who shares the given name
     # (as many as the given name is common).
-    rows = np.flatnonzero(
-        (level == 0) & has & ~conflict & giv_eq & (fa >= 0) & (fb >= 0) & (fa != fb)
-    )
+    other_family = (level == 0) & has & ~conflict & (fa >= 0) & (fb >= 0) & (fa != fb)
+    rows = np.flatnonzero(other_family & giv_eq)
+    # A given name with one slip of the keyboard ("Amberr" / "Amber", four letters or
+    # more) is the given name all the same, as for a family name: weighed by the
+    # commoner of the two spellings.
+    todo = np.flatnonzero(other_family & ~giv_eq & alike)
+    if len(todo):
+        length = _name_lengths(f)
+        todo = todo[(length[ga[todo]] >= 4) & (length[gb[todo]] >= 4)]
+        slip = _pair_scores(Levenshtein.distance, f.names, ga[todo], gb[todo]) <= 1
+        rows = np.sort(np.concatenate([rows, todo[slip]]))
     if len(rows):
         given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
         level[rows] = 6
-        tf[rows] = _name_tf(given_count[ga[rows]], f.given_share[ga[rows]], f.n)
+        commoner = np.where(f.given_share[ga[rows]] >= f.given_share[gb[rows]], ga[rows], gb[rows])
+        tf[rows] = _name_tf(given_count[commoner], f.given_share[commoner], f.n)
     return level, tf, conflict
 
 

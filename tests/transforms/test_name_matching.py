@@ -340,3 +340,24 @@ def test_a_profile_url_spells_its_owners_name_beside_a_mistyped_one():
     # A mistyped name alone is too little; the URL spelling the name in full says it.
     assert _same(resolve(pair("amit-joshi-392")), "li", "card")
     assert not _same(resolve(pair("amit-jkshi-392")), "li", "card")
+
+
+def test_a_slipped_given_name_under_another_family_name_is_the_given_name():
+    from transforms.resolve import score_candidates
+    from transforms.scoring import LEVELS
+
+    town = {"localities_raw": ["Whitfield"], "birthday_raw": "1995-03-20"}
+    sc = score_candidates(
+        records(
+            {"id": "a", "name_raw": "Amberr Coulson", **town},
+            {"id": "b", "name_raw": "Amber Whillas", **town},
+            # a short form is no slip: another given name under another family name
+            {"id": "c", "name_raw": "Amb Hartigan", **town},
+        )
+    )
+    level = {
+        frozenset((sc.ids[x], sc.ids[y])): LEVELS["name"][lv]
+        for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["name"], strict=True)
+    }
+    assert level[frozenset("ab")] == "given"
+    assert level[frozenset("bc")] == "differ"
