@@ -373,7 +373,9 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
 def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolution:
     """Cluster normalised records into people.
 
-    The result depends only on the set of records, not on their order.
+    The result depends only on what the records say, not on their order nor on their
+    ids (``transforms.record_order``): the same address book resolves alike from any
+    folder.
 
     Args:
         records: normalised records (columns of schema.SOURCE_RECORDS except contact_id).
