@@ -73,6 +73,7 @@ from transforms.normalise import (
     normalise_linkedin_url,
     normalise_phone,
 )
+from transforms.record_order import content_order
 from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
 from transforms.sparse import SparseColumn
 from warehouse import schema
@@ -315,14 +316,15 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 class ScoredCandidates:
     """The candidate pairs of a set of records and the model's log-odds for each.
 
-    Positions are those of the records sorted by record_id (stable across runs);
-    ``records`` is that sorted frame, made from the records as given when asked for:
+    Positions are those of the records in their content's order
+    (``transforms.record_order``: the same records give the same positions whatever
+    their ids); ``records`` is that ordered frame, made from the records as given when asked for:
     kept, the sorted copy of every column was alive through scoring wherever the
     records do not come sorted (a third of a gigabyte at a million).
     """
 
     source: pd.DataFrame  # the records as given
-    order: np.ndarray  # source positions of the sorted records
+    order: np.ndarray  # source positions of the ordered records
     ids: np.ndarray
     features: RecordFeatures
     a: np.ndarray
@@ -336,13 +338,13 @@ class ScoredCandidates:
 
     @property
     def records(self) -> pd.DataFrame:
-        """The records sorted by record_id (a new frame at each call)."""
+        """The records in the content's order (a new frame at each call)."""
         return self.source.iloc[self.order].reset_index(drop=True)
 
 
 def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     """Block, compare, fit the model and score every candidate pair (no clustering)."""
-    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
+    order = content_order(records)
     ordered = records.iloc[order].reset_index(drop=True)
     ids = ordered["record_id"].to_numpy(dtype=object)
     f = RecordFeatures.from_records(ordered)
@@ -475,8 +477,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     evidence = _evidence(weights, model.prior_bits, name_sim[at], company_sim[at], levels)
     del weights
     columns = {
-        "record_id_a": pa.array(ids[ka], pa.string()),
-        "record_id_b": pa.array(ids[kb], pa.string()),
+        # Each pair smaller record_id first, as before records were ordered by content.
+        "record_id_a": pa.array(np.minimum(ids[ka], ids[kb]), pa.string()),
+        "record_id_b": pa.array(np.maximum(ids[ka], ids[kb]), pa.string()),
         "score": pa.array(np.round(score, 6), pa.float64()),
         "decision": pa.array(np.where(same, "merge", "keep_apart"), pa.string()),
         "rule": pa.array(rule, pa.string()),
@@ -488,8 +491,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     if must_rows:
         extra = pa.table(
             {
-                "record_id_a": [ids[x] for x, _ in must_rows],
-                "record_id_b": [ids[y] for _, y in must_rows],
+                "record_id_a": [min(ids[x], ids[y]) for x, y in must_rows],
+                "record_id_b": [max(ids[x], ids[y]) for x, y in must_rows],
                 "score": [1.0] * len(must_rows),
                 "decision": [
                     "merge" if labels[x] == labels[y] else "keep_apart" for x, y in must_rows
@@ -501,5 +504,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         )
         table = pa.concat_tables([table, extra])
     matches = table.to_pandas(types_mapper=pd.ArrowDtype)
-    cluster_of = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
+    # The representative is the cluster's smallest record_id, whatever the positions.
+    smallest = pd.Series(ids).groupby(labels).transform("min").to_numpy(dtype=object)
+    cluster_of = dict(zip(ids.tolist(), smallest.tolist(), strict=True))
     return Resolution(cluster_of=cluster_of, matches=matches, candidate_pairs=n_candidates)
