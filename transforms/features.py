@@ -35,7 +35,7 @@ from transforms.arrow_columns import (
     string_codes,
 )
 from transforms.name_frequency import name_shares
-from transforms.nicknames import canonical_given, nickname_table
+from transforms.nicknames import canonical_given, distinct_spellings, nickname_table
 from transforms.normalise import email_org, fold, is_role_address
 from transforms.organisation import company_initial
 from transforms.personal_details import Birthdays
@@ -145,6 +145,13 @@ def _later_words(name_key: str) -> tuple[str, ...]:
     """The letters of every word of the name but the first: each may be the family
     name (Miguel Sánchez Galera)."""
     return tuple(_NOT_LETTER.sub("", t) for t in name_key.split()[1:])
+
+
+def _distinct_spelling(given_name: str | None) -> str | None:
+    """The written given name's first word where it is one of two names spelled alike
+    that the nickname table joins (Steven, Stephen), else None."""
+    words = _NOT_LETTER.sub(" ", fold(given_name)).split() if given_name else []
+    return words[0] if words and words[0] in distinct_spellings() else None
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
@@ -574,6 +581,7 @@ class RecordFeatures:
     given_share: np.ndarray
     family_share: np.ndarray
     address: Addresses | None = None
+    given_spelling: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -683,8 +691,10 @@ class RecordFeatures:
         # (chinedu-nwasola-693d4c), a second spelling beside the name on the row
         # ("Chinedu Nwaola"): it takes part as one more local part of the record.
         slug_rows, slug_values = _profile_slugs(records["linkedin_url"], len(email_values))
+        given_name = string_codes(records["given_name"])
+        given_spelling, _ = _map_codes(*given_name, _distinct_spelling)
         form_rows, full_rows, given_rows, local_rows, local_code, given_plain = _spellings(
-            (string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
+            (given_name, given_key, family_key, (name, name_values)),
             _merged_rows(email_rows, slug_rows),
             np.concatenate([email_values, slug_values]),
         )
@@ -762,6 +772,7 @@ class RecordFeatures:
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
             address=Addresses.from_records(records),
+            given_spelling=given_spelling,
         )
 
 
