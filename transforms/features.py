@@ -154,6 +154,37 @@ def _distinct_spelling(given_name: str | None) -> str | None:
     return words[0] if words and words[0] in distinct_spellings() else None
 
 
+def _given_spellings_of(given_name, given_key, family_key, email_rows, email_values):
+    """Per record, a code of the spelling it writes its given name in where that is one
+    of two names spelled alike (``_distinct_spelling``), else -1: the name as written,
+    else the one its mail addresses spell ("Steve <steven.smith@...>" is a Steven,
+    "Katie <katherine.blackford@...>" a Katherine), when they spell one."""
+    codes, values = _map_codes(*given_name, _distinct_spelling)
+    spelling = np.append(values, None)[codes]
+    groups: dict[str, list[str]] = {}
+    for name in sorted(distinct_spellings()):
+        groups.setdefault(canonical_given(name), []).append(name)
+    keys = np.append(np.asarray(given_key[1], dtype=object), None)[given_key[0]]
+    families = np.append(np.asarray(family_key[1], dtype=object), None)[family_key[0]]
+    starts = np.searchsorted(email_rows.rows, np.arange(len(codes) + 1))
+    in_group = pd.Series(keys, dtype=object).isin(list(groups)).to_numpy()
+    todo = np.flatnonzero((codes < 0) & in_group & (starts[1:] > starts[:-1]))
+    for r in todo.tolist():
+        family = families[r] or ""
+        found = set()
+        for code in email_rows.codes[starts[r] : starts[r + 1]].tolist():
+            words = _NOT_LETTER.sub(" ", email_values[code].partition("@")[0]).split()
+            whole = "".join(words)
+            for name in groups[keys[r]]:
+                if name in words or (
+                    family and whole in (name + family, family + name, name + family[0])
+                ):
+                    found.add(name)
+        if len(found) == 1:
+            spelling[r] = found.pop()
+    return factorize_objects(spelling.tolist())[0] if len(todo) else codes
+
+
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
     """The family name and the later words of the name (``_later_words``)."""
     return tuple(dict.fromkeys(x for x in (family, *later) if x))
@@ -692,7 +723,9 @@ class RecordFeatures:
         # ("Chinedu Nwaola"): it takes part as one more local part of the record.
         slug_rows, slug_values = _profile_slugs(records["linkedin_url"], len(email_values))
         given_name = string_codes(records["given_name"])
-        given_spelling, _ = _map_codes(*given_name, _distinct_spelling)
+        given_spelling = _given_spellings_of(
+            given_name, given_key, family_key, email_rows, email_values
+        )
         form_rows, full_rows, given_rows, local_rows, local_code, given_plain = _spellings(
             (given_name, given_key, family_key, (name, name_values)),
             _merged_rows(email_rows, slug_rows),
