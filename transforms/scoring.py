@@ -685,6 +685,15 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
     full_a = f.full[a]
     exact = has & (full_a >= 0) & (full_a == f.full[b])
+    # Two names of their own spelled alike that share a canonical key (Steven and
+    # Stephen Fenmore, colleagues at one firm) are compared as Sara and Sarah are, by
+    # the levels below ("close"), not as one name written twice: a person writes their
+    # own name one way. A diminutive (Steve) stays the same name as either.
+    variant = np.zeros(k, dtype=bool)
+    if f.given_spelling is not None:
+        sa, sb = f.given_spelling[a], f.given_spelling[b]
+        variant = exact & (sa >= 0) & (sb >= 0) & (sa != sb)
+        exact &= ~variant
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
@@ -790,10 +799,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         u = _name_tf(f.full_count[f.full[name]], _full_share(f, name), f.n)
         tf[typo] = np.minimum(tf[typo], u)
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
-    # "Søren Larsen" the names agree as if both were written out.
+    # "Søren Larsen" the names agree as if both were written out. (Not for two names
+    # spelled alike: the spellings of a name include its canonical key's, so
+    # philip.langstone@ would spell "Phillip Langstone".)
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
+            has & ~exact & ~variant & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
         )
         if not len(todo):
             continue
