@@ -1,5 +1,7 @@
 """Street addresses in resolution: evidence for one person, none between relatives."""
 
+import pytest
+
 from tests.transforms.helpers import card_at_home, records
 from transforms.resolve import resolve
 
@@ -147,3 +149,27 @@ def test_a_locality_spelled_alike_is_the_locality():
     }
     assert level[frozenset("ab")] == "locality"
     assert level[frozenset("ac")] == "differ" and level[frozenset("bc")] == "differ"
+
+
+def test_the_alike_streets_share_is_that_of_every_pair():
+    from itertools import combinations
+
+    import numpy as np
+
+    from transforms.features import RecordFeatures
+    from transforms.scoring import _alike_street_share, compare
+
+    streets = ["12 Bacchus Cct", "12 Bacchus Circuit", "12 Bachus Cct", "12 Elm St", "7 Elm St"]
+    cards = [
+        {"id": f"r{i}", "name_raw": f"Ann Lee{i}", "streets_raw": [streets[i % 5]]}
+        for i in range(13)
+    ] + [{"id": "t", "name_raw": "Tom Ree", "localities_raw": ["Werrington"]}]
+    f = RecordFeatures.from_records(records(*cards))
+    pairs = list(combinations(range(f.n), 2))
+    a = np.array([x for x, _ in pairs])
+    b = np.array([y for _, y in pairs])
+    level = compare(f, a, b).levels["address"]
+    want = (level == 3).sum() / (level >= 0).sum()
+    assert want > 0
+    assert _alike_street_share(f) == pytest.approx(want)
+    assert _alike_street_share(f, budget=1) is None
