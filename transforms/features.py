@@ -185,6 +185,34 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
     return factorize_objects(spelling.tolist())[0] if len(todo) else codes
 
 
+def _display_shape(name: str) -> str:
+    """The shape of a display name: letters as case classes, runs collapsed ("John
+    Smith" -> "Aa Aa", "smith, john" -> "a, a", "J. Smith" -> "A. Aa")."""
+    out: list[str] = []
+    for ch in name.strip():
+        c = "A" if ch.isupper() else "a" if ch.isalpha() else ch
+        if not out or out[-1] != c or not ch.isalpha():
+            out.append(c)
+    return "".join(out)
+
+
+def _mail_displays(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
+    """Per mail record the code of its display name exactly as written (-1 for other
+    sources and bare addresses), and per code the share of named mail records whose
+    display name has its shape (``_display_shape``): how often a stranger of the same
+    name writes it the same way."""
+    if "name_raw" not in records or "source" not in records:
+        return {"display": None, "display_share": None}
+    codes, values = string_codes(records["name_raw"])
+    mail = (records["source"].to_numpy(dtype=object) == "mail") & (codes >= 0)
+    codes = np.where(mail, codes, -1)
+    shape_of, _ = factorize_objects([_display_shape(v) for v in values.tolist()])
+    shapes = shape_of[codes[mail]]
+    per_shape = np.bincount(shapes, minlength=int(shape_of.max(initial=-1)) + 1)
+    share = per_shape[shape_of] / max(len(shapes), 1)
+    return {"display": codes, "display_share": share.astype(np.float64)}
+
+
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
     """The family name and the later words of the name (``_later_words``)."""
     return tuple(dict.fromkeys(x for x in (family, *later) if x))
@@ -613,6 +641,8 @@ class RecordFeatures:
     family_share: np.ndarray
     address: Addresses | None = None
     given_spelling: np.ndarray | None = None
+    display: np.ndarray | None = None
+    display_share: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -806,6 +836,7 @@ class RecordFeatures:
             family_share=np.append(name_shares("family", names), np.nan),
             address=Addresses.from_records(records),
             given_spelling=given_spelling,
+            **_mail_displays(records),
         )
 
 

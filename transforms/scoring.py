@@ -177,6 +177,20 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # Pairs linked by an address have one mailbox by construction.
         not_anchored_by=("email",),
     ),
+    Feature(
+        "display",
+        # Two mail records of one name (level "exact" of the name): is the display name
+        # written the same way, to the letter? A person's mail clients write their one
+        # display name on every address (john.smith@work and jsmith@gmail as "Smith,
+        # John" both); a namesake writes theirs as they please. u of "same" is the share
+        # of mail records whose display name has that shape (a stranger writing "Smith,
+        # John" is rarer than one writing "John Smith"); m is learned from the pairs the
+        # other features link (mail records share no identifier: one per address).
+        ("differ", "same"),
+        m=(0.3, 0.7),
+        u=(0.6, 0.4),
+        compare="_compare_displays: two mail records of one name, its display as written",
+    ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
 FEATURE = {f.name: f for f in MATCH_FEATURES}
@@ -220,7 +234,7 @@ EM_LEARNS_M = False
 # the name's m hardly moves (F1 unchanged on seeds 0-4), where none do (Febrl, an
 # address book) the data teach how often names are mistyped or replaced (Febrl1/2/4 F1
 # +0.0011 / +0.0013 / +0.0009; m of "differ" 0.05 -> 0.11 on Febrl4).
-M_OTHER_FEATURES = ("birthday", "name")
+M_OTHER_FEATURES = ("birthday", "name", "display")
 M_ROUNDS = 2
 M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
@@ -644,6 +658,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     ) = _address_name(f, a, b, levels["name"], tf_u["name"])
     levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
     levels["mailbox"] = _compare_mailboxes(f, a, b)
+    levels["display"], tf_u["display"] = _compare_displays(f, a, b, levels["name"])
 
     for name, matrix, shared, count in (
         ("email", f.email, f.email_shared, f.email_count),
@@ -1047,6 +1062,21 @@ def _compare_companies(f: RecordFeatures, a, b, population):
             todo = np.flatnonzero(both & (level < 2) & (cx >= 0) & (dy >= 0))
             if len(todo):
                 level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
+    return level, tf
+
+
+def _compare_displays(f: RecordFeatures, a, b, name_level):
+    """``display`` levels: between two mail records whose names agree exactly, is the
+    display name written the same (u: the share of its shape), or not?"""
+    level = np.full(len(a), -1, dtype=np.int8)
+    tf = np.full(len(a), np.nan)
+    if f.display is None:
+        return level, tf
+    da, db = f.display[a], f.display[b]
+    idx = np.flatnonzero((da >= 0) & (db >= 0) & (name_level == LEVELS["name"].index("exact")))
+    same = da[idx] == db[idx]
+    level[idx] = same.astype(np.int8)
+    tf[idx[same]] = f.display_share[da[idx[same]]]
     return level, tf
 
 
