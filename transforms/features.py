@@ -185,15 +185,23 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
     return factorize_objects(spelling.tolist())[0] if len(todo) else codes
 
 
+_DISPLAY_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _word_class(match: re.Match) -> str:
+    word = match.group(0)
+    if len(word) == 1:
+        return "A" if word.isupper() else "a"
+    if word.isupper():
+        return "AA"
+    return "Aa" if word[0].isupper() else "a"
+
+
 def _display_shape(name: str) -> str:
-    """The shape of a display name: letters as case classes, runs collapsed ("John
-    Smith" -> "Aa Aa", "smith, john" -> "a, a", "J. Smith" -> "A. Aa")."""
-    out: list[str] = []
-    for ch in name.strip():
-        c = "A" if ch.isupper() else "a" if ch.isalpha() else ch
-        if not out or out[-1] != c or not ch.isalpha():
-            out.append(c)
-    return "".join(out)
+    """How a display name is written, whatever the name: each word as its case ("John
+    Smith" -> "Aa Aa", "smith, john" -> "a, a", "J. Smith" -> "A. Aa"); a hyphen or an
+    apostrophe inside a word is the name's own ("Layla Al-Kadawi" -> "Aa Aa")."""
+    return " ".join(_DISPLAY_WORD.sub(_word_class, name).split())
 
 
 def _mail_displays(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
