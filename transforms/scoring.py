@@ -1168,21 +1168,25 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
             linked_pairs[name] = (anchor, float(counts.sum()))
 
     # EM for the share of matches over the distinct comparison patterns.
-    # One int per pattern (levels + 1 < 8, three bits a feature), decoded after unique.
-    # Half the memory in int32 while the features' bits fit (the patterns and their
-    # sorted order are the same in either).
-    width = np.int32 if 3 * len(FEATURES) <= 31 else np.int64
+    # One int per pattern, each feature's level + 1 in as many bits as its levels need
+    # (three for the name's eight values, two for most), decoded after unique. Half the
+    # memory in int32 while the features' bits fit (the patterns are the same in either).
+    nbits = [int(len(FEATURE[name].levels)).bit_length() for name in FEATURES]
+    shift = np.concatenate([[0], np.cumsum(nbits)[:-1]]).astype(int).tolist()
+    width = np.int32 if sum(nbits) <= 31 else np.int64
     code = np.zeros(n_candidates, dtype=width)
-    for i, name in enumerate(FEATURES):
+    for name, at in zip(FEATURES, shift, strict=True):
         bits = lv[name].astype(width)
         bits += 1
-        bits <<= 3 * i
+        bits <<= at
         code |= bits  # one temporary of the pairs' length, not three
     del bits
     distinct, counts = _unique_counts(code)
     del code
     distinct = distinct.astype(np.int64)
-    patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
+    patterns = np.stack(
+        [(distinct >> at) & ((1 << k) - 1) for at, k in zip(shift, nbits, strict=True)]
+    )
     levels_of = patterns.astype(np.int64) - 1
     anchored = {name: m[name].copy() for name in FEATURES}
 
