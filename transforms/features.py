@@ -164,11 +164,23 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
     groups: dict[str, list[str]] = {}
     for name in sorted(distinct_spellings()):
         groups.setdefault(canonical_given(name), []).append(name)
-    keys = np.append(np.asarray(given_key[1], dtype=object), None)[given_key[0]]
+    # Per distinct given key its group: its own, or a slip's ("Pilip" is a Philip or a
+    # Phillip mistyped; its address says which).
+    distinct = np.asarray(given_key[1], dtype=object)
+    group_of = np.array([k if k in groups else None for k in distinct.tolist()] + [None])
+    members = sorted(distinct_spellings())
+    if len(distinct) and members:
+        slips = process.cdist(
+            distinct.tolist(), members, scorer=Levenshtein.distance, score_cutoff=1, workers=-1
+        )
+        lengths = np.fromiter(map(len, distinct.tolist()), dtype=np.int64, count=len(distinct))
+        near = (slips <= 1).any(axis=1) & (lengths >= 4) & (group_of[:-1] == None)  # noqa: E711
+        for i in np.flatnonzero(near).tolist():
+            group_of[i] = canonical_given(members[int(np.argmax(slips[i] <= 1))])
+    keys = group_of[given_key[0]]
     families = np.append(np.asarray(family_key[1], dtype=object), None)[family_key[0]]
     starts = np.searchsorted(email_rows.rows, np.arange(len(codes) + 1))
-    in_group = pd.Series(keys, dtype=object).isin(list(groups)).to_numpy()
-    todo = np.flatnonzero((codes < 0) & in_group & (starts[1:] > starts[:-1]))
+    todo = np.flatnonzero((codes < 0) & (keys != None) & (starts[1:] > starts[:-1]))  # noqa: E711
     for r in todo.tolist():
         family = families[r] or ""
         found = set()

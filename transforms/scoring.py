@@ -687,11 +687,11 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # Stephen Fenmore, colleagues at one firm) are compared as Sara and Sarah are, by
     # the levels below ("close"), not as one name written twice: a person writes their
     # own name one way. A diminutive (Steve) stays the same name as either.
-    variant = np.zeros(k, dtype=bool)
+    spelled_apart = np.zeros(k, dtype=bool)
     if f.given_spelling is not None:
         sa, sb = f.given_spelling[a], f.given_spelling[b]
-        variant = exact & (sa >= 0) & (sb >= 0) & (sa != sb)
-        exact &= ~variant
+        spelled_apart = (sa >= 0) & (sb >= 0) & (sa != sb)
+    exact &= ~spelled_apart
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
@@ -781,10 +781,13 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # the other is none, a stranger shares it about as often as the known spelling's
     # whole name. Two known names (Brian / Bryan, Sara / Sarah) are two names.
     known = tuple(f.given_share[np.maximum(g, 0)] > UNRANKED_SHARE for g in (ga, gb))
+    # (Not where the two write two names spelled alike: "Pilip <philip.halworth@...>"
+    # against "Phillip Halworth".)
     typo = np.flatnonzero(
         fam
         & alike
         & ~giv_eq
+        & ~spelled_apart
         & (known[0] != known[1])
         & (f.given_length[a] >= 4)
         & (f.given_length[b] >= 4)
@@ -802,7 +805,13 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # philip.langstone@ would spell "Phillip Langstone".)
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~variant & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
+            has
+            & ~exact
+            & ~spelled_apart
+            & ~conflict
+            & (level >= 1)
+            & f.has_local[x]
+            & (f.full[y] >= 0)
         )
         if not len(todo):
             continue
