@@ -164,11 +164,23 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
     groups: dict[str, list[str]] = {}
     for name in sorted(distinct_spellings()):
         groups.setdefault(canonical_given(name), []).append(name)
-    keys = np.append(np.asarray(given_key[1], dtype=object), None)[given_key[0]]
+    # Per distinct given key its group: its own, or a slip's ("Pilip" is a Philip or a
+    # Phillip mistyped; its address says which).
+    distinct = np.asarray(given_key[1], dtype=object)
+    group_of = np.array([k if k in groups else None for k in distinct.tolist()] + [None])
+    members = sorted(distinct_spellings())
+    if len(distinct) and members:
+        slips = process.cdist(
+            distinct.tolist(), members, scorer=Levenshtein.distance, score_cutoff=1, workers=-1
+        )
+        lengths = np.fromiter(map(len, distinct.tolist()), dtype=np.int64, count=len(distinct))
+        near = (slips <= 1).any(axis=1) & (lengths >= 4) & (group_of[:-1] == None)  # noqa: E711
+        for i in np.flatnonzero(near).tolist():
+            group_of[i] = canonical_given(members[int(np.argmax(slips[i] <= 1))])
+    keys = group_of[given_key[0]]
     families = np.append(np.asarray(family_key[1], dtype=object), None)[family_key[0]]
     starts = np.searchsorted(email_rows.rows, np.arange(len(codes) + 1))
-    in_group = pd.Series(keys, dtype=object).isin(list(groups)).to_numpy()
-    todo = np.flatnonzero((codes < 0) & in_group & (starts[1:] > starts[:-1]))
+    todo = np.flatnonzero((codes < 0) & (keys != None) & (starts[1:] > starts[:-1]))  # noqa: E711
     for r in todo.tolist():
         family = families[r] or ""
         found = set()
@@ -183,6 +195,42 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
         if len(found) == 1:
             spelling[r] = found.pop()
     return factorize_objects(spelling.tolist())[0] if len(todo) else codes
+
+
+_DISPLAY_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _word_class(match: re.Match) -> str:
+    word = match.group(0)
+    if len(word) == 1:
+        return "A" if word.isupper() else "a"
+    if word.isupper():
+        return "AA"
+    return "Aa" if word[0].isupper() else "a"
+
+
+def _display_shape(name: str) -> str:
+    """How a display name is written, whatever the name: each word as its case ("John
+    Smith" -> "Aa Aa", "smith, john" -> "a, a", "J. Smith" -> "A. Aa"); a hyphen or an
+    apostrophe inside a word is the name's own ("Layla Al-Kadawi" -> "Aa Aa")."""
+    return " ".join(_DISPLAY_WORD.sub(_word_class, name).split())
+
+
+def _mail_displays(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
+    """Per mail record the code of its display name exactly as written (-1 for other
+    sources and bare addresses), and per code the share of named mail records whose
+    display name has its shape (``_display_shape``): how often a stranger of the same
+    name writes it the same way."""
+    if "name_raw" not in records or "source" not in records:
+        return {"display": None, "display_share": None}
+    codes, values = string_codes(records["name_raw"])
+    mail = (records["source"].to_numpy(dtype=object) == "mail") & (codes >= 0)
+    codes = np.where(mail, codes, -1)
+    shape_of, _ = factorize_objects([_display_shape(v) for v in values.tolist()])
+    shapes = shape_of[codes[mail]]
+    per_shape = np.bincount(shapes, minlength=int(shape_of.max(initial=-1)) + 1)
+    share = per_shape[shape_of] / max(len(shapes), 1)
+    return {"display": codes, "display_share": share.astype(np.float64)}
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
@@ -613,6 +661,8 @@ class RecordFeatures:
     family_share: np.ndarray
     address: Addresses | None = None
     given_spelling: np.ndarray | None = None
+    display: np.ndarray | None = None
+    display_share: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -806,6 +856,7 @@ class RecordFeatures:
             family_share=np.append(name_shares("family", names), np.nan),
             address=Addresses.from_records(records),
             given_spelling=given_spelling,
+            **_mail_displays(records),
         )
 
 

@@ -178,6 +178,20 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # Pairs linked by an address have one mailbox by construction.
         not_anchored_by=("email",),
     ),
+    Feature(
+        "display",
+        # Two mail records of one name (level "exact" of the name): is the display name
+        # written the same way, to the letter? A person's mail clients write their one
+        # display name on every address (john.smith@work and jsmith@gmail as "Smith,
+        # John" both); a namesake writes theirs as they please. u of "same" is the share
+        # of mail records whose display name has that shape (a stranger writing "Smith,
+        # John" is rarer than one writing "John Smith"); m is learned from the pairs the
+        # other features link (mail records share no identifier: one per address).
+        ("differ", "same"),
+        m=(0.3, 0.7),
+        u=(0.6, 0.4),
+        compare="_compare_displays: two mail records of one name, its display as written",
+    ),
 )
 FEATURES = tuple(f.name for f in MATCH_FEATURES)
 FEATURE = {f.name: f for f in MATCH_FEATURES}
@@ -221,7 +235,7 @@ EM_LEARNS_M = False
 # the name's m hardly moves (F1 unchanged on seeds 0-4), where none do (Febrl, an
 # address book) the data teach how often names are mistyped or replaced (Febrl1/2/4 F1
 # +0.0011 / +0.0013 / +0.0009; m of "differ" 0.05 -> 0.11 on Febrl4).
-M_OTHER_FEATURES = ("birthday", "name")
+M_OTHER_FEATURES = ("birthday", "name", "display")
 M_ROUNDS = 2
 M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
@@ -567,6 +581,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     ) = _address_name(f, a, b, levels["name"], tf_u["name"])
     levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
     levels["mailbox"] = _compare_mailboxes(f, a, b)
+    levels["display"], tf_u["display"] = _compare_displays(f, a, b, levels["name"])
 
     for name, matrix, shared, count in (
         ("email", f.email, f.email_shared, f.email_count),
@@ -692,11 +707,11 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # Stephen Fenmore, colleagues at one firm) are compared as Sara and Sarah are, by
     # the levels below ("close"), not as one name written twice: a person writes their
     # own name one way. A diminutive (Steve) stays the same name as either.
-    variant = np.zeros(k, dtype=bool)
+    spelled_apart = np.zeros(k, dtype=bool)
     if f.given_spelling is not None:
         sa, sb = f.given_spelling[a], f.given_spelling[b]
-        variant = exact & (sa >= 0) & (sb >= 0) & (sa != sb)
-        exact &= ~variant
+        spelled_apart = (sa >= 0) & (sb >= 0) & (sa != sb)
+    exact &= ~spelled_apart
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
@@ -786,10 +801,13 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # the other is none, a stranger shares it about as often as the known spelling's
     # whole name. Two known names (Brian / Bryan, Sara / Sarah) are two names.
     known = tuple(f.given_share[np.maximum(g, 0)] > UNRANKED_SHARE for g in (ga, gb))
+    # (Not where the two write two names spelled alike: "Pilip <philip.halworth@...>"
+    # against "Phillip Halworth".)
     typo = np.flatnonzero(
         fam
         & alike
         & ~giv_eq
+        & ~spelled_apart
         & (known[0] != known[1])
         & (f.given_length[a] >= 4)
         & (f.given_length[b] >= 4)
@@ -807,7 +825,13 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # philip.langstone@ would spell "Phillip Langstone".)
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~variant & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
+            has
+            & ~exact
+            & ~spelled_apart
+            & ~conflict
+            & (level >= 1)
+            & f.has_local[x]
+            & (f.full[y] >= 0)
         )
         if not len(todo):
             continue
@@ -999,6 +1023,21 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     return level, tf
 
 
+def _compare_displays(f: RecordFeatures, a, b, name_level):
+    """``display`` levels: between two mail records whose names agree exactly, is the
+    display name written the same (u: the share of its shape), or not?"""
+    level = np.full(len(a), -1, dtype=np.int8)
+    tf = np.full(len(a), np.nan)
+    if f.display is None:
+        return level, tf
+    da, db = f.display[a], f.display[b]
+    idx = np.flatnonzero((da >= 0) & (db >= 0) & (name_level == LEVELS["name"].index("exact")))
+    same = da[idx] == db[idx]
+    level[idx] = same.astype(np.int8)
+    tf[idx[same]] = f.display_share[da[idx[same]]]
+    return level, tf
+
+
 def _compare_mailboxes(f: RecordFeatures, a, b) -> np.ndarray:
     """``mailbox`` levels: where both records have a personal address at one
     organisation's domain, do they share an address (one mailbox) or not (two)?"""
@@ -1175,21 +1214,25 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
             linked_pairs[name] = (anchor, float(counts.sum()))
 
     # EM for the share of matches over the distinct comparison patterns.
-    # One int per pattern (levels + 1 < 8, three bits a feature), decoded after unique.
-    # Half the memory in int32 while the features' bits fit (the patterns and their
-    # sorted order are the same in either).
-    width = np.int32 if 3 * len(FEATURES) <= 31 else np.int64
+    # One int per pattern, each feature's level + 1 in as many bits as its levels need
+    # (three for the name's eight values, two for most), decoded after unique. Half the
+    # memory in int32 while the features' bits fit (the patterns are the same in either).
+    nbits = [int(len(FEATURE[name].levels)).bit_length() for name in FEATURES]
+    shift = np.concatenate([[0], np.cumsum(nbits)[:-1]]).astype(int).tolist()
+    width = np.int32 if sum(nbits) <= 31 else np.int64
     code = np.zeros(n_candidates, dtype=width)
-    for i, name in enumerate(FEATURES):
+    for name, at in zip(FEATURES, shift, strict=True):
         bits = lv[name].astype(width)
         bits += 1
-        bits <<= 3 * i
+        bits <<= at
         code |= bits  # one temporary of the pairs' length, not three
     del bits
     distinct, counts = _unique_counts(code)
     del code
     distinct = distinct.astype(np.int64)
-    patterns = np.stack([(distinct >> (3 * i)) & 7 for i in range(len(FEATURES))])
+    patterns = np.stack(
+        [(distinct >> at) & ((1 << k) - 1) for at, k in zip(shift, nbits, strict=True)]
+    )
     levels_of = patterns.astype(np.int64) - 1
     anchored = {name: m[name].copy() for name in FEATURES}
 

@@ -399,3 +399,24 @@ def test_two_names_spelled_alike_are_close_not_one_name():
     close, exact = (scoring.LEVELS["name"].index(x) for x in ("close", "exact"))
     # philip.langstone@ spells Philip's name, not Phillip's, though the key is one
     assert level == [close, exact, exact, exact, close, close, exact, exact]
+
+
+def test_a_slip_whose_address_spells_one_of_two_names_is_not_the_other():
+    """ "Pilip <philip.halworth@...>" is a Philip mistyped: against Phillip Halworth the
+    slip is not weighed as Phillip's whole name, as it is against Philip Halworth."""
+    from transforms import scoring
+
+    recs = records(
+        {"id": "pilip", "name_raw": "Pilip Halworth", "emails_raw": ["philip.halworth@x.com"]},
+        {"id": "phillip", "name_raw": "Phillip Halworth"},
+        {"id": "philip", "name_raw": "Philip Halworth"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("pilip")] * 2)
+    b = np.array([ids.index("phillip"), ids.index("philip")])
+    cmp = scoring.compare(f, a, b)
+    close, exact = (scoring.LEVELS["name"].index(x) for x in ("close", "exact"))
+    assert cmp.levels["name"].tolist() == [close, exact]
+    tf = np.asarray(cmp.tf_u["name"])
+    assert tf[0] > tf[1]

@@ -490,3 +490,45 @@ def test_a_given_name_alone_whose_address_adds_the_family_initial_is_close():
     # the initial narrows Timothy down; the given name alone says no more than the name
     assert cmp.levels["name"].tolist() == [close, partial]
     assert np.isfinite(cmp.tf_u["name"][0])
+
+
+def test_a_display_name_written_the_same_way_on_two_addresses():
+    """Two mail records of one name: the display name written to the letter alike (one
+    person's mail clients) or not (a namesake's own way); other sources say nothing."""
+    recs = records(
+        {
+            "id": "work",
+            "source": "mail",
+            "name_raw": "Smith, John",
+            "emails_raw": ["john.smith@acme.com"],
+        },
+        {
+            "id": "home",
+            "source": "mail",
+            "name_raw": "Smith, John",
+            "emails_raw": ["jsmith77@gmail.com"],
+        },
+        {
+            "id": "other",
+            "source": "mail",
+            "name_raw": "John Smith",
+            "emails_raw": ["john.smith@globex.com"],
+        },
+        {"id": "card", "name_raw": "John Smith"},
+        {"id": "plain", "source": "mail", "name_raw": "John Smith", "emails_raw": ["js@x.org"]},
+        {"id": "jane", "source": "mail", "name_raw": "Jane Doe", "emails_raw": ["jd@x.org"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    pairs = [("work", "home"), ("work", "other"), ("other", "card"), ("other", "plain")]
+    a = np.array([ids.index(x) for x, _ in pairs])
+    b = np.array([ids.index(y) for _, y in pairs])
+    cmp = scoring.compare(f, a, b)
+    differ, same = (scoring.LEVELS["display"].index(x) for x in ("differ", "same"))
+    assert cmp.levels["display"].tolist() == [same, differ, -1, same]
+    # "Smith, John" is written by fewer mail records than "John Smith": rarer, stronger
+    tf = np.asarray(cmp.tf_u["display"])
+    assert tf[0] < tf[3]
+    model = scoring.estimate(f, cmp, len(a))
+    weight = model.weight(cmp, "display")
+    assert weight[0] > weight[3] > weight[1] and weight[1] < 0 and weight[2] == 0
