@@ -122,7 +122,7 @@ class Explainer:
             "levels": {k: int(self.sc.comparison.levels[k][i]) for k in FEATURES},
             "weights": {k: float(weights[k][0]) for k in FEATURES},
             "rivals": float(self.sc.rivals[i]),
-            "relatives": float(self.sc.relatives.at(rows)[0]),
+            "relatives": float(self.sc.relatives[rows][0]),
         }
 
     def fields(self, record_id: str) -> str:

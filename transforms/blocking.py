@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from transforms.addresses import house_number, street_name
 from transforms.features import RecordFeatures
 
 MAX_BLOCK = 25
@@ -207,14 +208,29 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Pairs of records with a house number and street in common (none without
-    addresses)."""
+    """Pairs of records with a house number and street in common, and with a house
+    number and the street's first letters in common (none without addresses)."""
     if f.address is None:
         return []
     street = f.address.street
     rows = np.repeat(np.arange(f.n, dtype=np.int64), street.shape[1])
     codes = street.ravel().astype(np.int64)
-    return [block_pairs(rows, codes, f.full[rows])]
+    # A slip past the street's first letters ("38 onslow sreet", "8 stobiemplace"),
+    # made as often as the card's name has one of its own: no other block then finds
+    # the two cards of one home.
+    near_of, _ = pd.factorize(
+        pd.Series([_number_and_prefix(v) for v in f.address.street_values.tolist()], dtype=object)
+    )
+    near = np.append(near_of, -1)[codes]
+    return [block_pairs(rows, codes, f.full[rows]), block_pairs(rows, near, f.full[rows])]
+
+
+def _number_and_prefix(street_key: str) -> str | None:
+    """ "38 ons" for "38 onslow st": the house number and the street's first three
+    letters (None without a number or with a shorter street)."""
+    number = house_number(street_key)
+    letters = _letters(street_name(street_key))
+    return f"{number} {letters[:3]}" if number and len(letters) >= 3 else None
 
 
 def _short_address_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:

@@ -79,17 +79,26 @@ def rival_profile_bits(
     out = np.zeros(len(a))
     width = np.int64(int(url.max(initial=0)) + 1)
     has = url >= 0  # per record: a mask per pair, not a code per pair (80 MB at 10M pairs)
-    for x, z in ((a, b), (b, a)):
-        sel = np.flatnonzero(~has[x] & has[z] & (log_odds > 0))
-        if not len(sel):
-            continue
-        keys, which = np.unique(x[sel] * width + url[z[sel]], return_inverse=True)
-        best = np.full(len(keys), -np.inf)
-        np.maximum.at(best, which, log_odds[sel])
-        odds = np.exp2(np.minimum(best, 60.0))
-        total = np.bincount(keys // width, weights=odds, minlength=n)
-        rivals = np.maximum(total[x[sel]] - odds[which], 0.0)
-        out[sel] -= np.log2(1.0 + rivals)
+    # A record's profiles are gathered from both sides of its pairs at once (one side at
+    # a time, the rivals of a record that came first in one pair and second in the other
+    # went unseen: the outcome hung on the records' positions).
+    sides = [
+        (sel, x[sel], z[sel])
+        for x, z in ((a, b), (b, a))
+        for sel in [np.flatnonzero(~has[x] & has[z] & (log_odds > 0))]
+    ]
+    sel = np.concatenate([s for s, _, _ in sides])
+    if not len(sel):
+        return out
+    x = np.concatenate([r for _, r, _ in sides])
+    z = np.concatenate([p for _, _, p in sides])
+    keys, which = np.unique(x * width + url[z], return_inverse=True)
+    best = np.full(len(keys), -np.inf)
+    np.maximum.at(best, which, log_odds[sel])
+    odds = np.exp2(np.minimum(best, 60.0))
+    total = np.bincount(keys // width, weights=odds, minlength=n)
+    rivals = np.maximum(total[x] - odds[which], 0.0)
+    out[sel] -= np.log2(1.0 + rivals)
     return out
 
 

@@ -35,7 +35,7 @@ from transforms.arrow_columns import (
     string_codes,
 )
 from transforms.name_frequency import name_shares
-from transforms.nicknames import canonical_given, nickname_table
+from transforms.nicknames import canonical_given, distinct_spellings, nickname_table
 from transforms.normalise import email_org, fold, is_role_address
 from transforms.organisation import company_initial
 from transforms.personal_details import Birthdays
@@ -145,6 +145,44 @@ def _later_words(name_key: str) -> tuple[str, ...]:
     """The letters of every word of the name but the first: each may be the family
     name (Miguel Sánchez Galera)."""
     return tuple(_NOT_LETTER.sub("", t) for t in name_key.split()[1:])
+
+
+def _distinct_spelling(given_name: str | None) -> str | None:
+    """The written given name's first word where it is one of two names spelled alike
+    that the nickname table joins (Steven, Stephen), else None."""
+    words = _NOT_LETTER.sub(" ", fold(given_name)).split() if given_name else []
+    return words[0] if words and words[0] in distinct_spellings() else None
+
+
+def _given_spellings_of(given_name, given_key, family_key, email_rows, email_values):
+    """Per record, a code of the spelling it writes its given name in where that is one
+    of two names spelled alike (``_distinct_spelling``), else -1: the name as written,
+    else the one its mail addresses spell ("Steve <steven.smith@...>" is a Steven,
+    "Katie <katherine.blackford@...>" a Katherine), when they spell one."""
+    codes, values = _map_codes(*given_name, _distinct_spelling)
+    spelling = np.append(values, None)[codes]
+    groups: dict[str, list[str]] = {}
+    for name in sorted(distinct_spellings()):
+        groups.setdefault(canonical_given(name), []).append(name)
+    keys = np.append(np.asarray(given_key[1], dtype=object), None)[given_key[0]]
+    families = np.append(np.asarray(family_key[1], dtype=object), None)[family_key[0]]
+    starts = np.searchsorted(email_rows.rows, np.arange(len(codes) + 1))
+    in_group = pd.Series(keys, dtype=object).isin(list(groups)).to_numpy()
+    todo = np.flatnonzero((codes < 0) & in_group & (starts[1:] > starts[:-1]))
+    for r in todo.tolist():
+        family = families[r] or ""
+        found = set()
+        for code in email_rows.codes[starts[r] : starts[r + 1]].tolist():
+            words = _NOT_LETTER.sub(" ", email_values[code].partition("@")[0]).split()
+            whole = "".join(words)
+            for name in groups[keys[r]]:
+                if name in words or (
+                    family and whole in (name + family, family + name, name + family[0])
+                ):
+                    found.add(name)
+        if len(found) == 1:
+            spelling[r] = found.pop()
+    return factorize_objects(spelling.tolist())[0] if len(todo) else codes
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
@@ -574,6 +612,7 @@ class RecordFeatures:
     given_share: np.ndarray
     family_share: np.ndarray
     address: Addresses | None = None
+    given_spelling: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -683,8 +722,12 @@ class RecordFeatures:
         # (chinedu-nwasola-693d4c), a second spelling beside the name on the row
         # ("Chinedu Nwaola"): it takes part as one more local part of the record.
         slug_rows, slug_values = _profile_slugs(records["linkedin_url"], len(email_values))
+        given_name = string_codes(records["given_name"])
+        given_spelling = _given_spellings_of(
+            given_name, given_key, family_key, email_rows, email_values
+        )
         form_rows, full_rows, given_rows, local_rows, local_code, given_plain = _spellings(
-            (string_codes(records["given_name"]), given_key, family_key, (name, name_values)),
+            (given_name, given_key, family_key, (name, name_values)),
             _merged_rows(email_rows, slug_rows),
             np.concatenate([email_values, slug_values]),
         )
@@ -762,6 +805,7 @@ class RecordFeatures:
             given_share=np.append(name_shares("given", names), np.nan),
             family_share=np.append(name_shares("family", names), np.nan),
             address=Addresses.from_records(records),
+            given_spelling=given_spelling,
         )
 
 

@@ -73,7 +73,9 @@ from transforms.normalise import (
     normalise_linkedin_url,
     normalise_phone,
 )
+from transforms.record_order import content_order
 from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
+from transforms.sparse import SparseColumn
 from warehouse import schema
 
 # The evidence key of the bits lost to rival LinkedIn profiles (rival_profile_bits).
@@ -311,34 +313,18 @@ def _pair_mask(a, b, n: int, pairs: list[tuple[int, int]]) -> np.ndarray:
 
 
 @dataclass
-class Sparse:
-    """Per-pair values that are zero but at a few sorted positions."""
-
-    positions: np.ndarray
-    values: np.ndarray
-
-    def at(self, rows: np.ndarray) -> np.ndarray:
-        """The values at sorted pair positions ``rows`` (zero elsewhere)."""
-        out = np.zeros(len(rows))
-        where = np.searchsorted(rows, self.positions)
-        hit = where < len(rows)
-        hit[hit] = rows[where[hit]] == self.positions[hit]
-        out[where[hit]] = self.values[hit]
-        return out
-
-
-@dataclass
 class ScoredCandidates:
     """The candidate pairs of a set of records and the model's log-odds for each.
 
-    Positions are those of the records sorted by record_id (stable across runs);
-    ``records`` is that sorted frame, made from the records as given when asked for:
+    Positions are those of the records in their content's order
+    (``transforms.record_order``: the same records give the same positions whatever
+    their ids); ``records`` is that ordered frame, made from the records as given when asked for:
     kept, the sorted copy of every column was alive through scoring wherever the
     records do not come sorted (a third of a gigabyte at a million).
     """
 
     source: pd.DataFrame  # the records as given
-    order: np.ndarray  # source positions of the sorted records
+    order: np.ndarray  # source positions of the ordered records
     ids: np.ndarray
     features: RecordFeatures
     a: np.ndarray
@@ -347,18 +333,18 @@ class ScoredCandidates:
     model: Model
     log_odds: np.ndarray  # rival profiles' share and relatives' included
     rivals: np.ndarray
-    relatives: Sparse  # the bits lost to a parent and child, at the pairs that lose any
+    relatives: SparseColumn  # the bits lost to a parent and child, at the pairs that lose any
     generations: Generations
 
     @property
     def records(self) -> pd.DataFrame:
-        """The records sorted by record_id (a new frame at each call)."""
+        """The records in the content's order (a new frame at each call)."""
         return self.source.iloc[self.order].reset_index(drop=True)
 
 
 def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     """Block, compare, fit the model and score every candidate pair (no clustering)."""
-    order = np.argsort(records["record_id"].to_numpy(dtype=object), kind="stable")
+    order = content_order(records)
     ordered = records.iloc[order].reset_index(drop=True)
     ids = ordered["record_id"].to_numpy(dtype=object)
     f = RecordFeatures.from_records(ordered)
@@ -378,7 +364,7 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     apart = rows[generation_apart(f.birthdays, a[rows], b[rows])]
     bits = generation_bits(generations, log_odds[apart], np.ones(len(apart), dtype=bool))
     log_odds[apart] += bits
-    relatives = Sparse(apart, bits)
+    relatives = SparseColumn(len(a), apart, bits, fill=0.0)
     return ScoredCandidates(
         records, order, ids, f, a, b, cmp, model, log_odds, rivals, relatives, generations
     )
@@ -429,7 +415,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
-    weights[RELATIVES] = relatives.at(near)
+    weights[RELATIVES] = relatives[near]
     del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
@@ -491,8 +477,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     evidence = _evidence(weights, model.prior_bits, name_sim[at], company_sim[at], levels)
     del weights
     columns = {
-        "record_id_a": pa.array(ids[ka], pa.string()),
-        "record_id_b": pa.array(ids[kb], pa.string()),
+        # Each pair smaller record_id first, as before records were ordered by content.
+        "record_id_a": pa.array(np.minimum(ids[ka], ids[kb]), pa.string()),
+        "record_id_b": pa.array(np.maximum(ids[ka], ids[kb]), pa.string()),
         "score": pa.array(np.round(score, 6), pa.float64()),
         "decision": pa.array(np.where(same, "merge", "keep_apart"), pa.string()),
         "rule": pa.array(rule, pa.string()),
@@ -504,8 +491,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     if must_rows:
         extra = pa.table(
             {
-                "record_id_a": [ids[x] for x, _ in must_rows],
-                "record_id_b": [ids[y] for _, y in must_rows],
+                "record_id_a": [min(ids[x], ids[y]) for x, y in must_rows],
+                "record_id_b": [max(ids[x], ids[y]) for x, y in must_rows],
                 "score": [1.0] * len(must_rows),
                 "decision": [
                     "merge" if labels[x] == labels[y] else "keep_apart" for x, y in must_rows
@@ -517,5 +504,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         )
         table = pa.concat_tables([table, extra])
     matches = table.to_pandas(types_mapper=pd.ArrowDtype)
-    cluster_of = dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
+    # The representative is the cluster's smallest record_id, whatever the positions.
+    smallest = pd.Series(ids).groupby(labels).transform("min").to_numpy(dtype=object)
+    cluster_of = dict(zip(ids.tolist(), smallest.tolist(), strict=True))
     return Resolution(cluster_of=cluster_of, matches=matches, candidate_pairs=n_candidates)

@@ -32,6 +32,7 @@ from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 from transforms.households import Households, learn_households
 from transforms.name_frequency import UNRANKED_SHARE
 from transforms.organisation import company_matches_domain
+from transforms.sparse import SparseColumn
 
 
 @dataclass(frozen=True)
@@ -246,87 +247,6 @@ COMPANY_SIMILARITY = 90.0
 STREET_SIMILARITY = 0.9
 COMPARE_CHUNK = 1_000_000
 CPDIST_CHUNK = 250_000
-
-
-class SparseColumn:
-    """A float64 value per pair, NaN for most pairs, kept as the positions and values of
-    the others.
-
-    A term-frequency u exists only where a pair agrees on a value: at a million records
-    the e-mail's, phone's, postcode's and company's are NaN for 93-99.9% of the ten
-    million candidate pairs, and seven dense float64 columns were 0.5 GB. It reads as
-    the dense column does: ``column[i]`` is a float, ``column[rows]`` (a slice, a mask
-    or positions) an array with NaN where no value is kept, ``np.asarray(column)`` and
-    iteration the whole column.
-    """
-
-    def __init__(self, n: int, where: np.ndarray, values: np.ndarray):
-        self.n, self.where, self.values = n, where, values  # where: sorted positions
-
-    @classmethod
-    def of(cls, dense: np.ndarray) -> SparseColumn:
-        where = np.flatnonzero(~np.isnan(dense))
-        return cls(len(dense), where, dense[where])
-
-    @classmethod
-    def concatenate(cls, parts: list[SparseColumn]) -> SparseColumn:
-        """Consecutive columns as one."""
-        starts = np.cumsum([0] + [p.n for p in parts])
-        where = [p.where + start for p, start in zip(parts, starts, strict=False)]
-        values = [p.values for p in parts]
-        empty = np.empty(0)
-        return cls(
-            int(starts[-1]),
-            np.concatenate([np.empty(0, np.int64), *where]),
-            np.concatenate([empty, *values]),
-        )
-
-    def __len__(self) -> int:
-        return self.n
-
-    @property
-    def shape(self) -> tuple[int]:
-        return (self.n,)
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.values.dtype
-
-    def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        out = np.full(self.n, np.nan)
-        out[self.where] = self.values
-        return out if dtype is None else out.astype(dtype)
-
-    def __iter__(self):
-        return iter(np.asarray(self).tolist())
-
-    def tolist(self) -> list[float]:
-        return np.asarray(self).tolist()
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            start, stop, step = key.indices(self.n)
-            if step == 1:
-                lo, hi = np.searchsorted(self.where, [start, max(start, stop)])
-                out = np.full(max(stop - start, 0), np.nan)
-                out[self.where[lo:hi] - start] = self.values[lo:hi]
-                return out
-            key = np.arange(start, stop, step)
-        if isinstance(key, int | np.integer):
-            return float(self[np.array([key])][0])
-        key = np.asarray(key)
-        if key.dtype == bool:
-            key = np.flatnonzero(key)
-        key = np.where(key < 0, key + self.n, key)
-        if len(key) and (key.min() < 0 or key.max() >= self.n):
-            raise IndexError(f"index out of range for {self.n} pairs")
-        out = np.full(key.shape, np.nan)
-        if not len(self.where):
-            return out
-        at = np.minimum(np.searchsorted(self.where, key), len(self.where) - 1)
-        found = self.where[at] == key
-        out[found] = self.values[at[found]]
-        return out
 
 
 def _dense_if_full(column: SparseColumn) -> SparseColumn | np.ndarray:
@@ -763,6 +683,15 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     ga, gb, fa, fb = f.given[a], f.given[b], f.family[a], f.family[b]
     full_a = f.full[a]
     exact = has & (full_a >= 0) & (full_a == f.full[b])
+    # Two names of their own spelled alike that share a canonical key (Steven and
+    # Stephen Fenmore, colleagues at one firm) are compared as Sara and Sarah are, by
+    # the levels below ("close"), not as one name written twice: a person writes their
+    # own name one way. A diminutive (Steve) stays the same name as either.
+    variant = np.zeros(k, dtype=bool)
+    if f.given_spelling is not None:
+        sa, sb = f.given_spelling[a], f.given_spelling[b]
+        variant = exact & (sa >= 0) & (sb >= 0) & (sa != sb)
+        exact &= ~variant
     fam_eq = has & (fa >= 0) & (fa == fb)
     giv_eq = (ga >= 0) & (ga == gb)
     both_given = (ga >= 0) & (gb >= 0)
@@ -868,10 +797,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         u = _name_tf(f.full_count[f.full[name]], _full_share(f, name), f.n)
         tf[typo] = np.minimum(tf[typo], u)
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
-    # "Søren Larsen" the names agree as if both were written out.
+    # "Søren Larsen" the names agree as if both were written out. (Not for two names
+    # spelled alike: the spellings of a name include its canonical key's, so
+    # philip.langstone@ would spell "Phillip Langstone".)
     for x, y in ((a, b), (b, a)):
         todo = np.flatnonzero(
-            has & ~exact & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
+            has & ~exact & ~variant & ~conflict & (level >= 1) & f.has_local[x] & (f.full[y] >= 0)
         )
         if not len(todo):
             continue

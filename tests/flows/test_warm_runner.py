@@ -164,9 +164,19 @@ def _held_lock(wh: Path):
         os.close(lock)
 
 
-def _waiting_import(wh: Path, env: dict) -> subprocess.Popen:
+def _started_children(wh: Path) -> list[int]:
+    """The pids of the imports the runner has started, in order (from its log)."""
+    log = Layout(wh).logs / "runner.log"
+    lines = log.read_text().splitlines() if log.exists() else []
+    return [int(line.split("child ")[1].split(":")[0]) for line in lines if ": ties import" in line]
+
+
+def _waiting_import(wh: Path, env: dict) -> tuple[subprocess.Popen, int]:
     """An import through the runner whose child waits for the writer lock (held by the
-    caller) until a signal ends it; returned once the child has printed its header."""
+    caller) until a signal ends it; returned with the child's pid once the runner has
+    logged that child (a loaded machine may log it after the client's header: the last
+    child logged before then is an earlier test's)."""
+    before = len(_started_children(wh))
     proc = subprocess.Popen(
         [TIES, "import", *INPUTS, "--warehouse", str(wh)],
         env={**env, "TIES_LOCK_WAIT_SECONDS": "600"},
@@ -177,8 +187,9 @@ def _waiting_import(wh: Path, env: dict) -> subprocess.Popen:
     )
     header = proc.stderr.readline()
     assert RUNNER_LINE in header, header
+    _until(lambda: len(_started_children(wh)) > before, "child not logged")
     time.sleep(3.0)  # into the flow, waiting for the lock
-    return proc
+    return proc, _started_children(wh)[before]
 
 
 def _state(pid: int) -> str:
@@ -196,13 +207,13 @@ def _until(condition, what: str) -> None:
 def test_sigint_and_sigterm_reach_the_child(served):
     wh, env = served
     with _held_lock(wh):
-        proc = _waiting_import(wh, env)
+        proc, _ = _waiting_import(wh, env)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=TIMEOUT)
         assert proc.returncode == 130, err  # main's KeyboardInterrupt, as in-process
         assert "interrupted; the warehouse keeps its previous snapshot" in err
 
-        proc = _waiting_import(wh, env)
+        proc, _ = _waiting_import(wh, env)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=TIMEOUT)
         assert proc.returncode == -signal.SIGTERM, err  # ended by it, as in-process
@@ -210,11 +221,8 @@ def test_sigint_and_sigterm_reach_the_child(served):
 
 def test_ctrl_z_stops_the_child_with_the_client_and_fg_continues_both(served):
     wh, env = served
-    log = Layout(wh).logs / "runner.log"
     with _held_lock(wh):
-        proc = _waiting_import(wh, env)
-        started = [line for line in log.read_text().splitlines() if ": ties import" in line]
-        child = int(started[-1].split("child ")[1].split(":")[0])
+        proc, child = _waiting_import(wh, env)
         proc.send_signal(signal.SIGTSTP)
         _until(lambda: _state(child) == "T" and _state(proc.pid) == "T", "not stopped")
         proc.send_signal(signal.SIGCONT)
@@ -228,7 +236,7 @@ def test_a_client_that_dies_takes_its_run_with_it(served):
     wh, env = served
     log = Layout(wh).logs / "runner.log"
     with _held_lock(wh):
-        proc = _waiting_import(wh, env)
+        proc, _ = _waiting_import(wh, env)
         seen = log.read_text().count("{'signal': 15}")
         proc.kill()  # SIGKILL: nothing forwarded; the runner sees the connection close
         proc.communicate(timeout=TIMEOUT)

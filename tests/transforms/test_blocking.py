@@ -77,3 +77,25 @@ def test_a_home_and_a_given_name_at_a_postcode_are_blocking_keys():
     pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert frozenset("ab") in pairs and frozenset("cd") in pairs
     assert not any("e" in p or "f" in p for p in pairs)
+
+
+def test_a_slip_past_the_first_letters_of_a_street_is_still_one_home():
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(
+        # one card of a home with slips in the family name, the street and the postcode
+        {"id": "a", "name_raw": "Georgia Asher", "streets_raw": ["38 Onslow St"]},
+        {"id": "b", "name_raw": "Georgia Ashe", "streets_raw": ["38 onslow sreet"]},
+        {"id": "c", "name_raw": "Tayla Donalfson", "streets_raw": ["8 Stobiemplace"]},
+        {"id": "d", "name_raw": "Nicholas Donaldson", "streets_raw": ["8 Stobie Pl"]},
+        # another house number, another street
+        {"id": "e", "name_raw": "Ruby Zed", "streets_raw": ["39 Onslow St"]},
+        {"id": "f", "name_raw": "Ruby Quist", "streets_raw": ["8 Ons St"]},
+    )
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset("ab") in pairs and frozenset("cd") in pairs
+    assert not any("e" in p or "f" in p for p in pairs)

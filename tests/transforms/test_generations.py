@@ -110,9 +110,10 @@ def test_generation_bits_share_the_odds_with_a_parent_and_child():
     assert not generation_bits(family, np.array([4.0]), np.array([True])).any()
 
 
-def test_sparse_values_are_read_at_sorted_positions():
-    from transforms.resolve import Sparse
+def test_sparse_bits_are_zero_where_no_pair_lost_any():
+    from transforms.sparse import SparseColumn
 
-    sparse = Sparse(np.array([2, 5, 9]), np.array([-1.0, -2.0, -3.0]))
-    assert sparse.at(np.array([0, 2, 3, 9])).tolist() == [0.0, -1.0, 0.0, -3.0]
-    assert sparse.at(np.array([], dtype=np.int64)).tolist() == []
+    sparse = SparseColumn(10, np.array([2, 5, 9]), np.array([-1.0, -2.0, -3.0]), fill=0.0)
+    assert sparse[np.array([0, 2, 3, 9])].tolist() == [0.0, -1.0, 0.0, -3.0]
+    assert sparse[np.array([], dtype=np.int64)].tolist() == []
+    assert np.asarray(sparse).sum() == -6.0

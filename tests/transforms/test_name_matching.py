@@ -343,3 +343,41 @@ def test_a_profile_url_spells_its_owners_name_beside_a_mistyped_one():
     # A mistyped name alone is too little; the URL spelling the name in full says it.
     assert _same(resolve(pair("amit-joshi-392")), "li", "card")
     assert not _same(resolve(pair("amit-jkshi-392")), "li", "card")
+
+
+def test_two_names_spelled_alike_are_close_not_one_name():
+    """Steven and Stephen share a diminutive (Steve), so one key, but are two names: a
+    person writes their own one way. Steve stays the same name as either."""
+    from transforms import scoring
+
+    recs = records(
+        {"id": "stephen", "name_raw": "Stephen Fenmore"},
+        {"id": "steven", "name_raw": "Steven Fenmore"},
+        {"id": "steve", "name_raw": "Steve Fenmore"},
+        {"id": "again", "name_raw": "Stephen Fenmore"},
+        {"id": "phillip", "name_raw": "Phillip Langstone"},
+        {"id": "philip", "name_raw": "Philip Langstone", "emails_raw": ["philip.langstone@x.com"]},
+        # a diminutive whose address spells one of the two names is that one
+        {"id": "katie", "name_raw": "Katie Blackford", "emails_raw": ["katherine.blackford@x.com"]},
+        {"id": "cath", "name_raw": "Catherine Blackford"},
+        {"id": "kath", "name_raw": "Katherine Blackford"},
+        {"id": "kate", "name_raw": "Kate Blackford", "emails_raw": ["kbl@x.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    pairs = [
+        ("stephen", "steven"),
+        ("stephen", "again"),
+        ("steve", "steven"),
+        ("steve", "stephen"),
+        ("phillip", "philip"),
+        ("katie", "cath"),
+        ("katie", "kath"),
+        ("kate", "cath"),
+    ]
+    a = np.array([ids.index(x) for x, _ in pairs])
+    b = np.array([ids.index(y) for _, y in pairs])
+    level = scoring.compare(f, a, b).levels["name"].tolist()
+    close, exact = (scoring.LEVELS["name"].index(x) for x in ("close", "exact"))
+    # philip.langstone@ spells Philip's name, not Phillip's, though the key is one
+    assert level == [close, exact, exact, exact, close, close, exact, exact]

@@ -1,11 +1,11 @@
-"""scoring.SparseColumn reads exactly as the dense float64 column it keeps sparse."""
+"""sparse.SparseColumn reads exactly as the dense float64 column it keeps sparse."""
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.scoring import SparseColumn
+from transforms.sparse import SparseColumn
 
 # Mostly NaN, as term-frequency u's are; a few values, some repeated.
 _VALUES = st.lists(st.one_of(st.just(np.nan), st.floats(1e-9, 1.0)), max_size=40)
