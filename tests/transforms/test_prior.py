@@ -5,6 +5,7 @@ network of a few hundred records mostly decides."""
 import random
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -84,3 +85,16 @@ def test_a_term_frequency_lies_between_the_data_and_the_prior(n, prior, data):
     assert min(share, prior) - 1e-12 <= u <= max(share, prior) + 1e-12
     # More records with the same count: a rarer value.
     assert float(scoring._tf(np.array([count]), n + 1000, prior)[0]) <= u + 1e-12
+
+
+def test_a_rare_name_twice_in_a_phone_book_of_distinct_people_is_one_person():
+    # The phone book teaches a prior below the reference's (it holds no one twice), and
+    # a rare full name still outweighs it; a common one does not.
+    book = _phone_book(298)
+    for name, same in (("Denny Stadelmann", True), ("John Smith", False)):
+        pair = records(
+            {"id": "a", "name_raw": name, "emails_raw": ["d.s1980@gmail.com"]},
+            {"id": "b", "name_raw": name, "company_raw": "Globex"},
+        )
+        res = resolve(pd.concat([book, pair], ignore_index=True))
+        assert (res.cluster_of["a"] == res.cluster_of["b"]) is same
