@@ -184,6 +184,10 @@ def _waiting_import(wh: Path, env: dict) -> tuple[subprocess.Popen, int]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A process group of its own under pytest's: never orphaned, so Ctrl-Z's SIGTSTP
+        # stops the client however the tests were started (a group whose parent is in
+        # another session, as under `setsid` or a detached CI job, discards SIGTSTP).
+        process_group=0,
     )
     header = proc.stderr.readline()
     assert RUNNER_LINE in header, header
