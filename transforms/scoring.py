@@ -11,8 +11,10 @@ Agreement on a value is weighted by how common the value is (term frequency): u 
 "same full name" is the share of other records with that name, so agreeing on
 "John Smith" is weak evidence and on "Xavi Okonkwo" strong. The prior odds that two
 records are one person are c / (N - 1), c being the number of other records a
-record has on average for its person (estimated by EM, shrunk towards 1), N the
-number of records (at least ``PRIOR_MIN_RECORDS``). How rare a name is comes from
+record has on average for its person, N the number of records: the share of the
+file's pairs that EM counts as matches, shrunk towards a reference network's share
+(``PRIOR_PAIRS``), so that a file of two cards does not take its one pair for a likely
+match and a small network still speaks for itself. How rare a name is comes from
 the data and from the world (``transforms.name_frequency``), whichever says it is
 commoner: a rare name in a small file is the strong evidence it is.
 """
@@ -202,11 +204,23 @@ IDENTIFIER_U = 1e-10
 # Pseudo-counts of the shrinkage towards the defaults.
 U_PSEUDO_PAIRS = 10_000
 M_PSEUDO_PAIRS = 50
-C_PSEUDO_RECORDS = 1_000
-# The prior c / (N - 1) counts at least this many records: in a file of two cards, c
-# shrunk towards 1 would make any two records a likely match. (Was 10,000, which also
-# diluted term frequencies; those now use the real N.)
-PRIOR_MIN_RECORDS = 1_000
+# The prior that two records are one person, without a floor on the population: the
+# share of a file's pairs that are matches (EM's count over all N(N-1)/2 pairs), shrunk
+# towards a reference network's share (each of 1,000 records with one other record of
+# its person: 1/999) by PRIOR_PAIRS pseudo-pairs. A file of two cards has one pair and
+# gets the reference's share; a network of 300 records (44,850 pairs) mostly its own.
+# Measured on 2026-12-04 (bench_calibration.py small files, harness of 50-1,000 people,
+# Febrl drawn at random 100-1,000 records, three seeds): 20,000 pseudo-pairs brought the
+# small networks' sums of p within 2% of their true pairs (the floor under-counted them
+# by 3-4%) and their F1 up (100 people 0.920 -> 0.942, 300 0.946 -> 0.954), Febrl's
+# subsets unchanged; 499,500 (the floor's weight) left them where the floor did.
+PRIOR_PAIRS = 20_000
+PRIOR_MATCH_RATE = 1.0 / 999.0
+# A value's term frequency (postcode, address, company) is its share among the data's
+# other records, shrunk towards the feature's generic u of agreeing (the expected share
+# of the value a record holds, before any data) by this many pseudo-records: in a file
+# of three cards a postcode on two is not a common postcode (no floor on N needed).
+TF_PSEUDO_RECORDS = 100
 # How many records of one person carry their name without saying it is common.
 SELF_RECORDS = 4.0
 # Of two strangers with one family name, how often the given names could be one
@@ -365,8 +379,12 @@ def _alike_given(names: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return alike[which]
 
 
-def _tf(count: np.ndarray, population: int) -> np.ndarray:
-    return np.maximum(count.astype(np.float64) - 1.0, 1.0) / max(population - 1, 1)
+def _tf(count: np.ndarray, n: int, prior_share: float) -> np.ndarray:
+    """u of agreeing on a value ``count`` records hold, among ``n``: the data's share of
+    other records with it, shrunk towards ``prior_share`` (the feature's generic u of
+    agreeing, what a value's share is before any data) by ``TF_PSEUDO_RECORDS``."""
+    others = np.maximum(count.astype(np.float64) - 1.0, 1.0)
+    return (others + TF_PSEUDO_RECORDS * prior_share) / (max(n - 1, 0) + TF_PSEUDO_RECORDS)
 
 
 def _name_tf(
@@ -381,14 +399,11 @@ def _name_tf(
     name's records are other people's. Distinct LinkedIn profiles with the name
     (``profiles``) are distinct people for sure, each with about two records.
     """
-    # Counted among at least PRIOR_MIN_RECORDS, as for the prior: three Xavi Okonkwos
-    # in a file of three cards are not a common name.
-    population = max(n, PRIOR_MIN_RECORDS)
     others = np.maximum(count.astype(np.float64) - SELF_RECORDS, 0.0)
     if profiles is not None:
         others = np.maximum(others, 2.0 * (profiles.astype(np.float64) - 1.0))
-    data = others / (population - 1)
-    fallback = _tf(count, population)
+    data = others / max(n - 1, 1)
+    fallback = _tf(count, n, FEATURE["name"].u[4])
     return np.where(np.isnan(share), fallback, np.maximum(data, share))
 
 
@@ -560,7 +575,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     """Levels and term-frequency u's of a chunk of pairs, string similarities given, and
     per pair whether its given names are a household's (``compare`` decides)."""
     k = len(a)
-    population = max(f.n, PRIOR_MIN_RECORDS)
+    population = f.n
     levels: dict[str, np.ndarray] = {}
     tf_u: dict[str, np.ndarray] = {}
 
@@ -603,7 +618,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         lv[idx[personal]] = 2
         levels[name] = lv
         some = hit & ~personal
-        tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population)
+        tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population, FEATURE[name].u[1])
         tf_u[name] = tf
     # Given names that cannot be one person's at one address are a household's, when
     # the family names do not say otherwise: relatives share a family name. Two records
@@ -656,7 +671,7 @@ def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
     ):
         agree, fewest = _any_equal(codes[a[idx]], codes[b[idx]], count)
         level[idx[agree]] = lv
-        tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+        tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population, FEATURE["address"].u[lv])
     # The first streets of the two at the same house number, spelled alike: no term
     # frequency (the typo has none), the level's u.
     sa, sb = addr.street[a[idx], 0], addr.street[b[idx], 0]
@@ -691,7 +706,7 @@ def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
     idx = np.flatnonzero(both)
     agree, fewest = _any_equal(f.postcode[a[idx]], f.postcode[b[idx]], f.postcode_count)
     level[idx[agree]] = 1
-    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population, FEATURE["postcode"].u[1])
     level[both & conflict] = -1
     return level, tf
 
@@ -1011,7 +1026,7 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     agree, fewest = _any_equal(f.org[a[idx]], f.org[b[idx]], f.org_count)
     level[idx[agree]] = 2
     tf = np.full(len(a), np.nan)
-    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population)
+    tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population, FEATURE["company"].u[2])
     # "Franklin and Sons" on one record, franklin.io mail on the other: the company and
     # the work domain agree though no key is equal (no term frequency: u of the level).
     for x, y in ((a, b), (b, a)):
@@ -1083,7 +1098,7 @@ class Model:
     Attributes:
         m, u: feature -> array of probabilities per level.
         matches_per_record: c, how many other records one record's person has.
-        population: N used for the prior and term frequencies.
+        population: N, the records of the file.
     """
 
     m: dict[str, np.ndarray]
@@ -1266,8 +1281,12 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
                 )
             log_bf = log_bayes_factors()
     matched_pairs = lam * n_candidates
-    c = (2.0 * matched_pairs + C_PSEUDO_RECORDS * 1.0) / (f.n + C_PSEUDO_RECORDS)
-    model = Model(m=m, u=u, matches_per_record=c, population=max(f.n, PRIOR_MIN_RECORDS))
+    # The share of all pairs that match, shrunk towards the reference network's
+    # (PRIOR_PAIRS); c is what that share means per record.
+    pairs = f.n * (f.n - 1) / 2.0
+    rate = (matched_pairs + PRIOR_PAIRS * PRIOR_MATCH_RATE) / (pairs + PRIOR_PAIRS)
+    c = rate * max(f.n - 1, 1)
+    model = Model(m=m, u=u, matches_per_record=c, population=f.n)
     for _ in range(M_ROUNDS):
         model.m = _m_from_other_pairs(model, candidates, anchored, linked_pairs)
     return model

@@ -34,3 +34,22 @@ def card_at_home(id_: str, name: str, birthday: str | None, **extra) -> dict:
         "postcodes_raw": ["2776"],
         **extra,
     }
+
+
+def in_a_network(*specs: dict, people: int = 100):
+    """``records`` of the specs among ``people`` others who each appear twice (a card and
+    their mail, one address), as in an address book imported with its mailbox.
+
+    The prior that two records are one person is learned from the file (shrunk towards
+    a reference network's rate, ``transforms.scoring.PRIOR_PAIRS``): a file of two
+    records cannot teach it, a network whose people appear twice does.
+    """
+    others = []
+    for i in range(people):
+        name = f"Person{chr(97 + i % 26)}{i} Family{i}x"
+        address = f"person{i}@family{i}x.example"
+        others.append({"id": f"n{i:03d}v", "name_raw": name, "emails_raw": [address]})
+        others.append(
+            {"id": f"n{i:03d}m", "source": "mail", "name_raw": name, "emails_raw": [address]}
+        )
+    return records(*others, *specs)

@@ -1,6 +1,6 @@
 """Birthdays and postcodes in resolution: namesakes told apart, one person joined."""
 
-from tests.transforms.helpers import card_at_home, records
+from tests.transforms.helpers import card_at_home, in_a_network, records
 from transforms.resolve import resolve
 
 
@@ -17,13 +17,15 @@ def _rows(res, a, b):
 
 
 def test_namesakes_at_one_company_with_different_birthdays_stay_apart():
-    recs = records(
+    # In a network whose people appear twice (a file of two records cannot say how
+    # likely two records are one person; the prior comes from the data).
+    recs = in_a_network(
         {"id": "a", "name_raw": "John Smith", "company_raw": "Acme", "birthday_raw": "1980-04-12"},
         {"id": "b", "name_raw": "John Smith", "company_raw": "Acme", "birthday_raw": "1975-09-30"},
     )
     assert not _same(resolve(recs), "a", "b")
     # without the birthdays, the same name at the same company is one person
-    recs = records(
+    recs = in_a_network(
         {"id": "a", "name_raw": "John Smith", "company_raw": "Acme"},
         {"id": "b", "name_raw": "John Smith", "company_raw": "Acme"},
     )
