@@ -263,8 +263,9 @@ def clean_names(values: pa.Array) -> pa.Array:
     undecorated = pc.invert(
         pc.or_(
             pc.match_substring_regex(values, _DECORATION_WORD),
-            # "Bennett, MSCE": capitals after the comma may be a credential
-            pc.match_substring_regex(values, r", ?[A-Z][A-Z0-9&]+\.?$"),
+            # "Bennett, MSCE", "Bennett, CPA CFA": capitals after the comma may be
+            # credentials
+            pc.match_substring_regex(values, r", ?[A-Z][A-Z0-9&]+\.?(?: [A-Z][A-Z0-9&]+\.?)*$"),
         )
     )
     plain = pc.and_(pc.match_substring_regex(values, _PLAIN_NAME), undecorated)

@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from connectors.base import frame_from_rows
@@ -412,6 +412,8 @@ _LAST_FIRST_NAMES = st.tuples(_WORDS, st.lists(_WORDS, min_size=1, max_size=3)).
         max_size=20,
     )
 )
+# Two capital words after the comma: credentials in a mixed-case name (found by hypothesis).
+@example(["a, AA AA", "Bennett, CPA CFA", "SMITH, JOHN PAUL"])
 def test_name_columns_agree_with_clean_name_and_name_key(values):
     _agrees(clean_names, clean_name, values)
     _agrees(name_keys, name_key, values)
