@@ -60,7 +60,7 @@ import pyarrow as pa
 
 from transforms.blocking import candidate_pairs
 from transforms.clustering import Guards, cluster, rival_profile_bits
-from transforms.features import RecordFeatures
+from transforms.features import FEATURE_COLUMNS, RecordFeatures
 from transforms.generations import (
     Generations,
     generation_apart,
@@ -345,8 +345,10 @@ class ScoredCandidates:
 def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     """Block, compare, fit the model and score every candidate pair (no clustering)."""
     order = content_order(records)
-    ordered = records.iloc[order].reset_index(drop=True)
-    ids = ordered["record_id"].to_numpy(dtype=object)
+    # Only the columns the features read are reordered.
+    read = [c for c in FEATURE_COLUMNS if c in records]
+    ordered = records[read].iloc[order].reset_index(drop=True)
+    ids = records["record_id"].to_numpy(dtype=object)[order]
     f = RecordFeatures.from_records(ordered)
     del ordered
     a, b = candidate_pairs(f)
