@@ -84,3 +84,29 @@ def test_the_representative_is_still_the_smallest_record_id():
         {"id": "m", "name_raw": "Lee Park"},
     )
     assert resolve(frame).cluster_of == {"z": "b", "b": "b", "m": "m"}
+
+
+_IDS = st.lists(
+    st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=4),
+    min_size=4,
+    max_size=4,
+    unique=True,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_IDS)
+def test_ids_compare_as_python_strings_whatever_their_characters(ids):
+    # resolve ranks the ids through Arrow (UTF-8 bytes): the representative and each
+    # matches row's order are those of Python's comparison of the strings.
+    frame = records(
+        {"id": ids[0], "name_raw": "Kim Ng", "emails_raw": ["kim@ng.dev"]},
+        {"id": ids[1], "name_raw": "Kim Ng", "emails_raw": ["kim@ng.dev"]},
+        {"id": ids[2], "name_raw": "K. Ng", "emails_raw": ["kim@ng.dev"], "source": "mail"},
+        {"id": ids[3], "name_raw": "Lee Park"},
+    )
+    result = resolve(frame)
+    assert result.cluster_of[ids[0]] == min(ids[:3])
+    assert result.cluster_of[ids[3]] == ids[3]
+    assert len(result.matches)
+    assert all(x < y for x, y in zip(result.matches["record_id_a"], result.matches["record_id_b"]))
