@@ -532,3 +532,49 @@ def test_a_display_name_written_the_same_way_on_two_addresses():
     model = scoring.estimate(f, cmp, len(a))
     weight = model.weight(cmp, "display")
     assert weight[0] > weight[3] > weight[1] and weight[1] < 0 and weight[2] == 0
+
+
+def _weight_per_pair(model, cmp, name, rows=None):
+    """A feature's bits worked out pair by pair, as ``Model.weight`` did before it
+    looked its levels' bits up: the reference it must equal bit for bit."""
+    level = cmp.levels[name] if rows is None else cmp.levels[name][rows]
+    lv = np.maximum(level, 0)
+    u = model.u[name][lv]
+    if (tf := cmp.tf_u.get(name)) is not None:
+        tf = np.asarray(tf if rows is None else tf[rows])
+        u = np.where(np.isnan(tf), u, tf)
+    with np.errstate(divide="ignore"):
+        w = np.log2(model.m[name][lv] / u)
+    neutral = scoring.FEATURE[name].neutral_level
+    return np.where((level >= 0) & (level != (-9 if neutral is None else neutral)), w, 0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["email", "name", "company", "birthday", "mailbox"]),
+    st.lists(st.integers(-1, 6), min_size=1, max_size=40),
+    st.lists(st.floats(1e-9, 1.0) | st.none(), min_size=40, max_size=40),
+    st.floats(1e-6, 1.0),
+    st.booleans(),
+    st.sampled_from(["all", "slice", "positions"]),
+)
+def test_weight_is_the_per_pair_formula_bit_for_bit(name, levels, tf, scale, sparse, rows):
+    n_levels = len(scoring.FEATURE[name].m)
+    level = np.clip(np.array(levels, dtype=np.int8), -1, n_levels - 1)
+    k = len(level)
+    tf_values = np.array([np.nan if x is None else x * scale for x in tf[:k]])
+    if sparse:
+        where = np.flatnonzero(~np.isnan(tf_values))
+        tf_u = scoring.SparseColumn(k, where, tf_values[where], fill=np.nan)
+    else:
+        tf_u = tf_values
+    model = scoring.Model(
+        m={name: np.linspace(0.1, 0.7, n_levels)},
+        u={name: np.linspace(0.9, 0.01, n_levels)},
+        matches_per_record=1.0,
+        population=100,
+    )
+    cmp = scoring.Comparison({name: level}, {name: tf_u}, np.zeros(k), np.zeros(k))
+    at = {"all": None, "slice": slice(1, k), "positions": np.arange(0, k, 2)}[rows]
+    got = model.weight(cmp, name, at)
+    assert np.array_equal(got, _weight_per_pair(model, cmp, name, at))
