@@ -36,7 +36,7 @@ from transforms.arrow_columns import (
 )
 from transforms.name_frequency import name_shares
 from transforms.nicknames import canonical_given, distinct_spellings, nickname_table
-from transforms.normalise import email_org, fold, is_role_address
+from transforms.normalise import email_orgs, fold, role_addresses
 from transforms.organisation import company_initial
 from transforms.personal_details import Birthdays
 
@@ -775,12 +775,14 @@ class RecordFeatures:
         # Role addresses (info@, sales@) are left out; the personal ones are coded as
         # if they were all there is.
         rows, codes, values = list_items(records["email_keys"])
-        role = np.array([is_role_address(e) for e in values.tolist()] + [False], dtype=bool)
+        role = np.append(role_addresses(pa.array(values, pa.string())), False)
         personal = ~role[codes]
         codes, email_values = _recode(codes[personal], values)
         email_rows = Exploded.of(rows[personal], codes)
-        # The organisation of each work address (free mail has none), once per address.
-        domain_of, domain_values = factorize_objects([email_org(e) for e in email_values])
+        # The organisation of each work address (free mail has none), once per domain.
+        domain_of, domain_values = factorize_objects(
+            email_orgs(pa.array(email_values, pa.string())).to_pylist()
+        )
         domain_rows = Exploded.of(email_rows.rows, np.append(domain_of, -1)[email_rows.codes])
         given_codes = (given_key[0], given_key[1])
         email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))

@@ -520,6 +520,19 @@ def is_role_address(email: str | None) -> bool:
     return local in ROLE_LOCAL_PARTS
 
 
+_ROLE_LOCAL_PARTS = pa.array(sorted(ROLE_LOCAL_PARTS), pa.string())
+
+
+def role_addresses(emails: pa.Array) -> np.ndarray:
+    """``is_role_address`` of every address of a string array, in Arrow (a Python call
+    per distinct address was half a second at a million records)."""
+    has_at = pc.fill_null(pc.match_substring(emails, "@"), False)
+    local = pc.replace_substring_regex(emails, "@[^@]*$", "")  # before the last "@"
+    local = pc.replace_substring_regex(local, "(?s)[+].*$", "")  # before the first "+"
+    role = pc.and_(has_at, pc.fill_null(pc.is_in(local, value_set=_ROLE_LOCAL_PARTS), False))
+    return role.to_numpy(zero_copy_only=False).astype(bool)
+
+
 @lru_cache(maxsize=200_000)
 def email_org(email: str | None) -> str | None:
     """The organisation an address belongs to (bsmith@mail.acme.co.uk -> "acme").

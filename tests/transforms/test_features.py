@@ -301,8 +301,10 @@ def _same_features(x, y) -> bool:
             _same_features(getattr(x, k), getattr(y, k)) for k in x.__dataclass_fields__
         )
     if isinstance(x, np.ndarray):
-        return isinstance(y, np.ndarray) and x.dtype == y.dtype and np.array_equal(
-            x, y, equal_nan=x.dtype.kind == "f"
+        return (
+            isinstance(y, np.ndarray)
+            and x.dtype == y.dtype
+            and np.array_equal(x, y, equal_nan=x.dtype.kind == "f")
         )
     return x == y
 

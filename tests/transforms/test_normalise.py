@@ -308,6 +308,7 @@ from transforms.normalise import (  # noqa: E402
     normalise_emails,
     normalise_linkedin_urls,
     normalise_phones,
+    role_addresses,
     split_name,
     split_names,
 )
@@ -476,6 +477,24 @@ _DOMAINS = st.sampled_from(
 )
 def test_email_org_column_agrees_with_email_org(values):
     _agrees(email_orgs, email_org, values)
+
+
+_LOCALS = st.sampled_from(["info", "sales", "INFO", "bsmith", "no-reply", "", "a+b", "team\n"])
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _joined(_LOCALS, st.sampled_from(["", "+eu", "+", "@x"]), st.just("@"), _DOMAINS),
+            st.text(max_size=12),
+            st.none(),
+        ),
+        max_size=20,
+    )
+)
+def test_role_address_column_agrees_with_is_role_address(values):
+    got = role_addresses(pa.array(values, type=pa.string())).tolist()
+    assert got == [is_role_address(v) for v in values]
 
 
 def _reference_names(name, given, family):

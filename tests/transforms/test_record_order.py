@@ -109,4 +109,5 @@ def test_ids_compare_as_python_strings_whatever_their_characters(ids):
     assert result.cluster_of[ids[0]] == min(ids[:3])
     assert result.cluster_of[ids[3]] == ids[3]
     assert len(result.matches)
-    assert all(x < y for x, y in zip(result.matches["record_id_a"], result.matches["record_id_b"]))
+    pairs = zip(result.matches["record_id_a"], result.matches["record_id_b"], strict=True)
+    assert all(x < y for x, y in pairs)
