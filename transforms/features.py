@@ -220,17 +220,21 @@ def _mail_displays(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
     """Per mail record the code of its display name exactly as written (-1 for other
     sources and bare addresses), and per code the share of named mail records whose
     display name has its shape (``_display_shape``): how often a stranger of the same
-    name writes it the same way."""
+    name writes it the same way (NaN for names only other sources write)."""
     if "name_raw" not in records or "source" not in records:
         return {"display": None, "display_share": None}
     codes, values = string_codes(records["name_raw"])
     mail = (records["source"].to_numpy(dtype=object) == "mail") & (codes >= 0)
     codes = np.where(mail, codes, -1)
-    shape_of, _ = factorize_objects([_display_shape(v) for v in values.tolist()])
-    shapes = shape_of[codes[mail]]
+    # Only the names mail records write are shaped (half the distinct names at a
+    # million records); the others' share is NaN, never read.
+    used = np.unique(codes[mail])
+    shape_of, _ = factorize_objects([_display_shape(v) for v in values[used].tolist()])
+    shapes = shape_of[np.searchsorted(used, codes[mail])]
     per_shape = np.bincount(shapes, minlength=int(shape_of.max(initial=-1)) + 1)
-    share = per_shape[shape_of] / max(len(shapes), 1)
-    return {"display": codes, "display_share": share.astype(np.float64)}
+    share = np.full(len(values), np.nan)
+    share[used] = per_shape[shape_of] / max(len(shapes), 1)
+    return {"display": codes, "display_share": share}
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
