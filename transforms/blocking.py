@@ -283,7 +283,7 @@ def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _letters(text: str | None) -> str:
-    return "".join(ch for ch in text if ch.isalpha()) if text else ""
+    return "".join(filter(str.isalpha, text)) if text else ""
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:

@@ -1358,6 +1358,10 @@ def _m_from_other_pairs(
     ``M_PSEUDO_PAIRS``."""
     out = dict(model.m)
     linked = linked or {}
+    # Per pair, how many features agree at some level (counted once, not per feature).
+    agreeing = np.zeros(len(cmp.levels[FEATURES[0]]), dtype=np.int8)
+    for other in FEATURES:
+        agreeing += cmp.levels[other] >= 1
     for name in M_OTHER_FEATURES:
         # Only the pairs the feature compares (few, where cards carry birthdays).
         compared = cmp.levels[name] >= 0
@@ -1367,11 +1371,7 @@ def _m_from_other_pairs(
         # A pair no other feature agrees on has the prior's odds at most (every level 0
         # is a difference): a ten-thousandth of a pair or less, left out (nine in ten of
         # the name's pairs at a million records).
-        some = np.zeros(len(compared), dtype=bool)
-        for other in FEATURES:
-            if other != name:
-                some |= cmp.levels[other] >= 1
-        compared &= some
+        compared &= agreeing > (cmp.levels[name] >= 1)
         got = np.zeros(len(out[name]))
         # The name is compared in nearly every pair: a chunk at a time, so that the
         # weights' temporaries stay small at ten million pairs.
