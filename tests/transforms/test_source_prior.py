@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.transforms.helpers import records
+from tests.transforms.helpers import compare_named, records
 from transforms import scoring
 from transforms.blocking import candidate_pairs
 from transforms.features import RecordFeatures
@@ -61,15 +61,12 @@ def test_two_addresses_of_one_mail_file_are_no_evidence_but_elsewhere_they_diffe
         },
         {"id": "c1", "name_raw": "Lei Ma", "emails_raw": ["ma.lei@home.example"]},
     )
-    f, a, b, cmp, _ = _scored(recs)
-    order = np.asarray(recs["record_id"])  # positions are the rows' (no content order here)
-    level = {
-        frozenset((order[x], order[y])): int(v)
-        for x, y, v in zip(a, b, cmp.levels["email"], strict=True)
-    }
-    assert level[frozenset(("m1", "m2"))] == -1  # one file: one record per address
-    assert level[frozenset(("m1", "m3"))] == 0  # two files may hold one address twice
-    assert level[frozenset(("m1", "c1"))] == 0  # a card could have listed the address
+    pairs = [("m1", "m2"), ("m1", "m3"), ("m1", "c1")]
+    _, cmp = compare_named(recs, pairs)
+    level = dict(zip(pairs, cmp.levels["email"].tolist(), strict=True))
+    assert level["m1", "m2"] == -1  # one file: one record per address
+    assert level["m1", "m3"] == 0  # two files may hold one address twice
+    assert level["m1", "c1"] == 0  # a card could have listed the address
 
 
 def test_each_kind_of_pair_gets_the_prior_its_pairs_teach():
