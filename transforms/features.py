@@ -245,14 +245,16 @@ def _record_sources(records: pd.DataFrame) -> np.ndarray | None:
     return rank[codes]
 
 
-def _mail_files(records: pd.DataFrame) -> np.ndarray | None:
-    """Per mail record the code of its source file (-1 for other sources): a mail file
-    gives one record per correspondent address, so two of its records never share one."""
+def _source_files(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
+    """Per record the code of its source file (-1: none), and the same for mail records
+    only (-1 for other sources): a mail file gives one record per correspondent address,
+    so two of its records never share one."""
     if "source_file" not in records or "source" not in records:
-        return None
-    codes, _ = string_codes(records["source_file"])
+        return {"file": None, "mail_file": None}
+    codes, _ = string_codes(records["source_file"], values=False)
+    codes = codes.astype(np.int32)
     mail = records["source"].to_numpy(dtype=object) == "mail"
-    return np.where(mail, codes, -1).astype(np.int32)
+    return {"file": codes, "mail_file": np.where(mail, codes, -1).astype(np.int32)}
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
@@ -627,8 +629,8 @@ class RecordFeatures:
             world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
         postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
-        mail_file: per mail record its source file's code, -1 for other sources
-            (``_mail_files``).
+        file, mail_file: per record its source file's code, and per mail record (-1
+            for other sources) (``_source_files``).
         source: per record its kind of source's code (``_record_sources``).
     """
 
@@ -689,6 +691,7 @@ class RecordFeatures:
     display: np.ndarray | None = None
     display_share: np.ndarray | None = None
     mail_file: np.ndarray | None = None
+    file: np.ndarray | None = None
     source: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
@@ -884,7 +887,7 @@ class RecordFeatures:
             address=Addresses.from_records(records),
             given_spelling=given_spelling,
             **_mail_displays(records),
-            mail_file=_mail_files(records),
+            **_source_files(records),
             source=_record_sources(records),
         )
 

@@ -299,15 +299,19 @@ class Comparison:
 
 def pair_types(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     """Per pair the code of its two kinds of source, in either order (LinkedIn and mail
-    is mail and LinkedIn): ``lo * kinds + hi``, kinds numbered within the file."""
+    is mail and LinkedIn): ``lo * kinds + hi``, kinds numbered within the file; two
+    records of one kind from two files (two phone books) are ``kinds * kinds + kind``."""
     if f.source is None or not len(f.source):
         return None
     kinds = int(f.source.max()) + 1
-    width = np.int8 if kinds * kinds <= 127 else np.int16
+    width = np.int8 if kinds * (kinds + 1) <= 127 else np.int16
     x, y = f.source[a].astype(width), f.source[b].astype(width)
     out = np.minimum(x, y)
     out *= kinds
     out += np.maximum(x, y)
+    if f.file is not None:
+        two_files = np.flatnonzero((x == y) & (f.file[a] != f.file[b]))
+        out[two_files] = kinds * kinds + x[two_files]
     return out
 
 
@@ -1346,31 +1350,40 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
 
 
 def _type_bits(f: RecordFeatures, matched_of: np.ndarray, rate: float) -> np.ndarray | None:
-    """Per kind of pair, the bits its prior differs from the file's (``rate``).
+    """Per kind of pair (``pair_types``), the bits its prior differs from the file's
+    (``rate``).
 
     Which sources two records come from says how likely they are one person before
     anything they hold is compared: LinkedIn lists each connection once, a mail file
-    gives one record per address (a second address is a second mailbox), while most
-    people in a LinkedIn export also have a card or write mail. The share of each
-    kind's pairs that EM counts as matches, shrunk towards the file's share by
-    ``PRIOR_PAIRS`` pseudo-pairs (a few cards from another source take the file's).
+    gives one record per address (a second address is a second mailbox), a phone book
+    holds a person once or now and then twice, while most people in a LinkedIn export
+    also have a card or write mail, and two phone books hold many people twice. The
+    share of each kind's pairs that EM counts as matches, shrunk towards the file's
+    share by ``PRIOR_PAIRS`` pseudo-pairs (a few cards from another source take the
+    file's). None where all records come from one file.
     """
     kinds = int(f.source.max()) + 1
     sizes = np.bincount(f.source, minlength=kinds).astype(np.float64)
-    out = np.zeros(max(len(matched_of), kinds * kinds))
-    present = np.flatnonzero(sizes)
-    if len(present) < 2:
+    # Pairs within one file and across files of one kind.
+    within = sizes * (sizes - 1) / 2.0
+    if f.file is not None:
+        # Records by (file, kind): records without a file are one file of their kind.
+        group = (f.file.astype(np.int64) + 1) * kinds + f.source
+        groups, per_group = _unique_counts(group)
+        within = np.zeros(kinds)
+        np.add.at(within, groups % kinds, per_group * (per_group - 1) / 2.0)
+    pairs = np.zeros(kinds * (kinds + 1))
+    for lo in range(kinds):
+        pairs[lo * kinds + lo] = within[lo]
+        pairs[kinds * kinds + lo] = sizes[lo] * (sizes[lo] - 1) / 2.0 - within[lo]
+        for hi in range(lo + 1, kinds):
+            pairs[lo * kinds + hi] = sizes[lo] * sizes[hi]
+    if np.count_nonzero(pairs) < 2:
         return None
-    for lo in present.tolist():
-        for hi in present.tolist():
-            if hi < lo:
-                continue
-            pairs = sizes[lo] * (sizes[lo] - 1) / 2.0 if lo == hi else sizes[lo] * sizes[hi]
-            t = lo * kinds + hi
-            found = matched_of[t] if t < len(matched_of) else 0.0
-            share = (found + PRIOR_PAIRS * rate) / (pairs + PRIOR_PAIRS)
-            out[t] = np.log2(share) - np.log2(rate)
-    return out
+    found = np.zeros(len(pairs))
+    found[: min(len(matched_of), len(pairs))] = matched_of[: len(pairs)]
+    share = (found + PRIOR_PAIRS * rate) / (pairs + PRIOR_PAIRS)
+    return np.where(pairs > 0, np.log2(share) - np.log2(rate), 0.0)
 
 
 def _alike_street_share(f: RecordFeatures, budget: int = ALIKE_STREET_BUDGET) -> float | None:

@@ -129,3 +129,19 @@ def test_a_pairs_kind_does_not_depend_on_which_record_comes_first(sources):
     # Two records of one kind: a kind of its own on the diagonal.
     same = f.source[a] == f.source[b]
     assert np.array_equal(forward[same], f.source[a][same].astype(int) * (kinds + 1))
+
+
+def test_two_phone_books_that_hold_the_same_people_teach_cards_across_them_are_likelier():
+    # Every person has a card in each of two phone books (an iCloud and a Google export);
+    # neither book holds anyone twice.
+    specs = []
+    for i in range(150):
+        name = f"Person{chr(97 + i % 26)}{i} Family{i}x"
+        for book in ("icloud.vcf", "google.vcf"):
+            specs.append({"id": f"{book[0]}{i:03d}", "source_file": book, "name_raw": name})
+    f, a, b, cmp, model = _scored(records(*specs))
+    assert model.type_bits is not None
+    across = cmp.pair_type == 1  # one kind of source (0), two files: kinds * kinds + 0
+    assert across.any() and (~across).any()
+    assert model.type_bits[1] > 0 > model.type_bits[0]
+    assert set(np.unique(f.file[a[across]] != f.file[b[across]]).tolist()) == {True}
