@@ -117,7 +117,7 @@ class Explainer:
             "blocked": True,
             "bits": bits,
             "p": 1.0 / (1.0 + 2.0**-bits),
-            "prior": self.sc.model.prior_bits,
+            "prior": float(np.max(self.sc.model.prior(self.sc.comparison, rows))),
             "rule": self.rule.get(tuple(sorted((x, y))), "below_near_miss"),
             "levels": {k: int(self.sc.comparison.levels[k][i]) for k in FEATURES},
             "weights": {k: float(weights[k][0]) for k in FEATURES},

@@ -237,6 +237,30 @@ def _mail_displays(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
     return {"display": codes, "display_share": share}
 
 
+def _record_sources(records: pd.DataFrame) -> np.ndarray | None:
+    """Per record the code of its kind of source (LinkedIn, vCard, mail, ...), numbered
+    by the kind's name so that the same kinds get the same codes in any file."""
+    if "source" not in records:
+        return None
+    codes, values = string_codes(records["source"])
+    rank = np.empty(len(values) + 1, dtype=np.int8)
+    rank[np.argsort(np.asarray(values, dtype=str), kind="stable")] = np.arange(len(values))
+    rank[-1] = len(values)  # no source (never in the product): a kind of its own
+    return rank[codes]
+
+
+def _source_files(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
+    """Per record the code of its source file (-1: none), and the same for mail records
+    only (-1 for other sources): a mail file gives one record per correspondent address,
+    so two of its records never share one."""
+    if "source_file" not in records or "source" not in records:
+        return {"file": None, "mail_file": None}
+    codes, _ = string_codes(records["source_file"], values=False)
+    codes = codes.astype(np.int32)
+    mail = records["source"].to_numpy(dtype=object) == "mail"
+    return {"file": codes, "mail_file": np.where(mail, codes, -1).astype(np.int32)}
+
+
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
     """The family name and the later words of the name (``_later_words``)."""
     return tuple(dict.fromkeys(x for x in (family, *later) if x))
@@ -632,6 +656,9 @@ class RecordFeatures:
             world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
         postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
+        file, mail_file: per record its source file's code, and per mail record (-1
+            for other sources) (``_source_files``).
+        source: per record its kind of source's code (``_record_sources``).
     """
 
     n: int
@@ -690,6 +717,9 @@ class RecordFeatures:
     given_spelling: np.ndarray | None = None
     display: np.ndarray | None = None
     display_share: np.ndarray | None = None
+    mail_file: np.ndarray | None = None
+    file: np.ndarray | None = None
+    source: np.ndarray | None = None
 
     # Per-record flags of the keys, for comparing pairs by indexing alone.
 
@@ -886,6 +916,8 @@ class RecordFeatures:
             address=Addresses.from_records(records),
             given_spelling=given_spelling,
             **_mail_displays(records),
+            **_source_files(records),
+            source=_record_sources(records),
         )
 
 

@@ -248,7 +248,8 @@ def _override_pairs(
 
 
 def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
-    """map<string, double> per pair: weights of compared features, prior, similarities."""
+    """map<string, double> per pair: weights of compared features, prior (per pair: its
+    kind of sources' prior), similarities."""
     k = len(name_sim)
     # The relatives' column only where some pair lost bits to them (few data sets).
     losses = [RIVALS, *([RELATIVES] if (weights[RELATIVES] < 0).any() else [])]
@@ -265,7 +266,7 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
         np.round(weights[key], 3, out=values[:, i])
         mask[:, i] = weights[key] < 0
         i += 1
-    values[:, i] = round(prior_bits, 3)
+    np.round(prior_bits, 3, out=values[:, i])
     mask[:, i] = True
     for j, sim in enumerate((name_sim, company_sim), start=i + 1):
         np.round(np.nan_to_num(sim), 4, out=values[:, j])
@@ -432,6 +433,13 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
+    # The prior of each pair's kind of sources (one number where the file has one kind).
+    prior = model.prior_bits
+    near_prior = np.full(len(near), prior)
+    if model.type_bits is not None and cmp.pair_type is not None:
+        table = model.prior_bits + model.type_bits
+        near_prior = table[cmp.pair_type[near]]
+        prior = table.astype(np.float32)[cmp.pair_type]  # alive through clustering only
     del cmp
     result = cluster(
         n,
@@ -448,10 +456,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             one_home=one_home,
             generation_is_family=generations.is_family,
         ),
-        prior_bits=model.prior_bits,
+        prior_bits=prior,
         merge_bits=MERGE_BITS,
     )
-    del url, birth_day, birth_year, one_home
+    del url, birth_day, birth_year, one_home, prior
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))
@@ -486,7 +494,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # A merge the user asked for says so, even where the model would have merged too.
     rule[_pair_mask(ka, kb, n, must) & same] = "must_link_override"
     score = 1.0 / (1.0 + np.exp2(-np.clip(kept_log_odds, -1000, 1000)))
-    evidence = _evidence(weights, model.prior_bits, name_sim[at], company_sim[at], levels)
+    evidence = _evidence(weights, near_prior[at], name_sim[at], company_sim[at], levels)
     del weights
     swap = id_rank[ka] > id_rank[kb]
     columns = {

@@ -285,6 +285,8 @@ class Comparison:
         name_similarity, company_similarity: 0..1, NaN where not computed.
         households: whether conflicting given names at one home are relatives, as the
             data say (``transforms.households``).
+        pair_type: int8 per pair, which two kinds of source the records come from
+            (``pair_types``); None where the records do not say.
     """
 
     levels: dict[str, np.ndarray]
@@ -292,6 +294,25 @@ class Comparison:
     name_similarity: np.ndarray
     company_similarity: np.ndarray
     households: Households | None = None
+    pair_type: np.ndarray | None = None
+
+
+def pair_types(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """Per pair the code of its two kinds of source, in either order (LinkedIn and mail
+    is mail and LinkedIn): ``lo * kinds + hi``, kinds numbered within the file; two
+    records of one kind from two files (two phone books) are ``kinds * kinds + kind``."""
+    if f.source is None or not len(f.source):
+        return None
+    kinds = int(f.source.max()) + 1
+    width = np.int8 if kinds * (kinds + 1) <= 127 else np.int16
+    x, y = f.source[a].astype(width), f.source[b].astype(width)
+    out = np.minimum(x, y)
+    out *= kinds
+    out += np.maximum(x, y)
+    if f.file is not None:
+        two_files = np.flatnonzero((x == y) & (f.file[a] != f.file[b]))
+        out[two_files] = kinds * kinds + x[two_files]
+    return out
 
 
 def _any_equal(x: np.ndarray, y: np.ndarray, count: np.ndarray | None = None):
@@ -513,7 +534,7 @@ def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
         levels["address"][household] = -1
         levels["postcode"][household] = -1
     company_sim = _company_similarity(f, a, b, levels["company"])
-    return Comparison(levels, tf_u, name_sim, company_sim, households)
+    return Comparison(levels, tf_u, name_sim, company_sim, households, pair_types(f, a, b))
 
 
 def _name_similarities(f: RecordFeatures, a, b) -> tuple[np.ndarray, np.ndarray]:
@@ -628,6 +649,12 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         some = hit & ~personal
         tf[idx[some]] = _tf(np.minimum(fewest[some], f.n), population, FEATURE[name].u[1])
         tf_u[name] = tf
+    # A mail file gives one record per correspondent address: two of its records hold
+    # two addresses whether they are one person (work and personal) or two, so their
+    # differing addresses are no evidence (they weighed -1.9 bits against every pair).
+    if f.mail_file is not None:
+        ma, mb = f.mail_file[a], f.mail_file[b]
+        levels["email"][(ma >= 0) & (ma == mb) & (levels["email"] == 0)] = -1
     # Given names that cannot be one person's at one address are a household's, when
     # the family names do not say otherwise: relatives share a family name. Two records
     # whose given and family names both differ are no family; where they live is
@@ -1107,16 +1134,28 @@ class Model:
         m, u: feature -> array of probabilities per level.
         matches_per_record: c, how many other records one record's person has.
         population: N, the records of the file.
+        type_bits: per pair type (``pair_types``) the bits its prior differs from
+            ``prior_bits`` by; None: one prior for every pair.
     """
 
     m: dict[str, np.ndarray]
     u: dict[str, np.ndarray]
     matches_per_record: float
     population: int
+    type_bits: np.ndarray | None = None
 
     @property
     def prior_bits(self) -> float:
+        """The prior log-odds of a pair of records, whatever their sources."""
         return float(np.log2(self.matches_per_record / max(self.population - 1, 1)))
+
+    def prior(self, cmp: Comparison, rows: np.ndarray | slice | None = None):
+        """The prior log-odds per pair (``prior_bits`` and its pair type's share), or
+        the one ``prior_bits`` where every pair has it."""
+        if self.type_bits is None or cmp.pair_type is None:
+            return self.prior_bits
+        kind = cmp.pair_type if rows is None else cmp.pair_type[rows]
+        return self.prior_bits + self.type_bits[kind]
 
     def weight(self, cmp: Comparison, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Bayes factor in bits of one feature per pair (0 where not comparable).
@@ -1158,7 +1197,7 @@ class Model:
             total = 0
             for name in FEATURES:
                 total = total + self.weight(cmp, name, part)
-            out[part] = self.prior_bits + total
+            out[part] = self.prior(cmp, part) + total
         return out
 
 
@@ -1250,17 +1289,27 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
     # memory in int32 while the features' bits fit (the patterns are the same in either).
     nbits = [int(len(FEATURE[name].levels)).bit_length() for name in FEATURES]
     shift = np.concatenate([[0], np.cumsum(nbits)[:-1]]).astype(int).tolist()
-    width = np.int32 if sum(nbits) <= 31 else np.int64
+    # The pair's two kinds of source above the features' bits: EM counts the matches
+    # of each kind of pair apart (``_type_bits``).
+    types = candidates.pair_type
+    type_at = sum(nbits)
+    type_width = int(types.max(initial=0)).bit_length() if types is not None else 0
+    width = np.int32 if type_at + type_width <= 31 else np.int64
     code = np.zeros(n_candidates, dtype=width)
     for name, at in zip(FEATURES, shift, strict=True):
         bits = lv[name].astype(width)
         bits += 1
         bits <<= at
         code |= bits  # one temporary of the pairs' length, not three
+    if type_width:
+        bits = types.astype(width)
+        bits <<= type_at
+        code |= bits
     del bits
     distinct, counts = _unique_counts(code)
     del code
     distinct = distinct.astype(np.int64)
+    type_of = (distinct >> type_at) if type_width else np.zeros(len(distinct), dtype=np.int64)
     patterns = np.stack(
         [(distinct >> at) & ((1 << k) - 1) for at, k in zip(shift, nbits, strict=True)]
     )
@@ -1276,11 +1325,17 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
         return out
 
     log_bf = log_bayes_factors()
-    lam = 0.5
+    # One share of matches per kind of pair (a single one where all records come from
+    # one kind of source), each the share EM finds among that kind's candidates.
+    n_types = int(type_of.max(initial=0)) + 1
+    per_type = np.bincount(type_of, weights=counts, minlength=n_types)
+    lam_of = np.full(n_types, 0.5)
     for _ in range(EM_ITERATIONS):
+        lam = lam_of[type_of]
         logit = np.log(lam) - np.log1p(-lam) + log_bf
         post = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
-        lam = float(np.clip((post * counts).sum() / max(counts.sum(), 1), 1e-6, 1 - 1e-6))
+        found = np.bincount(type_of, weights=post * counts, minlength=n_types)
+        lam_of = np.clip(found / np.maximum(per_type, 1), 1e-6, 1 - 1e-6)
         if EM_LEARNS_M:
             # m of each feature from the pairs EM takes for matches, shrunk towards the
             # identifier-anchored m (u stays what random pairs say).
@@ -1296,16 +1351,55 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
                     seen.sum() + M_EM_PSEUDO_PAIRS
                 )
             log_bf = log_bayes_factors()
-    matched_pairs = lam * n_candidates
+    matched_of = lam_of * per_type
+    matched_pairs = float(matched_of.sum())
     # The share of all pairs that match, shrunk towards the reference network's
     # (PRIOR_PAIRS); c is what that share means per record.
     pairs = f.n * (f.n - 1) / 2.0
     rate = (matched_pairs + PRIOR_PAIRS * PRIOR_MATCH_RATE) / (pairs + PRIOR_PAIRS)
     c = rate * max(f.n - 1, 1)
-    model = Model(m=m, u=u, matches_per_record=c, population=f.n)
+    type_bits = _type_bits(f, matched_of, rate) if type_width else None
+    model = Model(m=m, u=u, matches_per_record=c, population=f.n, type_bits=type_bits)
     for _ in range(M_ROUNDS):
         model.m = _m_from_other_pairs(model, candidates, anchored, linked_pairs)
     return model
+
+
+def _type_bits(f: RecordFeatures, matched_of: np.ndarray, rate: float) -> np.ndarray | None:
+    """Per kind of pair (``pair_types``), the bits its prior differs from the file's
+    (``rate``).
+
+    Which sources two records come from says how likely they are one person before
+    anything they hold is compared: LinkedIn lists each connection once, a mail file
+    gives one record per address (a second address is a second mailbox), a phone book
+    holds a person once or now and then twice, while most people in a LinkedIn export
+    also have a card or write mail, and two phone books hold many people twice. The
+    share of each kind's pairs that EM counts as matches, shrunk towards the file's
+    share by ``PRIOR_PAIRS`` pseudo-pairs (a few cards from another source take the
+    file's). None where all records come from one file.
+    """
+    kinds = int(f.source.max()) + 1
+    sizes = np.bincount(f.source, minlength=kinds).astype(np.float64)
+    # Pairs within one file and across files of one kind.
+    within = sizes * (sizes - 1) / 2.0
+    if f.file is not None:
+        # Records by (file, kind): records without a file are one file of their kind.
+        group = (f.file.astype(np.int64) + 1) * kinds + f.source
+        groups, per_group = _unique_counts(group)
+        within = np.zeros(kinds)
+        np.add.at(within, groups % kinds, per_group * (per_group - 1) / 2.0)
+    pairs = np.zeros(kinds * (kinds + 1))
+    for lo in range(kinds):
+        pairs[lo * kinds + lo] = within[lo]
+        pairs[kinds * kinds + lo] = sizes[lo] * (sizes[lo] - 1) / 2.0 - within[lo]
+        for hi in range(lo + 1, kinds):
+            pairs[lo * kinds + hi] = sizes[lo] * sizes[hi]
+    if np.count_nonzero(pairs) < 2:
+        return None
+    found = np.zeros(len(pairs))
+    found[: min(len(matched_of), len(pairs))] = matched_of[: len(pairs)]
+    share = (found + PRIOR_PAIRS * rate) / (pairs + PRIOR_PAIRS)
+    return np.where(pairs > 0, np.log2(share) - np.log2(rate), 0.0)
 
 
 def _alike_street_share(f: RecordFeatures, budget: int = ALIKE_STREET_BUDGET) -> float | None:
@@ -1377,7 +1471,7 @@ def _m_from_other_pairs(
         # weights' temporaries stay small at ten million pairs.
         for start in range(0, len(compared), COMPARE_CHUNK):
             rows = start + np.flatnonzero(compared[start : start + COMPARE_CHUNK])
-            without = model.prior_bits + sum(
+            without = model.prior(cmp, rows) + sum(
                 model.weight(cmp, other, rows) for other in FEATURES if other != name
             )
             post = 1.0 / (1.0 + np.exp2(-np.clip(without, -700, 700)))
