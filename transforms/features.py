@@ -605,6 +605,7 @@ FEATURE_COLUMNS = (
     "localities",
     "name_raw",
     "source",
+    "source_file",
 )
 
 
