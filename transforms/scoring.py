@@ -1376,7 +1376,7 @@ def _type_bits(f: RecordFeatures, matched_of: np.ndarray, rate: float) -> np.nda
     also have a card or write mail, and two phone books hold many people twice. The
     share of each kind's pairs that EM counts as matches, shrunk towards the file's
     share by ``PRIOR_PAIRS`` pseudo-pairs (a few cards from another source take the
-    file's). None where all records come from one file.
+    file's). None where every pair is of one kind.
     """
     kinds = int(f.source.max()) + 1
     sizes = np.bincount(f.source, minlength=kinds).astype(np.float64)
