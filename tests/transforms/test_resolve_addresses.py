@@ -173,3 +173,25 @@ def test_the_alike_streets_share_is_that_of_every_pair():
     assert want > 0
     assert _alike_street_share(f) == pytest.approx(want)
     assert _alike_street_share(f, budget=1) is None
+
+
+def test_a_card_with_only_the_family_name_joins_the_one_person_at_the_house():
+    recs = records(
+        card_at_home("a", "Amelia Millar", "1936-12-18"),
+        card_at_home("b", None, None, family_name_raw="Millar"),
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] == res.cluster_of["b"]
+    (evidence,) = _evidence(res, "a", "b")
+    assert evidence["name"] > 0 < evidence["address"]
+
+
+def test_a_card_with_only_the_family_name_does_not_join_two_relatives():
+    # Mother and son at one house: the card fits either, and joins neither to the other.
+    recs = records(
+        card_at_home("a", "Amelia Millar", "1936-12-18"),
+        card_at_home("t", "Tom Millar", "1990-03-02"),
+        card_at_home("b", None, None, family_name_raw="Millar"),
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] != res.cluster_of["t"]

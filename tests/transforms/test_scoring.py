@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
@@ -110,11 +111,12 @@ def test_every_match_feature_is_declared_whole():
         assert abs(sum(f.m) - 1) < 1e-3 and abs(sum(f.u) - 1) < 1e-3, f.name
         for level in (f.identifier_level, f.neutral_level):
             assert level is None or 0 <= level < len(f.levels), f.name
-        # EM codes a pattern in three bits a feature: levels -1..6
-        assert len(f.levels) <= 7, f.name
         assert f.compare, f.name
         identifiers = {g.name for g in MATCH_FEATURES if g.identifier_level is not None}
         assert set(f.not_anchored_by) <= identifiers - {f.name}, f.name
+    # EM codes a pattern in as many bits a feature as its levels -1.. need: in one int32
+    # while they fit (half the memory of int64 at ten million pairs).
+    assert sum(len(f.levels).bit_length() for f in MATCH_FEATURES) <= 31
 
 
 def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
@@ -279,8 +281,8 @@ def test_identifier_linked_pairs_teach_the_name_once():
     cmp = scoring.compare(f, a, b)
     model = scoring.estimate(f, cmp, len(a))
     linked = cmp.levels["email"] == 2
-    seen = np.bincount(cmp.levels["name"][linked], minlength=6).astype(float)
     m0 = np.array(scoring.FEATURE["name"].m)
+    seen = np.bincount(cmp.levels["name"][linked], minlength=len(m0)).astype(float)
     anchored = (seen + scoring.M_PSEUDO_PAIRS * m0) / (seen.sum() + scoring.M_PSEUDO_PAIRS)
     assert np.allclose(model.m["name"], anchored, atol=0.02)
 
@@ -311,7 +313,7 @@ def test_a_family_name_with_a_slip_is_the_family_level():
         {"id": "b", "name_raw": "Emily Prieaux"},  # given replaced, family one slip
         {"id": "c", "name_raw": "Emily Pridmore"},  # another family name
         {"id": "d", "family_name_raw": "Zimmermann"},  # a card with only a family name
-        {"id": "e", "name_raw": "Erin Zimmermnn"},  # a given name missing, a slip
+        {"id": "e", "name_raw": "Erin Zimmermnn"},  # a given name missing, a slip: surname
     )
     f = RecordFeatures.from_records(recs)
     ids = recs["record_id"].tolist()
@@ -319,7 +321,7 @@ def test_a_family_name_with_a_slip_is_the_family_level():
     b = np.array([ids.index(x) for x in "bce"])
     names = scoring.LEVELS["name"]
     levels = scoring.compare(f, a, b).levels["name"]
-    assert [names[x] for x in levels] == ["family", "differ", "family"]
+    assert [names[x] for x in levels] == ["family", "differ", "surname"]
 
 
 def test_a_name_read_two_ways_weighs_the_same_in_either_order():
@@ -532,3 +534,43 @@ def test_a_display_name_written_the_same_way_on_two_addresses():
     model = scoring.estimate(f, cmp, len(a))
     weight = model.weight(cmp, "display")
     assert weight[0] > weight[3] > weight[1] and weight[1] < 0 and weight[2] == 0
+
+
+def test_a_card_without_a_given_name_is_weighed_by_its_family_name():
+    # The given name unknown is not two given names that differ: the family name is
+    # all there is to compare, weighed by how common it is.
+    recs = records(
+        {"id": "a", "family_name_raw": "Zimmermann"},
+        {"id": "b", "name_raw": "Erin Zimmermann"},
+        {"id": "c", "family_name_raw": "Smith"},
+        {"id": "d", "name_raw": "John Smith"},
+        {"id": "e", "name_raw": "Mary Smith"},
+        {"id": "f", "name_raw": "Erin Smith"},
+        {"id": "g", "name_raw": "Tom Smith"},
+        {"id": "h", "name_raw": "Ann Smith"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x in "acd"])
+    b = np.array([ids.index(x) for x in "bde"])
+    cmp = scoring.compare(f, a, b)
+    names = scoring.LEVELS["name"]
+    assert [names[x] for x in cmp.levels["name"]] == ["surname", "surname", "family"]
+    zimmermann, smith, _ = cmp.tf_u["name"]
+    assert smith > zimmermann
+
+
+def test_the_share_of_pairs_without_one_given_name_is_that_of_every_pair():
+    from itertools import combinations
+
+    cards = [{"id": "n", "name_raw": "Nobody"}, {"id": "x", "emails_raw": ["x@example.org"]}]
+    cards += [{"id": f"o{i}", "family_name_raw": f"Quast{i % 3}"} for i in range(4)]
+    cards += [{"id": f"t{i}", "name_raw": f"Ann Quast{i % 2}"} for i in range(7)]
+    f = RecordFeatures.from_records(records(*cards))
+    named = np.flatnonzero(f.has_name)
+    pairs = list(combinations(named.tolist(), 2))
+    without = (f.family >= 0) & (f.given < 0)
+    full = (f.family >= 0) & (f.given >= 0)
+    want = sum((without[x] and full[y]) or (without[y] and full[x]) for x, y in pairs) / len(pairs)
+    assert want > 0
+    assert scoring._without_given_share(f) == pytest.approx(want)
