@@ -574,3 +574,27 @@ def test_the_share_of_pairs_without_one_given_name_is_that_of_every_pair():
     want = sum((without[x] and full[y]) or (without[y] and full[x]) for x, y in pairs) / len(pairs)
     assert want > 0
     assert scoring._without_given_share(f) == pytest.approx(want)
+
+
+def test_an_address_book_teaches_how_often_streets_are_mistyped():
+    # No identifier links anything: the address's m is read off the pairs the name and
+    # the birth date link, and half of them write the street otherwise at one number.
+    specs = []
+    for i, family in enumerate(["Oderberg", "Marrable", "Whitlock", "Sondergeld", "Pellinore"]):
+        street = ["Wattle", "Bottlebrush", "Jacaranda", "Waratah", "Banksia"][i]
+        typo = ["Wattel", "Botlebrush", "Jacarnada", "Waratha", "Banksai"][i]
+        for card, name in (("a", street), ("b", typo if i % 2 else street)):
+            specs.append(
+                {
+                    "id": f"{i}{card}",
+                    "name_raw": f"Tamsin {family}",
+                    "streets_raw": [f"{10 + i} {name} St"],
+                    "localities_raw": ["Canterbury"],
+                    "birthday_raw": f"19{50 + i}-0{1 + i}-1{i}",
+                }
+            )
+    f = RecordFeatures.from_records(records(*specs))
+    a, b = candidate_pairs(f)
+    model = scoring.estimate(f, scoring.compare(f, a, b), len(a))
+    alike = scoring.LEVELS["address"].index("alike")
+    assert model.m["address"][alike] > scoring.FEATURE["address"].m[alike]
