@@ -771,6 +771,34 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         y = np.where(first, gb[todo], fb[todo])
         slip = _pair_scores(JaroWinkler.normalized_similarity, f.names, x, y)
         swapped[todo[slip >= NAME_CLOSE_SIMILARITY]] = True
+    # ... and with slips in both parts ("Cooxn, Jonh" / "John Coxon"): the name read in
+    # order is compared as two names in order are, by the whole name's similarity.
+    todo = np.flatnonzero(
+        has
+        & ~swapped
+        & ~exact
+        & (ga >= 0)
+        & (fa >= 0)
+        & (gb >= 0)
+        & (fb >= 0)
+        & (ga != fb)
+        & (fa != gb)
+        & (ga != gb)
+        & (fa != fb)
+        & (initial_a == fam_initial_b)
+        & (fam_initial_a == initial_b)
+    )
+    # (Each crossed word at least partly alike first, once per distinct pair of names:
+    # a few in a hundred pairs cross their initials, and few of those their names.)
+    for x, y in ((ga, fb), (fa, gb)):
+        word = _pair_scores(JaroWinkler.normalized_similarity, f.names, x[todo], y[todo])
+        todo = todo[word >= NAME_PARTIAL_SIMILARITY]
+    if len(todo):
+        words = f.names.astype(object)
+        in_order = [f"{x} {y}" for x, y in zip(words[ga[todo]], words[fa[todo]], strict=True)]
+        turned = [f"{x} {y}" for x, y in zip(words[fb[todo]], words[gb[todo]], strict=True)]
+        read = _cpdist(JaroWinkler.normalized_similarity, in_order, turned)
+        swapped[todo[read >= NAME_CLOSE_SIMILARITY]] = True
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
     single = has & (((fa < 0) & (ga >= 0) & (ga == fb)) | ((fb < 0) & (gb >= 0) & (gb == fa)))

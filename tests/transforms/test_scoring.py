@@ -221,6 +221,23 @@ def test_a_name_written_family_name_first_with_a_slip_is_close():
     assert level[1] < close  # crossed, the other word another name
 
 
+def test_a_name_written_family_name_first_with_slips_in_both_words_is_close():
+    recs = records(
+        {"id": "a", "given_name_raw": "John", "family_name_raw": "Coxon"},
+        {"id": "b", "given_name_raw": "Cooxn", "family_name_raw": "Jonh"},
+        {"id": "c", "given_name_raw": "Zhang", "family_name_raw": "Wei"},
+        {"id": "d", "given_name_raw": "Wang", "family_name_raw": "Zhi"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index("a"), ids.index("c")])
+    b = np.array([ids.index("b"), ids.index("d")])
+    level = scoring.compare(f, a, b).levels["name"]
+    close = scoring.LEVELS["name"].index("close")
+    assert level[0] == close  # read in order, one slip in each word
+    assert level[1] < close  # the same initials crossed, other names
+
+
 def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_name():
     recs = records(
         {"id": "a", "name_raw": "Nicholas Campbell"},
