@@ -53,3 +53,17 @@ def in_a_network(*specs: dict, people: int = 100):
             {"id": f"n{i:03d}m", "source": "mail", "name_raw": name, "emails_raw": [address]}
         )
     return records(*others, *specs)
+
+
+def compare_named(recs, pairs: list[tuple[str, str]]):
+    """``(features, comparison)`` of the pairs of records named by their ids."""
+    import numpy as np
+
+    from transforms import scoring
+    from transforms.features import RecordFeatures
+
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    a = np.array([ids.index(x) for x, _ in pairs])
+    b = np.array([ids.index(y) for _, y in pairs])
+    return f, scoring.compare(f, a, b)

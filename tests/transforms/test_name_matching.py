@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.transforms.helpers import in_a_network, records
+from tests.transforms.helpers import compare_named, in_a_network, records
 from transforms.features import RecordFeatures, compatible_given
 from transforms.nicknames import canonical_given
 from transforms.normalise import fold
@@ -384,8 +384,6 @@ def test_two_names_spelled_alike_are_close_not_one_name():
         {"id": "kath", "name_raw": "Katherine Blackford"},
         {"id": "kate", "name_raw": "Kate Blackford", "emails_raw": ["kbl@x.com"]},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
     pairs = [
         ("stephen", "steven"),
         ("stephen", "again"),
@@ -396,9 +394,7 @@ def test_two_names_spelled_alike_are_close_not_one_name():
         ("katie", "kath"),
         ("kate", "cath"),
     ]
-    a = np.array([ids.index(x) for x, _ in pairs])
-    b = np.array([ids.index(y) for _, y in pairs])
-    level = scoring.compare(f, a, b).levels["name"].tolist()
+    level = compare_named(recs, pairs)[1].levels["name"].tolist()
     close, exact = (scoring.LEVELS["name"].index(x) for x in ("close", "exact"))
     # philip.langstone@ spells Philip's name, not Phillip's, though the key is one
     assert level == [close, exact, exact, exact, close, close, exact, exact]

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-from tests.transforms.helpers import records
+from tests.transforms.helpers import compare_named, records
 from transforms import scoring
 from transforms.blocking import candidate_pairs
 from transforms.features import RecordFeatures
@@ -140,7 +140,7 @@ def test_a_nameless_address_is_weighed_by_whether_it_spells_the_name():
     assert cmp.levels["name"][3] >= 0
     # The whole name spelled out is rarer than an initial and the family name.
     assert cmp.tf_u["address_name"][0] < cmp.tf_u["address_name"][1]
-    model = scoring.estimate(f, cmp, len(a))
+    model = scoring.estimate(f, cmp, len(pairs))
     unspelled = model.weight(cmp, "address_name")[2]
     # An address that does not spell the name is weak evidence, not two names that differ.
     assert model.weight(cmp, "name")[3] < unspelled < 0
@@ -211,11 +211,7 @@ def test_a_name_written_family_name_first_with_a_slip_is_close():
         {"id": "b", "given_name_raw": "Musolino", "family_name_raw": "Maxni"},
         {"id": "c", "given_name_raw": "Musolino", "family_name_raw": "Tremblay"},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index("a"), ids.index("a")])
-    b = np.array([ids.index("b"), ids.index("c")])
-    level = scoring.compare(f, a, b).levels["name"]
+    level = compare_named(recs, [("a", "b"), ("a", "c")])[1].levels["name"]
     close = scoring.LEVELS["name"].index("close")
     assert level[0] == close  # crossed, the other word one slip apart
     assert level[1] < close  # crossed, the other word another name
@@ -228,11 +224,7 @@ def test_a_name_written_family_name_first_with_slips_in_both_words_is_close():
         {"id": "c", "given_name_raw": "Zhang", "family_name_raw": "Wei"},
         {"id": "d", "given_name_raw": "Wang", "family_name_raw": "Zhi"},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index("a"), ids.index("c")])
-    b = np.array([ids.index("b"), ids.index("d")])
-    level = scoring.compare(f, a, b).levels["name"]
+    level = compare_named(recs, [("a", "b"), ("c", "d")])[1].levels["name"]
     close = scoring.LEVELS["name"].index("close")
     assert level[0] == close  # read in order, one slip in each word
     assert level[1] < close  # the same initials crossed, other names
@@ -246,11 +238,7 @@ def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_na
         {"id": "d", "name_raw": "Bryan Campbell"},  # two given names people have
         {"id": "e", "name_raw": "Nicholas Campbell"},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index("a"), ids.index("c"), ids.index("a")])
-    b = np.array([ids.index("b"), ids.index("d"), ids.index("e")])
-    cmp = scoring.compare(f, a, b)
+    cmp = compare_named(recs, [("a", "b"), ("c", "d"), ("a", "e")])[1]
     close = scoring.LEVELS["name"].index("close")
     assert cmp.levels["name"].tolist() == [close, close, scoring.LEVELS["name"].index("exact")]
     slip, variant, exact = cmp.tf_u["name"]
@@ -313,11 +301,7 @@ def test_the_same_given_name_under_two_family_names_is_weighed_by_the_given_name
         {"id": "e", "name_raw": "Mary Morcom"},
         {"id": "f", "name_raw": "Maria White"},  # two given names: "differ"
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index(x) for x in "ace"])
-    b = np.array([ids.index(x) for x in "bdf"])
-    cmp = scoring.compare(f, a, b)
+    cmp = compare_named(recs, list(zip("ace", "bdf", strict=True)))[1]
     names = scoring.LEVELS["name"]
     assert [names[x] for x in cmp.levels["name"]] == ["given", "given", "differ"]
     sylvie, xanthe, _ = cmp.tf_u["name"]
@@ -332,12 +316,8 @@ def test_a_family_name_with_a_slip_is_the_family_level():
         {"id": "d", "family_name_raw": "Zimmermann"},  # a card with only a family name
         {"id": "e", "name_raw": "Erin Zimmermnn"},  # a given name missing, a slip: surname
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index(x) for x in "aad"])
-    b = np.array([ids.index(x) for x in "bce"])
     names = scoring.LEVELS["name"]
-    levels = scoring.compare(f, a, b).levels["name"]
+    levels = compare_named(recs, list(zip("aad", "bce", strict=True)))[1].levels["name"]
     assert [names[x] for x in levels] == ["family", "differ", "surname"]
 
 
@@ -406,16 +386,12 @@ def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
             "emails_raw": ["philiplangstone@gmail.com"],
         },
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
     pairs = [("phillip", "philip"), ("philip", "again"), ("phillip", "again"), ("home", "philip")]
-    a = np.array([ids.index(x) for x, _ in pairs])
-    b = np.array([ids.index(y) for _, y in pairs])
-    cmp = scoring.compare(f, a, b)
+    f, cmp = compare_named(recs, pairs)
     two, one = (scoring.LEVELS["mailbox"].index(x) for x in ("two", "one"))
     # two mailboxes at willowsecu.com; one shared; free mail is no employer's
     assert cmp.levels["mailbox"].tolist() == [two, one, two, -1]
-    model = scoring.estimate(f, cmp, len(a))
+    model = scoring.estimate(f, cmp, len(pairs))
     weight = model.weight(cmp, "mailbox")
     assert weight[0] < -3 and weight[1] == 0 and weight[3] == 0
 
@@ -537,18 +513,14 @@ def test_a_display_name_written_the_same_way_on_two_addresses():
         {"id": "plain", "source": "mail", "name_raw": "John Smith", "emails_raw": ["js@x.org"]},
         {"id": "jane", "source": "mail", "name_raw": "Jane Doe", "emails_raw": ["jd@x.org"]},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
     pairs = [("work", "home"), ("work", "other"), ("other", "card"), ("other", "plain")]
-    a = np.array([ids.index(x) for x, _ in pairs])
-    b = np.array([ids.index(y) for _, y in pairs])
-    cmp = scoring.compare(f, a, b)
+    f, cmp = compare_named(recs, pairs)
     differ, same = (scoring.LEVELS["display"].index(x) for x in ("differ", "same"))
     assert cmp.levels["display"].tolist() == [same, differ, -1, same]
     # "Smith, John" is written by fewer mail records than "John Smith": rarer, stronger
     tf = np.asarray(cmp.tf_u["display"])
     assert tf[0] < tf[3]
-    model = scoring.estimate(f, cmp, len(a))
+    model = scoring.estimate(f, cmp, len(pairs))
     weight = model.weight(cmp, "display")
     assert weight[0] > weight[3] > weight[1] and weight[1] < 0 and weight[2] == 0
 
@@ -566,11 +538,7 @@ def test_a_card_without_a_given_name_is_weighed_by_its_family_name():
         {"id": "g", "name_raw": "Tom Smith"},
         {"id": "h", "name_raw": "Ann Smith"},
     )
-    f = RecordFeatures.from_records(recs)
-    ids = recs["record_id"].tolist()
-    a = np.array([ids.index(x) for x in "acd"])
-    b = np.array([ids.index(x) for x in "bde"])
-    cmp = scoring.compare(f, a, b)
+    _, cmp = compare_named(recs, list(zip("acd", "bde", strict=True)))
     names = scoring.LEVELS["name"]
     assert [names[x] for x in cmp.levels["name"]] == ["surname", "surname", "family"]
     zimmermann, smith, _ = cmp.tf_u["name"]
