@@ -28,6 +28,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
+from transforms.addresses import street_name
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 from transforms.households import Households, learn_households
 from transforms.name_frequency import UNRANKED_SHARE
@@ -695,7 +696,27 @@ def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
         JaroWinkler.normalized_similarity, addr.locality_values, la[todo], lb[todo]
     )
     level[idx[todo[alike >= STREET_SIMILARITY]]] = 1
+    # In one locality, a street spelled alike ("tytherleigh st" / "tytherleig st", "178
+    # graves pl" / "113 gravse pl") is the street with a typo: the level "street", by
+    # the level's u (the typo has no frequency).
+    sa, sb = addr.street[a[idx], 0], addr.street[b[idx], 0]
+    names = _street_names(f)
+    todo = np.flatnonzero((level[idx] == 1) & (sa >= 0) & (sb >= 0))
+    todo = todo[(names[sa[todo]] != "") & (names[sb[todo]] != "")]
+    alike = _pair_scores(JaroWinkler.normalized_similarity, names, sa[todo], sb[todo])
+    hit = idx[todo[alike >= STREET_SIMILARITY]]
+    level[hit] = 2
+    tf[hit] = np.nan
     return level, tf
+
+
+def _street_names(f: RecordFeatures) -> np.ndarray:
+    """Per street code, the street without its house number (kept on ``f``)."""
+    if (cached := f.__dict__.get("_street_names")) is None:
+        values = f.address.street_values.tolist()
+        cached = np.array([street_name(v) or "" for v in values] + [""], dtype=object)[:-1]
+        f.__dict__["_street_names"] = cached
+    return cached
 
 
 def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):

@@ -195,3 +195,30 @@ def test_a_card_with_only_the_family_name_does_not_join_two_relatives():
     )
     res = resolve(recs)
     assert res.cluster_of["a"] != res.cluster_of["t"]
+
+
+def test_a_street_spelled_alike_in_one_locality_is_the_street():
+    from transforms.resolve import score_candidates
+    from transforms.scoring import LEVELS
+
+    def card(id_, street, locality):
+        return {
+            "id": id_,
+            "name_raw": "Alexa Vatavuk",
+            "streets_raw": [street],
+            "localities_raw": [locality],
+        }
+
+    sc = score_candidates(
+        records(
+            card("a", "Tytherleigh St", "Casino"),
+            card("b", "113 Tytherleig St", "Casino"),
+            card("c", "Tytherleih St", "Coonamble"),  # spelled alike in another town
+        )
+    )
+    level = {
+        frozenset((sc.ids[x], sc.ids[y])): LEVELS["address"][lv]
+        for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["address"], strict=True)
+    }
+    assert level[frozenset("ab")] == "street"
+    assert level[frozenset("bc")] == "differ" and level[frozenset("ac")] == "differ"
