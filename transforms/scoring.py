@@ -837,12 +837,14 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     )
     family = ~exact & ~close & fam_eq
     one_part = (fa < 0) | (fb < 0)
+    # The given name alone against a whole name: the given name in common, or alike
+    # (a slip, "Baiely" / "Bailey Thrussell", or a short form).
     partial = (
         ~exact
         & ~close
         & ~family
         & has
-        & ((sim >= NAME_PARTIAL_SIMILARITY) | (giv_eq & one_part) | single)
+        & ((sim >= NAME_PARTIAL_SIMILARITY) | ((giv_eq | alike) & one_part) | single)
     )
     level = np.where(has, 0, -1).astype(np.int8)
     level[partial] = 1

@@ -583,3 +583,17 @@ def test_an_address_book_teaches_how_often_streets_are_mistyped():
     model = scoring.estimate(f, scoring.compare(f, a, b), len(a))
     alike = scoring.LEVELS["address"].index("alike")
     assert model.m["address"][alike] > scoring.FEATURE["address"].m[alike]
+
+
+def test_a_given_name_alone_with_a_slip_is_partly_the_name():
+    # A card or a mail that writes the given name alone, mistyped: as the given name
+    # alone written right ("partial"), not another name.
+    recs = records(
+        {"id": "a", "given_name_raw": "Baiely"},
+        {"id": "b", "name_raw": "Bailey Thrussell"},
+        {"id": "c", "name_raw": "Morgan Thrussell"},
+        {"id": "d", "given_name_raw": "Bailey"},
+    )
+    level = compare_named(recs, [("a", "b"), ("a", "c"), ("d", "b")])[1].levels["name"]
+    names = scoring.LEVELS["name"]
+    assert [names[x] for x in level] == ["partial", "differ", "partial"]
