@@ -641,7 +641,15 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     # An agreeing postcode and an agreeing address say one thing twice (where the two
     # live; they are not independent): only the more specific of the two counts.
     both = (levels["address"] >= 1) & (levels["postcode"] == 1)
-    postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
+    # (A street or locality spelled alike has no frequency of its own: its level's
+    # generic u stands for it, as it does before any data.)
+    address_u = tf_u["address"]
+    address_u = np.where(
+        np.isnan(address_u),
+        np.asarray(FEATURE["address"].u)[np.maximum(levels["address"], 0)],
+        address_u,
+    )
+    postcode_wins = both & (tf_u["postcode"] < address_u)
     levels["address"][postcode_wins] = -1
     levels["postcode"][both & ~postcode_wins] = -1
     # At one house (number and street, or a street spelled alike, in one locality) a

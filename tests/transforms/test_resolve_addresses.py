@@ -222,3 +222,28 @@ def test_a_street_spelled_alike_in_one_locality_is_the_street():
     }
     assert level[frozenset("ab")] == "street"
     assert level[frozenset("bc")] == "differ" and level[frozenset("ac")] == "differ"
+
+
+def test_a_postcode_in_common_outweighs_a_locality_spelled_alike():
+    # Both say where the two live; only the more specific counts. A locality spelled
+    # alike has no frequency of its own: its level's generic u stands for it, and a
+    # postcode two records of 200 hold is the more specific.
+    from tests.transforms.helpers import in_a_network
+    from transforms.resolve import score_candidates
+
+    def card(id_, locality):
+        return {
+            "id": id_,
+            "name_raw": "Keely Coulson",
+            "localities_raw": [locality],
+            "postcodes_raw": ["5096"],
+        }
+
+    sc = score_candidates(in_a_network(card("a", "Toowoon Bay"), card("b", "Toowoon Ubay")))
+    (pair,) = [
+        i
+        for i, (x, y) in enumerate(zip(sc.a, sc.b, strict=True))
+        if {sc.ids[x], sc.ids[y]} == {"a", "b"}
+    ]
+    assert sc.comparison.levels["postcode"][pair] == 1
+    assert sc.comparison.levels["address"][pair] == -1
