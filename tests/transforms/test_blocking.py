@@ -102,11 +102,7 @@ def test_a_slip_past_the_first_letters_of_a_street_is_still_one_home():
 
 
 def test_a_street_and_a_given_initial_pair_two_house_numbers():
-    from tests.transforms.helpers import records
-    from transforms.blocking import candidate_pairs
-    from transforms.features import RecordFeatures
-
-    recs = records(
+    pairs = _candidate_pairs_of(
         # one person's cards at two numbers of one street, slips in both names
         {"id": "a", "name_raw": "Riley Breheny", "streets_raw": ["14 Barritt St"]},
         {"id": "b", "name_raw": "Riley Bteheny", "streets_raw": ["42 Barritt St"]},
@@ -116,8 +112,17 @@ def test_a_street_and_a_given_initial_pair_two_house_numbers():
         {"id": "e", "name_raw": "Tom Zed", "streets_raw": ["3 Barritt St"]},
         {"id": "f", "name_raw": "Kara Quist", "streets_raw": ["5 Onslow St"]},
     )
-    ids = recs["record_id"].tolist()
-    a, b = candidate_pairs(RecordFeatures.from_records(recs))
-    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert frozenset("ab") in pairs and frozenset("cd") in pairs
     assert not any("e" in p or "f" in p for p in pairs)
+
+
+def _candidate_pairs_of(*specs: dict) -> set[frozenset]:
+    """The candidate pairs of the records of the specs, by their two ids."""
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(*specs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    return {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}

@@ -124,29 +124,33 @@ def test_a_postcode_slip_at_one_house_in_one_town_says_nothing():
     assert postcode[frozenset("ac")] == 0 and postcode[frozenset("bc")] == 0
 
 
-def test_a_locality_spelled_alike_is_the_locality():
+def _address_levels(name: str, *cards: tuple[str, str, str]) -> dict:
+    """The address level of every candidate pair of cards (id, street, locality) of
+    one name, by the pair's two ids."""
     from transforms.resolve import score_candidates
     from transforms.scoring import LEVELS
 
-    def card(id_, street, locality):
-        return {
-            "id": id_,
-            "name_raw": "Stirling Leslie",
-            "streets_raw": [street],
-            "localities_raw": [locality],
-        }
-
     sc = score_candidates(
         records(
-            card("a", "6 Mortimer Lewis Dr", "Port Lincoln"),
-            card("b", "11 Bednall Pl", "Port Linvoln"),
-            card("c", "40 Launceston St", "Coonamble"),
+            *(
+                {"id": id_, "name_raw": name, "streets_raw": [street], "localities_raw": [town]}
+                for id_, street, town in cards
+            )
         )
     )
-    level = {
+    return {
         frozenset((sc.ids[x], sc.ids[y])): LEVELS["address"][lv]
         for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["address"], strict=True)
     }
+
+
+def test_a_locality_spelled_alike_is_the_locality():
+    level = _address_levels(
+        "Stirling Leslie",
+        ("a", "6 Mortimer Lewis Dr", "Port Lincoln"),
+        ("b", "11 Bednall Pl", "Port Linvoln"),
+        ("c", "40 Launceston St", "Coonamble"),
+    )
     assert level[frozenset("ab")] == "locality"
     assert level[frozenset("ac")] == "differ" and level[frozenset("bc")] == "differ"
 
@@ -198,28 +202,12 @@ def test_a_card_with_only_the_family_name_does_not_join_two_relatives():
 
 
 def test_a_street_spelled_alike_in_one_locality_is_the_street():
-    from transforms.resolve import score_candidates
-    from transforms.scoring import LEVELS
-
-    def card(id_, street, locality):
-        return {
-            "id": id_,
-            "name_raw": "Alexa Vatavuk",
-            "streets_raw": [street],
-            "localities_raw": [locality],
-        }
-
-    sc = score_candidates(
-        records(
-            card("a", "Tytherleigh St", "Casino"),
-            card("b", "113 Tytherleig St", "Casino"),
-            card("c", "Tytherleih St", "Coonamble"),  # spelled alike in another town
-        )
+    level = _address_levels(
+        "Alexa Vatavuk",
+        ("a", "Tytherleigh St", "Casino"),
+        ("b", "113 Tytherleig St", "Casino"),
+        ("c", "Tytherleih St", "Coonamble"),  # spelled alike in another town
     )
-    level = {
-        frozenset((sc.ids[x], sc.ids[y])): LEVELS["address"][lv]
-        for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["address"], strict=True)
-    }
     assert level[frozenset("ab")] == "street"
     assert level[frozenset("bc")] == "differ" and level[frozenset("ac")] == "differ"
 
