@@ -208,8 +208,9 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Pairs of records with a house number and street in common, and with a house
-    number and the street's first letters in common (none without addresses)."""
+    """Pairs of records with a house number and street in common, with a house number
+    and the street's first letters in common, and with a street and a given name's
+    initial in common (none without addresses)."""
     if f.address is None:
         return []
     street = f.address.street
@@ -222,7 +223,18 @@ def _address_blocks(f: RecordFeatures) -> list[tuple[np.ndarray, np.ndarray]]:
         pd.Series([_number_and_prefix(v) for v in f.address.street_values.tolist()], dtype=object)
     )
     near = np.append(near_of, -1)[codes]
-    return [block_pairs(rows, codes, f.full[rows]), block_pairs(rows, near, f.full[rows])]
+    # One person's cards on one street under another house number (a slip in the
+    # number, or a move along the street) with slips in the names: the street and the
+    # given name's initial, sorted by family name within a long street.
+    named = f.address.street_name
+    on_street = np.repeat(np.arange(f.n, dtype=np.int64), named.shape[1])
+    initial = f.initial[on_street].astype(np.int64)
+    given_on_street = _combine(named.ravel().astype(np.int64), initial)
+    return [
+        block_pairs(rows, codes, f.full[rows]),
+        block_pairs(rows, near, f.full[rows]),
+        block_pairs(on_street, given_on_street, f.family[on_street]),
+    ]
 
 
 def _number_and_prefix(street_key: str) -> str | None:

@@ -346,6 +346,14 @@ class ScoredCandidates:
         return self.source.iloc[self.order].reset_index(drop=True)
 
 
+def _one_home(levels: dict[str, np.ndarray]) -> np.ndarray:
+    """Per pair: are the two records of one home? An address in common, or a postcode
+    where the addresses do not differ: a postcode covers several suburbs, and two
+    records in it on other streets of other suburbs are not one home."""
+    address = levels["address"]
+    return (address >= 1) | ((levels["postcode"] == 1) & (address != 0))
+
+
 def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     """Block, compare, fit the model and score every candidate pair (no clustering)."""
     order = content_order(records)
@@ -361,7 +369,7 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     log_odds = model.log_odds(cmp)
     rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
     # Two dates at one home: what the other features say, learned, then weighed.
-    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
+    one_home = _one_home(cmp.levels)
     rows = np.flatnonzero(one_home & (cmp.levels["birthday"] == 0))
     without = log_odds[rows] - model.weight(cmp, "birthday", rows)
     generations = learn_generations(f.birthdays, a[rows], b[rows], without)
@@ -434,7 +442,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
-    one_home = (cmp.levels["address"] >= 1) | (cmp.levels["postcode"] == 1)
+    one_home = _one_home(cmp.levels)
     # The prior of each pair's kind of sources (one number where the file has one kind).
     prior = model.prior_bits
     near_prior = np.full(len(near), prior)

@@ -28,6 +28,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 
+from transforms.addresses import street_name
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 from transforms.households import Households, learn_households
 from transforms.name_frequency import UNRANKED_SHARE
@@ -104,10 +105,11 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # spelled: one side has no name but its mail address spells the other's name;
         # given: the same given name under another family name (a married name, a
         # family name replaced on a card), weighed by how common the given name is
-        # (last so that the other levels keep their numbers)
-        ("differ", "partial", "family", "close", "exact", "spelled", "given"),
-        m=(0.05, 0.07, 0.05, 0.20, 0.58, 0.03, 0.02),
-        u=(0.98, 0.005, 0.009, 0.0005, 0.0005, 0.0001, 0.005),
+        # (last so that the other levels keep their numbers); surname: one side has no
+        # given name and the family names agree, weighed by how common the family name is
+        ("differ", "partial", "family", "close", "exact", "spelled", "given", "surname"),
+        m=(0.05, 0.07, 0.05, 0.20, 0.56, 0.03, 0.02, 0.02),
+        u=(0.98, 0.005, 0.009, 0.0005, 0.0005, 0.0001, 0.005, 0.00005),
         compare="_compare_names: nicknames, initials, order, typos, spelled addresses",
     ),
     Feature(
@@ -249,7 +251,11 @@ EM_LEARNS_M = False
 # the name's m hardly moves (F1 unchanged on seeds 0-4), where none do (Febrl, an
 # address book) the data teach how often names are mistyped or replaced (Febrl1/2/4 F1
 # +0.0011 / +0.0013 / +0.0009; m of "differ" 0.05 -> 0.11 on Febrl4).
-M_OTHER_FEATURES = ("birthday", "name", "display")
+# The address since 2026-12-04 (session 7): how often one person's cards carry a street
+# spelled otherwise, another house or another town is the data's to say (Febrl1/2/4: m
+# of "alike" 0.05 -> 0.22-0.25, of "differ" 0.25 -> 0.04-0.08; F1 +0.0011 / +0.0021 /
+# 0; the harness has no streets). The postcode too was measured: Febrl4 -0.0001.
+M_OTHER_FEATURES = ("birthday", "name", "display", "address")
 M_ROUNDS = 2
 M_EM_PSEUDO_PAIRS = 2000
 NAME_CLOSE_SIMILARITY = 0.94
@@ -670,7 +676,15 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
     # An agreeing postcode and an agreeing address say one thing twice (where the two
     # live; they are not independent): only the more specific of the two counts.
     both = (levels["address"] >= 1) & (levels["postcode"] == 1)
-    postcode_wins = both & (tf_u["postcode"] < tf_u["address"])
+    # (A street or locality spelled alike has no frequency of its own: its level's
+    # generic u stands for it, as it does before any data.)
+    address_u = tf_u["address"]
+    address_u = np.where(
+        np.isnan(address_u),
+        np.asarray(FEATURE["address"].u)[np.maximum(levels["address"], 0)],
+        address_u,
+    )
+    postcode_wins = both & (tf_u["postcode"] < address_u)
     levels["address"][postcode_wins] = -1
     levels["postcode"][both & ~postcode_wins] = -1
     # At one house (number and street, or a street spelled alike, in one locality) a
@@ -725,7 +739,27 @@ def _compare_addresses(f: RecordFeatures, a, b, population, conflict):
         JaroWinkler.normalized_similarity, addr.locality_values, la[todo], lb[todo]
     )
     level[idx[todo[alike >= STREET_SIMILARITY]]] = 1
+    # In one locality, a street spelled alike ("tytherleigh st" / "tytherleig st", "178
+    # graves pl" / "113 gravse pl") is the street with a typo: the level "street", by
+    # the level's u (the typo has no frequency).
+    sa, sb = addr.street[a[idx], 0], addr.street[b[idx], 0]
+    names = _street_names(f)
+    todo = np.flatnonzero((level[idx] == 1) & (sa >= 0) & (sb >= 0))
+    todo = todo[(names[sa[todo]] != "") & (names[sb[todo]] != "")]
+    alike = _pair_scores(JaroWinkler.normalized_similarity, names, sa[todo], sb[todo])
+    hit = idx[todo[alike >= STREET_SIMILARITY]]
+    level[hit] = 2
+    tf[hit] = np.nan
     return level, tf
+
+
+def _street_names(f: RecordFeatures) -> np.ndarray:
+    """Per street code, the street without its house number (kept on ``f``)."""
+    if (cached := f.__dict__.get("_street_names")) is None:
+        values = f.address.street_values.tolist()
+        cached = np.array([street_name(v) or "" for v in values] + [""], dtype=object)[:-1]
+        f.__dict__["_street_names"] = cached
+    return cached
 
 
 def _compare_postcodes(f: RecordFeatures, a, b, population, conflict):
@@ -801,6 +835,34 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         y = np.where(first, gb[todo], fb[todo])
         slip = _pair_scores(JaroWinkler.normalized_similarity, f.names, x, y)
         swapped[todo[slip >= NAME_CLOSE_SIMILARITY]] = True
+    # ... and with slips in both parts ("Cooxn, Jonh" / "John Coxon"): the name read in
+    # order is compared as two names in order are, by the whole name's similarity.
+    todo = np.flatnonzero(
+        has
+        & ~swapped
+        & ~exact
+        & (ga >= 0)
+        & (fa >= 0)
+        & (gb >= 0)
+        & (fb >= 0)
+        & (ga != fb)
+        & (fa != gb)
+        & (ga != gb)
+        & (fa != fb)
+        & (initial_a == fam_initial_b)
+        & (fam_initial_a == initial_b)
+    )
+    # (Each crossed word at least partly alike first, once per distinct pair of names:
+    # a few in a hundred pairs cross their initials, and few of those their names.)
+    for x, y in ((ga, fb), (fa, gb)):
+        word = _pair_scores(JaroWinkler.normalized_similarity, f.names, x[todo], y[todo])
+        todo = todo[word >= NAME_PARTIAL_SIMILARITY]
+    if len(todo):
+        words = f.names.astype(object)
+        in_order = [f"{x} {y}" for x, y in zip(words[ga[todo]], words[fa[todo]], strict=True)]
+        turned = [f"{x} {y}" for x, y in zip(words[fb[todo]], words[gb[todo]], strict=True)]
+        read = _cpdist(JaroWinkler.normalized_similarity, in_order, turned)
+        swapped[todo[read >= NAME_CLOSE_SIMILARITY]] = True
     # A single name against a name written family name first: "Takashi" and
     # "Hashiuchi Takashi" agree on the one word they share.
     single = has & (((fa < 0) & (ga >= 0) & (ga == fb)) | ((fb < 0) & (gb >= 0) & (gb == fa)))
@@ -818,12 +880,14 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     )
     family = ~exact & ~close & fam_eq
     one_part = (fa < 0) | (fb < 0)
+    # The given name alone against a whole name: the given name in common, or alike
+    # (a slip, "Baiely" / "Bailey Thrussell", or a short form).
     partial = (
         ~exact
         & ~close
         & ~family
         & has
-        & ((sim >= NAME_PARTIAL_SIMILARITY) | (giv_eq & one_part) | single)
+        & ((sim >= NAME_PARTIAL_SIMILARITY) | ((giv_eq | alike) & one_part) | single)
     )
     level = np.where(has, 0, -1).astype(np.int8)
     level[partial] = 1
@@ -959,7 +1023,38 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         level[rows] = 6
         commoner = np.where(f.given_share[ga[rows]] >= f.given_share[gb[rows]], ga[rows], gb[rows])
         tf[rows] = _name_tf(given_count[commoner], f.given_share[commoner], f.n)
+    _surname_only(f, ga, gb, fa, fb, level, tf)
     return level, tf, conflict
+
+
+def _surname_only(f: RecordFeatures, ga, gb, fa, fb, level, tf) -> None:
+    """The level "surname": one record has no given name ("Campbell" on a card at Jack
+    Campbell's house) and the family names agree (or are one slip apart).
+
+    As the level "family" such a pair weighed as two given names that differ, which a
+    person's cards rarely show (Febrl4: 2 of 10 true at p 0.01-0.8 there); with the
+    given name unknown the family name is all there is to compare. u is the share of
+    named pairs where exactly one side writes no given name, times the family name's
+    share (the commoner spelling): the name's m, learned from the pairs the other
+    features link, says how often one person's cards leave the given name out.
+    """
+    rows = np.flatnonzero((level == 2) & ((ga < 0) != (gb < 0)))
+    if not len(rows):
+        return
+    family_count = np.bincount(f.family[f.family >= 0], minlength=len(f.family_share))
+    share = tuple(_name_tf(family_count[c], f.family_share[c], f.n) for c in (fa[rows], fb[rows]))
+    level[rows] = 7
+    tf[rows] = _without_given_share(f) * np.fmax(*share)
+
+
+def _without_given_share(f: RecordFeatures) -> float:
+    """Of the pairs of named records (the pairs the name compares), the share of a
+    record with a family name and no given name and one with both."""
+    n = int(f.has_name.sum())
+    with_family = f.has_name & (f.family >= 0)
+    without = int((with_family & (f.given < 0)).sum())
+    both = int((with_family & (f.given >= 0)).sum())
+    return 2.0 * without * both / max(n * (n - 1), 1)
 
 
 def _address_name(f: RecordFeatures, a, b, name_level, name_tf):
@@ -1462,6 +1557,9 @@ def _m_from_other_pairs(
         anchor, n_anchored = linked.get(name, (None, 0.0))
         if anchor is not None:
             compared &= ~anchor
+        if not compared.any():  # (no streets in the file: the anchored m, at no cost)
+            out[name] = anchored[name]
+            continue
         # A pair no other feature agrees on has the prior's odds at most (every level 0
         # is a difference): a ten-thousandth of a pair or less, left out (nine in ten of
         # the name's pairs at a million records).

@@ -68,8 +68,8 @@ def test_a_home_and_a_given_name_at_a_postcode_are_blocking_keys():
         # a typo in the family name at one postcode
         {"id": "c", "name_raw": "Ruby Reid", "postcodes_raw": ["4350"]},
         {"id": "d", "name_raw": "Ruby Reip", "postcodes_raw": ["4350"]},
-        # another house in the street, another postcode
-        {"id": "e", "name_raw": "Ruby Zed", "streets_raw": ["5 Elm Road"]},
+        # another house in the street (and another initial), another postcode
+        {"id": "e", "name_raw": "Tom Zed", "streets_raw": ["5 Elm Road"]},
         {"id": "f", "name_raw": "Ruby Quist", "postcodes_raw": ["4351"]},
     )
     ids = recs["record_id"].tolist()
@@ -99,3 +99,30 @@ def test_a_slip_past_the_first_letters_of_a_street_is_still_one_home():
     pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert frozenset("ab") in pairs and frozenset("cd") in pairs
     assert not any("e" in p or "f" in p for p in pairs)
+
+
+def test_a_street_and_a_given_initial_pair_two_house_numbers():
+    pairs = _candidate_pairs_of(
+        # one person's cards at two numbers of one street, slips in both names
+        {"id": "a", "name_raw": "Riley Breheny", "streets_raw": ["14 Barritt St"]},
+        {"id": "b", "name_raw": "Riley Bteheny", "streets_raw": ["42 Barritt St"]},
+        {"id": "c", "name_raw": "Kynan Dooley", "streets_raw": ["92 McIntyre St"]},
+        {"id": "d", "name_raw": "Kynzn Doolqey", "streets_raw": ["14 McIntyre St"]},
+        # another initial on the street, the same initial on another street
+        {"id": "e", "name_raw": "Tom Zed", "streets_raw": ["3 Barritt St"]},
+        {"id": "f", "name_raw": "Kara Quist", "streets_raw": ["5 Onslow St"]},
+    )
+    assert frozenset("ab") in pairs and frozenset("cd") in pairs
+    assert not any("e" in p or "f" in p for p in pairs)
+
+
+def _candidate_pairs_of(*specs: dict) -> set[frozenset]:
+    """The candidate pairs of the records of the specs, by their two ids."""
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(*specs)
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    return {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}

@@ -124,29 +124,33 @@ def test_a_postcode_slip_at_one_house_in_one_town_says_nothing():
     assert postcode[frozenset("ac")] == 0 and postcode[frozenset("bc")] == 0
 
 
-def test_a_locality_spelled_alike_is_the_locality():
+def _address_levels(name: str, *cards: tuple[str, str, str]) -> dict:
+    """The address level of every candidate pair of cards (id, street, locality) of
+    one name, by the pair's two ids."""
     from transforms.resolve import score_candidates
     from transforms.scoring import LEVELS
 
-    def card(id_, street, locality):
-        return {
-            "id": id_,
-            "name_raw": "Stirling Leslie",
-            "streets_raw": [street],
-            "localities_raw": [locality],
-        }
-
     sc = score_candidates(
         records(
-            card("a", "6 Mortimer Lewis Dr", "Port Lincoln"),
-            card("b", "11 Bednall Pl", "Port Linvoln"),
-            card("c", "40 Launceston St", "Coonamble"),
+            *(
+                {"id": id_, "name_raw": name, "streets_raw": [street], "localities_raw": [town]}
+                for id_, street, town in cards
+            )
         )
     )
-    level = {
+    return {
         frozenset((sc.ids[x], sc.ids[y])): LEVELS["address"][lv]
         for x, y, lv in zip(sc.a, sc.b, sc.comparison.levels["address"], strict=True)
     }
+
+
+def test_a_locality_spelled_alike_is_the_locality():
+    level = _address_levels(
+        "Stirling Leslie",
+        ("a", "6 Mortimer Lewis Dr", "Port Lincoln"),
+        ("b", "11 Bednall Pl", "Port Linvoln"),
+        ("c", "40 Launceston St", "Coonamble"),
+    )
     assert level[frozenset("ab")] == "locality"
     assert level[frozenset("ac")] == "differ" and level[frozenset("bc")] == "differ"
 
@@ -173,3 +177,61 @@ def test_the_alike_streets_share_is_that_of_every_pair():
     assert want > 0
     assert _alike_street_share(f) == pytest.approx(want)
     assert _alike_street_share(f, budget=1) is None
+
+
+def test_a_card_with_only_the_family_name_joins_the_one_person_at_the_house():
+    recs = records(
+        card_at_home("a", "Amelia Millar", "1936-12-18"),
+        card_at_home("b", None, None, family_name_raw="Millar"),
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] == res.cluster_of["b"]
+    (evidence,) = _evidence(res, "a", "b")
+    assert evidence["name"] > 0 < evidence["address"]
+
+
+def test_a_card_with_only_the_family_name_does_not_join_two_relatives():
+    # Mother and son at one house: the card fits either, and joins neither to the other.
+    recs = records(
+        card_at_home("a", "Amelia Millar", "1936-12-18"),
+        card_at_home("t", "Tom Millar", "1990-03-02"),
+        card_at_home("b", None, None, family_name_raw="Millar"),
+    )
+    res = resolve(recs)
+    assert res.cluster_of["a"] != res.cluster_of["t"]
+
+
+def test_a_street_spelled_alike_in_one_locality_is_the_street():
+    level = _address_levels(
+        "Alexa Vatavuk",
+        ("a", "Tytherleigh St", "Casino"),
+        ("b", "113 Tytherleig St", "Casino"),
+        ("c", "Tytherleih St", "Coonamble"),  # spelled alike in another town
+    )
+    assert level[frozenset("ab")] == "street"
+    assert level[frozenset("bc")] == "differ" and level[frozenset("ac")] == "differ"
+
+
+def test_a_postcode_in_common_outweighs_a_locality_spelled_alike():
+    # Both say where the two live; only the more specific counts. A locality spelled
+    # alike has no frequency of its own: its level's generic u stands for it, and a
+    # postcode two records of 200 hold is the more specific.
+    from tests.transforms.helpers import in_a_network
+    from transforms.resolve import score_candidates
+
+    def card(id_, locality):
+        return {
+            "id": id_,
+            "name_raw": "Keely Coulson",
+            "localities_raw": [locality],
+            "postcodes_raw": ["5096"],
+        }
+
+    sc = score_candidates(in_a_network(card("a", "Toowoon Bay"), card("b", "Toowoon Ubay")))
+    (pair,) = [
+        i
+        for i, (x, y) in enumerate(zip(sc.a, sc.b, strict=True))
+        if {sc.ids[x], sc.ids[y]} == {"a", "b"}
+    ]
+    assert sc.comparison.levels["postcode"][pair] == 1
+    assert sc.comparison.levels["address"][pair] == -1

@@ -120,3 +120,33 @@ def test_namesakes_elsewhere_with_two_birthdays_stay_apart():
         {"id": "b", "name_raw": "Deakin Sondergeld", "birthday_raw": "1963-11-21"},
     )
     assert not _same(resolve(recs), "a", "b")
+
+
+def test_namesakes_in_one_postcode_on_other_streets_of_other_suburbs_are_not_one_home():
+    # A postcode covers several suburbs: with the addresses differing it is no home,
+    # and two birth dates there are two people, as elsewhere.
+    def card(id_, street, locality, birthday):
+        return {
+            "id": id_,
+            "name_raw": "Lachlan Nguyen",
+            "streets_raw": [street],
+            "localities_raw": [locality],
+            "postcodes_raw": ["5046"],
+            "birthday_raw": birthday,
+        }
+
+    res = resolve(
+        records(
+            card("a", "70 Bushby Cl", "Wilson", "1960-02-10"),
+            card("b", "23 Templestowe Ave", "O'Connor", "1963-11-21"),
+        )
+    )
+    assert not _same(res, "a", "b")
+    # one postcode with no street or suburb on one card may still be one home
+    res = resolve(
+        records(
+            card("a", "70 Bushby Cl", "Wilson", "1960-02-10"),
+            {**card("b", "", "", "1963-11-21"), "streets_raw": [], "localities_raw": []},
+        )
+    )
+    assert set(_rows(res, "a", "b")["rule"]) != {"conflict_birthday"}
