@@ -765,12 +765,25 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
 
 def _is_company_name(display: Coded, records: pd.DataFrame) -> np.ndarray:
     """Per row: the display name is the record's own company (an organisation's card)."""
-    same = _pair_map(
-        display,
-        Coded.of(records["company_raw"]),
-        lambda n, c: "y" if n and c and company_key(n) == company_key(c) else None,
-    )
-    return np.append(pc.is_valid(same.values).to_numpy(zero_copy_only=False), False)[same.codes]
+    company = Coded.of(records["company_raw"])
+    rows = np.flatnonzero((display.codes >= 0) & (company.codes >= 0))
+    # company_key once per distinct value either side (not twice per distinct pair of
+    # them, 485k at a million records), each key numbered; -1 for an empty value.
+    numbers: dict[str | None, int] = {}
+
+    def key_numbers(coded: Coded) -> np.ndarray:
+        values = coded.values.to_pylist()
+        out = np.full(len(values), -1, dtype=np.int64)
+        for code in np.unique(coded.codes[rows]).tolist():
+            if values[code]:
+                out[code] = numbers.setdefault(company_key(values[code]), len(numbers))
+        return out
+
+    name_number = key_numbers(display)[display.codes[rows]]
+    company_number = key_numbers(company)[company.codes[rows]]
+    same = np.zeros(len(display.codes), dtype=bool)
+    same[rows] = (name_number >= 0) & (name_number == company_number)
+    return same
 
 
 def _pair_map(first: Coded, second: Coded, fn) -> Coded:

@@ -5,7 +5,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from connectors.base import frame_from_rows
+from transforms.arrow_columns import Coded
 from transforms.normalise import (
+    _is_company_name,
     clean_name,
     company_key,
     is_valid_phone,
@@ -670,3 +672,21 @@ def test_is_valid_phone_on_every_region_example_number():
                     seen += 1
                     assert is_valid_phone(parsed) == phonenumbers.is_valid_number(parsed)
     assert seen > 1000
+
+
+_COMPANY_SPELLINGS = [None, "", "Acme", "ACME Inc.", "acme, inc", "Inc.", "GmbH", "Jo Acme", "Jo"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_COMPANY_SPELLINGS), st.sampled_from(_COMPANY_SPELLINGS)),
+        max_size=30,
+    )
+)
+def test_is_company_name_is_company_key_per_row(rows):
+    names = [n for n, _ in rows]
+    companies = pd.Series([c for _, c in rows], dtype="string[pyarrow]")
+    got = _is_company_name(Coded.encode(names).distinct(), pd.DataFrame({"company_raw": companies}))
+    expected = [bool(n and c and company_key(n) == company_key(c)) for n, c in rows]
+    assert got.tolist() == expected
