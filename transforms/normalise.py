@@ -16,13 +16,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+from phonenumbers.phonenumberutil import (  # private: is_valid_phone is is_valid_number
+    REGION_CODE_FOR_NON_GEO_ENTITY,
+    _is_number_matching_desc,
+)
+from phonenumbers.re_util import re_compile
 
 from connectors.identity import (  # the keys connectors compare too, defined once there
     PLAIN_ADDRESS,
@@ -369,6 +375,93 @@ def normalise_emails(values: pa.Array) -> pa.Array:
     return fast_or_slow(values, pc.if_else(plain, pc.ascii_lower(values), None), normalise_email)
 
 
+# phonenumbers compiles each metadata pattern through re.compile on every use (3 million
+# calls at a million records, most of the time it spends validating): keep them compiled.
+phonenumbers.enable_pattern_cache()
+
+_DESC_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
+def _has_type(nsn: str, metadata) -> bool:
+    """phonenumbers' ``_number_type_helper(nsn, metadata) != UNKNOWN``: the same tests,
+    fixed line and mobile (what most numbers are) first, stopping at the first match."""
+    matches = _is_number_matching_desc
+    if not matches(nsn, metadata.general_desc):
+        return False
+    if matches(nsn, metadata.fixed_line):
+        return True
+    if not metadata.same_mobile_and_fixed_line_pattern and matches(nsn, metadata.mobile):
+        return True
+    return any(matches(nsn, getattr(metadata, name)) for name in _DESC_TYPES)
+
+
+@cache
+def _region_search(country_code: int) -> list:
+    """region_code_for_number's walk through a shared calling code's regions, prepared
+    once: ``(code, metadata)`` for a region without leading digits (it takes the first
+    such whose types the number has), and a run of regions with leading digits as one
+    pattern matching where any of theirs does, with each region's own pattern."""
+    steps: list = []
+    for code in COUNTRY_CODE_TO_REGION_CODE[country_code]:
+        metadata = PhoneMetadata.metadata_for_region(code.upper(), None)
+        if metadata is None:
+            continue
+        if metadata.leading_digits is None:
+            steps.append((code, metadata))
+            continue
+        if not steps or not isinstance(steps[-1], list):
+            steps.append([])
+        steps[-1].append((code, re_compile(metadata.leading_digits)))
+    return [
+        step
+        if isinstance(step, tuple)
+        else (re.compile("|".join(f"(?:{p.pattern})" for _, p in step)), step)
+        for step in steps
+    ]
+
+
+def is_valid_phone(number: phonenumbers.PhoneNumber) -> bool:
+    """``phonenumbers.is_valid_number``, step for step (region_code_for_number, then
+    is_valid_number_for_region), without testing the number's types twice against the
+    region found by them, with _has_type for the type helper and the regions of a shared
+    calling code walked as _region_search prepared them."""
+    country_code = number.country_code
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(country_code)
+    if regions is None:
+        return False
+    nsn = phonenumbers.national_significant_number(number)
+    region, known = None, None
+    if len(regions) == 1:
+        region = regions[0]
+    else:
+        for first, second in _region_search(country_code):
+            if isinstance(first, str):
+                if _has_type(nsn, second):
+                    region, known = first, second
+                    break
+            elif first.match(nsn):
+                region = next(code for code, pattern in second if pattern.match(nsn))
+                break
+    if region is None:
+        return False
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(country_code, region.upper())
+    if metadata is None or (
+        region != REGION_CODE_FOR_NON_GEO_ENTITY
+        and country_code != phonenumbers.country_code_for_valid_region(region)
+    ):
+        return False
+    return metadata is known or _has_type(nsn, metadata)
+
+
 @lru_cache(maxsize=200_000)
 def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     """E.164 form of a phone number, or None unless it is a valid number."""
@@ -384,7 +477,7 @@ def normalise_phone(raw: str | None, default_region: str = "US") -> str | None:
     # Only numbers phonenumbers knows to exist in their region: a national number read
     # in the wrong region (Dresden's 0351 as +1 0351) is left out of matching, and the
     # raw value stays in phones_raw.
-    if not phonenumbers.is_valid_number(number):
+    if not is_valid_phone(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -672,12 +765,25 @@ def _names(records: pd.DataFrame) -> tuple[Coded, Coded, Coded]:
 
 def _is_company_name(display: Coded, records: pd.DataFrame) -> np.ndarray:
     """Per row: the display name is the record's own company (an organisation's card)."""
-    same = _pair_map(
-        display,
-        Coded.of(records["company_raw"]),
-        lambda n, c: "y" if n and c and company_key(n) == company_key(c) else None,
-    )
-    return np.append(pc.is_valid(same.values).to_numpy(zero_copy_only=False), False)[same.codes]
+    company = Coded.of(records["company_raw"])
+    rows = np.flatnonzero((display.codes >= 0) & (company.codes >= 0))
+    # company_key once per distinct value either side (not twice per distinct pair of
+    # them, 485k at a million records), each key numbered; -1 for an empty value.
+    numbers: dict[str | None, int] = {}
+
+    def key_numbers(coded: Coded) -> np.ndarray:
+        values = coded.values.to_pylist()
+        out = np.full(len(values), -1, dtype=np.int64)
+        for code in np.unique(coded.codes[rows]).tolist():
+            if values[code]:
+                out[code] = numbers.setdefault(company_key(values[code]), len(numbers))
+        return out
+
+    name_number = key_numbers(display)[display.codes[rows]]
+    company_number = key_numbers(company)[company.codes[rows]]
+    same = np.zeros(len(display.codes), dtype=bool)
+    same[rows] = (name_number >= 0) & (name_number == company_number)
+    return same
 
 
 def _pair_map(first: Coded, second: Coded, fn) -> Coded:

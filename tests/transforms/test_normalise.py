@@ -1,12 +1,16 @@
 import pandas as pd
+import phonenumbers
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from connectors.base import frame_from_rows
+from transforms.arrow_columns import Coded
 from transforms.normalise import (
+    _is_company_name,
     clean_name,
     company_key,
+    is_valid_phone,
     name_key,
     normalise_email,
     normalise_linkedin_url,
@@ -295,7 +299,6 @@ def test_email_fast_path_agrees_with_email_validator(text):
 import unicodedata  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
-from hypothesis import settings  # noqa: E402
 
 from transforms.normalise import (  # noqa: E402
     _LETTERS,
@@ -628,3 +631,62 @@ def test_a_whole_name_typed_into_the_given_field_is_split_by_its_comma():
     assert recs["family_name"].tolist()[:2] == ["Eriksson", "Smith"]
     assert pd.isna(recs["family_name"].iloc[2])
     assert recs["family_name"].iloc[3] == "López"
+
+
+_CALLING_CODES = sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+
+
+def _parsed(text: str, region: str):
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(_CALLING_CODES),
+    st.text(alphabet="0123456789", min_size=1, max_size=17),
+    st.sampled_from(["US", "GB", "DE", "IT", "FR", "CI"]),
+    st.booleans(),
+)
+def test_is_valid_phone_is_phonenumbers_is_valid_number(code, digits, region, plus):
+    number = _parsed(f"+{code}{digits}" if plus else digits, region)
+    if number is not None:
+        assert is_valid_phone(number) == phonenumbers.is_valid_number(number)
+
+
+def test_is_valid_phone_on_every_region_example_number():
+    seen = 0
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        for kind in range(11):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is None:
+                continue
+            for text in (
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+                phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[:-1],
+            ):
+                parsed = _parsed(text, "US")
+                if parsed is not None:
+                    seen += 1
+                    assert is_valid_phone(parsed) == phonenumbers.is_valid_number(parsed)
+    assert seen > 1000
+
+
+_COMPANY_SPELLINGS = [None, "", "Acme", "ACME Inc.", "acme, inc", "Inc.", "GmbH", "Jo Acme", "Jo"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_COMPANY_SPELLINGS), st.sampled_from(_COMPANY_SPELLINGS)),
+        max_size=30,
+    )
+)
+def test_is_company_name_is_company_key_per_row(rows):
+    names = [n for n, _ in rows]
+    companies = pd.Series([c for _, c in rows], dtype="string[pyarrow]")
+    got = _is_company_name(Coded.encode(names).distinct(), pd.DataFrame({"company_raw": companies}))
+    expected = [bool(n and c and company_key(n) == company_key(c)) for n, c in rows]
+    assert got.tolist() == expected
