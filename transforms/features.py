@@ -161,14 +161,14 @@ def _given_spellings_of(given_name, given_key, family_key, email_rows, email_val
     "Katie <katherine.blackford@...>" a Katherine), when they spell one."""
     codes, values = _map_codes(*given_name, _distinct_spelling)
     spelling = np.append(values, None)[codes]
+    members = sorted(distinct_spellings())
     groups: dict[str, list[str]] = {}
-    for name in sorted(distinct_spellings()):
+    for name in members:
         groups.setdefault(canonical_given(name), []).append(name)
     # Per distinct given key its group: its own, or a slip's ("Pilip" is a Philip or a
     # Phillip mistyped; its address says which).
     distinct = np.asarray(given_key[1], dtype=object)
     group_of = np.array([k if k in groups else None for k in distinct.tolist()] + [None])
-    members = sorted(distinct_spellings())
     if len(distinct) and members:
         slips = process.cdist(
             distinct.tolist(), members, scorer=Levenshtein.distance, score_cutoff=1, workers=-1

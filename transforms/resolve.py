@@ -443,13 +443,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = _one_home(cmp.levels)
-    # The prior of each pair's kind of sources (one number where the file has one kind).
-    prior = model.prior_bits
-    near_prior = np.full(len(near), prior)
-    if model.type_bits is not None and cmp.pair_type is not None:
-        table = model.prior_bits + model.type_bits
-        near_prior = table[cmp.pair_type[near]]
-        prior = table.astype(np.float32)[cmp.pair_type]  # alive through clustering only
+    # The prior of each pair's kind of sources (one number where the file has one kind);
+    # float32 for clustering, alive through it only.
+    near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
+    prior = model.prior(cmp, dtype=np.float32)
     del cmp
     result = cluster(
         n,

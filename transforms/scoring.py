@@ -1041,8 +1041,7 @@ def _surname_only(f: RecordFeatures, ga, gb, fa, fb, level, tf) -> None:
     rows = np.flatnonzero((level == 2) & ((ga < 0) != (gb < 0)))
     if not len(rows):
         return
-    family_count = np.bincount(f.family[f.family >= 0], minlength=len(f.family_share))
-    share = tuple(_name_tf(family_count[c], f.family_share[c], f.n) for c in (fa[rows], fb[rows]))
+    share = tuple(_name_tf(f.family_count[c], f.family_share[c], f.n) for c in (fa[rows], fb[rows]))
     level[rows] = 7
     tf[rows] = _without_given_share(f) * np.fmax(*share)
 
@@ -1244,13 +1243,13 @@ class Model:
         """The prior log-odds of a pair of records, whatever their sources."""
         return float(np.log2(self.matches_per_record / max(self.population - 1, 1)))
 
-    def prior(self, cmp: Comparison, rows: np.ndarray | slice | None = None):
+    def prior(self, cmp: Comparison, rows: np.ndarray | slice | None = None, dtype=np.float64):
         """The prior log-odds per pair (``prior_bits`` and its pair type's share), or
         the one ``prior_bits`` where every pair has it."""
         if self.type_bits is None or cmp.pair_type is None:
             return self.prior_bits
         kind = cmp.pair_type if rows is None else cmp.pair_type[rows]
-        return self.prior_bits + self.type_bits[kind]
+        return (self.prior_bits + self.type_bits).astype(dtype)[kind]
 
     def weight(self, cmp: Comparison, name: str, rows: np.ndarray | None = None) -> np.ndarray:
         """Bayes factor in bits of one feature per pair (0 where not comparable).
