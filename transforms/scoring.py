@@ -448,14 +448,14 @@ def _world_full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
 
     Worked out once per record and kept on ``f`` (compare asks for it eight times per
     chunk of pairs)."""
-    if (per_record := f.__dict__.get("_world_full_shares")) is None:
-        per_record = _world_full_shares(f)
-        f.__dict__["_world_full_shares"] = per_record
-    return per_record[x]
+    return _world_full_shares(f)[0][x]
 
 
-def _world_full_shares(f: RecordFeatures) -> np.ndarray:
-    """``_world_full_share`` of every record."""
+def _world_full_shares(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """``_world_full_share`` of every record, and per record whether it is the data's
+    share (True) or the world's (False). Kept on ``f``."""
+    if (cached := f.__dict__.get("_world_full_shares")) is not None:
+        return cached
     g = f.given_share[f.given]
     fam = f.family_share[f.family]
     world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
@@ -470,38 +470,56 @@ def _world_full_shares(f: RecordFeatures) -> np.ndarray:
         family_count[fam] - SELF_RECORDS, 0.0
     )
     data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
-    return np.where(data > 0, data, world)
+    from_data = data > 0
+    cached = (np.where(from_data, data, world), from_data)
+    f.__dict__["_world_full_shares"] = cached
+    return cached
 
 
-def world_share_scale(f: RecordFeatures) -> float:
-    """How much commoner full names are in this data than the world's shares say.
+def world_share_scale(f: RecordFeatures) -> np.ndarray:
+    """How much commoner full names are in this data than their shares say: one scale
+    for the shares read off the world's tables and one for those read off the data
+    (index 0 and 1, as ``_world_full_shares``' flag).
 
     The world's shares err on the safe side (a name's best rank in any country, given
     and family name taken as independent across cultures), and a network is not the
-    world. Distinct LinkedIn profiles are distinct people for sure, so the pairs of
-    profiles with one full name are namesakes the data shows: their count against the
-    count the world's shares expect among as many profiles is the scale (shrunk towards
-    1 by ``SCALE_PSEUDO_PAIRS``: a file with few profiles keeps the world's shares).
-    Computed once per records (kept on ``f``).
+    world; the data's shares take given and family names as independent, which they are
+    not within a culture, and leave a person's own records out. Distinct LinkedIn
+    profiles are distinct people for sure, so the pairs of profiles with one full name
+    are namesakes the data shows: their count against the count the shares expect among
+    as many profiles is the scale (shrunk towards 1 by ``SCALE_PSEUDO_PAIRS``: a file
+    with few profiles keeps the shares as they are). The two kinds of share err in
+    opposite directions (measured on the harness, seeds 0-1: profiles whose name's share
+    came from the data had 12x the namesakes it expected, those from the world's tables
+    a seventh), so each is scaled by its own profiles. Computed once per records (kept
+    on ``f``).
     """
     if (cached := f.__dict__.get("_world_share_scale")) is not None:
         return cached
     has = (f.url >= 0) & (f.full >= 0)
     urls, first = np.unique(f.url[has], return_index=True)
     profiles = np.flatnonzero(has)[first]
-    share = _world_full_share(f, profiles)
-    expected = float(np.nansum(share)) * max(len(profiles) - 1, 0) / 2.0
+    share, from_data = _world_full_shares(f)
+    share, from_data = share[profiles], from_data[profiles]
+    others = max(len(profiles) - 1, 0) / 2.0
     per_name = np.bincount(f.full[profiles], minlength=1).astype(np.float64)
-    observed = float((per_name * (per_name - 1) / 2.0).sum())
-    scale = (observed + SCALE_PSEUDO_PAIRS) / (expected + SCALE_PSEUDO_PAIRS)
+    # Per profile, the other profiles with its name (halved: each pair counted twice).
+    namesakes = (per_name[f.full[profiles]] - 1.0) / 2.0
+    scale = np.ones(2)
+    for kind in (0, 1):
+        sel = from_data == bool(kind)
+        expected = float(np.nansum(share[sel])) * others
+        observed = float(namesakes[sel].sum())
+        scale[kind] = (observed + SCALE_PSEUDO_PAIRS) / (expected + SCALE_PSEUDO_PAIRS)
     f.__dict__["_world_share_scale"] = scale
     return scale
 
 
 def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
     """Share of people with record x's name in a network like this data's: the world's
-    share (``_world_full_share``) times ``world_share_scale``."""
-    return _world_full_share(f, x) * world_share_scale(f)
+    or the data's share (``_world_full_share``) times its kind's ``world_share_scale``."""
+    share, from_data = _world_full_shares(f)
+    return share[x] * world_share_scale(f)[from_data[x].astype(np.intp)]
 
 
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:

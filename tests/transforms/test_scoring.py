@@ -161,17 +161,22 @@ def test_world_name_shares_are_scaled_by_the_namesakes_among_profiles():
             )
         )
 
-    # No profiles, or distinct rare names: about the world's shares.
-    assert scoring.world_share_scale(RecordFeatures.from_records(records({"name_raw": "A B"}))) == 1
+    # No profiles, or distinct rare names: about the shares as they are.
+    one = RecordFeatures.from_records(records({"name_raw": "A B"}))
+    assert scoring.world_share_scale(one).tolist() == [1.0, 1.0]
     rare = [f"Xavi Okonkwo{chr(97 + i)}" for i in range(20)]
-    assert scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1
-    # Five profiles of one rare name are five people: names here are commoner than the
-    # shares say (the data's own, a person's records aside, see none of it).
+    assert (scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1).all()
+    # Five profiles of one rare name are five people: names the data counts (a person's
+    # own records aside) are commoner than their shares say. The world's shares, whose
+    # names have no namesakes here, are not scaled up with them.
     f = RecordFeatures.from_records(profiles(rare + ["Denny Stadelmann"] * 5))
-    scale = scoring.world_share_scale(f)
-    assert scale > 1.5
-    x = np.array([0])
-    assert scoring._full_share(f, x)[0] == scoring._world_full_share(f, x)[0] * scale
+    world, data = scoring.world_share_scale(f)
+    assert data > 1.5 and world <= 1
+    shares, from_data = scoring._world_full_shares(f)
+    stadelmann = np.array([len(rare)])
+    assert from_data[stadelmann].all() and not from_data[: len(rare)].any()
+    assert scoring._full_share(f, stadelmann)[0] == shares[stadelmann][0] * data
+    assert scoring._full_share(f, np.array([0]))[0] == shares[0] * world
 
 
 def test_work_address_links_do_not_teach_the_company_m():
