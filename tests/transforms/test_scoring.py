@@ -161,17 +161,57 @@ def test_world_name_shares_are_scaled_by_the_namesakes_among_profiles():
             )
         )
 
-    # No profiles, or distinct rare names: about the world's shares.
-    assert scoring.world_share_scale(RecordFeatures.from_records(records({"name_raw": "A B"}))) == 1
+    # No profiles, or distinct rare names: about the shares as they are.
+    one = RecordFeatures.from_records(records({"name_raw": "A B"}))
+    assert scoring.world_share_scale(one).tolist() == [1.0, 1.0]
     rare = [f"Xavi Okonkwo{chr(97 + i)}" for i in range(20)]
-    assert scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1
-    # Five profiles of one rare name are five people: names here are commoner than the
-    # shares say (the data's own, a person's records aside, see none of it).
+    assert (scoring.world_share_scale(RecordFeatures.from_records(profiles(rare))) <= 1).all()
+    # Five profiles of one rare name are five people: names the data counts (a person's
+    # own records aside) are commoner than their shares say. The world's shares, whose
+    # names have no namesakes here, are not scaled up with them.
     f = RecordFeatures.from_records(profiles(rare + ["Denny Stadelmann"] * 5))
-    scale = scoring.world_share_scale(f)
-    assert scale > 1.5
-    x = np.array([0])
-    assert scoring._full_share(f, x)[0] == scoring._world_full_share(f, x)[0] * scale
+    world, data = scoring.world_share_scale(f)
+    assert data > 1.5 and world <= 1
+    shares, from_data = scoring._world_full_shares(f)
+    stadelmann = np.array([len(rare)])
+    assert from_data[stadelmann].all() and not from_data[: len(rare)].any()
+    assert scoring._full_share(f, stadelmann)[0] == shares[stadelmann][0] * data
+    assert scoring._full_share(f, np.array([0]))[0] == shares[0] * world
+
+
+@given(
+    st.lists(st.integers(1, 80), min_size=1, max_size=20),
+    st.floats(1e-9, 0.05),
+    st.floats(1.01, 10.0),
+    st.integers(50, 2_000_000),
+    st.floats(scoring.MU_MIN, scoring.MU_MAX),
+)
+@settings(max_examples=200, deadline=None)
+def test_other_holders_records_are_bounded_and_grow_with_the_share(counts, share, more, n, mu):
+    c = np.array(counts)
+    low = scoring._other_holders_records(c, np.full(len(c), share), n, mu)
+    high = scoring._other_holders_records(c, np.full(len(c), min(share * more, 1.0)), n, mu)
+    # A record's own person holds at least that record; one record is its own person's.
+    assert (low >= 0).all() and (low <= np.maximum(c - 1, 0) + 1e-9).all()
+    assert (low[c == 1] == 0).all()
+    # A commoner name has more namesakes behind the same count of records.
+    assert (high >= low - 1e-9).all()
+
+
+def test_a_name_on_few_records_is_one_persons_unless_common():
+    n, mu = 3_000, 1.0
+    rare, common = np.array([1e-7]), np.array([1e-3])
+    two, four = np.array([2]), np.array([4])
+    # Two cards of "Denny Stadelmann": one person's; two of "John Smith" may be two people.
+    assert scoring._other_holders_records(two, rare, n, mu)[0] < 1e-3
+    assert scoring._other_holders_records(two, common, n, mu)[0] > 0.3
+    # Four records of a name are more likely two people's than two records are.
+    assert (
+        scoring._other_holders_records(four, common, n, mu)[0]
+        > scoring._other_holders_records(two, common, n, mu)[0]
+    )
+    # Far more records than one person leaves: nearly all are other people's.
+    assert scoring._other_holders_records(np.array([200]), common, n, mu)[0] >= 200 - 2
 
 
 def test_work_address_links_do_not_teach_the_company_m():
@@ -242,7 +282,14 @@ def test_a_slip_in_a_given_name_weighs_as_the_known_spelling_not_as_any_alike_na
     close = scoring.LEVELS["name"].index("close")
     assert cmp.levels["name"].tolist() == [close, close, scoring.LEVELS["name"].index("exact")]
     slip, variant, exact = cmp.tf_u["name"]
-    assert np.isclose(slip, exact)  # as rare as "Nicholas Campbell" itself
+    # As rare as "Nicholas Campbell" itself, the slipped card one more of its records
+    # (three records of a name may be two people's: a little commoner than two).
+    f = RecordFeatures.from_records(recs)
+    code = f.full[list(recs["record_id"]).index("a")]
+    others = scoring._name_others(f, np.array([code]), extra=1)
+    count = f.full_count[[code]] + 1
+    want = scoring._name_tf(count, np.array([0.0]), f.n, None, others)[0]
+    assert np.isclose(slip, want) and exact <= slip
     assert variant > 10 * slip  # Brian / Bryan: any compatible given name of Campbell
 
 

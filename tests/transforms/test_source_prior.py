@@ -69,6 +69,23 @@ def test_two_addresses_of_one_mail_file_are_no_evidence_but_elsewhere_they_diffe
     assert level["m1", "c1"] == 0  # a card could have listed the address
 
 
+def test_two_work_domains_of_one_mail_file_are_no_company_evidence():
+    recs = records(
+        {"id": "m1", "source": "mail", "name_raw": "Lei Ma", "emails_raw": ["lma@terracotta.com"]},
+        {"id": "m2", "source": "mail", "name_raw": "Lei Ma", "emails_raw": ["lm@acmewidgets.com"]},
+        {"id": "m3", "source": "mail", "name_raw": "Lei Ma", "emails_raw": ["lei@terracotta.com"]},
+        {"id": "c1", "name_raw": "Lei Ma", "company_raw": "Globex"},
+    )
+    pairs = [("m1", "m2"), ("m1", "m3"), ("m1", "c1")]
+    _, cmp = compare_named(recs, pairs)
+    level = dict(zip(pairs, cmp.levels["company"].tolist(), strict=True))
+    # One file holds a person's work and former work address as two records: two
+    # companies either way.
+    assert level["m1", "m2"] == -1
+    assert level["m1", "m3"] == scoring.LEVELS["company"].index("agree")
+    assert level["m1", "c1"] == scoring.LEVELS["company"].index("differ")
+
+
 def test_each_kind_of_pair_gets_the_prior_its_pairs_teach():
     f, a, b, cmp, model = _scored(_network())
     assert model.type_bits is not None
