@@ -15,8 +15,10 @@ record has on average for its person, N the number of records: the share of the
 file's pairs that EM counts as matches, shrunk towards a reference network's share
 (``PRIOR_PAIRS``), so that a file of two cards does not take its one pair for a likely
 match and a small network still speaks for itself. How rare a name is comes from
-the data and from the world (``transforms.name_frequency``), whichever says it is
-commoner: a rare name in a small file is the strong evidence it is.
+the data and from the world (``transforms.name_frequency``), each scaled by the
+namesakes the data's LinkedIn profiles show: a rare name in a small file is the strong
+evidence it is. An exact name's u then asks how many people the name's records belong
+to: two records of a rare name are one person's, four may be two people's.
 """
 
 from __future__ import annotations
@@ -240,9 +242,11 @@ SCALE_PSEUDO_PAIRS = 10.0
 # 0.93 and 97% true; with the holders' posterior each count's mean p is within 4% of
 # its true share. Side by side (with the two scales of world_share_scale): harness
 # seeds 0-4 F1 0.9402 / 0.9465 / 0.9300 / 0.9273 / 0.9288 -> 0.9413 / 0.9451 / 0.9329 /
-# 0.9290 / 0.9241, precision up 0.000-0.009; Febrl1/2 unchanged, Febrl4 +0.0003. Also
-# for names spelled in an address or with a slip: no better (-0.003 to +0.003 per
-# seed, Febrl2 -0.0005), not kept.
+# 0.9290 / 0.9241, precision up 0.000-0.009; Febrl1/2 unchanged, Febrl4 +0.0003. A
+# slip of a known given name counts as one more record of the known name (without that
+# record, Febrl2 -0.0005: a slip on a name of one record read as a sure single holder).
+# Also for names spelled in an address or a bare address spelling a whole name: no
+# better (-0.0034 to +0.0027 per seed), not kept.
 # Records per person beyond the first, as the data's names say (``_records_per_name``),
 # within these bounds; holders counted up to HOLDERS_MAX; u never below NAME_U_MIN.
 MU_MIN, MU_MAX = 0.2, 3.0
