@@ -158,13 +158,13 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
                 ]
             ),
         ),
+        # (One _combine over both: combined apart, the two halves' codes had widths of
+        # their own, and a double surname's first part never met a plain family name.)
         block_pairs(
             np.concatenate([f.org_rows.rows, f.org_rows.rows]),
-            np.concatenate(
-                [
-                    _combine(f.org_rows.codes, f.family[f.org_rows.rows]),
-                    _combine(f.org_rows.codes, f.alt_family[f.org_rows.rows]),
-                ]
+            _combine(
+                np.concatenate([f.org_rows.codes, f.org_rows.codes]),
+                np.concatenate([f.family[f.org_rows.rows], f.alt_family[f.org_rows.rows]]),
             ),
             np.concatenate([f.given[f.org_rows.rows], f.given[f.org_rows.rows]]),
         ),
