@@ -151,3 +151,22 @@ def test_a_double_surname_meets_its_first_part_at_one_company_among_other_names(
     a, b = candidate_pairs(f)
     pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert frozenset("ab") in pairs
+
+
+def test_a_slip_in_the_family_name_at_one_organisation_is_a_candidate():
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(
+        {"id": "a", "name_raw": "Amit Sharja", "company_raw": "Woodgrove GmbH"},
+        {"id": "b", "name_raw": "Amit Sharma", "company_raw": "Woodgrove GmbH"},
+        # another firm, another initial: neither with the slip
+        {"id": "c", "name_raw": "Amit Sharpe", "company_raw": "Fabrikam"},
+        {"id": "d", "name_raw": "Bela Sharja", "company_raw": "Woodgrove GmbH"},
+    )
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset("ab") in pairs
+    assert not {frozenset("bc"), frozenset("bd")} & pairs
