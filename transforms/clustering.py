@@ -1,15 +1,14 @@
 """Clustering scored pairs into people without chaining strangers together.
 
-Pairs above the merge probability are edges, but for a record's merges with the
-entries of a file that lists each person once (an address book, a connections
-export): only the entry it fits best is its edge there (``_second_entries``).
-Connected components are found with numpy (hook and pointer-jump). A component is
-re-clustered with guards when it holds two LinkedIn profiles, a user's cannot-link
-pair, more than ``MAX_CLUSTER_RECORDS`` records, or any compared pair whose evidence
-says "different people". There edges
-are taken strongest first, and two groups join only when (1) no cannot-link or
-second LinkedIn profile would end up in one person, (2) the size stays within the
-limit, and (3) the summed log-odds of every compared pair between the two groups is
+Pairs above the merge probability are edges, but a record's merges with the entries
+of a file that lists each person once (an address book, a connections export): of
+those only the one with the entry it fits best is (``_second_entries``). Connected
+components are found with numpy (hook and pointer-jump). A component is re-clustered
+with guards when it holds two LinkedIn profiles, a user's cannot-link pair, more than
+``MAX_CLUSTER_RECORDS`` records, or any compared pair whose evidence says "different
+people". There edges are taken strongest first, and two groups join only when (1) no
+cannot-link or second LinkedIn profile would end up in one person, (2) the size stays
+within the limit, and (3) the summed log-odds of every compared pair between the two groups is
 positive, or at least the merge probability's log-odds when the caller gives it
 (summed evidence, not the single best link, must say "same person"), so
 A~B~C with A and C clearly different is split at its weaker side. Two birthdays
