@@ -77,7 +77,7 @@ from transforms.normalise import (
     normalise_phone,
 )
 from transforms.record_order import content_order
-from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
+from transforms.scoring import FEATURES, MATCH_FEATURES, Comparison, Model, compare, estimate
 from transforms.sparse import SparseColumn
 from warehouse import schema
 
@@ -446,6 +446,12 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = _one_home(cmp.levels)
+    # An entry found through an identifier is its record's whatever else fits (two cards
+    # holding one profile or address are one person's): never a second entry.
+    identified = np.zeros(n_candidates, dtype=bool)
+    for feature in MATCH_FEATURES:
+        if feature.identifier_level is not None:
+            identified |= cmp.levels[feature.name] == feature.identifier_level
     # The prior of each pair's kind of sources (one number where the file has one kind);
     # float32 for clustering, alive through it only.
     near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
@@ -466,11 +472,12 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             one_home=one_home,
             generation_is_family=generations.is_family,
             listing=listing,
+            identified=identified,
         ),
         prior_bits=prior,
         merge_bits=MERGE_BITS,
     )
-    del url, birth_day, birth_year, one_home, prior, listing
+    del url, birth_day, birth_year, one_home, prior, listing, identified
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))

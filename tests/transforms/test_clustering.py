@@ -118,3 +118,16 @@ def test_entries_of_one_listing_and_equal_fits_are_not_second_entries():
     listing = np.array([-1, 5, -1, -1, 5])
     log_odds = np.array([3.0, 8.0])
     assert _second_entries(a, b, log_odds, log_odds >= 2.0, listing).tolist() == [True, False]
+
+
+def test_an_entry_found_through_an_identifier_is_never_a_second_entry():
+    # A LinkedIn row (0) whose profile one card holds (1) and whose address another card
+    # of the same book holds (2): two cards of one person, both merged.
+    listing = np.array([3, 5, 5])
+    a, b = np.array([0, 0]), np.array([1, 2])
+    log_odds = np.array([32.2, 31.6])
+    merge = log_odds >= 2.0
+    guards = Guards(url=np.array([7, 7, -1]), listing=listing)
+    assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 2]
+    guards.identified = np.array([True, True])
+    assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 0]
