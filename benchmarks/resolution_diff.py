@@ -28,6 +28,7 @@ REFUSALS = {
     "conflict_linkedin_url",
     "weak_link",
     "ambiguous_link",
+    "another_entry_fits_better",
     "cluster_too_large",
     "cannot_link_override",
 }

@@ -43,6 +43,10 @@ from transforms.personal_details import Birthdays
 # A record rarely has more keys than this; extra ones still block, they are only
 # left out of pair comparison (which looks at the first ones, best first).
 MAX_KEYS_PER_RECORD = 6
+# The kinds of source whose files list each person once (an address book, a LinkedIn
+# connections export), a duplicate entry now and then aside; a mail file does not (one
+# record per correspondent address).
+LISTING_SOURCES = ("vcard", "linkedin")
 _NOT_LETTER = re.compile(r"[^a-z]")
 # A local part shorter than this ("js", "a") says too little to match a name with.
 MIN_LOCAL_LETTERS = 4
@@ -250,15 +254,26 @@ def _record_sources(records: pd.DataFrame) -> np.ndarray | None:
 
 
 def _source_files(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
-    """Per record the code of its source file (-1: none), and the same for mail records
-    only (-1 for other sources): a mail file gives one record per correspondent address,
-    so two of its records never share one."""
+    """Per record the code of its source file (-1: none), the same for mail records only
+    (-1 for other sources): a mail file gives one record per correspondent address,
+    so two of its records never share one; and the same for the records of files that
+    list each person once (``LISTING_SOURCES``)."""
     if "source_file" not in records or "source" not in records:
-        return {"file": None, "mail_file": None}
+        return {"file": None, "mail_file": None, "listing_file": None}
     codes, _ = string_codes(records["source_file"], values=False)
     codes = codes.astype(np.int32)
-    mail = records["source"].to_numpy(dtype=object) == "mail"
-    return {"file": codes, "mail_file": np.where(mail, codes, -1).astype(np.int32)}
+    source = records["source"].to_numpy(dtype=object)
+    # A listing is a file's entries of one kind (a connections export and an address
+    # book are two listings wherever their files are).
+    kinds = np.full(len(source), -1, dtype=np.int32)
+    for i, kind in enumerate(LISTING_SOURCES):
+        kinds[source == kind] = i
+    listing = codes * np.int32(len(LISTING_SOURCES)) + kinds
+    return {
+        "file": codes,
+        "mail_file": np.where(source == "mail", codes, -1).astype(np.int32),
+        "listing_file": np.where(kinds >= 0, listing, -1).astype(np.int32),
+    }
 
 
 def _family_spellings(family: str | None, later: tuple[str, ...]) -> tuple[str, ...]:
@@ -657,8 +672,9 @@ class RecordFeatures:
             world with that given / family name (``transforms.name_frequency``).
         birthdays: day of the year and year per record (phone-book cards only).
         postcode, postcode_rows: postal code codes (n x k) and their (record, code) rows.
-        file, mail_file: per record its source file's code, and per mail record (-1
-            for other sources) (``_source_files``).
+        file, mail_file, listing_file: per record its source file's code, per mail
+            record (-1 for other sources), and per record of a file that lists each
+            person once (``LISTING_SOURCES``; -1 for other sources) (``_source_files``).
         source: per record its kind of source's code (``_record_sources``).
     """
 
@@ -719,6 +735,7 @@ class RecordFeatures:
     display: np.ndarray | None = None
     display_share: np.ndarray | None = None
     mail_file: np.ndarray | None = None
+    listing_file: np.ndarray | None = None
     file: np.ndarray | None = None
     source: np.ndarray | None = None
 

@@ -9,7 +9,9 @@ block -> compare -> score -> cluster, each step vectorised over all records:
    match probability, with m/u estimated from the data and term-frequency weights.
 3. ``transforms.clustering``: pairs with probability >= ``MERGE_PROBABILITY`` are
    joined, guarded against two LinkedIn profiles in one person, user cannot-links,
-   oversized clusters and groups whose pairs mostly say "different people".
+   oversized clusters, groups whose pairs mostly say "different people" and a record
+   bridging two entries of an address book or connections export (it is merged with
+   the entry it fits best).
 
 The threshold treats a wrong merge (two people's histories mixed) as four times as
 costly as a missed one (one relationship split in two): merge when p >= 0.8.
@@ -75,7 +77,7 @@ from transforms.normalise import (
     normalise_phone,
 )
 from transforms.record_order import content_order
-from transforms.scoring import FEATURES, Comparison, Model, compare, estimate
+from transforms.scoring import FEATURES, MATCH_FEATURES, Comparison, Model, compare, estimate
 from transforms.sparse import SparseColumn
 from warehouse import schema
 
@@ -433,8 +435,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # guard refused are among them) and the user's overrides: their evidence is kept,
     # the comparison of the other pairs (four fifths at a million) let go.
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, n, must))
-    # Clustering needs three of the record features: the rest go before the weights come.
+    # Clustering needs four of the record features: the rest go before the weights come.
     url, birth_day, birth_year = f.url, f.birthdays.month_day, f.birthdays.year
+    listing = f.listing_file
     del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
@@ -443,6 +446,12 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = _one_home(cmp.levels)
+    # An entry found through an identifier is its record's whatever else fits (two cards
+    # holding one profile or address are one person's): never a second entry.
+    identified = np.zeros(n_candidates, dtype=bool)
+    for feature in MATCH_FEATURES:
+        if feature.identifier_level is not None:
+            identified |= cmp.levels[feature.name] == feature.identifier_level
     # The prior of each pair's kind of sources (one number where the file has one kind);
     # float32 for clustering, alive through it only.
     near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
@@ -462,11 +471,13 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             birth_year=birth_year,
             one_home=one_home,
             generation_is_family=generations.is_family,
+            listing=listing,
+            identified=identified,
         ),
         prior_bits=prior,
         merge_bits=MERGE_BITS,
     )
-    del url, birth_day, birth_year, one_home, prior
+    del url, birth_day, birth_year, one_home, prior, listing, identified
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))

@@ -126,3 +126,47 @@ def _candidate_pairs_of(*specs: dict) -> set[frozenset]:
     ids = recs["record_id"].tolist()
     a, b = candidate_pairs(RecordFeatures.from_records(recs))
     return {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+
+
+def test_a_double_surname_meets_its_first_part_at_one_company_among_other_names():
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    # Other family names at other companies: the family names' and the companies'
+    # codes reach further than the double surnames' first parts do.
+    others = [
+        {"id": f"o{i}", "name_raw": f"Ann {name}", "company_raw": f"Acme {name}"}
+        for i, name in enumerate(["Zeller", "Yost", "Xu", "Quill", "Voss", "Ueda"])
+    ]
+    recs = records(
+        *others,
+        {"id": "a", "name_raw": "Marta Mendoza", "company_raw": "Zenith"},
+        {"id": "b", "name_raw": "Marta Mendoza Corillo", "company_raw": "Zenith"},
+    )
+    f = RecordFeatures.from_records(recs)
+    assert f.family.max() > f.alt_family.max()
+    assert f.org[f.org[:, 0] >= 0, 0].max() > 0
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(f)
+    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset("ab") in pairs
+
+
+def test_a_slip_in_the_family_name_at_one_organisation_is_a_candidate():
+    from tests.transforms.helpers import records
+    from transforms.blocking import candidate_pairs
+    from transforms.features import RecordFeatures
+
+    recs = records(
+        {"id": "a", "name_raw": "Amit Sharja", "company_raw": "Woodgrove GmbH"},
+        {"id": "b", "name_raw": "Amit Sharma", "company_raw": "Woodgrove GmbH"},
+        # another firm, another initial: neither with the slip
+        {"id": "c", "name_raw": "Amit Sharpe", "company_raw": "Fabrikam"},
+        {"id": "d", "name_raw": "Bela Sharja", "company_raw": "Woodgrove GmbH"},
+    )
+    ids = recs["record_id"].tolist()
+    a, b = candidate_pairs(RecordFeatures.from_records(recs))
+    pairs = {frozenset((ids[x], ids[y])) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert frozenset("ab") in pairs
+    assert not {frozenset("bc"), frozenset("bd")} & pairs

@@ -81,3 +81,53 @@ def test_two_groups_join_only_when_their_summed_evidence_reaches_the_merge_bits(
     assert apart.refused == {(1, 2): "weak_link"}
     # Without the merge bits, a positive sum is enough (the rule before).
     assert len(set(cluster(3, a, b, log_odds, merge, guards).labels.tolist())) == 1
+
+
+def test_a_record_of_another_file_merges_with_the_entry_of_a_listing_it_fits_best():
+    from transforms.clustering import SECOND_ENTRY
+
+    # 0: a mail record; 1 and 2: two cards of one address book (file 5), 3: a card of
+    # another address book (file 6). The mail fits card 1 better than card 2.
+    listing = np.array([-1, 5, 5, 6])
+    a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    log_odds = np.array([9.0, 4.0, 3.0])
+    guards = Guards(url=np.full(4, -1), listing=listing)
+    result = cluster(4, a, b, log_odds, log_odds >= 2.0, guards)
+    # Card 2 stays apart (the mail no longer bridges two cards); the other book's card
+    # is the best of its own file.
+    assert result.labels.tolist() == [0, 0, 2, 0]
+    assert result.refused == {(0, 2): SECOND_ENTRY}
+    # A second card of the same person joins through what it shares with the first.
+    a, b = np.append(a, 1), np.append(b, 2)
+    log_odds = np.append(log_odds, 5.0)
+    assert len(set(cluster(4, a, b, log_odds, log_odds >= 2.0, guards).labels.tolist())) == 1
+
+
+def test_entries_of_one_listing_and_equal_fits_are_not_second_entries():
+    from transforms.clustering import _second_entries
+
+    # 0-1, 0-2: duplicate cards within one address book (file 5) link as ever; 3 (mail)
+    # fits cards 1 and 2 equally well: both merges stand.
+    listing = np.array([5, 5, 5, -1])
+    a, b = np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3])
+    log_odds = np.array([9.0, 4.0, 6.0, 6.0])
+    assert not _second_entries(a, b, log_odds, log_odds >= 2.0, listing).any()
+    # The merge of record 3 with its second card, seen from the card's side as well
+    # (record 3 first in one pair and second in the other).
+    a, b = np.array([1, 3]), np.array([3, 4])
+    listing = np.array([-1, 5, -1, -1, 5])
+    log_odds = np.array([3.0, 8.0])
+    assert _second_entries(a, b, log_odds, log_odds >= 2.0, listing).tolist() == [True, False]
+
+
+def test_an_entry_found_through_an_identifier_is_never_a_second_entry():
+    # A LinkedIn row (0) whose profile one card holds (1) and whose address another card
+    # of the same book holds (2): two cards of one person, both merged.
+    listing = np.array([3, 5, 5])
+    a, b = np.array([0, 0]), np.array([1, 2])
+    log_odds = np.array([32.2, 31.6])
+    merge = log_odds >= 2.0
+    guards = Guards(url=np.array([7, 7, -1]), listing=listing)
+    assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 2]
+    guards.identified = np.array([True, True])
+    assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 0]

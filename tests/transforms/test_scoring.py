@@ -528,10 +528,10 @@ def test_a_given_name_alone_whose_address_adds_the_family_initial_is_close():
     x = np.array([ids.index("li"), ids.index("li")])
     y = np.array([ids.index("mail"), ids.index("plain")])
     cmp = scoring.compare(f, x, y)
-    close, partial = (scoring.LEVELS["name"].index(k) for k in ("close", "partial"))
-    # the initial narrows Timothy down; the given name alone says no more than the name
-    assert cmp.levels["name"].tolist() == [close, partial]
-    assert np.isfinite(cmp.tf_u["name"][0])
+    close, given_only = (scoring.LEVELS["name"].index(k) for k in ("close", "given_only"))
+    # the initial narrows Timothy down; the given name alone is the given name's share
+    assert cmp.levels["name"].tolist() == [close, given_only]
+    assert np.isfinite(cmp.tf_u["name"]).all()
 
 
 def test_a_display_name_written_the_same_way_on_two_addresses():
@@ -679,8 +679,8 @@ def test_an_address_book_teaches_how_often_streets_are_mistyped():
 
 
 def test_a_given_name_alone_with_a_slip_is_partly_the_name():
-    # A card or a mail that writes the given name alone, mistyped: as the given name
-    # alone written right ("partial"), not another name.
+    # A card or a mail that writes the given name alone, mistyped: partly the name,
+    # not another name (written right, it is the level "given_only").
     recs = records(
         {"id": "a", "given_name_raw": "Baiely"},
         {"id": "b", "name_raw": "Bailey Thrussell"},
@@ -689,4 +689,40 @@ def test_a_given_name_alone_with_a_slip_is_partly_the_name():
     )
     level = compare_named(recs, [("a", "b"), ("a", "c"), ("d", "b")])[1].levels["name"]
     names = scoring.LEVELS["name"]
-    assert [names[x] for x in level] == ["partial", "differ", "partial"]
+    assert [names[x] for x in level] == ["partial", "differ", "given_only"]
+
+
+def test_a_given_name_alone_is_weighed_by_how_common_the_given_name_is():
+    # "Nicholas <nicholas@orionbank.com>" against Nicholas Miller: the mirror of a card
+    # without a given name, weighed by the given name (not as a slip in a whole name).
+    recs = records(
+        {"id": "a", "given_name_raw": "Xanthippe"},
+        {"id": "b", "name_raw": "Xanthippe Morcom"},
+        {"id": "c", "given_name_raw": "John"},
+        {"id": "d", "name_raw": "John Quast"},
+        {"id": "e", "given_name_raw": "J."},  # an initial alone names nobody
+        {"id": "f", "name_raw": "Mary Quast"},  # another given name
+    )
+    _, cmp = compare_named(recs, [("a", "b"), ("c", "d"), ("e", "d"), ("c", "f")])
+    names = scoring.LEVELS["name"]
+    level = [names[x] for x in cmp.levels["name"]]
+    assert level[:2] == ["given_only", "given_only"]
+    assert "given_only" not in level[2:]
+    xanthippe, john = cmp.tf_u["name"][:2]
+    assert john > xanthippe
+
+
+def test_the_share_of_pairs_without_one_family_name_is_that_of_every_pair():
+    from itertools import combinations
+
+    cards = [{"id": "n", "family_name_raw": "Nobody"}, {"id": "x", "emails_raw": ["x@example.org"]}]
+    cards += [{"id": f"o{i}", "given_name_raw": f"Ann{i % 3}"} for i in range(4)]
+    cards += [{"id": f"t{i}", "name_raw": f"Ann Quast{i % 2}"} for i in range(7)]
+    f = RecordFeatures.from_records(records(*cards))
+    named = np.flatnonzero(f.has_name)
+    pairs = list(combinations(named.tolist(), 2))
+    without = (f.given >= 0) & (f.family < 0)
+    full = (f.family >= 0) & (f.given >= 0)
+    want = sum((without[x] and full[y]) or (without[y] and full[x]) for x, y in pairs) / len(pairs)
+    assert want > 0
+    assert scoring._without_family_share(f) == pytest.approx(want)

@@ -162,3 +162,21 @@ def test_two_phone_books_that_hold_the_same_people_teach_cards_across_them_are_l
     assert across.any() and (~across).any()
     assert model.type_bits[1] > 0 > model.type_bits[0]
     assert set(np.unique(f.file[a[across]] != f.file[b[across]]).tolist()) == {True}
+
+
+def test_the_files_that_list_each_person_once_are_address_books_and_connections():
+    recs = records(
+        {"id": "card", "name_raw": "Ann Quast", "source_file": "book.vcf"},
+        {"id": "other", "name_raw": "Ann Quast", "source_file": "phone.vcf"},
+        {"id": "row", "source": "linkedin", "name_raw": "Ann Quast", "source_file": "c.csv"},
+        {"id": "mail", "source": "mail", "emails_raw": ["ann@x.example"], "source_file": "m"},
+    )
+    f = RecordFeatures.from_records(recs)
+    by_id = dict(zip(recs["record_id"], f.listing_file.tolist(), strict=True))
+    assert by_id["mail"] == -1
+    assert len({by_id["card"], by_id["other"], by_id["row"]}) == 3
+    assert min(by_id["card"], by_id["other"], by_id["row"]) >= 0
+    # A card and a LinkedIn row are two listings even in one file (a test's folder).
+    recs["source_file"] = "one"
+    f = RecordFeatures.from_records(recs)
+    assert f.listing_file[0] >= 0 and f.listing_file[0] != f.listing_file[2]
