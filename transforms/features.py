@@ -700,6 +700,7 @@ class RecordFeatures:
     local_rows: Exploded
     full_count: np.ndarray
     full_profiles: np.ndarray
+    given_count: np.ndarray
     family_count: np.ndarray
     org_count: np.ndarray
     email_count: np.ndarray
@@ -898,6 +899,7 @@ class RecordFeatures:
             local_rows=local_rows,
             full_count=counts(full),
             full_profiles=_distinct_per_code(full, url),
+            given_count=counts(given),
             family_count=counts(family),
             org_count=counts(org_rows.codes),
             email_count=counts(email_rows.codes),

@@ -459,15 +459,12 @@ def _world_full_shares(f: RecordFeatures) -> np.ndarray:
     g = f.given_share[f.given]
     fam = f.family_share[f.family]
     world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
-    given_count, family_count = (
-        np.bincount(codes[codes >= 0], minlength=len(f.given_share)).astype(np.float64)
-        for codes in (f.given, f.family)
-    )
     g, fam = f.given, f.family
     both = (g >= 0) & (fam >= 0)
     # As in _name_tf, one person's own records say nothing about how common a name is.
-    others = np.maximum(given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
-        family_count[fam] - SELF_RECORDS, 0.0
+    # (A record without one part reads a count at code -1: ``both`` discards it.)
+    others = np.maximum(f.given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
+        f.family_count[fam] - SELF_RECORDS, 0.0
     )
     data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
     return np.where(data > 0, data, world)
@@ -1019,10 +1016,9 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         slip = _pair_scores(Levenshtein.distance, f.names, ga[todo], gb[todo]) <= 1
         rows = np.sort(np.concatenate([rows, todo[slip]]))
     if len(rows):
-        given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
         level[rows] = 6
         commoner = np.where(f.given_share[ga[rows]] >= f.given_share[gb[rows]], ga[rows], gb[rows])
-        tf[rows] = _name_tf(given_count[commoner], f.given_share[commoner], f.n)
+        tf[rows] = _name_tf(f.given_count[commoner], f.given_share[commoner], f.n)
     _surname_only(f, ga, gb, fa, fb, level, tf)
     return level, tf, conflict
 
@@ -1132,8 +1128,7 @@ def _given_u(f: RecordFeatures, who: np.ndarray, initialled: np.ndarray) -> np.n
     times the share of its family initial where ``initialled``."""
     g = f.given[who]
     share = f.given_share[g]
-    given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
-    data = np.maximum(given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
+    data = np.maximum(f.given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
     share = np.where(np.isnan(share), data, share)
     # The family initial's share among the data's family names (one pseudo-name per
     # letter a-z: a small file's few names say little).
