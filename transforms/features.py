@@ -736,6 +736,11 @@ class RecordFeatures:
         return self.local[:, 0] >= 0
 
     @cached_property
+    def given_alone(self) -> np.ndarray:
+        """Per record: it has a given name and no family name."""
+        return (self.family < 0) & (self.given >= 0)
+
+    @cached_property
     def initial_bit(self) -> np.ndarray:
         """Per record whose given name is an initial a-z, its bit in a
         ``given_initials`` mask; else 0."""

@@ -497,8 +497,12 @@ def world_share_scale(f: RecordFeatures) -> float:
 
 def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
     """Share of people with record x's name in a network like this data's: the world's
-    share (``_world_full_share``) times ``world_share_scale``."""
-    return _world_full_share(f, x) * world_share_scale(f)
+    share (``_world_full_share``) times ``world_share_scale``. Scaled once per record and
+    kept on ``f``: compare reads it for every pair of one name (most of the pairs)."""
+    if (per_record := f.__dict__.get("_full_shares")) is None:
+        per_record = _world_full_share(f, np.arange(f.n)) * world_share_scale(f)
+        f.__dict__["_full_shares"] = per_record
+    return per_record[x]
 
 
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
@@ -800,8 +804,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     same_initial = initial_a == initial_b
     initial_only_a, initial_only_b = f.given_length[a] == 1, f.given_length[b] == 1
     # An initial may stand for a diminutive: "P. Bradwick" for Pepe (José) Bradwick.
-    nick_initial = ((f.initial_bit[a] & f.given_initials[b]) != 0) | (
-        (f.initial_bit[b] & f.given_initials[a]) != 0
+    # (Only an initial has a bit: the pairs with one are all that are looked at.)
+    nick_initial = np.zeros(k, dtype=bool)
+    todo = np.flatnonzero(initial_only_a | initial_only_b)
+    ia, ib = a[todo], b[todo]
+    nick_initial[todo] = ((f.initial_bit[ia] & f.given_initials[ib]) != 0) | (
+        (f.initial_bit[ib] & f.given_initials[ia]) != 0
     )
     # Given names that differ but start alike may be one (Pat / Patricia, Jon / John).
     alike = np.zeros(k, dtype=bool)
@@ -960,8 +968,7 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         # "Timothy <timothya@globex.com>" against "Timothy Ashcombe": a given name alone
         # whose address adds the family initial is close, weighed by the given name and
         # the initial.
-        given_only = (f.family[x] < 0) & (f.given[x] >= 0)
-        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & given_only)
+        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & f.given_alone[x])
         todo = todo[f.has_local[x[todo]] & (f.full[y[todo]] >= 0)]
         _, initialled = _given_spelled(f, x[todo], y[todo])
         rows = todo[initialled]
