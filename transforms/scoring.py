@@ -1160,12 +1160,16 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population, FEATURE["company"].u[2])
     # "Franklin and Sons" on one record, franklin.io mail on the other: the company and
     # the work domain agree though no key is equal (no term frequency: u of the level).
+    # (Read at the pairs where x has a company only, not at every pair three times.)
+    has_company = f.company >= 0
     for x, y in ((a, b), (b, a)):
+        rows = idx[has_company[x[idx]]]
+        cx, y = f.company[x[rows]], y[rows]
         for j in range(f.domain.shape[1]):
-            cx, dy = f.company[x], f.domain[y, j]
-            todo = np.flatnonzero(both & (level < 2) & (cx >= 0) & (dy >= 0))
+            dy = f.domain[y, j]
+            todo = np.flatnonzero((level[rows] < 2) & (dy >= 0))
             if len(todo):
-                level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
+                level[rows[todo[_company_domain_agree(f, cx[todo], dy[todo])]]] = 2
     return level, tf
 
 
