@@ -209,8 +209,11 @@ def cluster(
             kinds = pd.DataFrame({"c": labels[has], "u": values[has]}).drop_duplicates()
             per = np.bincount(kinds["c"].to_numpy(), minlength=n)
             suspicious[per > 1] = True
-    against = ~merge & (labels[a] == labels[b]) & (log_odds < 0)
-    suspicious[labels[a[against]]] = True
+    # Each pair's two labels read once (at a million records, ten million pairs).
+    label_a, label_b = labels[a], labels[b]
+    same = label_a == label_b
+    against = ~merge & same & (log_odds < 0)
+    suspicious[label_a[against]] = True
     for x, y in guards.cannot_link:
         if labels[x] == labels[y]:
             suspicious[labels[x]] = True
@@ -218,16 +221,18 @@ def cluster(
     if not suspicious.any():
         return Clustering(labels, refused)
     nodes = np.flatnonzero(suspicious[labels])
-    inside = suspicious[labels[a]] & suspicious[labels[b]] & (labels[a] == labels[b])
-    link = log_odds
+    inside = np.flatnonzero(suspicious[label_a] & same)
+    del label_a, label_b, same
+    link = log_odds[inside]
     if prior_bits is not None:
-        link = np.where(log_odds - prior_bits >= 0, np.maximum(log_odds, 0.0), log_odds)
+        bits = prior_bits[inside] if np.ndim(prior_bits) else prior_bits
+        link = np.where(link - bits >= 0, np.maximum(link, 0.0), link)
     home = guards.one_home if guards.one_home is not None else np.zeros(len(a), dtype=bool)
     new = _guarded(
         nodes,
         a[inside],
         b[inside],
-        link[inside],
+        link,
         merge[inside],
         home[inside],
         guards,

@@ -716,6 +716,7 @@ class RecordFeatures:
     local_rows: Exploded
     full_count: np.ndarray
     full_profiles: np.ndarray
+    given_count: np.ndarray
     family_count: np.ndarray
     org_count: np.ndarray
     email_count: np.ndarray
@@ -750,6 +751,11 @@ class RecordFeatures:
     def has_local(self) -> np.ndarray:
         """Per record: one of its addresses has a local part that may spell a name."""
         return self.local[:, 0] >= 0
+
+    @cached_property
+    def given_alone(self) -> np.ndarray:
+        """Per record: it has a given name and no family name."""
+        return (self.family < 0) & (self.given >= 0)
 
     @cached_property
     def initial_bit(self) -> np.ndarray:
@@ -915,6 +921,7 @@ class RecordFeatures:
             local_rows=local_rows,
             full_count=counts(full),
             full_profiles=_distinct_per_code(full, url),
+            given_count=counts(given),
             family_count=counts(family),
             org_count=counts(org_rows.codes),
             email_count=counts(email_rows.codes),

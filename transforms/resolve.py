@@ -86,6 +86,9 @@ RIVALS = "rival_profiles"
 # The evidence key of the bits lost to a parent and child of one name at one home
 # (``generations.generation_bits``).
 RELATIVES = "relatives"
+# Pairs whose evidence is laid out at a time (``_evidence``): the matrix of their
+# values, 20 keys by this, is 2.6 MB: small enough for the processor's cache.
+EVIDENCE_CHUNK = 16_384
 MERGE_PROBABILITY = 0.8
 NEAR_MISS_PROBABILITY = 0.05
 MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
@@ -256,44 +259,74 @@ def _evidence(weights, prior_bits, name_sim, company_sim, levels) -> pa.Array:
     # The relatives' column only where some pair lost bits to them (few data sets).
     losses = [RIVALS, *([RELATIVES] if (weights[RELATIVES] < 0).any() else [])]
     keys = pa.array([*FEATURES, *losses, "prior", "name_similarity", "company_similarity"])
-    # Written column by column into one matrix (not stacked from a list of columns,
-    # which held every value twice: a quarter of a gigabyte at a million records).
-    # Each column rounded where it lies contiguous, then copied in: rounding straight
-    # into the matrix's strided column was nine times slower (1 s at a million records).
-    values = np.empty((k, len(keys)), dtype=np.float64)
-    mask = np.empty((k, len(keys)), dtype=bool)
-    for i, name in enumerate(FEATURES):
-        values[:, i] = np.round(weights[name], 3)
-        mask[:, i] = levels[name] >= 0
-    i = len(FEATURES)
-    for key in losses:
-        values[:, i] = np.round(weights[key], 3)
-        mask[:, i] = weights[key] < 0
-        i += 1
-    np.round(prior_bits, 3, out=values[:, i])
-    mask[:, i] = True
-    for j, sim in enumerate((name_sim, company_sim), start=i + 1):
-        values[:, j] = np.round(np.nan_to_num(sim), 4)
-        mask[:, j] = ~np.isnan(sim)
-    # Keys by position, taken from the ten names by Arrow: no string object per entry.
-    key_index = np.broadcast_to(np.arange(len(keys), dtype=np.int32), values.shape)[mask]
-    offsets = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int32)
+    # Per key: its values, the decimals they are rounded to, where it is shown (None:
+    # every pair).
+    columns = [(weights[name], 3, levels[name] >= 0) for name in FEATURES]
+    columns += [(weights[key], 3, weights[key] < 0) for key in losses]
+    columns.append((prior_bits, 3, None))
+    columns += [(np.nan_to_num(sim), 4, ~np.isnan(sim)) for sim in (name_sim, company_sim)]
+    counts = np.zeros(k, dtype=np.int64)
+    for _, _, shown in columns:
+        counts += 1 if shown is None else shown
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    values = np.empty(offsets[-1], dtype=np.float64)
+    key_index = np.empty(offsets[-1], dtype=np.int32)
+    # A pair's entries lie together, the keys in order: EVIDENCE_CHUNK pairs at a time
+    # the columns are rounded into the rows of a small matrix, which read transposed
+    # gives them pair by pair. (A matrix of every pair written column by column, 0.4
+    # GB at a million records, took 0.8-2 s there; this takes 0.5 s.)
+    n_keys = len(columns)
+    block = np.empty((n_keys, EVIDENCE_CHUNK), dtype=np.float64)
+    shows = np.empty((n_keys, EVIDENCE_CHUNK), dtype=bool)
+    each_key = np.arange(n_keys, dtype=np.int32)
+    for start in range(0, k, EVIDENCE_CHUNK):
+        stop = min(start + EVIDENCE_CHUNK, k)
+        c = stop - start
+        for i, (column, decimals, shown) in enumerate(columns):
+            np.round(column[start:stop], decimals, out=block[i, :c])
+            shows[i, :c] = True if shown is None else shown[start:stop]
+        mask = shows[:, :c].T
+        at = slice(offsets[start], offsets[stop])
+        values[at] = block[:, :c].T[mask]
+        key_index[at] = np.broadcast_to(each_key, (c, n_keys))[mask]
     return pa.MapArray.from_arrays(
-        pa.array(offsets), keys.take(pa.array(key_index)), pa.array(values[mask], pa.float64())
+        pa.array(offsets.astype(np.int32)),
+        keys.take(pa.array(key_index)),
+        pa.array(values, pa.float64()),
     )
 
 
+# The rules a match may name, numbered: a pair's rule is kept as its number until the
+# column is made (numpy arrays of the names took 0.9 s at a million records). The
+# guards' refusals (transforms.clustering) are numbered after these as they come.
+RULES = (
+    "probabilistic",
+    "similar_name_same_company",
+    "name_spelled_in_email",
+    "similar_name_same_birthday",
+    "same_phone",
+    "same_email",
+    "same_linkedin_url",
+    "transitive",
+    "below_threshold",
+    "conflict_linkedin_url",
+    "cannot_link_override",
+    "must_link_override",
+)
+RULE = {name: i for i, name in enumerate(RULES)}
+
+
 def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
-    """The strongest evidence of a merged pair, as a rule name."""
-    rule = np.full(len(levels["name"]), "probabilistic", dtype=object)
+    """The strongest evidence of a merged pair, as a rule's number in ``RULES``."""
+    rule = np.full(len(levels["name"]), RULE["probabilistic"], dtype=np.int16)
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
-    rule[strong_name & (levels["company"] >= 1)] = "similar_name_same_company"
-    rule[(levels["name"] == 5) | (levels["address_name"] == 2)] = "name_spelled_in_email"
+    rule[strong_name & (levels["company"] >= 1)] = RULE["similar_name_same_company"]
+    rule[(levels["name"] == 5) | (levels["address_name"] == 2)] = RULE["name_spelled_in_email"]
     same_birthday = (levels["birthday"] == 1) | (levels["birthday"] == 2)
-    rule[strong_name & same_birthday] = "similar_name_same_birthday"
-    rule[levels["phone"] == 2] = "same_phone"
-    rule[levels["email"] == 2] = "same_email"
-    rule[levels["linkedin_url"] == 1] = "same_linkedin_url"
+    rule[strong_name & same_birthday] = RULE["similar_name_same_birthday"]
+    rule[levels["phone"] == 2] = RULE["same_phone"]
+    rule[levels["email"] == 2] = RULE["same_email"]
+    rule[levels["linkedin_url"] == 1] = RULE["same_linkedin_url"]
     return rule
 
 
@@ -496,21 +529,23 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # One feature's weights at a time: the kept pairs' copy replaces the near pairs'.
     for k in list(weights):
         weights[k] = weights[k][at]
-    refused = np.full(len(idx), "", dtype=object)
+    rule_names = [*RULES, *sorted(set(result.refused.values()) - set(RULES))]
+    number = {name: i for i, name in enumerate(rule_names)}
+    refused = np.zeros(len(idx), dtype=np.int16)
     refused[guarded] = [
-        result.refused[pair]
+        number[result.refused[pair]]
         for pair in zip(ka[guarded].tolist(), kb[guarded].tolist(), strict=True)
     ]
     rule = np.where(
         same,
-        np.where(merge, _merge_rule(levels), "transitive"),
-        np.where(guarded, refused, "below_threshold"),
+        np.where(merge, _merge_rule(levels), RULE["transitive"]),
+        np.where(guarded, refused, RULE["below_threshold"]),
     )
     conflict = (levels["linkedin_url"] == 0) & ~same & merge & ~guarded
-    rule[conflict] = "conflict_linkedin_url"
-    rule[user_apart & ~same] = "cannot_link_override"
+    rule[conflict] = RULE["conflict_linkedin_url"]
+    rule[user_apart & ~same] = RULE["cannot_link_override"]
     # A merge the user asked for says so, even where the model would have merged too.
-    rule[_pair_mask(ka, kb, n, must) & same] = "must_link_override"
+    rule[_pair_mask(ka, kb, n, must) & same] = RULE["must_link_override"]
     score = 1.0 / (1.0 + np.exp2(-np.clip(kept_log_odds, -1000, 1000)))
     evidence = _evidence(weights, near_prior[at], name_sim[at], company_sim[at], levels)
     del weights
@@ -520,8 +555,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         "record_id_a": id_array.take(np.where(swap, kb, ka)),
         "record_id_b": id_array.take(np.where(swap, ka, kb)),
         "score": pa.array(np.round(score, 6), pa.float64()),
-        "decision": pa.array(np.where(same, "merge", "keep_apart"), pa.string()),
-        "rule": pa.array(rule, pa.string()),
+        # By Arrow from the flags: a numpy array of the two words took 0.8-2 s to
+        # convert at a million records.
+        "decision": pc.if_else(pa.array(same), "merge", "keep_apart"),
+        "rule": pa.array(rule_names, pa.string()).take(pa.array(rule)),
         "evidence": evidence,
     }
     table = pa.table(columns, schema=schema.MATCHES)

@@ -584,15 +584,12 @@ def _world_full_shares(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     g = f.given_share[f.given]
     fam = f.family_share[f.family]
     world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
-    given_count, family_count = (
-        np.bincount(codes[codes >= 0], minlength=len(f.given_share)).astype(np.float64)
-        for codes in (f.given, f.family)
-    )
     g, fam = f.given, f.family
     both = (g >= 0) & (fam >= 0)
     # As in _name_tf, one person's own records say nothing about how common a name is.
-    others = np.maximum(given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
-        family_count[fam] - SELF_RECORDS, 0.0
+    # (A record without one part reads a count at code -1: ``both`` discards it.)
+    others = np.maximum(f.given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
+        f.family_count[fam] - SELF_RECORDS, 0.0
     )
     data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
     from_data = data > 0
@@ -642,9 +639,14 @@ def world_share_scale(f: RecordFeatures) -> np.ndarray:
 
 def _full_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
     """Share of people with record x's name in a network like this data's: the world's
-    or the data's share (``_world_full_share``) times its kind's ``world_share_scale``."""
-    share, from_data = _world_full_shares(f)
-    return share[x] * world_share_scale(f)[from_data[x].astype(np.intp)]
+    or the data's share (``_world_full_share``) times its kind's ``world_share_scale``.
+    Scaled once per record and kept on ``f``: compare reads it for every pair of one name
+    (most of the pairs)."""
+    if (per_record := f.__dict__.get("_full_shares")) is None:
+        share, from_data = _world_full_shares(f)
+        per_record = share * world_share_scale(f)[from_data.astype(np.intp)]
+        f.__dict__["_full_shares"] = per_record
+    return per_record[x]
 
 
 def compare(f: RecordFeatures, a: np.ndarray, b: np.ndarray) -> Comparison:
@@ -950,8 +952,12 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     same_initial = initial_a == initial_b
     initial_only_a, initial_only_b = f.given_length[a] == 1, f.given_length[b] == 1
     # An initial may stand for a diminutive: "P. Bradwick" for Pepe (José) Bradwick.
-    nick_initial = ((f.initial_bit[a] & f.given_initials[b]) != 0) | (
-        (f.initial_bit[b] & f.given_initials[a]) != 0
+    # (Only an initial has a bit: the pairs with one are all that are looked at.)
+    nick_initial = np.zeros(k, dtype=bool)
+    todo = np.flatnonzero(initial_only_a | initial_only_b)
+    ia, ib = a[todo], b[todo]
+    nick_initial[todo] = ((f.initial_bit[ia] & f.given_initials[ib]) != 0) | (
+        (f.initial_bit[ib] & f.given_initials[ia]) != 0
     )
     # Given names that differ but start alike may be one (Pat / Patricia, Jon / John).
     alike = np.zeros(k, dtype=bool)
@@ -1114,8 +1120,7 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         # "Timothy <timothya@globex.com>" against "Timothy Ashcombe": a given name alone
         # whose address adds the family initial is close, weighed by the given name and
         # the initial.
-        given_only = (f.family[x] < 0) & (f.given[x] >= 0)
-        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & given_only)
+        todo = np.flatnonzero(has & ~conflict & (level >= 1) & (level < 3) & f.given_alone[x])
         todo = todo[f.has_local[x[todo]] & (f.full[y[todo]] >= 0)]
         _, initialled = _given_spelled(f, x[todo], y[todo])
         rows = todo[initialled]
@@ -1170,10 +1175,9 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         slip = _pair_scores(Levenshtein.distance, f.names, ga[todo], gb[todo]) <= 1
         rows = np.sort(np.concatenate([rows, todo[slip]]))
     if len(rows):
-        given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
         level[rows] = 6
         commoner = np.where(f.given_share[ga[rows]] >= f.given_share[gb[rows]], ga[rows], gb[rows])
-        tf[rows] = _name_tf(given_count[commoner], f.given_share[commoner], f.n)
+        tf[rows] = _name_tf(f.given_count[commoner], f.given_share[commoner], f.n)
     _surname_only(f, ga, gb, fa, fb, level, tf)
     _given_only(f, a, b, level, tf)
     return level, tf, conflict
@@ -1327,8 +1331,7 @@ def _given_u(f: RecordFeatures, who: np.ndarray, initialled: np.ndarray) -> np.n
     times the share of its family initial where ``initialled``."""
     g = f.given[who]
     share = f.given_share[g]
-    given_count = np.bincount(f.given[f.given >= 0], minlength=len(f.given_share))
-    data = np.maximum(given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
+    data = np.maximum(f.given_count[np.maximum(g, 0)] - SELF_RECORDS, 1.0) / max(f.n - 1, 1)
     share = np.where(np.isnan(share), data, share)
     # The family initial's share among the data's family names (one pseudo-name per
     # letter a-z: a small file's few names say little).
@@ -1353,12 +1356,16 @@ def _compare_companies(f: RecordFeatures, a, b, population):
     tf[idx[agree]] = _tf(np.minimum(fewest[agree], f.n), population, FEATURE["company"].u[2])
     # "Franklin and Sons" on one record, franklin.io mail on the other: the company and
     # the work domain agree though no key is equal (no term frequency: u of the level).
+    # (Read at the pairs where x has a company only, not at every pair three times.)
+    has_company = f.company >= 0
     for x, y in ((a, b), (b, a)):
+        rows = idx[has_company[x[idx]]]
+        cx, y = f.company[x[rows]], y[rows]
         for j in range(f.domain.shape[1]):
-            cx, dy = f.company[x], f.domain[y, j]
-            todo = np.flatnonzero(both & (level < 2) & (cx >= 0) & (dy >= 0))
+            dy = f.domain[y, j]
+            todo = np.flatnonzero((level[rows] < 2) & (dy >= 0))
             if len(todo):
-                level[todo[_company_domain_agree(f, cx[todo], dy[todo])]] = 2
+                level[rows[todo[_company_domain_agree(f, cx[todo], dy[todo])]]] = 2
     return level, tf
 
 

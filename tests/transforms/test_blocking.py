@@ -35,10 +35,13 @@ _ROWS = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(_ROWS, st.booleans(), st.booleans(), st.sampled_from([1, 10**12]))
-def test_block_pairs_are_the_pairs_of_each_group(table, with_order, with_kinds, scale):
-    rows = np.array([r for r, _, _, _ in table], dtype=np.int64)
-    # a large key scale cannot be packed into one int64 with the rest: np.lexsort then
+@given(
+    _ROWS, st.booleans(), st.booleans(), st.sampled_from([1, 10**12]), st.sampled_from([1, 2**57])
+)
+def test_block_pairs_are_the_pairs_of_each_group(table, with_order, with_kinds, scale, spread):
+    # Keys of a large scale are ranked to pack into one int64 with the rest; rows
+    # spread this far cannot be packed at all (np.lexsort then).
+    rows = np.array([r * spread for r, _, _, _ in table], dtype=np.int64)
     keys = np.array([k * scale if k >= 0 else -1 for _, k, _, _ in table], dtype=np.int64)
     order = np.array([o for _, _, o, _ in table], dtype=np.int64) if with_order else None
     kinds = np.array([t for _, _, _, t in table], dtype=np.int64) if with_kinds else None

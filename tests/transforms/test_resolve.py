@@ -347,3 +347,49 @@ def test_overrides_apply_whatever_the_order_of_the_records():
     key = ["record_id_a", "record_id_b"]
     first, second = (r.matches.sort_values(key).reset_index(drop=True) for r in results)
     pd.testing.assert_frame_equal(first, second)
+
+
+_WEIGHT = st.floats(-30, 30, allow_nan=False)
+_SIMILARITY = st.one_of(st.just(float("nan")), st.floats(0, 1))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data(), st.integers(0, 12), st.sampled_from([1, 3, 16_384]))
+def test_evidence_lists_each_pairs_shown_keys_in_order(data, k, chunk):
+    import numpy as np
+
+    from transforms import resolve as module
+    from transforms.scoring import FEATURES
+
+    def column(strategy):
+        return np.array(data.draw(st.lists(strategy, min_size=k, max_size=k)), dtype=np.float64)
+
+    weights = {name: column(_WEIGHT) for name in FEATURES}
+    weights[module.RIVALS] = column(_WEIGHT)
+    weights[module.RELATIVES] = column(_WEIGHT)
+    levels = {
+        name: np.array(data.draw(st.lists(st.integers(-1, 2), min_size=k, max_size=k)), np.int8)
+        for name in FEATURES
+    }
+    prior, name_sim, company_sim = column(_WEIGHT), column(_SIMILARITY), column(_SIMILARITY)
+    losses = [module.RIVALS] + ([module.RELATIVES] if (weights[module.RELATIVES] < 0).any() else [])
+
+    def rounded(x, decimals=3):
+        return float(np.round(x, decimals))
+
+    want = []
+    for i in range(k):
+        entries = [(n, rounded(weights[n][i])) for n in FEATURES if levels[n][i] >= 0]
+        entries += [(n, rounded(weights[n][i])) for n in losses if weights[n][i] < 0]
+        entries.append(("prior", rounded(prior[i])))
+        for n, sim in (("name_similarity", name_sim[i]), ("company_similarity", company_sim[i])):
+            if not np.isnan(sim):
+                entries.append((n, rounded(sim, 4)))
+        want.append(entries)
+    chunk_was = module.EVIDENCE_CHUNK
+    module.EVIDENCE_CHUNK = chunk
+    try:
+        got = module._evidence(weights, prior, name_sim, company_sim, levels).to_pylist()
+    finally:
+        module.EVIDENCE_CHUNK = chunk_was
+    assert got == want

@@ -30,6 +30,10 @@ def test_every_kind_of_index_reads_as_the_dense_column(values, data):
     if n:
         rows = np.array(data.draw(st.lists(st.integers(-n, n - 1), max_size=20)), dtype=np.int64)
         assert _same(column[rows], dense[rows])
+        # increasing positions, as np.flatnonzero gives them (read the other way round)
+        picked = data.draw(st.lists(st.integers(0, n - 1), max_size=20))
+        increasing = np.array(sorted(set(picked)), dtype=np.int64)
+        assert _same(column[increasing], dense[increasing])
         mask = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
         assert _same(column[mask], dense[mask])
         i = data.draw(st.integers(-n, n - 1))
