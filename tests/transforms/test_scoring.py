@@ -638,20 +638,28 @@ def test_a_card_without_a_given_name_is_weighed_by_its_family_name():
     assert smith > zimmermann
 
 
-def test_the_share_of_pairs_without_one_given_name_is_that_of_every_pair():
+@pytest.mark.parametrize(
+    ("lone", "other", "without_share"),
+    [
+        ({"name_raw": "Nobody"}, "family_name_raw", "_without_given_share"),
+        ({"family_name_raw": "Nobody"}, "given_name_raw", "_without_family_share"),
+    ],
+)
+def test_the_share_of_pairs_without_one_name_part_is_that_of_every_pair(lone, other, without_share):
     from itertools import combinations
 
-    cards = [{"id": "n", "name_raw": "Nobody"}, {"id": "x", "emails_raw": ["x@example.org"]}]
-    cards += [{"id": f"o{i}", "family_name_raw": f"Quast{i % 3}"} for i in range(4)]
+    cards = [{"id": "n", **lone}, {"id": "x", "emails_raw": ["x@example.org"]}]
+    cards += [{"id": f"o{i}", other: f"Quast{i % 3}"} for i in range(4)]
     cards += [{"id": f"t{i}", "name_raw": f"Ann Quast{i % 2}"} for i in range(7)]
     f = RecordFeatures.from_records(records(*cards))
     named = np.flatnonzero(f.has_name)
     pairs = list(combinations(named.tolist(), 2))
-    without = (f.family >= 0) & (f.given < 0)
-    full = (f.family >= 0) & (f.given >= 0)
+    has_given, has_family = f.given >= 0, f.family >= 0
+    without = has_family & ~has_given if other == "family_name_raw" else has_given & ~has_family
+    full = has_family & has_given
     want = sum((without[x] and full[y]) or (without[y] and full[x]) for x, y in pairs) / len(pairs)
     assert want > 0
-    assert scoring._without_given_share(f) == pytest.approx(want)
+    assert getattr(scoring, without_share)(f) == pytest.approx(want)
 
 
 def test_an_address_book_teaches_how_often_streets_are_mistyped():
@@ -710,19 +718,3 @@ def test_a_given_name_alone_is_weighed_by_how_common_the_given_name_is():
     assert "given_only" not in level[2:]
     xanthippe, john = cmp.tf_u["name"][:2]
     assert john > xanthippe
-
-
-def test_the_share_of_pairs_without_one_family_name_is_that_of_every_pair():
-    from itertools import combinations
-
-    cards = [{"id": "n", "family_name_raw": "Nobody"}, {"id": "x", "emails_raw": ["x@example.org"]}]
-    cards += [{"id": f"o{i}", "given_name_raw": f"Ann{i % 3}"} for i in range(4)]
-    cards += [{"id": f"t{i}", "name_raw": f"Ann Quast{i % 2}"} for i in range(7)]
-    f = RecordFeatures.from_records(records(*cards))
-    named = np.flatnonzero(f.has_name)
-    pairs = list(combinations(named.tolist(), 2))
-    without = (f.given >= 0) & (f.family < 0)
-    full = (f.family >= 0) & (f.given >= 0)
-    want = sum((without[x] and full[y]) or (without[y] and full[x]) for x, y in pairs) / len(pairs)
-    assert want > 0
-    assert scoring._without_family_share(f) == pytest.approx(want)
