@@ -230,11 +230,9 @@ def _org_initials_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     letters) it moved name-only pairs at +2.0 bits across the threshold through the
     name's m, seed 0 F1 -0.0005.
     """
+    letters = [_letters(x) for x in f.names.tolist()]
     prefix_of, _ = pd.factorize(
-        pd.Series(
-            [_letters(x)[:2] if len(_letters(x)) >= 4 else None for x in f.names.tolist()],
-            dtype=object,
-        )
+        pd.Series([w[:2] if len(w) >= 4 else None for w in letters], dtype=object)
     )
     prefix = np.append(prefix_of, -1)[f.family]
     initial = np.where(f.initial >= 0, f.initial, -1).astype(np.int64)

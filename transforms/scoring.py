@@ -1238,20 +1238,22 @@ def _given_only(f: RecordFeatures, a, b, level, tf) -> None:
 def _without_family_share(f: RecordFeatures) -> float:
     """Of the pairs of named records, the share of a record with a given name and no
     family name and one with both."""
-    n = int(f.has_name.sum())
-    with_given = f.has_name & (f.given >= 0)
-    without = int((with_given & (f.family < 0)).sum())
-    both = int((with_given & (f.family >= 0)).sum())
-    return 2.0 * without * both / max(n * (n - 1), 1)
+    return _lone_part_share(f, f.given, f.family)
 
 
 def _without_given_share(f: RecordFeatures) -> float:
     """Of the pairs of named records (the pairs the name compares), the share of a
     record with a family name and no given name and one with both."""
+    return _lone_part_share(f, f.family, f.given)
+
+
+def _lone_part_share(f: RecordFeatures, kept: np.ndarray, left_out: np.ndarray) -> float:
+    """Of the pairs of named records, the share of a record with the name part ``kept``
+    and without ``left_out`` and a record with both."""
     n = int(f.has_name.sum())
-    with_family = f.has_name & (f.family >= 0)
-    without = int((with_family & (f.given < 0)).sum())
-    both = int((with_family & (f.given >= 0)).sum())
+    with_kept = f.has_name & (kept >= 0)
+    without = int((with_kept & (left_out < 0)).sum())
+    both = int((with_kept & (left_out >= 0)).sum())
     return 2.0 * without * both / max(n * (n - 1), 1)
 
 
