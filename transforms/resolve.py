@@ -13,8 +13,14 @@ block -> compare -> score -> cluster, each step vectorised over all records:
    bridging two entries of an address book or connections export (it is merged with
    the entry it fits best).
 
-The threshold treats a wrong merge (two people's histories mixed) as four times as
-costly as a missed one (one relationship split in two): merge when p >= 0.8.
+The threshold is even odds on calibrated probabilities: merge when one person is
+likelier than two (p >= 0.5). A wrong merge mixes two people's histories and a missed
+one splits a person's in two: each gives one relationship a wrong last contact, and the
+review queue lists the uncertain pairs on both sides of the line. (Until 2026-12-04 it
+was 0.8, a wrong merge taken as four times as costly, on a prior that the candidates'
+EM made 1.8x too high at 2,000 people and 4x at 20,000: 0.8 meant about 0.7 in a small
+network and 0.5 in a large one. docs/benchmarks.md, "Session 9: the prior over all
+pairs".)
 
 Overrides file (TOML), read by ``load_overrides`` and applied on every run::
 
@@ -89,7 +95,7 @@ RELATIVES = "relatives"
 # Pairs whose evidence is laid out at a time (``_evidence``): the matrix of their
 # values, 20 keys by this, is 2.6 MB: small enough for the processor's cache.
 EVIDENCE_CHUNK = 16_384
-MERGE_PROBABILITY = 0.8
+MERGE_PROBABILITY = 0.5
 NEAR_MISS_PROBABILITY = 0.05
 MERGE_BITS = float(np.log2(MERGE_PROBABILITY / (1 - MERGE_PROBABILITY)))
 NEAR_MISS_BITS = float(np.log2(NEAR_MISS_PROBABILITY / (1 - NEAR_MISS_PROBABILITY)))
