@@ -1506,11 +1506,8 @@ class Model:
     def log_odds(self, cmp: Comparison) -> np.ndarray:
         """Prior plus ``evidence``, per pair. ``estimate`` has summed the evidence of its
         candidates already (for the prior): it is taken over, not summed again."""
-        evidence, self.evidence_of = self.evidence_of, None
-        if evidence is None or evidence[0] is not cmp:
-            out = self.evidence(cmp)
-        else:
-            out = evidence[1]
+        kept, self.evidence_of = self.evidence_of, None
+        out = kept[1] if kept is not None and kept[0] is cmp else self.evidence(cmp)
         for i in range(0, len(out), COMPARE_CHUNK):
             part = slice(i, i + COMPARE_CHUNK)
             out[part] = self.prior(cmp, part) + out[part]
