@@ -1706,9 +1706,16 @@ def _prior_over_all_pairs(f: RecordFeatures, model: Model, cmp: Comparison) -> N
         all_of = np.array([f.n * (f.n - 1) / 2.0])
     n_types = len(all_of)
     # Histogram of (kind, evidence to a twentieth of a bit): EM over it, not the pairs.
-    bins = np.round(np.clip(evidence, -200, 200) * 20).astype(np.int64)
-    code = types.astype(np.int64) * 10_000 + (bins + 5_000)
+    # Coded a chunk at a time into int32 (the temporaries of ten million pairs at once
+    # are 80 MB each).
+    code = np.empty(k, dtype=np.int32)
+    for i in range(0, k, COMPARE_CHUNK):
+        part = slice(i, i + COMPARE_CHUNK)
+        bins = np.rint(np.clip(evidence[part], -200, 200) * 20).astype(np.int32)
+        code[part] = types[part].astype(np.int32) * 10_000 + (bins + 5_000)
     distinct, counts = _unique_counts(code)
+    distinct = distinct.astype(np.int64)
+    del code
     kind = distinct // 10_000
     bits = (distinct % 10_000 - 5_000) / 20.0
     per_type = np.bincount(kind, weights=counts, minlength=n_types)
