@@ -661,6 +661,8 @@ class RecordFeatures:
         given_forms: the given name alone or with the family initial (soren, sorenl).
         given_plain: per record how many of its ``given_forms`` (the first ones) are the
             given name alone; the rest carry the family initial.
+        bare_rows, bare_values: (record, code) rows of the personal addresses of the
+            records without a name, and those addresses as written.
         *_count: per code, how many records carry it (term frequency).
         full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
             at least that many people have the name (LinkedIn lists each once).
@@ -714,6 +716,8 @@ class RecordFeatures:
     given_plain: np.ndarray
     form_rows: Exploded
     local_rows: Exploded
+    bare_rows: Exploded
+    bare_values: np.ndarray
     full_count: np.ndarray
     full_profiles: np.ndarray
     given_count: np.ndarray
@@ -844,6 +848,10 @@ class RecordFeatures:
         domain_rows = Exploded.of(email_rows.rows, np.append(domain_of, -1)[email_rows.codes])
         given_codes = (given_key[0], given_key[1])
         email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))
+        # The personal addresses of the records without a name, as written: two of
+        # them are compared by what their local parts spell (``transforms.nameless``).
+        bare = (written < 0)[email_rows.rows]
+        bare_codes, bare_values = _recode(email_rows.codes[bare], email_values)
         phone_shared = _shared_values(
             phone_rows, given_codes, family_key, int(phone_rows.codes.max(initial=-1)) + 1
         )
@@ -919,6 +927,8 @@ class RecordFeatures:
             given_plain=given_plain,
             form_rows=form_rows,
             local_rows=local_rows,
+            bare_rows=Exploded(email_rows.rows[bare], bare_codes),
+            bare_values=np.asarray(bare_values, dtype=object),
             full_count=counts(full),
             full_profiles=_distinct_per_code(full, url),
             given_count=counts(given),

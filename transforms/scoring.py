@@ -34,7 +34,16 @@ from rapidfuzz.distance import JaroWinkler, Levenshtein, Prefix
 from transforms.addresses import street_name
 from transforms.features import GIVEN_SIMILARITY, RecordFeatures
 from transforms.households import Households, learn_households
-from transforms.name_frequency import UNRANKED_SHARE
+from transforms.name_frequency import UNRANKED_SHARE, name_share
+from transforms.nameless import (
+    SHORT,
+    SPELLED,
+    Reading,
+    compare_readings,
+    name_of_letters,
+    one_name_share,
+    read_address,
+)
 from transforms.organisation import company_matches_domain
 from transforms.sparse import SparseColumn
 
@@ -140,6 +149,25 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         m=(0.30, 0.10, 0.60),  # bigfan1984@, or the initials: many addresses spell no name
         u=(0.999, 0.0005, 0.0005),
         compare="_address_name: does the nameless record's mail address spell the name",
+    ),
+    Feature(
+        "local_part",
+        # Two records without a name, at two domains: what their addresses' local parts
+        # say (``transforms.nameless``). same: the same letters, spelling no name, weighed
+        # by how many records have them; short: an initial and a family name agree
+        # (rlopez@ twice, cnwasola@ and chinedu.nwasola@), by the initial's and the
+        # family name's shares; spelled: one whole name in any order (takashi.ishiyama@
+        # twice, galani.francesca@ and francescagalani@), by the name's share and its
+        # holders' posterior like an exact name. Not learned: nothing else links two
+        # nameless records (no identifier is shared across two domains).
+        ("differ", "same", "short", "spelled"),
+        # A person's second address often spells nothing of the first (a nickname, a
+        # work scheme): m of "differ" is high, and the agreeing levels' m low enough
+        # that the name's share, not m, decides.
+        m=(0.40, 0.05, 0.15, 0.40),
+        u=(0.9999, 1e-4, 1e-5, 1e-6),
+        learn_m=False,
+        compare="_compare_local_parts: two nameless records' local parts at two domains",
     ),
     Feature(
         "company",
@@ -774,6 +802,7 @@ def _compare(f: RecordFeatures, a, b, name_sim, same_words):
         levels["address_name"],
         tf_u["address_name"],
     ) = _address_name(f, a, b, levels["name"], tf_u["name"])
+    levels["local_part"], tf_u["local_part"] = _compare_local_parts(f, a, b)
     levels["company"], tf_u["company"] = _compare_companies(f, a, b, population)
     levels["mailbox"] = _compare_mailboxes(f, a, b)
     levels["display"], tf_u["display"] = _compare_displays(f, a, b, levels["name"])
@@ -1343,6 +1372,138 @@ def _given_u(f: RecordFeatures, who: np.ndarray, initialled: np.ndarray) -> np.n
     by_letter /= by_letter.sum()
     fam_letter = np.minimum(np.maximum(f.family_initial[who], 0), len(by_letter) - 1)
     return np.where(initialled, share * by_letter[fam_letter], share)
+
+
+def _bare_readings(f: RecordFeatures) -> dict:
+    """Per record without a name, the ``Reading`` of each of its personal addresses
+    (records with none left out), and per spelled name, short form and letters how many
+    such records carry it (``_name_keys``). Kept on ``f``."""
+    if (cached := f.__dict__.get("_bare_readings")) is not None:
+        return cached
+    values = [read_address(v) for v in f.bare_values.tolist()]
+    readings: dict[int, tuple[Reading, ...]] = {}
+    for row, code in zip(f.bare_rows.rows.tolist(), f.bare_rows.codes.tolist(), strict=True):
+        if values[code] is not None:
+            readings[row] = (*readings.get(row, ()), values[code])
+    holders: dict[tuple, int] = {}
+    for own in readings.values():
+        for key in {k for r in own for k in _name_keys(r)}:
+            holders[key] = holders.get(key, 0) + 1
+    cached = f.__dict__["_bare_readings"] = (readings, holders)
+    return cached
+
+
+def _name_keys(r: Reading) -> tuple[tuple, ...]:
+    """What a nameless address is counted as: its letters, and the whole name or the
+    initial and family name it spells (the keys ``_compare_local_parts`` weighs)."""
+    keys: list[tuple] = [("letters", r.letters)]
+    if r.words and min(map(len, r.words)) >= 2:
+        a, b = r.words
+        keys += [(SPELLED, *sorted(r.words)), (SHORT, a[0], b), (SHORT, b[0], a)]
+    elif r.words and min(map(len, r.words)) == 1:
+        initial, family = sorted(r.words, key=len)
+        keys.append((SHORT, initial, family))
+    elif (read := name_of_letters(r.letters)) is not None:
+        level, (x, y) = read
+        keys.append((SPELLED, *sorted((x, y))) if level == SPELLED else (SHORT, x, y))
+    return tuple(keys)
+
+
+def _compare_local_parts(f: RecordFeatures, a, b):
+    """``local_part`` levels and u's: two records without a name, each with a personal
+    address, at no domain in common (``transforms.nameless``); the best level of their
+    addresses' pairs.
+
+    u of "spelled" is an exact name's (``_name_tf`` with the holders' posterior), the
+    name's records counted as the nameless records that spell it plus the named records
+    that carry it; of "short" the same with the data's share of the initial times the
+    family name's; of "same" the letters' share of the nameless records (``_tf``)."""
+    k = len(a)
+    level = np.full(k, -1, dtype=np.int8)
+    tf = np.full(k, np.nan)
+    bare = ~f.has_name
+    todo = np.flatnonzero(bare[a] & bare[b])
+    if not len(todo) or not len(f.bare_values):
+        return level, tf
+    readings, holders = _bare_readings(f)
+    scale = world_share_scale(f)[0]
+    found = []
+    for i, x, y in zip(todo.tolist(), a[todo].tolist(), b[todo].tolist(), strict=True):
+        rx, ry = readings.get(x), readings.get(y)
+        if not rx or not ry:
+            continue
+        best = (-1, None, None)
+        if {r.domain for r in rx}.isdisjoint(r.domain for r in ry):
+            for p in rx:
+                for q in ry:
+                    lv, name = compare_readings(p, q)
+                    if lv > best[0]:
+                        best = (lv, name, p.letters)
+        level[i] = best[0]
+        if best[0] >= 1:
+            found.append((i, *best))
+    if not found:
+        return level, tf
+    initials = _initial_shares(f)
+    rows, counts, shares = [], [], []
+    for i, lv, name, letters in found:
+        if lv == SPELLED:
+            x, y = name
+            share = max(
+                name_share("given", x) * name_share("family", y),
+                name_share("given", y) * name_share("family", x),
+            )
+            count = holders.get((SPELLED, *sorted(name)), 2) + _named_holders(f, x, y)
+        elif lv == SHORT:
+            initial, family = name
+            share = initials.get(initial, UNRANKED_SHARE) * name_share("family", family)
+            count = holders.get((SHORT, initial, family), 2)
+        else:
+            # A given or family name alone (james@ twice) is as common as the name.
+            same = np.array([holders.get(("letters", letters), 2)])
+            tf[i] = max(
+                _tf(same, f.n, FEATURE["local_part"].u[1])[0], one_name_share(letters) * scale
+            )
+            continue
+        rows.append(i)
+        counts.append(count)
+        shares.append(share * scale)
+    if rows:
+        count, share = np.array(counts), np.array(shares)
+        others = _other_holders_records(count, share, f.n, _records_per_name(f))
+        tf[rows] = _name_tf(count, share, f.n, None, others)
+    return level, tf
+
+
+def _initial_shares(f: RecordFeatures) -> dict[str, float]:
+    """The share of the data's given names (two letters or more) by their initial, one
+    pseudo-name per letter a-z (kept on ``f``)."""
+    if (cached := f.__dict__.get("_initial_shares")) is not None:
+        return cached
+    letters = f.initial[(f.given_length > 1) & (f.initial >= 0)]
+    by_letter = np.bincount(letters, minlength=128).astype(np.float64)
+    by_letter[ord("a") : ord("z") + 1] += 1.0
+    by_letter /= by_letter.sum()
+    cached = {chr(c): float(by_letter[c]) for c in np.flatnonzero(by_letter).tolist()}
+    f.__dict__["_initial_shares"] = cached
+    return cached
+
+
+def _named_holders(f: RecordFeatures, x: str, y: str) -> int:
+    """How many named records carry the name x y, in either order (the counts of every
+    (given, family) pair of codes made once and kept on ``f``)."""
+    if (index := f.__dict__.get("_name_pairs")) is None:
+        codes = {v: i for i, v in enumerate(f.names.tolist())}
+        both = (f.given >= 0) & (f.family >= 0)
+        pairs = pd.Series(f.given[both].astype(np.int64) * len(codes) + f.family[both])
+        index = (codes, pairs.value_counts().to_dict())
+        f.__dict__["_name_pairs"] = index
+    codes, per_pair = index
+    gx, gy = codes.get(x), codes.get(y)
+    if gx is None or gy is None:
+        return 0
+    width = len(codes)
+    return per_pair.get(gx * width + gy, 0) + per_pair.get(gy * width + gx, 0)
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):

@@ -1,0 +1,145 @@
+"""Two nameless mail addresses: what their local parts say about one person.
+
+A mail client that sends no display name leaves a record with an address alone. Two
+such records at two domains (takashi.ishiyama@work.com and takashi.ishiyama@proton.me,
+rlopez@gmail.com and rlopez@umbrelladata.com) share nothing but their local parts,
+which are evidence as what they spell: a whole name is that name agreeing, weighed by
+how common the name is; an initial and a family name by the initial's and the family
+name's shares; a local part that spells no name by how often it is seen itself.
+
+Two addresses of one domain are never one person's by their local parts alone: a mail
+file holds one record per address, and jdunwood@ and jdunwood2@ at one firm are two
+colleagues as often as one person's aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transforms.features import MIN_LOCAL_LETTERS
+from transforms.name_frequency import UNRANKED_SHARE, name_share
+from transforms.normalise import fold
+
+# The levels of the ``local_part`` feature (``scoring.MATCH_FEATURES``), worst first.
+DIFFER, SAME, SHORT, SPELLED = 0, 1, 2, 3
+_WORD = re.compile(r"[a-z]+")
+# A given or family name this short read out of a run of letters is mostly a syllable
+# (li, de): a split of an undivided local part needs names of two letters or more.
+MIN_NAME_LETTERS = 2
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A personal address as its local part reads.
+
+    Attributes:
+        letters: the local part's letters (before any "+tag"; digits, dots and other
+            separators out): john.smith-2@ -> johnsmith.
+        words: the two words a separator divides it into (john.smith, smith_john,
+            ama.asante94), else None.
+        domain: the address's domain.
+    """
+
+    letters: str
+    words: tuple[str, str] | None
+    domain: str
+
+
+def read_address(address: str | None) -> Reading | None:
+    """How an address's local part reads; None without one of ``MIN_LOCAL_LETTERS``
+    letters (js@, a1@) or without a domain."""
+    if not address or "@" not in address:
+        return None
+    local, _, domain = address.rpartition("@")
+    words = _WORD.findall(fold(local.split("+", 1)[0]))
+    letters = "".join(words)
+    if len(letters) < MIN_LOCAL_LETTERS or not domain:
+        return None
+    pair = (words[0], words[1]) if len(words) == 2 else None
+    return Reading(letters, pair, fold(domain))
+
+
+def spellings(reading: Reading) -> tuple[str, ...]:
+    """The blocking keys of a reading: its letters, and where it divides into two words
+    of a name, the name in either order whole and with the first word's initial (so
+    that chinedu.nwasola@ meets nwasola.chinedu@ and cnwasola@)."""
+    keys = [reading.letters]
+    if reading.words and min(map(len, reading.words)) >= MIN_NAME_LETTERS:
+        a, b = reading.words
+        keys += [a + b, b + a, a[0] + b, b[0] + a]
+    return tuple(dict.fromkeys(keys))
+
+
+def _ranked(kind: str, word: str) -> float:
+    """The world's share of a given or family name, 0 where the tables do not rank it."""
+    share = name_share(kind, word)
+    return share if share > UNRANKED_SHARE else 0.0
+
+
+def one_name_share(letters: str) -> float:
+    """The world's share of people with this given or family name (the larger), 0 where
+    the tables rank it as neither."""
+    return max(_ranked("given", letters), _ranked("family", letters))
+
+
+def name_of_letters(letters: str) -> tuple[int, tuple[str, str]] | None:
+    """An undivided local part read as a name with the world's tables: a given and a
+    family name both ranked somewhere (takashiishiyama, weili), the commoner reading
+    where there are several (the weaker evidence); else an initial and a ranked family
+    name (rlopez, lopezr). (SPELLED, (given, family)), (SHORT, (initial, family)) or None.
+
+    A local part that is one name itself (james@, nguyen@) is not split: "ja" and "mes"
+    are names somewhere in the world's tables, and a given name alone is common.
+    """
+    if one_name_share(letters):
+        return None
+    best, best_share = None, 0.0
+    for i in range(MIN_NAME_LETTERS, len(letters) - MIN_NAME_LETTERS + 1):
+        x, y = letters[:i], letters[i:]
+        for given, family in ((x, y), (y, x)):
+            share = _ranked("given", given) * _ranked("family", family)
+            if share > best_share:
+                best, best_share = (given, family), share
+    if best:
+        return SPELLED, best
+    for initial, family in ((letters[0], letters[1:]), (letters[-1], letters[:-1])):
+        if _ranked("family", family):
+            return SHORT, (initial, family)
+    return None
+
+
+def compare_readings(x: Reading, y: Reading) -> tuple[int, tuple[str, str] | None]:
+    """The ``local_part`` level of two addresses at two domains, and the name it agrees
+    on (given and family, either order; for SHORT the initial and the family name; None
+    for SAME and DIFFER). -1 for one domain.
+
+    SPELLED: both spell one whole name (john.smith / smith.john / johnsmith, or two
+    undivided ones the world's tables read as a name); SHORT: one gives the other's name
+    with an initial (cnwasola / chinedu.nwasola), or both are one initial and family
+    name (rlopez); SAME: the same letters that spell no name; else DIFFER.
+    """
+    if x.domain == y.domain:
+        return -1, None
+    for p, q in ((x, y), (y, x)):
+        if p.words and min(map(len, p.words)) >= MIN_NAME_LETTERS:
+            a, b = p.words
+            if q.letters in (a + b, b + a):
+                return SPELLED, (a, b)
+    for p, q in ((x, y), (y, x)):
+        if p.words and min(map(len, p.words)) >= MIN_NAME_LETTERS:
+            a, b = p.words
+            if q.letters == a[0] + b:
+                return SHORT, (a[0], b)
+            if q.letters == b[0] + a:
+                return SHORT, (b[0], a)
+    if x.letters != y.letters:
+        return DIFFER, None
+    # The same letters, neither divided into a whole name: "r.lopez" or "rlopez".
+    for p in (x, y):
+        if p.words and len(p.words[0]) == 1 and len(p.words[1]) >= MIN_NAME_LETTERS:
+            return SHORT, p.words
+        if p.words and len(p.words[1]) == 1 and len(p.words[0]) >= MIN_NAME_LETTERS:
+            return SHORT, (p.words[1], p.words[0])
+    read = name_of_letters(x.letters)
+    return (SAME, None) if read is None else read
