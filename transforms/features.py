@@ -574,6 +574,23 @@ def _spelled_by_holder(
     return out
 
 
+def _nameless_spellers(
+    full: np.ndarray, full_rows: Exploded, local_rows: Exploded, bare: np.ndarray
+) -> np.ndarray:
+    """Per full-name code, how many records without a name have an address that spells
+    it whole (takashi.ishiyama@ for Takashi Ishiyama): records of the name too."""
+    out = np.zeros(int(full.max(initial=0)) + 1, dtype=np.int64)
+    mine = bare[local_rows.rows]
+    rows, codes = local_rows.rows[mine], local_rows.codes[mine]
+    spelled = _isin(full_rows.codes, codes) & (full[full_rows.rows] >= 0)
+    if not spelled.any():
+        return out
+    names = pd.DataFrame({"code": full_rows.codes[spelled], "full": full[full_rows.rows[spelled]]})
+    found = pd.DataFrame({"row": rows, "code": codes}).merge(names.drop_duplicates(), on="code")
+    found = found.drop_duplicates(["row", "full"])
+    return out + np.bincount(found["full"].to_numpy(), minlength=len(out))
+
+
 def _initials_mask(given_values: np.ndarray) -> np.ndarray:
     """Per given key, bit i set when letter a+i may be written as its initial."""
     diminutives: dict[str, set[str]] = {}
@@ -663,7 +680,8 @@ class RecordFeatures:
             given name alone; the rest carry the family initial.
         bare_rows, bare_values: (record, code) rows of the personal addresses of the
             records without a name, and those addresses as written.
-        *_count: per code, how many records carry it (term frequency).
+        *_count: per code, how many records carry it (term frequency); a full name's
+            also counts the records without a name whose address spells it whole.
         full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
             at least that many people have the name (LinkedIn lists each once).
         domain, domain_values: the organisation of each work address (n x k codes, the
@@ -929,7 +947,7 @@ class RecordFeatures:
             local_rows=local_rows,
             bare_rows=Exploded(email_rows.rows[bare], bare_codes),
             bare_values=np.asarray(bare_values, dtype=object),
-            full_count=counts(full),
+            full_count=counts(full) + _nameless_spellers(full, full_rows, local_rows, written < 0),
             full_profiles=_distinct_per_code(full, url),
             given_count=counts(given),
             family_count=counts(family),

@@ -118,3 +118,16 @@ def test_one_domain_or_a_name_on_either_side_is_not_compared():
     f = RecordFeatures.from_records(recs)
     cmp = scoring.compare(f, np.array([0, 0]), np.array([1, 2]))
     assert cmp.levels["local_part"].tolist() == [-1, -1]
+
+
+def test_a_nameless_address_that_spells_a_name_is_one_more_record_of_it():
+    recs = records(
+        {"id": "card", "name_raw": "Takashi Ishiyama"},
+        {"id": "work", "source": "mail", "emails_raw": ["takashi.ishiyama@deltamobility.io"]},
+        {"id": "home", "source": "mail", "emails_raw": ["ishiyamatakashi@proton.me"]},
+        {"id": "other", "source": "mail", "emails_raw": ["tishiyama@proton.me"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    card = recs["record_id"].tolist().index("card")
+    # the two addresses that spell the whole name, not the initial and family name
+    assert f.full_count[f.full[card]] == 3
