@@ -576,19 +576,28 @@ def _spelled_by_holder(
 
 def _nameless_spellers(
     full: np.ndarray, full_rows: Exploded, local_rows: Exploded, bare: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per full-name code, how many records without a name have an address that spells
-    it whole (takashi.ishiyama@ for Takashi Ishiyama): records of the name too."""
+    it whole (takashi.ishiyama@ for Takashi Ishiyama): records of the name too. And the
+    local parts that spell a name (sorted codes) with the name each spells (the one on
+    most records where several)."""
     out = np.zeros(int(full.max(initial=0)) + 1, dtype=np.int64)
+    none = np.empty(0, dtype=np.int64)
     mine = bare[local_rows.rows]
     rows, codes = local_rows.rows[mine], local_rows.codes[mine]
     spelled = _isin(full_rows.codes, codes) & (full[full_rows.rows] >= 0)
     if not spelled.any():
-        return out
+        return out, none, none
     names = pd.DataFrame({"code": full_rows.codes[spelled], "full": full[full_rows.rows[spelled]]})
-    found = pd.DataFrame({"row": rows, "code": codes}).merge(names.drop_duplicates(), on="code")
+    names = names.drop_duplicates()
+    found = pd.DataFrame({"row": rows, "code": codes}).merge(names, on="code")
     found = found.drop_duplicates(["row", "full"])
-    return out + np.bincount(found["full"].to_numpy(), minlength=len(out))
+    out += np.bincount(found["full"].to_numpy(), minlength=len(out))
+    on = np.bincount(full[full >= 0], minlength=len(out)) + out
+    names = names.assign(records=on[names["full"].to_numpy()])
+    names = names.sort_values(["code", "records", "full"], ascending=[True, False, True])
+    names = names.drop_duplicates("code")
+    return out, names["code"].to_numpy(np.int64), names["full"].to_numpy(np.int64)
 
 
 def _initials_mask(given_values: np.ndarray) -> np.ndarray:
@@ -680,6 +689,9 @@ class RecordFeatures:
             given name alone; the rest carry the family initial.
         bare_rows, bare_values: (record, code) rows of the personal addresses of the
             records without a name, and those addresses as written.
+        spelled_local, spelled_full: the local parts (codes, sorted) of records without
+            a name that spell a named record's whole name, and per local part that
+            name's full-name code (the one on most records where several).
         *_count: per code, how many records carry it (term frequency); a full name's
             also counts the records without a name whose address spells it whole.
         full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
@@ -736,6 +748,8 @@ class RecordFeatures:
     local_rows: Exploded
     bare_rows: Exploded
     bare_values: np.ndarray
+    spelled_local: np.ndarray
+    spelled_full: np.ndarray
     full_count: np.ndarray
     full_profiles: np.ndarray
     given_count: np.ndarray
@@ -897,6 +911,9 @@ class RecordFeatures:
             email_rows, full_rows, local_code, len(email_values)
         )
 
+        spellers, spelled_local, spelled_full = _nameless_spellers(
+            full, full_rows, local_rows, written < 0
+        )
         birthdays = Birthdays.from_codes(*string_codes(records["birthday"]))
         postcode_rows = Exploded.of(*list_items(records["postcodes"])[:2])
 
@@ -947,7 +964,9 @@ class RecordFeatures:
             local_rows=local_rows,
             bare_rows=Exploded(email_rows.rows[bare], bare_codes),
             bare_values=np.asarray(bare_values, dtype=object),
-            full_count=counts(full) + _nameless_spellers(full, full_rows, local_rows, written < 0),
+            full_count=counts(full) + spellers,
+            spelled_local=spelled_local,
+            spelled_full=spelled_full,
             full_profiles=_distinct_per_code(full, url),
             given_count=counts(given),
             family_count=counts(family),

@@ -1497,22 +1497,12 @@ def _compare_local_parts(f: RecordFeatures, a, b):
 
 def _data_name(f: RecordFeatures, x: int, y: int) -> int:
     """The full-name code of the named records whose whole-name spellings one of the
-    two records' local parts is (the commoner where several), else -1."""
-    if (spelled := f.__dict__.get("_spelled_by_named")) is None:
-        bare = np.unique(f.local[~f.has_name].ravel())
-        named = np.flatnonzero(f.has_name & (f.full >= 0))
-        forms = f.full_forms[named]
-        at = np.flatnonzero(np.isin(forms, bare[bare >= 0]).ravel())
-        width = forms.shape[1]
-        full = f.full[named[at // width]]
-        order = np.argsort(-f.full_count[full], kind="stable")
-        spelled = dict(
-            zip(forms.ravel()[at][order][::-1].tolist(), full[order][::-1].tolist(), strict=True)
-        )
-        f.__dict__["_spelled_by_named"] = spelled
+    two records' local parts is (``RecordFeatures.spelled_local``), else -1."""
+    known = f.spelled_local
     for code in (*f.local[x].tolist(), *f.local[y].tolist()):
-        if code >= 0 and (full := spelled.get(code)) is not None:
-            return full
+        at = int(np.searchsorted(known, code))
+        if code >= 0 and at < len(known) and known[at] == code:
+            return int(f.spelled_full[at])
     return -1
 
 
@@ -1527,7 +1517,7 @@ def _spelled_share(f: RecordFeatures, x: str, y: str) -> float:
     reads a record's: from the data's given and family names where other people's
     records carry both, else from the world's tables, each times its kind's
     ``world_share_scale``."""
-    codes, _ = _name_pairs(f)
+    codes = _name_pairs(f)[0]
     scale = world_share_scale(f)
     best = 0.0
     for given, family in ((x, y), (y, x)):
@@ -1543,7 +1533,7 @@ def _spelled_share(f: RecordFeatures, x: str, y: str) -> float:
 def _family_share(f: RecordFeatures, family: str) -> float:
     """The larger of the data's and the world's share of a family name (as ``_name_tf``
     weighs one)."""
-    codes, _ = _name_pairs(f)
+    codes = _name_pairs(f)[0]
     fam = codes.get(family, -1)
     fc = f.family_count[fam] if 0 <= fam < len(f.family_count) else 0
     return max(max(fc - SELF_RECORDS, 0.0) / max(f.n - 1, 1), name_share("family", family))
@@ -1566,9 +1556,11 @@ def _initial_shares(f: RecordFeatures) -> dict[str, float]:
 _CODE_POINTS = 0x110000  # an initial's code point packs below this
 
 
-def _name_pairs(f: RecordFeatures) -> tuple[dict[str, int], dict[int, int]]:
-    """Per name its code in ``f.names``, and the named records per (given, family) pair
-    of codes and per (family, initial) pair, made once and kept on ``f``."""
+def _name_pairs(f: RecordFeatures) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    """Per name its code in ``f.names``; and the named records' (given, family) pairs of
+    codes and (family, initial) pairs as sorted keys with their record counts (numpy,
+    not a dictionary: a million records hold a million pairs, 150 MB as Python ints).
+    Made once and kept on ``f``."""
     if (cached := f.__dict__.get("_name_pairs")) is None:
         codes = {v: i for i, v in enumerate(f.names.tolist())}
         width = len(codes) + 1
@@ -1576,27 +1568,33 @@ def _name_pairs(f: RecordFeatures) -> tuple[dict[str, int], dict[int, int]]:
         given = f.given[both].astype(np.int64)
         family = f.family[both].astype(np.int64)
         initialled = -(family * _CODE_POINTS + f.initial[both]) - 1
-        keys = np.concatenate([given * width + family, initialled])
-        cached = (codes, pd.Series(keys).value_counts().to_dict())
+        keys, counts = _unique_counts(np.concatenate([given * width + family, initialled]))
+        cached = (codes, keys, counts)
         f.__dict__["_name_pairs"] = cached
     return cached
 
 
+def _count_of(keys: np.ndarray, counts: np.ndarray, key: int) -> int:
+    """The count of ``key`` among sorted ``keys`` (0 where absent)."""
+    at = int(np.searchsorted(keys, key))
+    return int(counts[at]) if at < len(keys) and keys[at] == key else 0
+
+
 def _named_holders(f: RecordFeatures, x: str, y: str) -> int:
     """How many named records carry the name x y, in either order."""
-    codes, counts = _name_pairs(f)
+    codes, keys, counts = _name_pairs(f)
     gx, gy = codes.get(x), codes.get(y)
     if gx is None or gy is None:
         return 0
     width = len(codes) + 1
-    return counts.get(gx * width + gy, 0) + counts.get(gy * width + gx, 0)
+    return _count_of(keys, counts, gx * width + gy) + _count_of(keys, counts, gy * width + gx)
 
 
 def _named_initial(f: RecordFeatures, initial: str, family: str) -> int:
     """How many named records have this family name and a given name of this initial."""
-    codes, counts = _name_pairs(f)
+    codes, keys, counts = _name_pairs(f)
     fam = codes.get(family)
-    return 0 if fam is None else counts.get(-(fam * _CODE_POINTS + ord(initial)) - 1, 0)
+    return 0 if fam is None else _count_of(keys, counts, -(fam * _CODE_POINTS + ord(initial)) - 1)
 
 
 def _compare_companies(f: RecordFeatures, a, b, population):
