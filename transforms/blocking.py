@@ -333,45 +333,26 @@ def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
 def _nameless_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     """Records without a name whose addresses' local parts spell one thing
     (``transforms.nameless.spellings``): takashi.ishiyama@ at two domains,
-    galani.francesca@ and francescagalani@; and a divided name's short form against a
-    local part that is it (chinedu.nwasola@ and cnwasola@). Only nameless records (a
-    named one meets an address through the name spellings' block), and never two at
-    one domain, which their local parts do not make one person's (jsmith@ and jsmith2@
-    at one firm, a thousand pairs at 300,000 records that EM took for a twentieth of a
-    match each)."""
+    galani.francesca@ and francescagalani@. Only nameless records (a named one meets an
+    address through the name spellings' block), and never two at one domain, which
+    their local parts do not make one person's (jsmith@ and jsmith2@ at one firm: a
+    thousand pairs at 300,000 records that EM took for near matches)."""
     readings = [read_address(v) for v in f.bare_values.tolist()]
-    keys = [spellings(r) if r else ((), ()) for r in readings]
+    keys = [spellings(r) if r else () for r in readings]
     domain, _ = pd.factorize(pd.Series([r.domain if r else None for r in readings], dtype=object))
-    whole = _exploded_keys(f.bare_rows, [k[0] for k in keys])
-    short = _exploded_keys(f.bare_rows, [k[1] for k in keys])
-    codes, _ = pd.factorize(pd.Series([*whole[1], *short[1]], dtype=object))
-    cut = len(whole[1])
-    pairs = [
-        block_pairs(whole[0], codes[:cut].astype(np.int64)),
-        block_pairs(
-            np.concatenate([whole[0], short[0]]),
-            codes.astype(np.int64),
-            kinds=np.concatenate([np.zeros(cut, np.int64), np.ones(len(short[0]), np.int64)]),
-        ),
-    ]
-    a, b = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
+    per_code = np.array([len(k) for k in keys], dtype=np.int64)
+    codes, _ = pd.factorize(pd.Series([x for k in keys for x in k], dtype=object))
+    # Each (record, address) row once per key of its address.
+    per_row = per_code[f.bare_rows.codes]
+    starts = np.cumsum(per_code) - per_code
+    within = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    flat = np.repeat(starts[f.bare_rows.codes], per_row) + within
+    a, b = block_pairs(np.repeat(f.bare_rows.rows, per_row), codes[flat].astype(np.int64))
     # (A record's first address's domain: a nameless record rarely has two.)
     first = np.full(f.n, -1, dtype=np.int64)
     first[f.bare_rows.rows[::-1]] = np.append(domain, -1)[f.bare_rows.codes[::-1]]
     apart = first[a] != first[b]
     return a[apart], b[apart]
-
-
-def _exploded_keys(rows, keys: list[tuple[str, ...]]) -> tuple[np.ndarray, list[str]]:
-    """(record, key) rows: each (record, address) row of ``rows`` once per key of its
-    address (``keys`` per address code)."""
-    per_code = np.array([len(k) for k in keys], dtype=np.int64)
-    per_row = per_code[rows.codes] if len(keys) else np.zeros(len(rows.codes), np.int64)
-    flat = [x for k in keys for x in k]
-    starts = np.cumsum(per_code) - per_code
-    within = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    at = np.repeat(starts[rows.codes] if len(keys) else per_row, per_row) + within
-    return np.repeat(rows.rows, per_row), [flat[i] for i in at.tolist()]
 
 
 def _letters(text: str | None) -> str:
