@@ -1438,7 +1438,8 @@ def _compare_local_parts(f: RecordFeatures, a, b):
     (``generate_records``, pairwise against the truth): with the world's shares alone
     (Korean given names such as "sungmin" read from the tables, where the data key them
     "sung") and the holders' posterior for every spelled name, 304 false pairs against
-    267 true reached the threshold at 300,000 records; as here 8 against 58."""
+    267 true reached the threshold at 300,000 records; as here 14 against 113 (F1 0.7576
+    -> 0.7650, main 0.7638)."""
     k = len(a)
     level = np.full(k, -1, dtype=np.int8)
     tf = np.full(k, np.nan)
