@@ -335,8 +335,9 @@ def _nameless_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     (``transforms.nameless.spellings``): takashi.ishiyama@ at two domains,
     galani.francesca@ and francescagalani@. Only nameless records (a named one meets an
     address through the name spellings' block), and never two at one domain, which
-    their local parts do not make one person's (jsmith@ and jsmith2@ at one firm: a
-    thousand pairs at 300,000 records that EM took for near matches)."""
+    their local parts do not make one person's (jsmith@ and jsmith2@ at one firm): such
+    pairs would be compared without evidence, and EM counts a candidate without
+    evidence as a near match, which raises every pair's prior."""
     readings = [read_address(v) for v in f.bare_values.tolist()]
     keys = [spellings(r) if r else () for r in readings]
     domain, _ = pd.factorize(pd.Series([r.domain if r else None for r in readings], dtype=object))

@@ -155,11 +155,12 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # Two records without a name, at two domains: what their addresses' local parts
         # say (``transforms.nameless``). same: the same letters, spelling no name, weighed
         # by how many records have them; short: an initial and a family name agree
-        # (rlopez@ twice, cnwasola@ and chinedu.nwasola@), by the initial's and the
-        # family name's shares; spelled: one whole name in any order (takashi.ishiyama@
-        # twice, galani.francesca@ and francescagalani@), by the name's share and its
-        # holders' posterior like an exact name. Not learned: nothing else links two
-        # nameless records (no identifier is shared across two domains).
+        # (rlopez@ twice, r.lopez@), by the initial's and the family name's shares;
+        # spelled: one whole name in any order (takashi.ishiyama@ twice,
+        # galani.francesca@ and francescagalani@), by the name's share and records (as
+        # an exact name where named records carry it: ``_compare_local_parts``). Not
+        # learned: nothing else links two nameless records (no identifier is shared
+        # across two domains).
         ("differ", "same", "short", "spelled"),
         # A person's second address often spells nothing of the first (a nickname, a
         # work scheme): m of "differ" is high, and the agreeing levels' m low enough
