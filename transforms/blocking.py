@@ -18,7 +18,7 @@ import pandas as pd
 
 from transforms.addresses import house_number, street_name
 from transforms.features import RecordFeatures
-from transforms.nameless import read_address, spellings
+from transforms.nameless import bare_readings, spellings
 
 MAX_BLOCK = 25
 WINDOW = 6
@@ -338,7 +338,7 @@ def _nameless_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     their local parts do not make one person's (jsmith@ and jsmith2@ at one firm): such
     pairs would be compared without evidence, and EM counts a candidate without
     evidence as a near match, which raises every pair's prior."""
-    readings = [read_address(v) for v in f.bare_values.tolist()]
+    readings = bare_readings(f)
     keys = [spellings(r) if r else () for r in readings]
     domain, _ = pd.factorize(pd.Series([r.domain if r else None for r in readings], dtype=object))
     per_code = np.array([len(k) for k in keys], dtype=np.int64)

@@ -67,6 +67,16 @@ def read_address(address: str | None) -> Reading | None:
     return Reading(letters, pair, fold(domain))
 
 
+def bare_readings(f) -> list[Reading | None]:
+    """``read_address`` of every address of the records without a name
+    (``RecordFeatures.bare_values``), read once and kept on ``f``: blocking and
+    comparing both read them (0.5 s a pass at a million records)."""
+    if (cached := f.__dict__.get("_bare_value_readings")) is None:
+        cached = [read_address(v) for v in f.bare_values.tolist()]
+        f.__dict__["_bare_value_readings"] = cached
+    return cached
+
+
 def spellings(reading: Reading) -> tuple[str, ...]:
     """The blocking keys of a reading: its letters and, where it divides into two words
     of a name, the name whole in either order (so that galani.francesca@ meets

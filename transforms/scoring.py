@@ -39,10 +39,10 @@ from transforms.nameless import (
     SHORT,
     SPELLED,
     Reading,
+    bare_readings,
     compare_readings,
     name_of_letters,
     one_name_share,
-    read_address,
 )
 from transforms.organisation import company_matches_domain
 from transforms.sparse import SparseColumn
@@ -1390,7 +1390,7 @@ def _bare_readings(f: RecordFeatures) -> dict:
     such records carry it (``_name_keys``). Kept on ``f``."""
     if (cached := f.__dict__.get("_bare_readings")) is not None:
         return cached
-    values = [read_address(v) for v in f.bare_values.tolist()]
+    values = bare_readings(f)
     readings: dict[int, tuple[Reading, ...]] = {}
     for row, code in zip(f.bare_rows.rows.tolist(), f.bare_rows.codes.tolist(), strict=True):
         if values[code] is not None:
