@@ -3,9 +3,9 @@
 Each key (LinkedIn URL, e-mail key, phone, canonical full name, phonetic name, an
 e-mail local part spelling a name, organisation with family name or with the first
 part of a double surname, organisation with the initial and the family name's first
-letters, birth date, birthday with family name, postcode with family
-or given name, house number and street) groups records;
-a group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
+letters, birth date, birthday with family name, postcode with family or given name,
+house number and street, the local parts of nameless addresses) groups records; a
+group of at most ``MAX_BLOCK`` records gives all its pairs, a larger one (a common
 name, a company's switchboard) is sorted and only records within ``WINDOW`` places
 of each other are paired (sorted neighbourhood), which keeps the group connected.
 The work grows with the number of records times the window, never with n².
@@ -18,6 +18,7 @@ import pandas as pd
 
 from transforms.addresses import house_number, street_name
 from transforms.features import RecordFeatures
+from transforms.nameless import bare_readings, spellings
 
 MAX_BLOCK = 25
 WINDOW = 6
@@ -197,6 +198,7 @@ def candidate_pairs(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
         *_address_blocks(f),
         _short_address_block(f),
         _slug_block(f),
+        _nameless_block(f),
     ]
     # One int64 code per pair, made block by block as each block's pair arrays are let
     # go, then sorted in place: the pairs of every block are held once, not three times
@@ -326,6 +328,32 @@ def _slug_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
         max_block=4,
         window=0,
     )
+
+
+def _nameless_block(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Records without a name whose addresses' local parts spell one thing
+    (``transforms.nameless.spellings``): takashi.ishiyama@ at two domains,
+    galani.francesca@ and francescagalani@. Only nameless records (a named one meets an
+    address through the name spellings' block), and never two at one domain, which
+    their local parts do not make one person's (jsmith@ and jsmith2@ at one firm): such
+    pairs would be compared without evidence, and EM counts a candidate without
+    evidence as a near match, which raises every pair's prior."""
+    readings = bare_readings(f)
+    keys = [spellings(r) if r else () for r in readings]
+    domain, _ = pd.factorize(pd.Series([r.domain if r else None for r in readings], dtype=object))
+    per_code = np.array([len(k) for k in keys], dtype=np.int64)
+    codes, _ = pd.factorize(pd.Series([x for k in keys for x in k], dtype=object))
+    # Each (record, address) row once per key of its address.
+    per_row = per_code[f.bare_rows.codes]
+    starts = np.cumsum(per_code) - per_code
+    within = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    flat = np.repeat(starts[f.bare_rows.codes], per_row) + within
+    a, b = block_pairs(np.repeat(f.bare_rows.rows, per_row), codes[flat].astype(np.int64))
+    # (A record's first address's domain: a nameless record rarely has two.)
+    first = np.full(f.n, -1, dtype=np.int64)
+    first[f.bare_rows.rows[::-1]] = np.append(domain, -1)[f.bare_rows.codes[::-1]]
+    apart = first[a] != first[b]
+    return a[apart], b[apart]
 
 
 def _letters(text: str | None) -> str:

@@ -574,6 +574,32 @@ def _spelled_by_holder(
     return out
 
 
+def _nameless_spellers(
+    full: np.ndarray, full_rows: Exploded, local_rows: Exploded, bare: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per full-name code, how many records without a name have an address that spells
+    it whole (takashi.ishiyama@ for Takashi Ishiyama): records of the name too. And the
+    local parts that spell a name (sorted codes) with the name each spells (the one on
+    most records where several)."""
+    out = np.zeros(int(full.max(initial=0)) + 1, dtype=np.int64)
+    none = np.empty(0, dtype=np.int64)
+    mine = bare[local_rows.rows]
+    rows, codes = local_rows.rows[mine], local_rows.codes[mine]
+    spelled = _isin(full_rows.codes, codes) & (full[full_rows.rows] >= 0)
+    if not spelled.any():
+        return out, none, none
+    names = pd.DataFrame({"code": full_rows.codes[spelled], "full": full[full_rows.rows[spelled]]})
+    names = names.drop_duplicates()
+    found = pd.DataFrame({"row": rows, "code": codes}).merge(names, on="code")
+    found = found.drop_duplicates(["row", "full"])
+    out += np.bincount(found["full"].to_numpy(), minlength=len(out))
+    on = np.bincount(full[full >= 0], minlength=len(out)) + out
+    names = names.assign(records=on[names["full"].to_numpy()])
+    names = names.sort_values(["code", "records", "full"], ascending=[True, False, True])
+    names = names.drop_duplicates("code")
+    return out, names["code"].to_numpy(np.int64), names["full"].to_numpy(np.int64)
+
+
 def _initials_mask(given_values: np.ndarray) -> np.ndarray:
     """Per given key, bit i set when letter a+i may be written as its initial."""
     diminutives: dict[str, set[str]] = {}
@@ -661,7 +687,13 @@ class RecordFeatures:
         given_forms: the given name alone or with the family initial (soren, sorenl).
         given_plain: per record how many of its ``given_forms`` (the first ones) are the
             given name alone; the rest carry the family initial.
-        *_count: per code, how many records carry it (term frequency).
+        bare_rows, bare_values: (record, code) rows of the personal addresses of the
+            records without a name, and those addresses as written.
+        spelled_local, spelled_full: the local parts (codes, sorted) of records without
+            a name that spell a named record's whole name, and per local part that
+            name's full-name code (the one on most records where several).
+        *_count: per code, how many records carry it (term frequency); a full name's
+            also counts the records without a name whose address spells it whole.
         full_profiles: per full-name code, how many distinct LinkedIn profiles carry it:
             at least that many people have the name (LinkedIn lists each once).
         domain, domain_values: the organisation of each work address (n x k codes, the
@@ -714,6 +746,10 @@ class RecordFeatures:
     given_plain: np.ndarray
     form_rows: Exploded
     local_rows: Exploded
+    bare_rows: Exploded
+    bare_values: np.ndarray
+    spelled_local: np.ndarray
+    spelled_full: np.ndarray
     full_count: np.ndarray
     full_profiles: np.ndarray
     given_count: np.ndarray
@@ -844,6 +880,10 @@ class RecordFeatures:
         domain_rows = Exploded.of(email_rows.rows, np.append(domain_of, -1)[email_rows.codes])
         given_codes = (given_key[0], given_key[1])
         email_shared = _shared_values(email_rows, given_codes, family_key, len(email_values))
+        # The personal addresses of the records without a name, as written: two of
+        # them are compared by what their local parts spell (``transforms.nameless``).
+        bare = (written < 0)[email_rows.rows]
+        bare_codes, bare_values = _recode(email_rows.codes[bare], email_values)
         phone_shared = _shared_values(
             phone_rows, given_codes, family_key, int(phone_rows.codes.max(initial=-1)) + 1
         )
@@ -871,6 +911,9 @@ class RecordFeatures:
             email_rows, full_rows, local_code, len(email_values)
         )
 
+        spellers, spelled_local, spelled_full = _nameless_spellers(
+            full, full_rows, local_rows, written < 0
+        )
         birthdays = Birthdays.from_codes(*string_codes(records["birthday"]))
         postcode_rows = Exploded.of(*list_items(records["postcodes"])[:2])
 
@@ -919,7 +962,11 @@ class RecordFeatures:
             given_plain=given_plain,
             form_rows=form_rows,
             local_rows=local_rows,
-            full_count=counts(full),
+            bare_rows=Exploded(email_rows.rows[bare], bare_codes),
+            bare_values=np.asarray(bare_values, dtype=object),
+            full_count=counts(full) + spellers,
+            spelled_local=spelled_local,
+            spelled_full=spelled_full,
             full_profiles=_distinct_per_code(full, url),
             given_count=counts(given),
             family_count=counts(family),

@@ -327,7 +327,8 @@ def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     rule = np.full(len(levels["name"]), RULE["probabilistic"], dtype=np.int16)
     strong_name = (levels["name"] == 3) | (levels["name"] == 4)
     rule[strong_name & (levels["company"] >= 1)] = RULE["similar_name_same_company"]
-    rule[(levels["name"] == 5) | (levels["address_name"] == 2)] = RULE["name_spelled_in_email"]
+    spelled = (levels["name"] == 5) | (levels["address_name"] == 2) | (levels["local_part"] == 3)
+    rule[spelled] = RULE["name_spelled_in_email"]
     same_birthday = (levels["birthday"] == 1) | (levels["birthday"] == 2)
     rule[strong_name & same_birthday] = RULE["similar_name_same_birthday"]
     rule[levels["phone"] == 2] = RULE["same_phone"]

@@ -1,0 +1,135 @@
+"""Two nameless mail addresses: reading a local part, and what two of them say."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.transforms.helpers import records
+from transforms import scoring
+from transforms.blocking import candidate_pairs
+from transforms.features import MIN_LOCAL_LETTERS, RecordFeatures
+from transforms.nameless import (
+    DIFFER,
+    SAME,
+    SHORT,
+    SPELLED,
+    compare_readings,
+    name_of_letters,
+    read_address,
+    spellings,
+)
+
+_LOCAL = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEZ0123456789._-+éø", max_size=24)
+_DOMAIN = st.sampled_from(["acme.com", "gmail.com", "Proton.me", "mail.globex.co.uk"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LOCAL, _DOMAIN)
+def test_a_reading_is_the_local_parts_letters_before_any_tag(local, domain):
+    reading = read_address(f"{local}@{domain}")
+    if reading is None:
+        return
+    assert reading.letters.isalpha() and reading.letters.islower()
+    assert len(reading.letters) >= MIN_LOCAL_LETTERS
+    assert reading.domain == domain.lower()
+    # A "+tag" is the owner's filing, not the address: the same reading without it.
+    assert read_address(f"{local}+news2@{domain}") == reading
+    if reading.words:
+        assert "".join(reading.words) == reading.letters
+    assert reading.letters in spellings(reading)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LOCAL, _LOCAL, _DOMAIN, _DOMAIN)
+def test_two_readings_compare_alike_either_way(x, y, dx, dy):
+    rx, ry = read_address(f"{x}@{dx}"), read_address(f"{y}@{dy}")
+    if rx is None or ry is None:
+        return
+    level, name = compare_readings(rx, ry)
+    assert (level, name) == compare_readings(ry, rx)
+    if rx.domain == ry.domain:
+        assert level == -1  # one domain: never one person's by the local part alone
+    elif level in (SPELLED, SAME):
+        # what agrees is a key both addresses block on
+        assert set(spellings(rx)) & set(spellings(ry))
+
+
+def _level(x: str, y: str) -> int:
+    return compare_readings(read_address(x), read_address(y))[0]
+
+
+def test_what_two_local_parts_say():
+    assert read_address("J.Smith-2@Acme.com").letters == "jsmith"
+    assert read_address("ama.asante94@icloud.com").words == ("ama", "asante")
+    assert read_address("js@acme.com") is None
+    assert _level("takashi.ishiyama@a.com", "takashi.ishiyama@b.com") == SPELLED
+    assert _level("galani.francesca@a.com", "francescagalani@b.com") == SPELLED
+    assert _level("jorge.schneider@a.com", "jorgeschneider99@b.com") == SPELLED
+    assert _level("cnwasola@a.com", "chinedu.nwasola@b.com") == SHORT
+    assert _level("r.lopez@a.com", "rlopez@b.com") == SHORT
+    assert _level("bigfan@a.com", "bigfan@b.com") == SAME
+    assert _level("the.smiths@a.com", "thesmiths@b.com") == SAME  # a household's
+    assert _level("nelson.home@a.com", "nelsonhome@b.com") == SAME
+    assert _level("rohanj@a.com", "jalani.rohan@b.com") == DIFFER
+    assert _level("takashi.ishiyama@a.com", "takashi.ishiyama@a.com") == -1
+
+
+def test_an_undivided_local_part_is_read_with_the_worlds_names():
+    assert name_of_letters("takashiishiyama") == (SPELLED, ("takashi", "ishiyama"))
+    assert name_of_letters("rlopez") == (SHORT, ("r", "lopez"))
+    # a name alone is not split into two ("ja" and "mes" are names somewhere)
+    assert name_of_letters("james") is None
+
+
+def _scored(*addresses: str):
+    recs = records(
+        *({"id": f"m{i}", "source": "mail", "emails_raw": [a]} for i, a in enumerate(addresses))
+    )
+    f = RecordFeatures.from_records(recs)
+    a, b = candidate_pairs(f)
+    ids = recs["record_id"].tolist()
+    pairs = {
+        frozenset((ids[x], ids[y])): i
+        for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))
+    }
+    return f, a, b, scoring.compare(f, a, b), pairs
+
+
+def test_two_nameless_addresses_of_one_name_are_blocked_and_weighed_by_the_name():
+    f, a, b, cmp, pairs = _scored(
+        "takashi.ishiyama@deltamobility.io",
+        "takashi.ishiyama@proton.me",
+        "john.smith@acme.com",
+        "john.smith@globex.com",
+        "john.smith@initech.com",
+    )
+    level = cmp.levels["local_part"]
+    u = np.asarray(cmp.tf_u["local_part"])
+    rare, common = pairs[frozenset(("m0", "m1"))], pairs[frozenset(("m2", "m3"))]
+    assert level[rare] == level[common] == SPELLED
+    # A common name on three nameless records is weaker than a rare one on two.
+    assert u[rare] < u[common]
+
+
+def test_one_domain_or_a_name_on_either_side_is_not_compared():
+    recs = records(
+        {"id": "x", "source": "mail", "emails_raw": ["rlopez@umbrelladata.com"]},
+        {"id": "y", "source": "mail", "emails_raw": ["rlopez2@umbrelladata.com"]},
+        {"id": "z", "source": "mail", "name_raw": "Rosa Lopez", "emails_raw": ["rlopez@gmail.com"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    cmp = scoring.compare(f, np.array([0, 0]), np.array([1, 2]))
+    assert cmp.levels["local_part"].tolist() == [-1, -1]
+
+
+def test_a_nameless_address_that_spells_a_name_is_one_more_record_of_it():
+    recs = records(
+        {"id": "card", "name_raw": "Takashi Ishiyama"},
+        {"id": "work", "source": "mail", "emails_raw": ["takashi.ishiyama@deltamobility.io"]},
+        {"id": "home", "source": "mail", "emails_raw": ["ishiyamatakashi@proton.me"]},
+        {"id": "other", "source": "mail", "emails_raw": ["tishiyama@proton.me"]},
+    )
+    f = RecordFeatures.from_records(recs)
+    card = recs["record_id"].tolist().index("card")
+    # the two addresses that spell the whole name, not the initial and family name
+    assert f.full_count[f.full[card]] == 3
