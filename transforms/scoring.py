@@ -626,14 +626,21 @@ def _world_full_shares(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     both = (g >= 0) & (fam >= 0)
     # As in _name_tf, one person's own records say nothing about how common a name is.
     # (A record without one part reads a count at code -1: ``both`` discards it.)
-    others = np.maximum(f.given_count[g] - SELF_RECORDS, 0.0) * np.maximum(
-        f.family_count[fam] - SELF_RECORDS, 0.0
-    )
-    data = np.where(both, others / max(f.n, 1) ** 2, 0.0)
+    data = np.where(both, _independent_share(f.given_count[g], f.family_count[fam], f.n), 0.0)
     from_data = data > 0
     cached = (np.where(from_data, data, world), from_data)
     f.__dict__["_world_full_shares"] = cached
     return cached
+
+
+def _independent_share(given_count, family_count, n: int):
+    """The data's share of a full name from its given and family names' record counts
+    taken as independent, a person's own records (``SELF_RECORDS``) left out."""
+    return (
+        np.maximum(given_count - SELF_RECORDS, 0.0)
+        * np.maximum(family_count - SELF_RECORDS, 0.0)
+        / max(n, 1) ** 2
+    )
 
 
 def world_share_scale(f: RecordFeatures) -> np.ndarray:
@@ -1526,7 +1533,7 @@ def _spelled_share(f: RecordFeatures, x: str, y: str) -> float:
         g, fam = codes.get(given, -1), codes.get(family, -1)
         gc = f.given_count[g] if 0 <= g < len(f.given_count) else 0
         fc = f.family_count[fam] if 0 <= fam < len(f.family_count) else 0
-        data = max(gc - SELF_RECORDS, 0.0) * max(fc - SELF_RECORDS, 0.0) / max(f.n, 1) ** 2
+        data = _independent_share(gc, fc, f.n)
         world = name_share("given", given) * name_share("family", family)
         best = max(best, data * scale[1] if data > 0 else world * scale[0])
     return best
@@ -1923,13 +1930,7 @@ def estimate(f: RecordFeatures, candidates: Comparison, n_candidates: int) -> Mo
                 )
             log_bf = log_bayes_factors()
     matched_of = lam_of * per_type
-    matched_pairs = float(matched_of.sum())
-    # The share of all pairs that match, shrunk towards the reference network's
-    # (PRIOR_PAIRS); c is what that share means per record.
-    pairs = f.n * (f.n - 1) / 2.0
-    rate = (matched_pairs + PRIOR_PAIRS * PRIOR_MATCH_RATE) / (pairs + PRIOR_PAIRS)
-    c = rate * max(f.n - 1, 1)
-    type_bits = _type_bits(f, matched_of, rate) if type_width else None
+    c, type_bits = _prior(f, matched_of, by_kind=bool(type_width))
     model = Model(m=m, u=u, matches_per_record=c, population=f.n, type_bits=type_bits)
     for _ in range(M_ROUNDS):
         model.m = _m_from_other_pairs(model, candidates, anchored, linked_pairs)
@@ -1979,11 +1980,18 @@ def _prior_over_all_pairs(f: RecordFeatures, model: Model, cmp: Comparison) -> N
         logit = np.log2(lam / (1 - lam))[kind] + bits
         post = 1.0 / (1.0 + np.exp2(-np.clip(logit, -700, 700)))
         found = np.bincount(kind, weights=post * counts, minlength=n_types)
+    model.matches_per_record, model.type_bits = _prior(
+        f, found, by_kind=model.type_bits is not None
+    )
+
+
+def _prior(f: RecordFeatures, matched_of: np.ndarray, by_kind: bool):
+    """(c, the kinds' ``_type_bits`` or None) from the matches EM found per kind of
+    pair: the share of all pairs that match, shrunk towards the reference network's
+    (``PRIOR_PAIRS``); c is what that share means per record."""
     pairs = f.n * (f.n - 1) / 2.0
-    rate = (found.sum() + PRIOR_PAIRS * PRIOR_MATCH_RATE) / (pairs + PRIOR_PAIRS)
-    model.matches_per_record = rate * max(f.n - 1, 1)
-    if model.type_bits is not None:
-        model.type_bits = _type_bits(f, found, rate)
+    rate = (float(matched_of.sum()) + PRIOR_PAIRS * PRIOR_MATCH_RATE) / (pairs + PRIOR_PAIRS)
+    return rate * max(f.n - 1, 1), _type_bits(f, matched_of, rate) if by_kind else None
 
 
 def _type_pairs(f: RecordFeatures) -> np.ndarray:
