@@ -31,6 +31,7 @@ little evidence (a job change, an old address) is no sign of two people.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,6 +158,23 @@ class Clustering:
     refused: dict[tuple[int, int], str]
 
 
+@dataclass
+class JoinEvidence:
+    """The evidence of compared pairs column by column (the prior, each feature, each
+    loss), for weighing the join of two groups once per column.
+
+    Attributes:
+        of: the rows' columns for some pairs (positions in the pairs given to
+            ``cluster``): bits, NaN where the pair does not compare that column.
+        worst: per column, whether it counts at its worst among the pairs between two
+            groups (a conflict one person cannot have: two mailboxes at one employer, a
+            rival profile) rather than at its best.
+    """
+
+    of: Callable[[np.ndarray], np.ndarray]
+    worst: np.ndarray
+
+
 def cluster(
     n: int,
     a: np.ndarray,
@@ -166,6 +184,7 @@ def cluster(
     guards: Guards,
     prior_bits: float | None = None,
     merge_bits: float | None = None,
+    join: JoinEvidence | None = None,
 ) -> Clustering:
     """Cluster n records from compared pairs.
 
@@ -184,6 +203,12 @@ def cluster(
             and a record is not joined to a LinkedIn profile's group while another
             profile's group competes for it so closely that the odds shared between the
             two fall below it.
+        join: when given, two groups of a re-clustered component are weighed as two
+            people's records, not pair by pair: each column of the evidence counts
+            once, at its best among the compared pairs between them (at its worst for
+            conflicts), and ``prior_bits`` is not used. Summed pair by pair, one name
+            shared by five cross pairs is counted five times, and a conflict is lost
+            under the floor of the pairs whose evidence leans to "same person".
     """
     refused: dict[tuple[int, int], str] = {}
     if guards.listing is not None:
@@ -224,7 +249,9 @@ def cluster(
     inside = np.flatnonzero(suspicious[label_a] & same)
     del label_a, label_b, same
     link = log_odds[inside]
-    if prior_bits is not None:
+    if join is not None:
+        link = join.of(inside)
+    elif prior_bits is not None:
         bits = prior_bits[inside] if np.ndim(prior_bits) else prior_bits
         link = np.where(link - bits >= 0, np.maximum(link, 0.0), link)
     home = guards.one_home if guards.one_home is not None else np.zeros(len(a), dtype=bool)
@@ -239,6 +266,7 @@ def cluster(
         [(x, y) for x, y in guards.must_link if suspicious[labels[x]]],
         refused,
         merge_bits,
+        None if join is None else join.worst,
     )
     labels = labels.copy()
     labels[nodes] = new
@@ -335,9 +363,13 @@ def _two_birthdays(
 
 
 def _guarded(
-    nodes, a, b, log_odds, merge, home, guards: Guards, must, refused, merge_bits=None
+    nodes, a, b, log_odds, merge, home, guards: Guards, must, refused, merge_bits=None, worst=None
 ) -> np.ndarray:
-    """Greedy guarded agglomeration of the suspicious components' records."""
+    """Greedy guarded agglomeration of the suspicious components' records.
+
+    ``log_odds`` is one number per pair, summed between groups, or (with ``worst``) a
+    row of columns per pair, combined between groups column by column (``JoinEvidence``).
+    """
     parent = {int(x): int(x) for x in nodes}
     size = dict.fromkeys(parent, 1)
     urls = {x: ({int(guards.url[x])} if guards.url[x] >= 0 else set()) for x in parent}
@@ -349,10 +381,30 @@ def _guarded(
         if x in parent and y in parent:
             cannot[x].add(y)
             cannot[y].add(x)
-    links: dict[int, dict[int, float]] = defaultdict(dict)
-    for x, y, w in zip(a.tolist(), b.tolist(), log_odds.tolist(), strict=True):
-        links[x][y] = links[x].get(y, 0.0) + w
-        links[y][x] = links[y].get(x, 0.0) + w
+    if worst is None:
+        pair_bits = log_odds
+
+        def combine(u, v):
+            return v if u is None else u + v
+
+        def bits_of(link) -> float:
+            return link
+
+        rows = log_odds.tolist()
+    else:
+        pair_bits = np.nansum(log_odds, axis=1)
+
+        def combine(u, v):
+            return v if u is None else np.where(worst, np.fmin(u, v), np.fmax(u, v))
+
+        def bits_of(link) -> float:
+            return float(np.nansum(link))
+
+        rows = list(log_odds)
+    links: dict[int, dict] = defaultdict(dict)
+    for x, y, w in zip(a.tolist(), b.tolist(), rows, strict=True):
+        links[x][y] = combine(links[x].get(y), w)
+        links[y][x] = combine(links[y].get(x), w)
 
     def find(x: int) -> int:
         root = x
@@ -373,9 +425,9 @@ def _guarded(
             if other == keep:
                 links[keep].pop(gone, None)
                 continue
-            links[keep][other] = links[keep].get(other, 0.0) + w
+            links[keep][other] = combine(links[keep].get(other), w)
             back = links[other]
-            back[keep] = back.get(keep, 0.0) + back.pop(gone, 0.0)
+            back[keep] = combine(back.get(keep), back.pop(gone))
 
     def blocked(ra: int, rb: int) -> bool:
         return any(find(x) == rb for x in cannot[ra])
@@ -395,7 +447,7 @@ def _guarded(
                 continue
             rivals = [
                 w
-                for g, w in links[side].items()
+                for g, w in ((g, bits_of(w)) for g, w in links[side].items())
                 if g != other and w > 0.0 and urls[g] and urls[g].isdisjoint(urls[other])
             ]
             if rivals and bits - np.log2(1.0 + np.exp2(rivals).sum()) < merge_bits:
@@ -409,7 +461,7 @@ def _guarded(
         elif ra != rb:
             refused[(min(x, y), max(x, y))] = "cannot_link_override"
 
-    order = np.lexsort((b, a, -log_odds))
+    order = np.lexsort((b, a, -pair_bits))
     for i in order[merge[order]].tolist():
         x, y = int(a[i]), int(b[i])
         ra, rb = find(x), find(y)
@@ -423,9 +475,9 @@ def _guarded(
             refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:
             refused[(x, y)] = "cluster_too_large"
-        elif links[ra].get(rb, 0.0) <= 0.0 or links[ra][rb] < (merge_bits or 0.0):
+        elif (bits := bits_of(links[ra][rb])) <= 0.0 or bits < (merge_bits or 0.0):
             refused[(x, y)] = "weak_link"
-        elif ambiguous(ra, rb, float(log_odds[i])):
+        elif ambiguous(ra, rb, float(pair_bits[i])):
             refused[(x, y)] = "ambiguous_link"
         else:
             union(ra, rb)

@@ -68,7 +68,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from transforms.blocking import candidate_pairs
-from transforms.clustering import Guards, cluster, rival_profile_bits
+from transforms.clustering import Guards, JoinEvidence, cluster, rival_profile_bits
 from transforms.features import FEATURE_COLUMNS, RecordFeatures
 from transforms.generations import (
     Generations,
@@ -322,6 +322,32 @@ RULES = (
 RULE = {name: i for i, name in enumerate(RULES)}
 
 
+def _join_evidence(model: Model, cmp: Comparison, rivals, relatives) -> JoinEvidence:
+    """The columns clustering weighs two groups of records by (``JoinEvidence``): the
+    pair's prior, each feature's weight (NaN where not compared or at a level that says
+    nothing at a join: ``Feature.no_evidence_at_a_join``) and the bits lost to rival
+    profiles and to a parent and child, which are conflicts."""
+    worst = np.array(
+        [False, *(f.worst_at_a_join for f in MATCH_FEATURES), True, True], dtype=bool
+    )
+
+    def of(rows: np.ndarray) -> np.ndarray:
+        out = np.empty((len(rows), len(worst)))
+        out[:, 0] = model.prior(cmp, rows)
+        for j, feature in enumerate(MATCH_FEATURES, start=1):
+            level = cmp.levels[feature.name][rows]
+            out[:, j] = model.weight(cmp, feature.name, rows)
+            silent = level < 0
+            for name in feature.no_evidence_at_a_join:
+                silent |= level == feature.levels.index(name)
+            out[silent, j] = np.nan
+        out[:, -2] = rivals[rows]
+        out[:, -1] = relatives[rows]
+        return out
+
+    return JoinEvidence(of, worst)
+
+
 def _merge_rule(levels: dict[str, np.ndarray]) -> np.ndarray:
     """The strongest evidence of a merged pair, as a rule's number in ``RULES``."""
     rule = np.full(len(levels["name"]), RULE["probabilistic"], dtype=np.int16)
@@ -482,6 +508,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
     weights[RELATIVES] = relatives[near]
+    rivals_all, relatives_all = rivals, relatives  # (for the joins of clustering)
     del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
@@ -496,7 +523,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # float32 for clustering, alive through it only.
     near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
     prior = model.prior(cmp, dtype=np.float32)
-    del cmp
+    join = _join_evidence(model, cmp, rivals_all, relatives_all)
     result = cluster(
         n,
         a,
@@ -516,8 +543,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         ),
         prior_bits=prior,
         merge_bits=MERGE_BITS,
+        join=join,
     )
     del url, birth_day, birth_year, one_home, prior, listing, identified
+    del join, cmp, rivals_all, relatives_all
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))

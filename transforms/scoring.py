@@ -67,6 +67,13 @@ class Feature:
         not_anchored_by: identifier features whose links do not anchor this feature's m,
             because agreeing on them makes this one agree too.
         compare: how its level is decided (the code is in ``_compare``).
+        worst_at_a_join: where clustering weighs two groups of records as two people
+            (``clustering.JoinEvidence``), the feature counts at its worst comparison
+            between them, not its best: a conflict one person's records cannot have.
+        no_evidence_at_a_join: levels that say nothing there. "No address, phone or
+            employer in common" between two groups still apart: one person's records
+            hold several, and two groups that shared an identifier were joined by it
+            first (the strongest links go first).
     """
 
     name: str
@@ -79,6 +86,8 @@ class Feature:
     learn_m: bool = True
     compare: str = ""
     not_anchored_by: tuple[str, ...] = ()
+    worst_at_a_join: bool = False
+    no_evidence_at_a_join: tuple[str, ...] = ()
 
 
 MATCH_FEATURES: tuple[Feature, ...] = (
@@ -93,6 +102,7 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         # data set with many namesakes would teach EM that one person has several.
         learn_m=False,
         compare="the same profile URL",
+        worst_at_a_join=True,
     ),
     Feature(
         "email",
@@ -102,6 +112,7 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         identifier_level=2,
         neutral_level=1,  # a shared mailbox says nothing about which reader a record is
         compare="an address in common; shared when a role address or read by several",
+        no_evidence_at_a_join=("differ",),
     ),
     Feature(
         "phone",
@@ -111,6 +122,7 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         identifier_level=2,
         neutral_level=1,
         compare="a number in common; shared when several given names use it",
+        no_evidence_at_a_join=("differ",),
     ),
     Feature(
         "name",
@@ -176,6 +188,8 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         m=(0.30, 0.10, 0.60),
         u=(0.975, 0.005, 0.02),
         compare="organisation keys, company against work domain, similar names",
+        # A job change: the employers of one person's records differ often enough.
+        no_evidence_at_a_join=("differ",),
         # A mail record's company is its address's domain: two records sharing a work
         # address agree on the company by construction, so e-mail links would teach
         # that people never change jobs (m of "differ" 0.07 with them, 0.17 without).
@@ -223,6 +237,7 @@ MATCH_FEATURES: tuple[Feature, ...] = (
         term_frequency=False,
         neutral_level=1,
         compare="_compare_mailboxes: an organisation's domain in common, a mailbox or not",
+        worst_at_a_join=True,
         # Pairs linked by an address have one mailbox by construction.
         not_anchored_by=("email",),
     ),
