@@ -327,9 +327,7 @@ def _join_evidence(model: Model, cmp: Comparison, rivals, relatives) -> JoinEvid
     pair's prior, each feature's weight (NaN where not compared or at a level that says
     nothing at a join: ``Feature.no_evidence_at_a_join``) and the bits lost to rival
     profiles and to a parent and child, which are conflicts."""
-    worst = np.array(
-        [False, *(f.worst_at_a_join for f in MATCH_FEATURES), True, True], dtype=bool
-    )
+    worst = np.array([False, *(f.worst_at_a_join for f in MATCH_FEATURES), True, True], dtype=bool)
 
     def of(rows: np.ndarray) -> np.ndarray:
         out = np.empty((len(rows), len(worst)))
