@@ -634,18 +634,38 @@ def _world_full_shares(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     share (True) or the world's (False). Kept on ``f``."""
     if (cached := f.__dict__.get("_world_full_shares")) is not None:
         return cached
-    g = f.given_share[f.given]
-    fam = f.family_share[f.family]
-    world = np.where(np.isnan(g), fam, np.where(np.isnan(fam), g, g * fam))
-    g, fam = f.given, f.family
+    cached = _shares_of(f, f.given, f.family)
+    f.__dict__["_world_full_shares"] = cached
+    return cached
+
+
+def _shares_of(f: RecordFeatures, g: np.ndarray, fam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_world_full_shares`` of the names with given name codes g and family name
+    codes fam (-1: that part missing)."""
+    gs = f.given_share[g]
+    fs = f.family_share[fam]
+    world = np.where(np.isnan(gs), fs, np.where(np.isnan(fs), gs, gs * fs))
     both = (g >= 0) & (fam >= 0)
     # As in _name_tf, one person's own records say nothing about how common a name is.
     # (A record without one part reads a count at code -1: ``both`` discards it.)
-    data = np.where(both, _independent_share(f.given_count[g], f.family_count[fam], f.n), 0.0)
+    counts = (_count_at(f.given_count, g), _count_at(f.family_count, fam))
+    data = np.where(both, _independent_share(*counts, f.n), 0.0)
     from_data = data > 0
-    cached = (np.where(from_data, data, world), from_data)
-    f.__dict__["_world_full_shares"] = cached
-    return cached
+    return np.where(from_data, data, world), from_data
+
+
+def _count_at(counts: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """counts[codes], 0 for a code it does not reach (a family name's code among the
+    given names' counts)."""
+    inside = (codes >= 0) & (codes < len(counts))
+    return np.where(inside, counts[np.clip(codes, 0, max(len(counts) - 1, 0))], 0)
+
+
+def _turned_share(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
+    """``_full_share`` of record x's name read the other way round: its family name
+    as the given name ("Johnson James" is James Johnson written family name first)."""
+    share, from_data = _shares_of(f, f.family[x], f.given[x])
+    return share * world_share_scale(f)[from_data.astype(np.intp)]
 
 
 def _independent_share(given_count, family_count, n: int):
@@ -1177,6 +1197,11 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         # given name out: an initial has no share of its own).
         whole = (f.full[x[spelled]] >= 0) & (f.given_length[x[spelled]] > 1)
         share[whole] = np.fmax(share[whole], _full_share(f, x[spelled][whole]))
+        # "J. Johnson <james.johnson@...>" against "Johnson James": y is James Johnson
+        # written family name first, as common as James Johnson (read in y's order,
+        # given name Johnson, the name would look one of a kind).
+        turned = swapped[spelled]
+        share[turned] = np.fmax(share[turned], _turned_share(f, y[spelled][turned]))
         tf[spelled] = _name_tf(f.full_count[f.full[y[spelled]]], share, f.n)
         # "Timothy <timothya@globex.com>" against "Timothy Ashcombe": a given name alone
         # whose address adds the family initial is close, weighed by the given name and

@@ -406,6 +406,35 @@ def test_a_name_read_two_ways_weighs_the_same_in_either_order():
     assert scoring._full_share(f, li)[0] > scoring._full_share(f, mail)[0]
 
 
+def test_an_initial_spelled_by_its_address_against_a_name_written_family_name_first():
+    # "J. Johnson <james.johnson@...>" against "Johnson James": the address spells
+    # James Johnson, and "Johnson James" is James Johnson written family name first.
+    # The name is as common as James Johnson, not one of a kind (given name "Johnson").
+    recs = records(
+        {
+            "id": "initial",
+            "source": "mail",
+            "name_raw": "J. Johnson",
+            "emails_raw": ["james.johnson@wingtip.com"],
+        },
+        {
+            "id": "turned",
+            "source": "mail",
+            "name_raw": "Johnson James",
+            "emails_raw": ["jamesj@vogelco.com"],
+        },
+        {"id": "plain", "source": "mail", "name_raw": "James Johnson"},
+    )
+    f, cmp = compare_named(
+        recs, [("initial", "turned"), ("turned", "initial"), ("initial", "plain")]
+    )
+    exact = scoring.LEVELS["name"].index("exact")
+    assert (cmp.levels["name"] == exact).all()
+    u = cmp.tf_u["name"]
+    assert u[0] == u[1]
+    assert u[0] >= u[2] * 0.99
+
+
 def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
     recs = records(
         {
