@@ -131,3 +131,62 @@ def test_an_entry_found_through_an_identifier_is_never_a_second_entry():
     assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 2]
     guards.identified = np.array([True, True])
     assert cluster(3, a, b, log_odds, merge, guards).labels.tolist() == [0, 0, 0]
+
+
+def _join(rows: list[list[float]], worst: list[bool]):
+    from transforms.clustering import JoinEvidence
+
+    table = np.array(rows, dtype=float)
+    return JoinEvidence(lambda at: table[at], np.array(worst))
+
+
+def test_a_name_shared_by_many_cross_pairs_counts_once_at_a_join():
+    # {0, 1} is one person (a rare name, written the same); 2 shares their name and nothing
+    # else. Columns: prior, name, company, mailbox. Pair 1-2 merges on the name alone
+    # (+1 bit), 0-2 lacks it by a company that differs (-1.5 bits: a second employer or
+    # another person). Summed pair by pair, the name counts twice; once per column, the
+    # name counts once and the company's difference stands.
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    rows = [
+        [-12.0, 42.0, np.nan, np.nan],
+        [-12.0, 10.0, -2.5, np.nan],
+        [-12.0, 13.0, np.nan, np.nan],
+    ]
+    log_odds = np.nansum(np.array(rows), axis=1)
+    merge = log_odds >= 0.0
+    guards = Guards(url=np.full(3, -1))
+    summed = cluster(3, a, b, log_odds, merge, guards, prior_bits=-12.0, merge_bits=0.0)
+    assert len(set(summed.labels.tolist())) == 1
+    once = cluster(
+        3,
+        a,
+        b,
+        log_odds,
+        merge,
+        guards,
+        merge_bits=0.0,
+        join=_join(rows, [False, False, False, True]),
+    )
+    assert once.labels.tolist() == [0, 0, 2]
+    assert once.refused == {(1, 2): "weak_link"}
+
+
+def test_a_conflict_counts_at_its_worst_at_a_join():
+    # 2 spells the name of {0, 1} and works where they do (pair 0-2: +3 bits), but it
+    # holds a second mailbox at that employer next to 1's (pair 1-2: -4 bits of
+    # mailbox): at their best the name and company say "same", the conflict says two.
+    a, b = np.array([0, 0, 1]), np.array([1, 2, 2])
+    rows = [[-12.0, 20.0, 5.0, np.nan], [-12.0, 10.0, 5.0, np.nan], [-12.0, 10.0, 5.0, -4.5]]
+    log_odds = np.nansum(np.array(rows), axis=1)
+    merge = log_odds >= 0.0
+    guards = Guards(url=np.full(3, -1))
+    worst = [False, False, False, True]
+    result = cluster(3, a, b, log_odds, merge, guards, merge_bits=0.0, join=_join(rows, worst))
+    assert result.labels.tolist() == [0, 0, 2]
+    # Without the second mailbox the three are one person.
+    rows[2][3] = np.nan
+    log_odds = np.nansum(np.array(rows), axis=1)
+    result = cluster(
+        3, a, b, log_odds, log_odds >= 0.0, guards, merge_bits=0.0, join=_join(rows, worst)
+    )
+    assert len(set(result.labels.tolist())) == 1
