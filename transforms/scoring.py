@@ -634,7 +634,20 @@ def _world_full_shares(f: RecordFeatures) -> tuple[np.ndarray, np.ndarray]:
     share (True) or the world's (False). Kept on ``f``."""
     if (cached := f.__dict__.get("_world_full_shares")) is not None:
         return cached
-    cached = _shares_of(f, f.given, f.family)
+    share, from_data = _shares_of(f, f.given, f.family)
+    # An initial ("R. Singh") stands for any given name with its letter: as common as
+    # the letter among given names times the family name (read as a given name of its
+    # own, "R" would be one of a kind).
+    init = np.flatnonzero((f.given_length == 1) & (f.family >= 0) & (f.initial >= 0))
+    if len(init):
+        letters = _initial_shares(f)
+        letter = np.array([letters.get(chr(c), 0.0) for c in f.initial[init].tolist()])
+        fam = f.family[init]
+        data = np.maximum(_count_at(f.family_count, fam) - SELF_RECORDS, 0.0) / max(f.n, 1)
+        world = f.family_share[fam]
+        family = np.where(np.isnan(world), data, np.fmax(world, data))
+        share[init] = np.fmax(share[init], letter * family)
+    cached = (share, from_data)
     f.__dict__["_world_full_shares"] = cached
     return cached
 

@@ -435,6 +435,26 @@ def test_an_initial_spelled_by_its_address_against_a_name_written_family_name_fi
     assert u[0] >= u[2] * 0.99
 
 
+def test_an_initial_and_a_family_name_are_as_common_as_the_letter_and_the_family_name():
+    # "R. Singh" is any Singh whose given name starts with R: read as the given name
+    # "R" (which no table knows) it would look one of a kind, and two "R. Singh"s, or
+    # "R. Singh <rohan.singh@>" against another group's Rohan Singh, would merge on it.
+    recs = records(
+        {"id": "a", "source": "mail", "name_raw": "R. Singh", "emails_raw": ["rs@jades.com"]},
+        {"id": "b", "source": "mail", "name_raw": "R. Singh", "emails_raw": ["rs@delta.com"]},
+        {"id": "c", "name_raw": "Rohan Singh"},
+        {"id": "d", "name_raw": "Raj Patel"},
+    )
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    initial, whole = ids.index("a"), ids.index("c")
+    share = scoring._full_share(f, np.array([initial, whole]))
+    assert share[0] > share[1]
+    letters = scoring._initial_shares(f)
+    singh = f.family_share[f.family[initial]]
+    assert share[0] >= letters["r"] * singh * 0.99
+
+
 def test_two_mailboxes_at_one_employer_are_evidence_of_two_people():
     recs = records(
         {
