@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transforms.features import MIN_LOCAL_LETTERS
 from transforms.name_frequency import UNRANKED_SHARE, name_share
 from transforms.normalise import ROLE_LOCAL_PARTS, fold
 
+# A local part shorter than this ("js", "a") says too little to match a name with.
+MIN_LOCAL_LETTERS = 4
 # The levels of the ``local_part`` feature (``scoring.MATCH_FEATURES``), worst first.
 DIFFER, SAME, SHORT, SPELLED = 0, 1, 2, 3
 _WORD = re.compile(r"[a-z]+")
@@ -169,3 +170,56 @@ def compare_readings(x: Reading, y: Reading) -> tuple[int, tuple[str, str] | Non
             return SHORT, (p.words[1], p.words[0])
     read = name_of_letters(x.letters)
     return (SAME, None) if read is None else read
+
+
+def family_in_address(givens: tuple[str, ...], reading: Reading) -> str | None:
+    """The family name a personal address adds to a lone given name: "Anil"
+    <anil.das90@yahoo.com> is Anil Das, "Dieter" <dhernandez@pinnaclelabs.io> Dieter
+    Hernandez. None where the local part spells no family name beside the given name
+    (juan@, dance4ever@).
+
+    Where a separator divides the local part into two words (given.family, family_given,
+    d.hernandez), the word beside the given name or its initial is the family name,
+    unless it is a household's or a role's (``NOT_NAME_WORDS``: ``read_address`` gives
+    no words then). Undivided (anildas, dasanil, dhernandez), the rest must be a family
+    name the world's tables rank, of ``MIN_SPLIT_LETTERS`` letters or more and no less
+    a family name than a given one there (annabelle is not "Anna Belle", nor johnpaul
+    "John Paul"), and commoner than the local part read whole as one name: christian@ is
+    Christian, not "Chris Tian", where spark@ is "Soo-jin Park".
+
+    Args:
+        givens: the given name's spellings (``features._given_spellings``: as written,
+            its words joined, its nickname-canonical key), folded letters.
+        reading: the address's ``read_address``.
+    """
+    whole = [g for g in givens if len(g) >= MIN_NAME_LETTERS]
+    initials = {g[0] for g in givens if g}
+    if reading.words:
+        a, b = reading.words
+        for mine, other in ((a, b), (b, a)):
+            if (mine in whole or (len(mine) == 1 and mine in initials)) and (
+                len(other) >= MIN_NAME_LETTERS and other not in givens
+            ):
+                return other
+        return None
+    letters = reading.letters
+    rests = [letters[len(g) :] for g in whole if letters.startswith(g)]
+    rests += [letters[: -len(g)] for g in whole if letters.endswith(g)]
+    if letters[0] in initials:
+        rests.append(letters[1:])
+    whole_share = one_name_share(letters)
+    for rest in rests:
+        if rest not in givens and _family_word(rest, whole_share):
+            return rest
+    return None
+
+
+def _family_word(word: str, whole_share: float) -> bool:
+    """An undivided rest of a local part reads as a family name (``family_in_address``):
+    ranked as one, commoner than ``whole_share`` (the local part read as one name)."""
+    return (
+        len(word) >= MIN_SPLIT_LETTERS
+        and word not in NOT_NAME_WORDS
+        and _ranked("family", word) > whole_share
+        and name_share("family", word) >= name_share("given", word)
+    )

@@ -1,15 +1,20 @@
 """Name comparison in resolution: word order, initials spelled out by an address,
 double surnames, diminutives beyond English, typos, and family mailboxes."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.transforms.helpers import compare_named, in_a_network, records
 from transforms.features import RecordFeatures, compatible_given
 from transforms.nicknames import canonical_given
 from transforms.normalise import fold
 from transforms.resolve import resolve
+from transforms.scoring import LEVELS
 
 
 def _same(res, a, b):
@@ -419,3 +424,72 @@ def test_a_slip_whose_address_spells_one_of_two_names_is_not_the_other():
     assert cmp.levels["name"].tolist() == [close, exact]
     tf = np.asarray(cmp.tf_u["name"])
     assert tf[0] > tf[1]
+
+
+def test_a_lone_given_name_is_read_whole_where_its_address_spells_the_family_name():
+    recs = records(
+        {
+            "id": "yahoo",
+            "source": "mail",
+            "name_raw": "Anil",
+            "emails_raw": ["anil.das90@yahoo.com"],
+        },
+        {
+            "id": "work",
+            "source": "mail",
+            "name_raw": "Anil",
+            "emails_raw": ["anil.das@lotusco.com"],
+        },
+        {"id": "li", "source": "linkedin", "name_raw": "Anil Das"},
+        {"id": "juan", "source": "mail", "name_raw": "Juan", "emails_raw": ["juan@woodgrove.com"]},
+        {"id": "garcia", "source": "linkedin", "name_raw": "Juan García"},
+    )
+    pairs = [("yahoo", "work"), ("yahoo", "li"), ("juan", "garcia")]
+    f, cmp = compare_named(recs, pairs)
+    assert f.family_from_address.tolist() == [True, True, False, False, False]
+    assert f.family_str[0] == f.family_str[2] == "das"
+    levels = [LEVELS["name"][x] for x in cmp.levels["name"]]
+    # juan@ adds nothing to "Juan": the given name alone against the whole name
+    assert levels == ["exact", "exact", "given_only"]
+    # Two lone given names have the same display, as any two strangers' would: the
+    # display is not compared where a name was completed.
+    assert cmp.levels["display"].tolist() == [-1, -1, -1]
+
+
+_DISPLAYS = st.sampled_from(
+    ["Anil", "Anil Das", "Das, Anil", "A. Das", "Anil Kumar", "Dieter", "Juan", "Bill", None]
+)
+_ADDRESSES = st.sampled_from(
+    [
+        "anil.das90@yahoo.com",
+        "adas@lotusco.com",
+        "anil.kumar@lotusco.com",
+        "dieter.hernandez66+linkedin@gmail.com",
+        "dhernandez@pinnaclelabs.io",
+        "juan@woodgrove.com",
+        "william_smith@acme.com",
+        "info@acme.com",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_DISPLAYS, st.lists(_ADDRESSES, max_size=2)), min_size=1, max_size=6))
+def test_only_a_lone_given_name_is_completed_and_only_from_its_own_address(cards):
+    recs = records(
+        *(
+            {"source": "mail", "name_raw": name, "emails_raw": addresses}
+            for name, addresses in cards
+        )
+    )
+    f = RecordFeatures.from_records(recs)
+    written = recs["family_key"].tolist()
+    for i, (name, addresses) in enumerate(cards):
+        family = f.family_str[i]
+        if not f.family_from_address[i]:
+            # a display that is not a lone given name keeps its own family name
+            assert family == (written[i] if isinstance(written[i], str) else None)
+            continue
+        assert name is not None and " " not in name and not isinstance(written[i], str)
+        letters = [re.sub("[^a-z]", "", a.partition("@")[0]) for a in addresses]
+        assert any(family in x for x in letters)

@@ -14,6 +14,7 @@ from transforms.nameless import (
     SHORT,
     SPELLED,
     compare_readings,
+    family_in_address,
     name_of_letters,
     read_address,
     spellings,
@@ -133,3 +134,62 @@ def test_a_nameless_address_that_spells_a_name_is_one_more_record_of_it():
     card = recs["record_id"].tolist().index("card")
     # the two addresses that spell the whole name, not the initial and family name
     assert f.full_count[f.full[card]] == 3
+
+
+def _completed(givens: tuple[str, ...], address: str) -> str | None:
+    return family_in_address(givens, read_address(address))
+
+
+def test_a_lone_given_name_is_completed_by_the_family_name_its_address_spells():
+    assert _completed(("anil",), "anil.das90@yahoo.com") == "das"
+    assert _completed(("anil",), "anildas90@gmail.com") == "das"  # Gmail's key: no dots
+    assert _completed(("juan",), "juan_garcia@gmail.com") == "garcia"
+    assert _completed(("juan",), "garcia.juan@gmail.com") == "garcia"
+    assert _completed(("dieter",), "dhernandez@pinnaclelabs.io") == "hernandez"
+    assert _completed(("dieter",), "d.hernandez@pinnaclelabs.io") == "hernandez"
+    assert _completed(("bill", "william"), "williamsmith@acme.com") == "smith"
+    # a rare family name only where a separator divides it off
+    assert _completed(("dieter",), "dieter.eisenmann@outlook.com") == "eisenmann"
+    assert _completed(("dieter",), "deisenmann@outlook.com") is None
+    # an address that adds nothing to the given name, or spells another's
+    assert _completed(("juan",), "juan@woodgrove.com") is None
+    assert _completed(("juan",), "juan2002@woodgrove.com") is None
+    assert _completed(("juan",), "maria.lopez@woodgrove.com") is None
+    assert _completed(("anil",), "the.das@yahoo.com") is None  # a household's
+    # the rest of an undivided local part that is no family name, or is a given name
+    assert _completed(("anna",), "annabelle@yahoo.com") is None
+    assert _completed(("john",), "johnpaul@yahoo.com") is None
+    assert _completed(("chris", "christopher"), "christian@acme.com") is None
+    assert _completed(("soojin", "soo"), "spark@gmail.com") == "park"
+
+
+_GIVENS = st.lists(st.sampled_from(["anil", "juan", "dieter", "jo", "ann", "d"]), min_size=1)
+_LOCALS = st.text(alphabet="abcdehijlnorstuz._-0123456789", min_size=1, max_size=20)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    _GIVENS,
+    _LOCALS
+    | st.builds(
+        "".join,
+        st.lists(
+            st.sampled_from(
+                ["anil", "juan", "dieter", "das", "garcia", "hernandez", ".", "_", "d", "j", "9"]
+            ),
+            max_size=4,
+        ),
+    ),
+)
+def test_a_completed_family_name_is_what_the_address_holds_beside_the_given_name(givens, local):
+    reading = read_address(f"{local}@example.com")
+    if reading is None:
+        return
+    givens = tuple(dict.fromkeys(givens))
+    family = family_in_address(givens, reading)
+    if family is None:
+        return
+    # never a family name the address does not hold, never the given name itself
+    assert family not in givens
+    beside = {g for g in givens if len(g) >= 2} | {g[0] for g in givens}
+    assert any(reading.letters in (g + family, family + g) for g in beside)
