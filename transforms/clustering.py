@@ -8,10 +8,12 @@ with guards when it holds two LinkedIn profiles, a user's cannot-link pair, more
 ``MAX_CLUSTER_RECORDS`` records, or any compared pair whose evidence says "different
 people". There edges are taken strongest first, and two groups join only when (1) no
 cannot-link or second LinkedIn profile would end up in one person, (2) the size stays
-within the limit, and (3) the summed log-odds of every compared pair between the two groups is
-positive, or at least the merge probability's log-odds when the caller gives it
-(summed evidence, not the single best link, must say "same person"), so
-A~B~C with A and C clearly different is split at its weaker side. Two birthdays
+within the limit, and (3) the evidence between the two groups says "same person": weighed
+as two people's records (``JoinEvidence``), each feature once at its best comparison
+between them and each conflict at its worst, plus the prior once; without it, the summed
+log-odds of every compared pair between them (positive, or at least the merge
+probability's log-odds when the caller gives it). So A~B~C with A and C clearly
+different is split at its weaker side, and a name every cross pair shares counts once. Two birthdays
 in one person are refused like two LinkedIn profiles, unless one is a slip of the
 other (one digit, or day and month swapped), or the link is between records of one
 home (an address or postcode in common) and the dates are not a generation apart:

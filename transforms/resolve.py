@@ -506,8 +506,6 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
     weights[RELATIVES] = relatives[near]
-    rivals_all, relatives_all = rivals, relatives  # (for the joins of clustering)
-    del rivals, relatives
     levels = {k: v[near] for k, v in cmp.levels.items()}
     name_sim, company_sim = cmp.name_similarity[near], cmp.company_similarity[near]
     one_home = _one_home(cmp.levels)
@@ -521,7 +519,8 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     # float32 for clustering, alive through it only.
     near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
     prior = model.prior(cmp, dtype=np.float32)
-    join = _join_evidence(model, cmp, rivals_all, relatives_all)
+    # (The comparison, rivals and relatives stay for the joins clustering weighs.)
+    join = _join_evidence(model, cmp, rivals, relatives)
     result = cluster(
         n,
         a,
@@ -544,7 +543,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
         join=join,
     )
     del url, birth_day, birth_year, one_home, prior, listing, identified
-    del join, cmp, rivals_all, relatives_all
+    del join, cmp, rivals, relatives
     labels = result.labels
     same = labels[a] == labels[b]
     guarded = _pair_mask(a, b, n, list(result.refused))
