@@ -229,15 +229,17 @@ def _family_word(word: str, whole_share: float) -> bool:
 def given_in_address(initial: str, families: tuple[str, ...], reading: Reading) -> str | None:
     """The given name a personal address spells for an initial: "H. Li" <hui.li@...>
     is Hui Li, "Y. Zhao" <zhaoyu@...> Yu Zhao. None where the local part spells no
-    given name with that initial beside the family name (h.li@, hli@, hui@, wei.li@).
+    given name with that initial beside the family name (h.li@, hlin@, wei.li@).
 
     Divided (hui.li, li_hui), the word beside the family name is the given name where
     it starts with the initial and is two letters or more (two only with a vowel and
     where the world's tables rank it as a given name: jp.morgan@ holds two initials,
-    which the tables rank as a name too). Undivided (huili,
-    lihui), the rest beside the family name must be a given name the tables rank, and
-    commoner than the local part read whole as one name (christian@ is no "C. Tian").
-    Never a household's or a role's word, nor a decoration (smith.jr@).
+    which the tables rank as a name too). Undivided (huili, lihui), the rest beside the
+    family name must be a given name the tables rank, and commoner than the local part
+    read whole as one name (christian@ is no "C. Tian"); else the local part, or all of
+    it but the family initial (rohan@, huil@), must be such a given name of
+    ``MIN_SPLIT_LETTERS`` letters or more. Never a household's or a role's word, nor a
+    decoration (smith.jr@).
 
     Args:
         initial: the record's given name, one letter.
@@ -258,6 +260,12 @@ def given_in_address(initial: str, families: tuple[str, ...], reading: Reading) 
     for rest in rests:
         if _given_word(rest, initial, families, whole_share, True):
             return rest
+    # The given name alone or with the family initial (hui@, huil@), as many employers
+    # spell their staff's addresses.
+    alone = [letters] + [letters[:-1]] * any(letters.endswith(f[0]) for f in families)
+    for given in alone:
+        if len(given) >= MIN_SPLIT_LETTERS and _given_word(given, initial, families, 0.0, True):
+            return given
     return None
 
 

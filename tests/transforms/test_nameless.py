@@ -209,6 +209,10 @@ def test_an_initial_is_completed_by_the_given_name_its_address_spells():
     assert _given("r", "singh", "rohan.singh@jades.com") == "rohan"
     assert _given("y", "zhao", "zhaoyu@coho.co.uk") == "yu"
     assert _given("y", "zhao", "yu.zhao@coho.co.uk") == "yu"
+    # the given name alone or with the family initial, as employers spell addresses
+    assert _given("r", "singh", "rohan@jades.com") == "rohan"
+    assert _given("h", "li", "huil@lhr.com") == "hui"
+    assert _given("r", "singh", "rohan2@jades.com") == "rohan"
     # an address that adds nothing to the initial, or spells another name
     assert _given("h", "lin", "h.lin@x.com") is None
     assert _given("d", "nelson", "dnelson@x.com") is None
@@ -216,11 +220,12 @@ def test_an_initial_is_completed_by_the_given_name_its_address_spells():
     assert _given("h", "li", "huiz@x.com") is None
     assert _given("h", "li", "wei.li@x.com") is None
     assert _given("h", "li", "hui.lin@x.com") is None
-    # two initials, a decoration, a household's word, a whole name that is one name
+    # two initials, a decoration, a household's word
     assert _given("j", "smith", "jp.smith@x.com") is None
     assert _given("j", "smith", "smith.jr@x.com") is None
     assert _given("f", "li", "lifamily@x.com") is None
-    assert _given("c", "tian", "christian@x.com") is None
+    # a local part that is one given name is that name whole, not "Chris" and Tian
+    assert _given("c", "tian", "christian@x.com") == "christian"
     # undivided, the rest must be a given name the tables rank
     assert _given("h", "li", "lihzq@x.com") is None
 
@@ -249,4 +254,4 @@ def test_a_completed_given_name_is_what_the_address_holds_beside_the_family_name
     # never a given name the address does not hold beside the family name, always one
     # the initial stands for
     assert given[0] == initial and len(given) >= 2 and given != family
-    assert reading.letters in (given + family, family + given)
+    assert reading.letters in (given + family, family + given, given, given + family[0])
