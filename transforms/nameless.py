@@ -261,12 +261,15 @@ def given_in_address(initial: str, families: tuple[str, ...], reading: Reading) 
         if _given_word(rest, initial, families, whole_share, True):
             return rest
     # The given name alone or with the family initial (hui@, huil@), as many employers
-    # spell their staff's addresses.
+    # spell their staff's addresses; the commoner reading where both are ranked
+    # (franciscoa@ for "F. Ararte" is Francisco).
     alone = [letters] + [letters[:-1]] * any(letters.endswith(f[0]) for f in families)
-    for given in alone:
-        if len(given) >= MIN_SPLIT_LETTERS and _given_word(given, initial, families, 0.0, True):
-            return given
-    return None
+    alone = [
+        g
+        for g in alone
+        if len(g) >= MIN_SPLIT_LETTERS and _given_word(g, initial, families, 0.0, True)
+    ]
+    return max(alone, key=lambda g: _ranked("given", g), default=None)
 
 
 def _given_word(

@@ -213,6 +213,7 @@ def test_an_initial_is_completed_by_the_given_name_its_address_spells():
     assert _given("r", "singh", "rohan@jades.com") == "rohan"
     assert _given("h", "li", "huil@lhr.com") == "hui"
     assert _given("r", "singh", "rohan2@jades.com") == "rohan"
+    assert _given("f", "ararte", "franciscoa@initech.com") == "francisco"
     # an address that adds nothing to the initial, or spells another name
     assert _given("h", "lin", "h.lin@x.com") is None
     assert _given("d", "nelson", "dnelson@x.com") is None
