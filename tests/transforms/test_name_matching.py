@@ -523,6 +523,25 @@ def test_an_initial_is_read_as_the_given_name_its_address_spells():
     assert cmp.levels["display"][:3].tolist() == [-1, -1, 1]
 
 
+def test_an_initial_completed_is_one_more_record_of_the_initial_as_written():
+    recs = records(
+        {"id": "d", "source": "mail", "name_raw": "D. Medina", "emails_raw": ["dm@x.com"]},
+        {"id": "e", "source": "mail", "name_raw": "D. Medina", "emails_raw": ["dmedina@y.com"]},
+        {
+            "id": "diego",
+            "source": "mail",
+            "name_raw": "D. Medina",
+            "emails_raw": ["diego.medina@alpine.com"],
+        },
+    )
+    f, cmp = compare_named(recs, [("d", "e"), ("d", "diego")])
+    assert f.given_from_address.tolist() == [False, False, True]
+    assert [LEVELS["name"][x] for x in cmp.levels["name"]] == ["exact", "exact"]
+    # "D. Medina" as written three times, whichever two are compared
+    tf = np.asarray(cmp.tf_u["name"])
+    assert tf[0] == pytest.approx(tf[1])
+
+
 _INITIALLED = st.sampled_from(
     ["H. Li", "Hui Li", "Li Hui", "H.", "Hui", "R. Singh", "Y. Zhao", "B. Smith", "Bill", None]
 )
