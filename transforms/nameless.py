@@ -250,7 +250,8 @@ def given_in_address(initial: str, families: tuple[str, ...], reading: Reading) 
     if reading.words:
         a, b = reading.words
         for mine, other in ((a, b), (b, a)):
-            if mine in families and _given_word(other, initial, families, 0.0, len(other) < 3):
+            ranked = len(other) <= MIN_NAME_LETTERS
+            if mine in families and _given_word(other, initial, families, 0.0, ranked):
                 return other
         return None
     letters = reading.letters
