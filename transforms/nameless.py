@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 
 from transforms.name_frequency import UNRANKED_SHARE, name_share
-from transforms.normalise import ROLE_LOCAL_PARTS, fold
+from transforms.normalise import NAME_DECORATIONS, ROLE_LOCAL_PARTS, fold
 
 # A local part shorter than this ("js", "a") says too little to match a name with.
 MIN_LOCAL_LETTERS = 4
 # The levels of the ``local_part`` feature (``scoring.MATCH_FEATURES``), worst first.
 DIFFER, SAME, SHORT, SPELLED = 0, 1, 2, 3
 _WORD = re.compile(r"[a-z]+")
+_VOWEL = re.compile(r"[aeiouy]")
 # Words that make a divided local part a household's or a role's mailbox, not a
 # person's name (the.smiths@, nelson.home@, sales.team@): such a local part is compared
 # by its letters alone.
@@ -222,4 +223,68 @@ def _family_word(word: str, whole_share: float) -> bool:
         and word not in NOT_NAME_WORDS
         and _ranked("family", word) > whole_share
         and name_share("family", word) >= name_share("given", word)
+    )
+
+
+def given_in_address(initial: str, families: tuple[str, ...], reading: Reading) -> str | None:
+    """The given name a personal address spells for an initial: "H. Li" <hui.li@...>
+    is Hui Li, "Y. Zhao" <zhaoyu@...> Yu Zhao. None where the local part spells no
+    given name with that initial beside the family name (h.li@, hlin@, wei.li@).
+
+    Divided (hui.li, li_hui), the word beside the family name is the given name where
+    it starts with the initial and is two letters or more (two only with a vowel and
+    where the world's tables rank it as a given name: jp.morgan@ holds two initials,
+    which the tables rank as a name too). Undivided (huili, lihui), the rest beside the
+    family name must be a given name the tables rank, and commoner than the local part
+    read whole as one name (christian@ is no "C. Tian"); else the local part, or all of
+    it but the family initial (rohan@, huil@), must be such a given name of
+    ``MIN_SPLIT_LETTERS`` letters or more. Never a household's or a role's word, nor a
+    decoration (smith.jr@).
+
+    Args:
+        initial: the record's given name, one letter.
+        families: the family name's spellings (the family key, the later words of the
+            name), folded letters.
+        reading: the address's ``read_address``.
+    """
+    if reading.words:
+        a, b = reading.words
+        for mine, other in ((a, b), (b, a)):
+            ranked = len(other) <= MIN_NAME_LETTERS
+            if mine in families and _given_word(other, initial, families, 0.0, ranked):
+                return other
+        return None
+    letters = reading.letters
+    rests = [letters[len(f) :] for f in families if letters.startswith(f)]
+    rests += [letters[: -len(f)] for f in families if letters.endswith(f)]
+    whole_share = one_name_share(letters)
+    for rest in rests:
+        if _given_word(rest, initial, families, whole_share, True):
+            return rest
+    # The given name alone or with the family initial (hui@, huil@), as many employers
+    # spell their staff's addresses; the commoner reading where both are ranked
+    # (franciscoa@ for "F. Ararte" is Francisco).
+    alone = [letters] + [letters[:-1]] * any(letters.endswith(f[0]) for f in families)
+    alone = [
+        g
+        for g in alone
+        if len(g) >= MIN_SPLIT_LETTERS and _given_word(g, initial, families, 0.0, True)
+    ]
+    return max(alone, key=lambda g: _ranked("given", g), default=None)
+
+
+def _given_word(
+    word: str, initial: str, families: tuple[str, ...], whole_share: float, ranked: bool
+) -> bool:
+    """A word beside the family name reads as the given name its initial stands for
+    (``given_in_address``): ranked as a given name where ``ranked``, then commoner than
+    ``whole_share``."""
+    return (
+        len(word) >= MIN_NAME_LETTERS
+        and word[0] == initial
+        and word not in families
+        and word not in NOT_NAME_WORDS
+        and word not in NAME_DECORATIONS
+        and (len(word) > MIN_NAME_LETTERS or _VOWEL.search(word) is not None)
+        and (not ranked or _ranked("given", word) > whole_share)
     )

@@ -99,6 +99,7 @@ _NAME_DECORATIONS = {
     "ceng",
     "acca",
 }
+NAME_DECORATIONS = frozenset(_NAME_DECORATIONS)
 # Decorations that are also family names (Jun Ma, Li Ba): stripped only when written
 # as a degree (MA, M.A.) after a name that still has two words.
 # The faculty of a German or Austrian doctorate, written after "Dr." ("Dr. med.").

@@ -493,3 +493,99 @@ def test_only_a_lone_given_name_is_completed_and_only_from_its_own_address(cards
         assert name is not None and " " not in name and not isinstance(written[i], str)
         letters = [re.sub("[^a-z]", "", a.partition("@")[0]) for a in addresses]
         assert any(family in x for x in letters)
+
+
+def test_an_initial_is_read_as_the_given_name_its_address_spells():
+    recs = records(
+        {"id": "hui", "source": "mail", "name_raw": "H. Li", "emails_raw": ["hui.li@lhr.com"]},
+        {"id": "hao", "source": "mail", "name_raw": "H. Li", "emails_raw": ["hao.li@gmail.com"]},
+        {"id": "whole", "source": "mail", "name_raw": "Hui Li", "emails_raw": ["hl@gmail.com"]},
+        {"id": "d", "source": "mail", "name_raw": "D. Medina", "emails_raw": ["dmedina@yahoo.com"]},
+        {
+            "id": "diego",
+            "source": "mail",
+            "name_raw": "D. Medina",
+            "emails_raw": ["diego.medina@alpine.com"],
+        },
+        {"id": "bill", "source": "mail", "name_raw": "B. Smith", "emails_raw": ["billsmith@x.com"]},
+    )
+    pairs = [("hui", "hao"), ("hui", "whole"), ("d", "diego"), ("bill", "whole")]
+    f, cmp = compare_named(recs, pairs)
+    assert f.given_from_address.tolist() == [True, True, False, False, True, True]
+    assert [f.given_str[i] for i in (0, 1, 4, 5)] == ["hui", "hao", "diego", "william"]
+    levels = [LEVELS["name"][x] for x in cmp.levels["name"][:3]]
+    # two H. Lis whose addresses spell two given names agree on the family name alone,
+    # as Hui Li and Hao Li do; one against Hui Li written out is that name; dmedina@
+    # does not say which D, so as written
+    assert levels == ["family", "exact", "exact"]
+    # "H. Li" against "Hui Li": two shapes, for one person as for strangers; "D. Medina"
+    # twice: one shape chosen twice
+    assert cmp.levels["display"][:3].tolist() == [-1, -1, 1]
+
+
+def test_an_initial_completed_is_one_more_record_of_the_initial_as_written():
+    recs = records(
+        {"id": "d", "source": "mail", "name_raw": "D. Medina", "emails_raw": ["dm@x.com"]},
+        {"id": "e", "source": "mail", "name_raw": "D. Medina", "emails_raw": ["dmedina@y.com"]},
+        {
+            "id": "diego",
+            "source": "mail",
+            "name_raw": "D. Medina",
+            "emails_raw": ["diego.medina@alpine.com"],
+        },
+    )
+    f, cmp = compare_named(recs, [("d", "e"), ("d", "diego")])
+    assert f.given_from_address.tolist() == [False, False, True]
+    assert [LEVELS["name"][x] for x in cmp.levels["name"]] == ["exact", "exact"]
+    # "D. Medina" as written three times, whichever two are compared
+    tf = np.asarray(cmp.tf_u["name"])
+    assert tf[0] == pytest.approx(tf[1])
+
+
+_INITIALLED = st.sampled_from(
+    ["H. Li", "Hui Li", "Li Hui", "H.", "Hui", "R. Singh", "Y. Zhao", "B. Smith", "Bill", None]
+)
+_THEIR_ADDRESSES = st.sampled_from(
+    [
+        "hui.li@lhr.com",
+        "lihui@gmail.com",
+        "hao.li@lhr.com",
+        "rohan.singh@jades.com",
+        "rsingh@jades.com",
+        "zhaoyu@coho.co.uk",
+        "yan_zhao@coho.co.uk",
+        "william.smith@acme.com",
+        "info@acme.com",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(_INITIALLED, st.lists(_THEIR_ADDRESSES, max_size=2)), min_size=1, max_size=6)
+)
+def test_only_an_initial_is_completed_and_only_from_its_own_address(cards):
+    recs = records(
+        *(
+            {"source": "mail", "name_raw": name, "emails_raw": addresses}
+            for name, addresses in cards
+        )
+    )
+    f = RecordFeatures.from_records(recs)
+    written = recs["given_key"].tolist()
+    for i, (name, addresses) in enumerate(cards):
+        given = f.given_str[i]
+        if not f.given_from_address[i]:
+            # a record whose given name is not an initial keeps its own
+            assert given == (written[i] if isinstance(written[i], str) else None)
+            continue
+        assert name is not None and name[1] == "." and f.family_str[i] is not None
+        assert len(written[i]) == 1
+        assert given[0] == written[i] and given == canonical_given(given)
+        family = f.family_str[i]
+        letters = [re.sub("[^a-z]", "", a.partition("@")[0]) for a in addresses]
+        assert any(
+            x in (g + family, family + g, g, g + family[0])
+            for x in letters
+            for g in [given, *(n for n in ("bill",) if canonical_given(n) == given)]
+        )

@@ -15,6 +15,7 @@ from transforms.nameless import (
     SPELLED,
     compare_readings,
     family_in_address,
+    given_in_address,
     name_of_letters,
     read_address,
     spellings,
@@ -193,3 +194,65 @@ def test_a_completed_family_name_is_what_the_address_holds_beside_the_given_name
     assert family not in givens
     beside = {g for g in givens if len(g) >= 2} | {g[0] for g in givens}
     assert any(reading.letters in (g + family, family + g) for g in beside)
+
+
+def _given(initial: str, family: str, address: str) -> str | None:
+    reading = read_address(address)
+    return None if reading is None else given_in_address(initial, (family,), reading)
+
+
+def test_an_initial_is_completed_by_the_given_name_its_address_spells():
+    assert _given("h", "li", "hui.li@lighthouserealty.com") == "hui"
+    assert _given("h", "li", "li_hui@lighthouserealty.com") == "hui"
+    assert _given("h", "li", "huili@gmail.com") == "hui"  # Gmail's key: no dots
+    assert _given("h", "li", "lihua88@163.com") == "hua"
+    assert _given("r", "singh", "rohan.singh@jades.com") == "rohan"
+    assert _given("y", "zhao", "zhaoyu@coho.co.uk") == "yu"
+    assert _given("y", "zhao", "yu.zhao@coho.co.uk") == "yu"
+    # the given name alone or with the family initial, as employers spell addresses
+    assert _given("r", "singh", "rohan@jades.com") == "rohan"
+    assert _given("h", "li", "huil@lhr.com") == "hui"
+    assert _given("r", "singh", "rohan2@jades.com") == "rohan"
+    assert _given("f", "ararte", "franciscoa@initech.com") == "francisco"
+    # an address that adds nothing to the initial, or spells another name
+    assert _given("h", "lin", "h.lin@x.com") is None
+    assert _given("d", "nelson", "dnelson@x.com") is None
+    assert _given("d", "nelson", "d.nelson@x.com") is None
+    assert _given("h", "li", "huiz@x.com") is None
+    assert _given("h", "li", "wei.li@x.com") is None
+    assert _given("h", "li", "hui.lin@x.com") is None
+    # two initials, a decoration, a household's word
+    assert _given("j", "smith", "jp.smith@x.com") is None
+    assert _given("j", "smith", "smith.jr@x.com") is None
+    assert _given("f", "li", "lifamily@x.com") is None
+    # a local part that is one given name is that name whole, not "Chris" and Tian
+    assert _given("c", "tian", "christian@x.com") == "christian"
+    # undivided, the rest must be a given name the tables rank
+    assert _given("h", "li", "lihzq@x.com") is None
+
+
+_FAMILIES = st.sampled_from(["li", "zhao", "singh", "smith", "kim"])
+_PARTS = st.sampled_from(
+    ["li", "zhao", "singh", "smith", "kim", "hui", "yu", "rohan", "sam", "h", "y", "s", "jr"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from("hysrkj"),
+    _FAMILIES,
+    _LOCALS | st.builds("".join, st.lists(_PARTS | st.sampled_from([".", "_", "7"]), max_size=4)),
+)
+def test_a_completed_given_name_is_what_the_address_holds_beside_the_family_name(
+    initial, family, local
+):
+    reading = read_address(f"{local}@example.com")
+    if reading is None:
+        return
+    given = given_in_address(initial, (family,), reading)
+    if given is None:
+        return
+    # never a given name the address does not hold beside the family name, always one
+    # the initial stands for
+    assert given[0] == initial and len(given) >= 2 and given != family
+    assert reading.letters in (given + family, family + given, given, given + family[0])
