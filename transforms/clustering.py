@@ -132,6 +132,12 @@ class Guards:
             (``_second_entries``).
         identified: per compared pair (as given to ``cluster``), the two records share
             a personal identifier (an address, a phone, a profile): never a second entry.
+        connections: per record the code of its LinkedIn connections export where it
+            is a row of one (-1 else): two rows of one export are two people, with or
+            without their profile URLs (``two_connections``).
+        profiles: per record the LinkedIn profile it is (its URL, or its own code for a
+            connections row without one; -1 none), for the rivals of ``ambiguous``;
+            ``url`` where not given.
     """
 
     url: np.ndarray
@@ -144,6 +150,8 @@ class Guards:
     generation_is_family: bool = True
     listing: np.ndarray | None = None
     identified: np.ndarray | None = None
+    connections: np.ndarray | None = None
+    profiles: np.ndarray | None = None
 
     def birthdays(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Day of the year and year per record (-1: unknown)."""
@@ -236,6 +244,11 @@ def cluster(
             kinds = pd.DataFrame({"c": labels[has], "u": values[has]}).drop_duplicates()
             per = np.bincount(kinds["c"].to_numpy(), minlength=n)
             suspicious[per > 1] = True
+    if guards.connections is not None and (guards.connections >= 0).any():
+        # Two rows of one connections export in one component (URLs or not).
+        has = guards.connections >= 0
+        rows = pd.DataFrame({"c": labels[has], "f": guards.connections[has]})
+        suspicious[rows["c"].to_numpy()[rows.duplicated().to_numpy()]] = True
     # Each pair's two labels read once (at a million records, ten million pairs).
     label_a, label_b = labels[a], labels[b]
     same = label_a == label_b
@@ -375,6 +388,14 @@ def _guarded(
     parent = {int(x): int(x) for x in nodes}
     size = dict.fromkeys(parent, 1)
     urls = {x: ({int(guards.url[x])} if guards.url[x] >= 0 else set()) for x in parent}
+    # The profile each group is, for rivals (a connections row without a URL is one), and
+    # the connections exports it has a row of (one row each).
+    profile = guards.profiles if guards.profiles is not None else guards.url
+    profiles = {x: ({int(profile[x])} if profile[x] >= 0 else set()) for x in parent}
+    row_of = guards.connections
+    exports = {
+        x: ({int(row_of[x])} if row_of is not None and row_of[x] >= 0 else set()) for x in parent
+    }
     day, year = guards.birthdays(len(guards.url))
     # One birthday per person (a typo aside): day of the year and year (-1: unknown).
     born = {x: {(int(day[x]), int(year[x]))} if day[x] >= 0 else set() for x in parent}
@@ -421,6 +442,8 @@ def _guarded(
         parent[gone] = keep
         size[keep] += size.pop(gone)
         urls[keep] |= urls.pop(gone)
+        profiles[keep] |= profiles.pop(gone)
+        exports[keep] |= exports.pop(gone)
         born[keep] |= born.pop(gone)
         cannot[keep] |= cannot.pop(gone, set())
         for other, w in links.pop(gone, {}).items():
@@ -445,12 +468,15 @@ def _guarded(
         if merge_bits is None:
             return False
         for side, other in ((ra, rb), (rb, ra)):
-            if urls[side] or not urls[other]:
+            if profiles[side] or not profiles[other]:
                 continue
             rivals = [
                 w
                 for g, w in ((g, bits_of(w)) for g, w in links[side].items())
-                if g != other and w > 0.0 and urls[g] and urls[g].isdisjoint(urls[other])
+                if g != other
+                and w > 0.0
+                and profiles[g]
+                and profiles[g].isdisjoint(profiles[other])
             ]
             if rivals and bits - np.log2(1.0 + np.exp2(rivals).sum()) < merge_bits:
                 return True
@@ -473,6 +499,8 @@ def _guarded(
             refused[(x, y)] = "cannot_link_override"
         elif urls[ra] and urls[rb] and urls[ra].isdisjoint(urls[rb]):
             refused[(x, y)] = "conflict_linkedin_url"
+        elif exports[ra] & exports[rb]:
+            refused[(x, y)] = "two_connections"
         elif _two_birthdays(born[ra] | born[rb], bool(home[i]), guards.generation_is_family):
             refused[(x, y)] = "conflict_birthday"
         elif size[ra] + size[rb] > guards.max_size:

@@ -415,13 +415,34 @@ def _record_sources(records: pd.DataFrame) -> np.ndarray | None:
     return rank[codes]
 
 
+# The locator the LinkedIn connector gives a row of a connections export ("Connections.csv
+# row 12"): the rows of one such file are one person each. (A messages counterpart or an
+# uploaded address book's contact is another file's row, unless it is a connection's.)
+_CONNECTIONS_ROW = r"(?i)(?:^|[/\\!])connections[^/\\!]*\.csv row \d+$"
+
+
+def _connections_file(records: pd.DataFrame, codes: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """Per record its file's code where it is a row of a LinkedIn connections export
+    (``RecordFeatures.connections_file``), else -1."""
+    out = np.full(len(source), -1, dtype=np.int32)
+    if "locator" not in records:
+        return out
+    linkedin = np.flatnonzero(source == "linkedin")
+    if not len(linkedin):
+        return out
+    locator = records["locator"].iloc[linkedin].astype("string")
+    row = locator.str.contains(_CONNECTIONS_ROW, regex=True).fillna(False).to_numpy(dtype=bool)
+    out[linkedin[row]] = codes[linkedin[row]]
+    return out
+
+
 def _source_files(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
     """Per record the code of its source file (-1: none), the same for mail records only
     (-1 for other sources): a mail file gives one record per correspondent address,
     so two of its records never share one; and the same for the records of files that
     list each person once (``LISTING_SOURCES``)."""
     if "source_file" not in records or "source" not in records:
-        return {"file": None, "mail_file": None, "listing_file": None}
+        return {"file": None, "mail_file": None, "listing_file": None, "connections_file": None}
     codes, _ = string_codes(records["source_file"], values=False)
     codes = codes.astype(np.int32)
     source = records["source"].to_numpy(dtype=object)
@@ -435,6 +456,7 @@ def _source_files(records: pd.DataFrame) -> dict[str, np.ndarray | None]:
         "file": codes,
         "mail_file": np.where(source == "mail", codes, -1).astype(np.int32),
         "listing_file": np.where(kinds >= 0, listing, -1).astype(np.int32),
+        "connections_file": _connections_file(records, codes, source),
     }
 
 
@@ -809,6 +831,7 @@ FEATURE_COLUMNS = (
     "name_raw",
     "source",
     "source_file",
+    "locator",
 )
 
 
@@ -873,6 +896,9 @@ class RecordFeatures:
         file, mail_file, listing_file: per record its source file's code, per mail
             record (-1 for other sources), and per record of a file that lists each
             person once (``LISTING_SOURCES``; -1 for other sources) (``_source_files``).
+        connections_file: per LinkedIn connections row its file's code (-1 for other
+            records): two rows of one export are two people, with or without the
+            profile URL (LinkedIn's exports of 2018 have no URL column).
         source: per record its kind of source's code (``_record_sources``).
     """
 
@@ -941,6 +967,7 @@ class RecordFeatures:
     display_share: np.ndarray | None = None
     mail_file: np.ndarray | None = None
     listing_file: np.ndarray | None = None
+    connections_file: np.ndarray | None = None
     file: np.ndarray | None = None
     source: np.ndarray | None = None
 

@@ -412,6 +412,17 @@ class ScoredCandidates:
         return self.source.iloc[self.order].reset_index(drop=True)
 
 
+def _profiles(f: RecordFeatures) -> np.ndarray:
+    """Per record the LinkedIn profile it is (-1: none): its URL's code, or for a row
+    of a connections export without one (LinkedIn's exports of 2018) a code of its own,
+    since each row is one profile all the same."""
+    profiles = f.url.copy()
+    if f.connections_file is not None:
+        rows = np.flatnonzero((f.connections_file >= 0) & (profiles < 0))
+        profiles[rows] = int(f.url.max(initial=-1)) + 1 + np.arange(len(rows))
+    return profiles
+
+
 def _one_home(levels: dict[str, np.ndarray]) -> np.ndarray:
     """Per pair: are the two records of one home? An address in common, or a postcode
     where the addresses do not differ: a postcode covers several suburbs, and two
@@ -433,7 +444,7 @@ def score_candidates(records: pd.DataFrame) -> ScoredCandidates:
     cmp = compare(f, a, b)
     model = estimate(f, cmp, len(a))
     log_odds = model.log_odds(cmp)
-    rivals = rival_profile_bits(f.n, a, b, log_odds, f.url)
+    rivals = rival_profile_bits(f.n, a, b, log_odds, _profiles(f))
     # Two dates at one home: what the other features say, learned, then weighed.
     one_home = _one_home(cmp.levels)
     rows = np.flatnonzero(one_home & (cmp.levels["birthday"] == 0))
@@ -501,7 +512,7 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     near = np.flatnonzero((log_odds >= NEAR_MISS_BITS) | user_apart | _pair_mask(a, b, n, must))
     # Clustering needs four of the record features: the rest go before the weights come.
     url, birth_day, birth_year = f.url, f.birthdays.month_day, f.birthdays.year
-    listing = f.listing_file
+    listing, connections, profiles = f.listing_file, f.connections_file, _profiles(f)
     del f
     weights = model.weights(cmp, near)
     weights[RIVALS] = rivals[near]
@@ -537,12 +548,14 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             generation_is_family=generations.is_family,
             listing=listing,
             identified=identified,
+            connections=connections,
+            profiles=profiles,
         ),
         prior_bits=prior,
         merge_bits=MERGE_BITS,
         join=join,
     )
-    del url, birth_day, birth_year, one_home, prior, listing, identified
+    del url, birth_day, birth_year, one_home, prior, listing, identified, connections, profiles
     del join, cmp, rivals, relatives
     labels = result.labels
     same = labels[a] == labels[b]

@@ -190,3 +190,17 @@ def test_a_conflict_counts_at_its_worst_at_a_join():
         3, a, b, log_odds, log_odds >= 0.0, guards, merge_bits=0.0, join=_join(rows, worst)
     )
     assert len(set(result.labels.tolist())) == 1
+
+
+def test_two_rows_of_one_connections_export_never_join_even_without_urls():
+    # LinkedIn's exports of 2018 have no URL column: rows 0 and 2 of one export (file 4)
+    # are two people, and a card (1) that fits both joins one of them only. A row of
+    # another export (file 5, 3) may be the same person as row 0.
+    connections = np.array([4, -1, 4, 5])
+    a, b = np.array([0, 1, 0]), np.array([1, 2, 3])
+    log_odds = np.array([6.0, 5.0, 4.0])
+    merge = log_odds >= 0.0
+    guards = Guards(url=np.full(4, -1), connections=connections)
+    result = cluster(4, a, b, log_odds, merge, guards, merge_bits=0.0)
+    assert result.labels.tolist() == [0, 0, 2, 0]
+    assert result.refused == {(1, 2): "two_connections"}

@@ -393,3 +393,24 @@ def test_evidence_lists_each_pairs_shown_keys_in_order(data, k, chunk):
     finally:
         module.EVIDENCE_CHUNK = chunk_was
     assert got == want
+
+
+def test_rows_of_a_connections_export_without_urls_are_profiles_all_the_same():
+    from transforms.features import RecordFeatures
+    from transforms.resolve import _profiles
+
+    recs = records(
+        {"id": "a", "source": "linkedin", "name_raw": "George Miller"},
+        {"id": "b", "source": "linkedin", "name_raw": "George Miller"},
+        {"id": "c", "source": "mail", "name_raw": "George Miller", "emails_raw": ["gm@x.com"]},
+    )
+    recs["source_file"] = ["/in/Connections.csv", "/in/Connections.csv", "/in/mail.mbox"]
+    recs["locator"] = ["Connections.csv row 1", "Connections.csv row 2", "mail.mbox message 1"]
+    f = RecordFeatures.from_records(recs)
+    ids = recs["record_id"].tolist()
+    rows = [ids.index("a"), ids.index("b")]
+    assert f.connections_file[rows[0]] == f.connections_file[rows[1]] >= 0
+    assert f.connections_file[ids.index("c")] == -1
+    profiles = _profiles(f)
+    assert profiles[rows[0]] != profiles[rows[1]] and min(profiles[rows]) >= 0
+    assert profiles[ids.index("c")] == -1
