@@ -14,6 +14,7 @@ distinct values rather than a string per record.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import unquote
@@ -167,6 +168,7 @@ def _completed_family(
     family_key: tuple[np.ndarray, np.ndarray],
     email_rows: Exploded,
     email_values: np.ndarray,
+    readings: dict[int, Reading | None],
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """The family keys (codes, values) with, for a record that has a given name and no
     family name, the family name its personal addresses spell beside the given name
@@ -189,37 +191,51 @@ def _completed_family(
         given_name, given_key, family_key: (codes, distinct values) of the columns.
         email_rows: (record, address code) rows of personal addresses (sorted by record).
         email_values: the distinct addresses (match keys: no "+tag", no Gmail dots).
+        readings: ``read_address`` per address code, filled as addresses are read.
     """
     (gn, gn_v), (gk, gk_v), fk = given_name, given_key, family_key[0]
-    n = len(fk)
-    completed = np.zeros(n, dtype=bool)
-    starts = np.searchsorted(email_rows.rows, np.arange(n + 1))
-    todo = np.flatnonzero((fk < 0) & (gk >= 0) & (starts[1:] > starts[:-1]))
-    if not len(todo):
-        return family_key, completed
-    readings: dict[int, Reading | None] = {}
+    completed = np.zeros(len(fk), dtype=bool)
     spellings: dict[tuple[int, int], tuple[str, ...]] = {}
-    found: dict[int, str] = {}
-    for r in todo.tolist():
+
+    def family(r: int, reading: Reading) -> str | None:
         key = (int(gn[r]), int(gk[r]))
         if (givens := spellings.get(key)) is None:
             written = gn_v[key[0]] if key[0] >= 0 else None
             givens = spellings[key] = _given_spellings(written, gk_v[key[1]])
-        families = set()
-        for code in email_rows.codes[starts[r] : starts[r + 1]].tolist():
-            if code not in readings:
-                readings[code] = read_address(email_values[code])
-            if (reading := readings[code]) is not None:
-                families.add(family_in_address(givens, reading))
-        families.discard(None)
-        if len(families) == 1:
-            found[r] = families.pop()
+        return family_in_address(givens, reading)
+
+    found = _spelled_once((fk < 0) & (gk >= 0), email_rows, email_values, readings, family)
     if not found:
         return family_key, completed
     rows = np.fromiter(found, dtype=np.int64, count=len(found))
     completed[rows] = True
     families = [normalise_family_key(v) for v in found.values()]
     return _with_values(family_key, rows, families), completed
+
+
+def _spelled_once(
+    wanted: np.ndarray,
+    email_rows: Exploded,
+    email_values: np.ndarray,
+    readings: dict[int, Reading | None],
+    spell: Callable[[int, Reading], str | None],
+) -> dict[int, str]:
+    """Per wanted record with personal addresses, the one name they spell (``spell(record,
+    reading)``, None for none) where they spell exactly one: two addresses that spell two
+    names complete none. Each address is read once (``readings``)."""
+    starts = np.searchsorted(email_rows.rows, np.arange(len(wanted) + 1))
+    found: dict[int, str] = {}
+    for r in np.flatnonzero(wanted & (starts[1:] > starts[:-1])).tolist():
+        names = set()
+        for code in email_rows.codes[starts[r] : starts[r + 1]].tolist():
+            if code not in readings:
+                readings[code] = read_address(email_values[code])
+            if (reading := readings[code]) is not None:
+                names.add(spell(r, reading))
+        names.discard(None)
+        if len(names) == 1:
+            found[r] = names.pop()
+    return found
 
 
 def _with_values(column: Coded, rows: np.ndarray, values: list[str]) -> Coded:
@@ -243,6 +259,7 @@ def _completed_given(
     name_key: Coded,
     email_rows: Exploded,
     email_values: np.ndarray,
+    readings: dict[int, Reading | None],
 ) -> tuple[Coded, Coded, Coded, np.ndarray]:
     """The given names as written and as keys, and the name keys, with, for a record
     whose given name is an initial and that has a family name, the given name its
@@ -265,35 +282,23 @@ def _completed_given(
         given_name, given_key, family_key, name_key: (codes, distinct values).
         email_rows: (record, address code) rows of personal addresses (sorted by record).
         email_values: the distinct addresses (match keys: no "+tag", no Gmail dots).
+        readings: ``read_address`` per address code, filled as addresses are read.
     """
     (gk, gk_v), (fk, fk_v), (nk, nk_v) = given_key, family_key, name_key
-    n = len(gk)
-    completed = np.zeros(n, dtype=bool)
-    starts = np.searchsorted(email_rows.rows, np.arange(n + 1))
+    completed = np.zeros(len(gk), dtype=bool)
     initial = np.array([len(v) == 1 for v in gk_v.tolist()] + [False])[gk]
-    todo = np.flatnonzero(initial & (fk >= 0) & (starts[1:] > starts[:-1]))
-    if not len(todo):
-        return given_name, given_key, name_key, completed
-    readings: dict[int, Reading | None] = {}
     spellings: dict[tuple[int, int], tuple[str, ...]] = {}
-    found: dict[int, str] = {}
-    for r in todo.tolist():
+
+    def given(r: int, reading: Reading) -> str | None:
         key = (int(fk[r]), int(nk[r]))
         if (families := spellings.get(key)) is None:
             later = _later_words(nk_v[key[1]]) if key[1] >= 0 else ()
             families = spellings[key] = tuple(
                 x for x in _family_spellings(fk_v[key[0]], later) if len(x) >= MIN_NAME_LETTERS
             )
-        letter = gk_v[gk[r]]
-        givens = set()
-        for code in email_rows.codes[starts[r] : starts[r + 1]].tolist():
-            if code not in readings:
-                readings[code] = read_address(email_values[code])
-            if (reading := readings[code]) is not None:
-                givens.add(given_in_address(letter, families, reading))
-        givens.discard(None)
-        if len(givens) == 1:
-            found[r] = givens.pop()
+        return given_in_address(gk_v[gk[r]], families, reading)
+
+    found = _spelled_once(initial & (fk >= 0), email_rows, email_values, readings, given)
     if not found:
         return given_name, given_key, name_key, completed
     rows = np.fromiter(found, dtype=np.int64, count=len(found))
@@ -1035,6 +1040,7 @@ class RecordFeatures:
         # An initial whose address spells the given name beside the family name ("H. Li"
         # <hui.li@...>), and a lone given name whose address spells it with a family
         # name ("Anil" <anil.das90@yahoo.com>), are read as the whole name from here on.
+        readings: dict[int, Reading | None] = {}  # each address read once for both
         given_name, given_key, (name, name_values), given_from_address = _completed_given(
             string_codes(records["given_name"]),
             string_codes(records["given_key"]),
@@ -1042,9 +1048,10 @@ class RecordFeatures:
             string_codes(records["name_key"]),
             email_rows,
             email_values,
+            readings,
         )
         family_key, family_from_address = _completed_family(
-            given_name, given_key, family_key, email_rows, email_values
+            given_name, given_key, family_key, email_rows, email_values, readings
         )
         # A double surname (Ramírez Flores) may be written with its first part only.
         alt, alt_values = _map_codes(name, name_values, _second_family)
