@@ -25,7 +25,7 @@ namesakes elsewhere (measured: letting 10 bits of other evidence override any tw
 birthdays found 10 more of Febrl1's 500 pairs but merged the couple of
 ``test_a_shared_mailbox_cannot_join_two_birthdays``; weighing every two birthdays
 with no guard, m learned from the other features, cost Febrl2 and Febrl4 precision
-0.9994 -> 0.953: namesakes). A pair whose
+0.9994 -> 0.953: namesakes). Summed pair by pair (no ``JoinEvidence``), a pair whose
 evidence, prior aside, leans to "same person" counts as at least zero there: too
 little evidence (a job change, an old address) is no sign of two people.
 """

@@ -526,10 +526,9 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
     for feature in MATCH_FEATURES:
         if feature.identifier_level is not None:
             identified |= cmp.levels[feature.name] == feature.identifier_level
-    # The prior of each pair's kind of sources (one number where the file has one kind);
-    # float32 for clustering, alive through it only.
+    # The prior of each near pair's kind of sources (one number where the file has one
+    # kind), for the matches' evidence. (Clustering weighs the prior in ``join``.)
     near_prior = np.broadcast_to(model.prior(cmp, near), near.shape)
-    prior = model.prior(cmp, dtype=np.float32)
     # (The comparison, rivals and relatives stay for the joins clustering weighs.)
     join = _join_evidence(model, cmp, rivals, relatives)
     result = cluster(
@@ -551,11 +550,10 @@ def resolve(records: pd.DataFrame, overrides: Overrides | None = None) -> Resolu
             connections=connections,
             profiles=profiles,
         ),
-        prior_bits=prior,
         merge_bits=MERGE_BITS,
         join=join,
     )
-    del url, birth_day, birth_year, one_home, prior, listing, identified, connections, profiles
+    del url, birth_day, birth_year, one_home, listing, identified, connections, profiles
     del join, cmp, rivals, relatives
     labels = result.labels
     same = labels[a] == labels[b]
