@@ -1145,12 +1145,8 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     # The same full name may be read two ways ("Park Min-jun" written family name
     # first reads as given name Park): its share is the commoner of the two records'
     # readings, so that a pair's weight does not depend on which record comes first.
-    tf[exact] = _name_tf(
-        f.full_count[full_a[exact]],
-        np.fmax(_full_share(f, a[exact]), _full_share(f, b[exact])),
-        f.n,
-        f.full_profiles[full_a[exact]],
-        _name_others(f, full_a[exact]),
+    tf[exact] = _full_name_u(
+        f, full_a[exact], np.fmax(_full_share(f, a[exact]), _full_share(f, b[exact]))
     )
     if f.given_from_address is not None and f.given_from_address.any():
         # An initial's name as written is on the records whose initial was read from
@@ -1159,12 +1155,8 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         extra = _completed_initials(f, _initial_name_key(f, a[rows]))
         rows, extra = rows[extra > 0], extra[extra > 0]
         code = full_a[rows]
-        tf[rows] = _name_tf(
-            f.full_count[code] + extra,
-            np.fmax(_full_share(f, a[rows]), _full_share(f, b[rows])),
-            f.n,
-            f.full_profiles[code],
-            _name_others(f, code, extra),
+        tf[rows] = _full_name_u(
+            f, code, np.fmax(_full_share(f, a[rows]), _full_share(f, b[rows])), extra
         )
     # Relatives share rare family names far more than strangers do: no term-frequency
     # bonus for the family name alone, only when the given names agree too.
@@ -1211,13 +1203,7 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
         code = f.full[plain]
         # The initial's name as written is on the completed records too.
         extra = _completed_initials(f, _initial_name_key(f, plain))
-        tf[rows] = _name_tf(
-            f.full_count[code] + extra,
-            _full_share(f, plain),
-            f.n,
-            f.full_profiles[code],
-            _name_others(f, code, extra),
-        )
+        tf[rows] = _full_name_u(f, code, _full_share(f, plain), extra)
         exact[rows] = True
     # "S. Larsen <soren.larsen@...>" names himself in full in his address: against
     # "Søren Larsen" the names agree as if both were written out. (Not for two names
@@ -1315,6 +1301,15 @@ def _compare_names(f: RecordFeatures, a, b, population, sim, same_words):
     _surname_only(f, ga, gb, fa, fb, level, tf)
     _given_only(f, a, b, level, tf)
     return level, tf, conflict
+
+
+def _full_name_u(f: RecordFeatures, code: np.ndarray, share: np.ndarray, extra=0) -> np.ndarray:
+    """u of agreeing on the whole names of codes ``code``: ``_name_tf`` with the name's
+    records (``extra`` more: initials read from addresses), its profiles and its other
+    holders' records (``_name_others``)."""
+    return _name_tf(
+        f.full_count[code] + extra, share, f.n, f.full_profiles[code], _name_others(f, code, extra)
+    )
 
 
 def _initial_name_key(f: RecordFeatures, x: np.ndarray) -> np.ndarray:
